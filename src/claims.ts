@@ -1,0 +1,106 @@
+// The token's CWT claims (RFC 8392 §3) with Tricolor's private labels, and their strict typing.
+
+import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
+
+export type Color = 'green' | 'yellow' | 'red';
+export const COLORS: readonly Color[] = ['green', 'yellow', 'red'];
+
+/** RFC 8392 §4 registered claim keys, and private-use labels (negative, below -65536). */
+export const CLAIM = {
+  iss: 1,
+  sub: 2,
+  exp: 4,
+  nbf: 5,
+  iat: 6,
+  color: -65537,
+  statusEnds: -65538,
+  maskedName: -65539,
+} as const;
+
+export interface TokenClaims {
+  /** Short issuer code, e.g. "ZJ". */
+  iss: string;
+  /** The holder's pseudonymous id; never derived from personal data. */
+  sub: string;
+  /** NumericDate seconds (RFC 8392 §2). */
+  exp: number;
+  iat: number;
+  color: Color;
+  nbf?: number;
+  /** When a red or yellow status is due to end (NumericDate). */
+  statusEnds?: number;
+  /** A masked display name such as "张*" or "J* S*". */
+  maskedName?: string;
+}
+
+export const CLAIM_LIMITS = { issMax: 16, subMax: 64, nameMaxBytes: 48 } as const;
+
+const KNOWN_LABELS = new Set<number | string>(Object.values(CLAIM));
+
+export function encodeClaims(claims: TokenClaims): Uint8Array {
+  const problem = claimsProblem(claims);
+  if (problem) throw new TypeError(`invalid claims: ${problem}`);
+  const map = new Map<number, CborValue>([
+    [CLAIM.iss, claims.iss],
+    [CLAIM.sub, claims.sub],
+    [CLAIM.exp, claims.exp],
+    [CLAIM.iat, claims.iat],
+    [CLAIM.color, COLORS.indexOf(claims.color)],
+  ]);
+  if (claims.nbf !== undefined) map.set(CLAIM.nbf, claims.nbf);
+  if (claims.statusEnds !== undefined) map.set(CLAIM.statusEnds, claims.statusEnds);
+  if (claims.maskedName !== undefined) map.set(CLAIM.maskedName, claims.maskedName);
+  return encodeCbor(map);
+}
+
+export type ClaimsResult = { ok: true; claims: TokenClaims } | { ok: false; reason: 'bad_cbor' | 'bad_claims'; detail: string };
+
+// A claims map holds at most eight flat entries, so the limits can be tight.
+const CLAIMS_CBOR_LIMITS: CborLimits = { maxDepth: 1, maxItems: 17, maxStringBytes: 256 };
+
+export function decodeClaims(payload: Uint8Array): ClaimsResult {
+  let map: CborValue;
+  try {
+    map = decodeCbor(payload, CLAIMS_CBOR_LIMITS);
+  } catch (e) {
+    return { ok: false, reason: 'bad_cbor', detail: `claims: ${e instanceof CborError ? e.message : 'undecodable'}` };
+  }
+  if (!(map instanceof Map)) return { ok: false, reason: 'bad_claims', detail: 'claims must be a map' };
+  for (const label of map.keys()) {
+    if (!KNOWN_LABELS.has(label)) return { ok: false, reason: 'bad_claims', detail: `unknown claim label ${String(label)}` };
+  }
+  const colorIndex = map.get(CLAIM.color);
+  const claims: TokenClaims = {
+    iss: map.get(CLAIM.iss) as string,
+    sub: map.get(CLAIM.sub) as string,
+    exp: map.get(CLAIM.exp) as number,
+    iat: map.get(CLAIM.iat) as number,
+    color: (typeof colorIndex === 'number' ? COLORS[colorIndex] : undefined) as Color,
+  };
+  if (typeof colorIndex !== 'number' || claims.color === undefined) return { ok: false, reason: 'bad_claims', detail: 'colour (-65537) must be 0, 1 or 2' };
+  if (map.has(CLAIM.nbf)) claims.nbf = map.get(CLAIM.nbf) as number;
+  if (map.has(CLAIM.statusEnds)) claims.statusEnds = map.get(CLAIM.statusEnds) as number;
+  if (map.has(CLAIM.maskedName)) claims.maskedName = map.get(CLAIM.maskedName) as string;
+  const problem = claimsProblem(claims);
+  return problem ? { ok: false, reason: 'bad_claims', detail: problem } : { ok: true, claims };
+}
+
+/** Returns why the claims are ill-formed, or undefined. Shared by encoder and decoder. */
+export function claimsProblem(c: TokenClaims): string | undefined {
+  if (typeof c.iss !== 'string' || c.iss.length === 0 || c.iss.length > CLAIM_LIMITS.issMax) return `iss (1) must be text of 1-${CLAIM_LIMITS.issMax} characters`;
+  if (typeof c.sub !== 'string' || c.sub.length === 0 || c.sub.length > CLAIM_LIMITS.subMax) return `sub (2) must be text of 1-${CLAIM_LIMITS.subMax} characters`;
+  if (!isTime(c.exp)) return 'exp (4) must be a non-negative integer';
+  if (!isTime(c.iat)) return 'iat (6) must be a non-negative integer';
+  if (c.exp <= c.iat) return 'exp must be later than iat';
+  if (!COLORS.includes(c.color)) return 'colour must be green, yellow or red';
+  if (c.nbf !== undefined && !isTime(c.nbf)) return 'nbf (5) must be a non-negative integer';
+  if (c.statusEnds !== undefined && !isTime(c.statusEnds)) return 'status end (-65538) must be a non-negative integer';
+  if (c.maskedName !== undefined && (typeof c.maskedName !== 'string' || new TextEncoder().encode(c.maskedName).length > CLAIM_LIMITS.nameMaxBytes)) {
+    return `masked name (-65539) must be text of at most ${CLAIM_LIMITS.nameMaxBytes} bytes`;
+  }
+  return undefined;
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}

@@ -1,0 +1,138 @@
+// verifyToken: the single verification entry point shared by the PWA, the Worker and the CLI.
+// Every outcome is a typed result; hostile input can only ever produce a reason code.
+
+import { Base45Error, decodeBase45 } from './base45.ts';
+import { decodeClaims, type TokenClaims } from './claims.ts';
+import { CoseError, parseSign1, sigStructure, type ParsedSign1 } from './cose.ts';
+import type { CborLimits } from './cbor.ts';
+import { defaultEd25519Backend, type Ed25519Backend, type PreparedPublicKey } from './ed25519.ts';
+import type { TrustedKey } from './keys.ts';
+import type { ReasonCode } from './reasons.ts';
+import { TOKEN_PREFIX } from './token.ts';
+import { checkSign1Header, lookupKey } from './key-lookup.ts';
+
+/** Longest QR text accepted; a real token is about 200 characters. Checked before any decoding. */
+export const MAX_TOKEN_TEXT_LENGTH = 1000;
+export const DEFAULT_SKEW_SECONDS = 300;
+// A COSE_Sign1 token is a tag around a four-item array holding the header map, so depth 3 and eight items suffice.
+const TOKEN_CBOR_LIMITS: CborLimits = { maxDepth: 3, maxItems: 8, maxStringBytes: MAX_TOKEN_TEXT_LENGTH };
+
+/** sub -> revokedBefore: every token of that holder with iat <= revokedBefore is revoked. */
+export type RevocationLookup = ReadonlyMap<string, number>;
+
+export interface VerifyContext {
+  keys: readonly TrustedKey[];
+  revocations?: RevocationLookup;
+  /** The verifier's clock, NumericDate seconds (not milliseconds). */
+  now: number;
+  skewSeconds?: number;
+  /** Defaults to WebCrypto when the runtime has Ed25519, else @noble/ed25519. */
+  backend?: Ed25519Backend;
+}
+
+export type VerifyResult =
+  | { ok: true; claims: TokenClaims; key: TrustedKey }
+  | {
+      ok: false;
+      reason: ReasonCode;
+      detail: string;
+      /** Present once the signature has verified, so a UI can say whose code expired. */
+      claims?: TokenClaims;
+    };
+
+export async function verifyToken(text: string, context: VerifyContext): Promise<VerifyResult> {
+  assertClock(context.now);
+  try {
+    return await verifyTokenUnchecked(text, context);
+  } catch (e) {
+    // Defence in depth: every known failure returns a reason above; anything else still must not
+    // throw, and an unverified code is reported as not verified.
+    return { ok: false, reason: 'bad_signature', detail: `verification failed: ${e instanceof Error ? e.name : 'error'}` };
+  }
+}
+
+async function verifyTokenUnchecked(text: string, context: VerifyContext): Promise<VerifyResult> {
+  if (typeof text !== 'string') return fail('malformed_prefix', 'input is not text');
+  if (text.length > MAX_TOKEN_TEXT_LENGTH) return fail('input_too_large', `${text.length} characters; at most ${MAX_TOKEN_TEXT_LENGTH}`);
+  if (!text.startsWith(TOKEN_PREFIX)) {
+    return fail('malformed_prefix', text.startsWith('HC1:') ? 'an EU DCC (HC1) certificate, not a Tricolor code' : `expected prefix ${TOKEN_PREFIX}`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = decodeBase45(text.slice(TOKEN_PREFIX.length));
+  } catch (e) {
+    return fail('bad_base45', e instanceof Base45Error ? e.message : 'undecodable');
+  }
+  let parsed: ParsedSign1;
+  try {
+    parsed = parseSign1(bytes, TOKEN_CBOR_LIMITS);
+  } catch (e) {
+    if (e instanceof CoseError) return fail(e.kind, e.message);
+    throw e;
+  }
+  const header = checkSign1Header(parsed, undefined);
+  if (!header.ok) return header;
+  const found = lookupKey(context.keys, header.kid);
+  if (!found.ok) return found;
+  const key = found.key;
+
+  if (!(await verifySign1Signature(parsed, key, context.backend))) return fail('bad_signature', 'Ed25519 signature does not verify');
+
+  const decoded = decodeClaims(parsed.payload);
+  if (!decoded.ok) return decoded;
+  const claims = decoded.claims;
+  if (!keyWindowContains(key, claims.iat)) {
+    return { ok: false, reason: 'key_not_valid_at_iat', detail: `iat ${claims.iat} is outside the key's signing window`, claims };
+  }
+  const skew = context.skewSeconds ?? DEFAULT_SKEW_SECONDS;
+  const notBefore = Math.max(claims.iat, claims.nbf ?? 0);
+  if (context.now + skew < notBefore) return { ok: false, reason: 'not_yet_valid', detail: `valid from ${notBefore}`, claims };
+  if (context.now - skew >= claims.exp) return { ok: false, reason: 'expired', detail: `expired at ${claims.exp}`, claims };
+  const revokedBefore = context.revocations?.get(claims.sub);
+  if (revokedBefore !== undefined && claims.iat <= revokedBefore) {
+    return { ok: false, reason: 'token_revoked', detail: `tokens issued at or before ${revokedBefore} are revoked`, claims };
+  }
+  return { ok: true, claims, key };
+}
+
+/** A key vouches only for what it signed inside its window (docs/trust-list.md). */
+export function keyWindowContains(key: TrustedKey, time: number): boolean {
+  return time >= key.validFrom && (key.validUntil === undefined || time < key.validUntil);
+}
+
+function fail(reason: ReasonCode, detail: string): VerifyResult {
+  return { ok: false, reason, detail };
+}
+
+export function assertClock(now: number): void {
+  // Misuse, not hostile input, so it throws: a millisecond clock would make every code look
+  // like it was issued in 1970 and expired long ago.
+  if (!Number.isFinite(now) || now < 0 || now > 1e11) throw new TypeError('context.now must be NumericDate seconds');
+}
+
+/** Verifies the Ed25519 signature over the Sig_structure of the received bytes. */
+export async function verifySign1Signature(parsed: ParsedSign1, key: TrustedKey, backend?: Ed25519Backend): Promise<boolean> {
+  const ed = backend ?? (await defaultEd25519Backend());
+  let prepared: PreparedPublicKey;
+  try {
+    prepared = await preparedKey(ed, key);
+  } catch {
+    return false; // a trusted key that is not a valid point can vouch for nothing
+  }
+  return ed.verify(prepared, sigStructure(parsed.protectedBytes, parsed.payload), parsed.signature);
+}
+
+const preparedCache = new Map<string, WeakMap<TrustedKey, Promise<PreparedPublicKey>>>();
+
+/** Imports each trusted key once per backend; the hot path then only verifies. */
+export function preparedKey(backend: Ed25519Backend, key: TrustedKey): Promise<PreparedPublicKey> {
+  let byKey = preparedCache.get(backend.name);
+  if (!byKey) preparedCache.set(backend.name, (byKey = new WeakMap()));
+  let prepared = byKey.get(key);
+  if (!prepared) {
+    prepared = backend.importPublicKey(key.publicKey);
+    byKey.set(key, prepared);
+    prepared.catch(() => byKey.delete(key));
+  }
+  return prepared;
+}
