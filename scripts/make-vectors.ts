@@ -1,0 +1,191 @@
+// Writes test/vectors/tricolor-v1.json: this project's conformance vectors for the TC1 format
+// (docs/token-format.md). Deterministic: fixed test seeds, fixed clock, and Ed25519 signatures
+// are deterministic (RFC 8032 §5.1.6), so re-running gives identical bytes. The file is checked
+// by an independent verifier (test/interop/) as well as by src/.
+//
+// Usage: npm run vectors
+import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  ALG_EDDSA,
+  CborTagged,
+  createSigner,
+  encodeBase45,
+  encodeCbor,
+  encodeClaims,
+  HEADER_ALG,
+  HEADER_KID,
+  sigStructure,
+  toHex,
+  TOKEN_PREFIX,
+  type CborValue,
+  type Signer,
+  type TokenClaims,
+} from '../src/index.ts';
+
+const CLOCK = 1772323200; // 2026-03-01T00:00:00Z
+const DAY = 86400;
+
+function testSeed(label: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(`tricolor test vector key: ${label}`).digest());
+}
+
+const keyA = await createSigner(testSeed('A'));
+const keyB = await createSigner(testSeed('B'));
+const stranger = await createSigner(testSeed('stranger'));
+
+type KeyJson = { kidHex: string; publicKeyHex: string; state: string; validFrom: number; validUntil?: number };
+const describeKey = (s: Signer, state: string, validFrom: number, validUntil?: number): KeyJson => ({
+  kidHex: toHex(s.kid),
+  publicKeyHex: toHex(s.publicKey),
+  state,
+  validFrom,
+  ...(validUntil !== undefined ? { validUntil } : {}),
+});
+
+const trustA = [describeKey(keyA, 'active', CLOCK - 30 * DAY)];
+
+interface Case {
+  label: string;
+  description: string;
+  trustedKeys: KeyJson[];
+  revocations: { sub: string; revokedBefore: number }[];
+  claims: TokenClaims | null;
+  cborHex: string | null;
+  coseHex: string | null;
+  qr: string;
+  validationClock: number;
+  skewSeconds: number;
+  expected: { valid: true; color: string } | { valid: false; reason: string };
+}
+
+const cases: Case[] = [];
+const base: TokenClaims = { iss: 'ZJ', sub: 'K7Q2M4XD', iat: CLOCK - 3600, exp: CLOCK - 3600 + DAY, color: 'green' };
+
+function header(kid: Uint8Array): Map<number, CborValue> {
+  return new Map<number, CborValue>([[HEADER_ALG, ALG_EDDSA], [HEADER_KID, kid]]);
+}
+
+/** Builds every stage by hand so defective variants can be made at any layer. */
+async function build(opts: { signer?: Signer; protectedHeader?: Map<number, CborValue>; unprotected?: Map<number, CborValue>; payload?: Uint8Array; tag?: number; mutateSignature?: boolean }) {
+  const signer = opts.signer ?? keyA;
+  const protectedBytes = encodeCbor(opts.protectedHeader ?? header(signer.kid));
+  const payload = opts.payload!;
+  const signature = await signer.sign(sigStructure(protectedBytes, payload));
+  if (opts.mutateSignature) signature[10]! ^= 0x01;
+  const cose = encodeCbor(new CborTagged(opts.tag ?? 18, [protectedBytes, opts.unprotected ?? new Map(), payload, signature]));
+  return { cose, qr: TOKEN_PREFIX + encodeBase45(cose) };
+}
+
+async function add(
+  label: string,
+  description: string,
+  expected: Case['expected'],
+  opts: { claims?: TokenClaims | null; payload?: Uint8Array; trustedKeys?: KeyJson[]; revocations?: Case['revocations']; clock?: number; qr?: string; buildOpts?: Parameters<typeof build>[0] },
+) {
+  const claims = opts.claims === undefined ? base : opts.claims;
+  const payload = opts.payload ?? (claims ? encodeClaims(claims) : new Uint8Array());
+  let qr = opts.qr;
+  let cose: Uint8Array | null = null;
+  if (!qr) {
+    const built = await build({ payload, ...opts.buildOpts });
+    qr = built.qr;
+    cose = built.cose;
+  }
+  cases.push({
+    label,
+    description,
+    trustedKeys: opts.trustedKeys ?? trustA,
+    revocations: opts.revocations ?? [],
+    claims,
+    cborHex: opts.qr ? null : toHex(payload),
+    coseHex: cose ? toHex(cose) : null,
+    qr,
+    validationClock: opts.clock ?? CLOCK,
+    skewSeconds: 300,
+    expected,
+  });
+}
+
+// Positive cases.
+await add('valid-green-minimal', 'A typical green token: iss, sub, exp, iat and colour only.', { valid: true, color: 'green' }, {});
+await add('valid-yellow-with-status-end-and-name', 'Yellow with the optional status end and a masked CJK name.', { valid: true, color: 'yellow' }, {
+  claims: { ...base, color: 'yellow', statusEnds: CLOCK + 6 * DAY, maskedName: '张*' },
+});
+await add('valid-red-with-nbf', 'Red with nbf equal to iat.', { valid: true, color: 'red' }, { claims: { ...base, color: 'red', nbf: base.iat, statusEnds: CLOCK + 13 * DAY } });
+await add('valid-retired-key-inside-window', 'Signed by a key retired after the token was issued: still valid.', { valid: true, color: 'green' }, {
+  trustedKeys: [describeKey(keyA, 'retired', CLOCK - 30 * DAY, CLOCK - 60), describeKey(keyB, 'active', CLOCK - 60)],
+});
+await add('valid-next-key', 'Signed by a key published as next whose window has opened (a verifier that synced before the rotation).', { valid: true, color: 'green' }, {
+  trustedKeys: [describeKey(keyB, 'active', CLOCK - 30 * DAY), describeKey(keyA, 'next', CLOCK - 2 * 3600)],
+});
+await add('valid-within-skew-before-iat', 'The verifier clock is 299 s behind iat: inside the 300 s allowance.', { valid: true, color: 'green' }, { clock: base.iat - 299 });
+await add('valid-revoked-before-earlier-than-iat', 'The holder was revoked before this token was issued: the token is the new one and is valid.', { valid: true, color: 'green' }, {
+  revocations: [{ sub: base.sub, revokedBefore: base.iat - 1 }],
+});
+
+// Negative cases, in the order of the verification table.
+await add('input-too-large', 'More than 1000 characters.', { valid: false, reason: 'input_too_large' }, { claims: null, qr: TOKEN_PREFIX + '0'.repeat(999) });
+await add('prefix-hc1', 'An EU DCC prefix.', { valid: false, reason: 'malformed_prefix' }, { claims: null, qr: 'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N' });
+await add('prefix-lowercase', 'The prefix is case-sensitive.', { valid: false, reason: 'malformed_prefix' }, { claims: null, qr: 'tc1:' + (await build({ payload: encodeClaims(base) })).qr.slice(4) });
+await add('base45-bad-character', 'A lowercase character is not in the base45 alphabet.', { valid: false, reason: 'bad_base45' }, { claims: null, qr: 'TC1:6BFa' });
+await add('base45-triplet-overflow', 'RFC 9285: "GGW" decodes above 65535.', { valid: false, reason: 'bad_base45' }, { claims: null, qr: 'TC1:GGW' });
+await add('base45-length-one-mod-three', 'A dangling single character.', { valid: false, reason: 'bad_base45' }, { claims: null, qr: 'TC1:BB8A' });
+await add('cbor-truncated', 'The COSE bytes stop mid-structure.', { valid: false, reason: 'bad_cbor' }, {
+  claims: null,
+  qr: TOKEN_PREFIX + encodeBase45((await build({ payload: encodeClaims(base) })).cose.subarray(0, 40)),
+});
+await add('cbor-indefinite-array', 'An indefinite-length array is refused.', { valid: false, reason: 'bad_cbor' }, { claims: null, qr: TOKEN_PREFIX + encodeBase45(Uint8Array.of(0xd2, 0x9f, 0x40, 0xa0, 0x40, 0x40, 0xff)) });
+await add('cose-wrong-tag', 'Tag 98 (COSE_Sign) instead of 18.', { valid: false, reason: 'not_cose_sign1' }, { buildOpts: { payload: encodeClaims(base), tag: 98 } });
+await add('cose-untagged', 'The COSE_Sign1 array without its tag.', { valid: false, reason: 'not_cose_sign1' }, {
+  claims: null,
+  qr: TOKEN_PREFIX + encodeBase45(encodeCbor([encodeCbor(header(keyA.kid)), new Map(), encodeClaims(base), new Uint8Array(64)])),
+});
+await add('alg-es256', 'alg -7 (ES256) in the protected header.', { valid: false, reason: 'unsupported_alg' }, {
+  buildOpts: { payload: encodeClaims(base), protectedHeader: new Map<number, CborValue>([[HEADER_ALG, -7], [HEADER_KID, keyA.kid]]) },
+});
+await add('alg-unprotected', 'alg only in the unprotected header.', { valid: false, reason: 'unsupported_alg' }, {
+  buildOpts: { payload: encodeClaims(base), protectedHeader: new Map<number, CborValue>([[HEADER_KID, keyA.kid]]), unprotected: new Map<number, CborValue>([[HEADER_ALG, ALG_EDDSA]]) },
+});
+await add('header-extra-parameter', 'A content type (label 3) in a token protected header.', { valid: false, reason: 'bad_header' }, {
+  buildOpts: { payload: encodeClaims(base), protectedHeader: new Map<number, CborValue>([[HEADER_ALG, ALG_EDDSA], [3, 0], [HEADER_KID, keyA.kid]]) },
+});
+await add('unknown-kid', 'Signed by a key the trust list does not hold.', { valid: false, reason: 'unknown_kid' }, { buildOpts: { payload: encodeClaims(base), signer: stranger } });
+await add('key-revoked', 'The signing key is revoked: rejected whenever the token was issued.', { valid: false, reason: 'key_revoked' }, {
+  trustedKeys: [describeKey(keyA, 'revoked', CLOCK - 30 * DAY, CLOCK - 7 * DAY)],
+});
+await add('signature-flipped-bit', 'One bit of the signature flipped.', { valid: false, reason: 'bad_signature' }, { buildOpts: { payload: encodeClaims(base), mutateSignature: true } });
+await add('signature-by-impostor', 'Signed by another key under key A\'s kid.', { valid: false, reason: 'bad_signature' }, {
+  buildOpts: { payload: encodeClaims(base), signer: stranger, protectedHeader: header(keyA.kid) },
+});
+await add('claims-missing-colour', 'Properly signed, but without the colour claim.', { valid: false, reason: 'bad_claims' }, {
+  claims: null,
+  payload: encodeCbor(new Map<number, CborValue>([[1, 'ZJ'], [2, base.sub], [4, base.exp], [6, base.iat]])),
+});
+await add('claims-unknown-label', 'Properly signed, with a claim label the format does not define.', { valid: false, reason: 'bad_claims' }, {
+  claims: null,
+  payload: encodeCbor(new Map<number, CborValue>([[1, 'ZJ'], [2, base.sub], [4, base.exp], [6, base.iat], [-65537, 0], [7, 'x']])),
+});
+await add('outside-key-window', 'iat before the key\'s window opened.', { valid: false, reason: 'key_not_valid_at_iat' }, { trustedKeys: [describeKey(keyA, 'active', base.iat + 1)] });
+await add('iat-after-retirement', 'A retired key\'s window closed before iat.', { valid: false, reason: 'key_not_valid_at_iat' }, {
+  trustedKeys: [describeKey(keyA, 'retired', CLOCK - 30 * DAY, base.iat)],
+});
+await add('not-yet-valid', 'The verifier clock is 301 s behind iat.', { valid: false, reason: 'not_yet_valid' }, { clock: base.iat - 301 });
+await add('expired', 'Validated 300 s after exp (skew exhausted).', { valid: false, reason: 'expired' }, { clock: base.exp + 300 });
+await add('revoked-holder', 'The holder was downgraded at iat: this token is revoked.', { valid: false, reason: 'token_revoked' }, {
+  revocations: [{ sub: base.sub, revokedBefore: base.iat }],
+});
+
+const out = {
+  description:
+    'Tricolor TC1 conformance vectors (docs/token-format.md). Each case gives every stage (claims, claims CBOR hex, COSE hex, QR text), the trusted keys and revocations a verifier holds, the validation clock (NumericDate seconds), the skew allowance, and the expected result: valid with a colour, or the reason code.',
+  generatedBy: 'scripts/make-vectors.ts (npm run vectors)',
+  keys: {
+    A: { note: 'TEST KEY ONLY: seed = SHA-256("tricolor test vector key: A")', seedHex: toHex(testSeed('A')), publicKeyHex: toHex(keyA.publicKey), kidHex: toHex(keyA.kid) },
+    B: { note: 'TEST KEY ONLY: seed = SHA-256("tricolor test vector key: B")', seedHex: toHex(testSeed('B')), publicKeyHex: toHex(keyB.publicKey), kidHex: toHex(keyB.kid) },
+    stranger: { note: 'TEST KEY ONLY: seed = SHA-256("tricolor test vector key: stranger"); never trusted', seedHex: toHex(testSeed('stranger')), publicKeyHex: toHex(stranger.publicKey), kidHex: toHex(stranger.kid) },
+  },
+  cases,
+};
+writeFileSync(new URL('../test/vectors/tricolor-v1.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+console.log(`wrote ${cases.length} cases to test/vectors/tricolor-v1.json`);
