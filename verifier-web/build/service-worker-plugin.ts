@@ -1,0 +1,72 @@
+// Emits dist/sw.js: the hand-written service worker (src/sw.ts) compiled, with a build-time
+// manifest of every hashed asset, the public files and the two app-shell navigations inlined.
+// The cache name carries a hash of all of it, so any change to the app ships a new worker.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { minify, transformWithOxc, type Plugin, type ResolvedConfig } from 'vite';
+
+export interface ServiceWorkerOptions {
+  /** Path of the service worker's TypeScript source (no imports: it is compiled on its own). */
+  source: string;
+  /** URL the app is navigated to -> the HTML file in the bundle that answers it. */
+  navigations: Record<string, string>;
+}
+
+export interface PrecacheManifest {
+  version: string;
+  /** Every URL to precache; navigations are cached under their URL, not their HTML file name. */
+  urls: string[];
+}
+
+export function serviceWorkerPlugin(options: ServiceWorkerOptions): Plugin {
+  let config: ResolvedConfig;
+  return {
+    name: 'tricolor-service-worker',
+    apply: 'build',
+    configResolved(resolved) {
+      config = resolved;
+    },
+    async generateBundle(_output, bundle) {
+      const hash = createHash('sha256');
+      const urls: string[] = [];
+      const htmlFiles = new Set(Object.values(options.navigations));
+      for (const [fileName, item] of Object.entries(bundle).sort(([a], [b]) => a.localeCompare(b))) {
+        hash.update(fileName);
+        hash.update(item.type === 'chunk' ? item.code : item.source);
+        // HTML is cached under its navigation URL, not its file name.
+        if (!htmlFiles.has(fileName)) urls.push('/' + fileName);
+      }
+      for (const file of listFiles(config.publicDir)) {
+        const fileName = relative(config.publicDir, file).split('\\').join('/');
+        hash.update(fileName);
+        hash.update(readFileSync(file));
+        urls.push('/' + fileName);
+      }
+      const manifest: PrecacheManifest = {
+        version: hash.digest('hex').slice(0, 16),
+        urls: [...Object.keys(options.navigations), ...urls],
+      };
+      const compiled = await transformWithOxc(readFileSync(options.source, 'utf8'), options.source, { lang: 'ts' });
+      const code = compiled.code.replace('__PRECACHE_MANIFEST__', JSON.stringify(manifest));
+      if (code === compiled.code) this.error('src/sw.ts must reference __PRECACHE_MANIFEST__');
+      const minified = await minify('sw.js', code, { compress: true, mangle: true });
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: minified.code });
+    },
+  };
+}
+
+function listFiles(dir: string): string[] {
+  let out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    const path = join(dir, name);
+    out = statSync(path).isDirectory() ? out.concat(listFiles(path)) : out.concat(path);
+  }
+  return out;
+}

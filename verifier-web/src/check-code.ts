@@ -1,0 +1,20 @@
+// From decoded QR text to a verdict, with whatever data the device holds at this instant.
+import { verifyToken, type RevocationLookup, type TrustList } from '../../src/index.ts';
+import { decideVerdict, type TemperatureCheck, type Verdict } from './verdict.ts';
+
+export interface HeldData {
+  list?: TrustList;
+  revoked?: RevocationLookup;
+}
+
+export async function checkCode(text: string, held: HeldData, now: number, temperature?: TemperatureCheck): Promise<Verdict> {
+  // Scanners append CR/LF and pasted text often carries spaces; a token never contains either.
+  const clean = text.trim();
+  if (!held.list) return decideVerdict(undefined, temperature);
+  const result = await verifyToken(clean, { keys: held.list.keys, revocations: held.revoked, now });
+  return decideVerdict(result, temperature);
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,0 +1,53 @@
+// How much to trust what the device holds right now: the age of the revocation data, the trust
+// list's health and the device clock. Pure; the status bar and the verdict screen render it.
+import { assessTrustList, type TrustList } from '../../src/index.ts';
+
+export interface FreshnessInput {
+  now: number;
+  list: TrustList | undefined;
+  /** When the revocation feed was last confirmed current (a 200 or a 304), by this device's clock. */
+  revocationsCheckedAt: number | undefined;
+  /** deviceClock - serverDate measured at the last sync (seconds), if ever measured. */
+  clockOffsetSeconds: number | undefined;
+  staleAfterSeconds: number;
+  trustListMaxAgeSeconds: number;
+}
+
+export type Warning =
+  | { kind: 'no_trust_list' }
+  | { kind: 'no_revocations' }
+  | { kind: 'stale'; ageSeconds: number }
+  | { kind: 'trust_list_old'; ageSeconds: number }
+  | { kind: 'clock_ahead'; seconds: number }
+  | { kind: 'clock_behind'; seconds: number };
+
+export interface Freshness {
+  revocationsAgeSeconds: number | undefined;
+  warnings: Warning[];
+}
+
+/** A clock within two minutes of the server's is fine: that absorbs network delay and Date's 1 s resolution. */
+export const CLOCK_TOLERANCE_SECONDS = 120;
+
+export function assessFreshness(input: FreshnessInput): Freshness {
+  const warnings: Warning[] = [];
+  const { now, list } = input;
+  const revocationsAgeSeconds = input.revocationsCheckedAt === undefined ? undefined : Math.max(0, now - input.revocationsCheckedAt);
+  if (!list) warnings.push({ kind: 'no_trust_list' });
+  if (revocationsAgeSeconds === undefined) {
+    if (list) warnings.push({ kind: 'no_revocations' });
+  } else if (revocationsAgeSeconds > input.staleAfterSeconds) {
+    warnings.push({ kind: 'stale', ageSeconds: revocationsAgeSeconds });
+  }
+  let clockBehind = 0;
+  if (list) {
+    // docs/trust-list.md step 7-8: a list "issued" in our future means our clock is behind.
+    const health = assessTrustList(list, now, input.trustListMaxAgeSeconds, CLOCK_TOLERANCE_SECONDS);
+    if (health.tooOld) warnings.push({ kind: 'trust_list_old', ageSeconds: health.ageSeconds });
+    clockBehind = health.clockBehindSeconds;
+  }
+  const offset = input.clockOffsetSeconds ?? 0;
+  if (offset > CLOCK_TOLERANCE_SECONDS) warnings.push({ kind: 'clock_ahead', seconds: offset });
+  else if (offset < -CLOCK_TOLERANCE_SECONDS || clockBehind > 0) warnings.push({ kind: 'clock_behind', seconds: Math.max(-offset, clockBehind) });
+  return { revocationsAgeSeconds, warnings };
+}

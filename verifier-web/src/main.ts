@@ -1,0 +1,28 @@
+// Entry point of the verifier (`/`).
+import './components/tc-verifier-app.ts';
+import { initLanguage } from './i18n/i18n.ts';
+import { PINNED_ROOT_PUBLIC_KEY } from './pinned-root.ts';
+import { registerServiceWorker } from './register-sw.ts';
+import { indexedDbStore } from './storage/kv.ts';
+import { SyncService } from './sync/sync-service.ts';
+import { nowSeconds } from './check-code.ts';
+
+initLanguage();
+registerServiceWorker();
+
+const sync = new SyncService({
+  store: indexedDbStore,
+  fetcher: (input, init) => fetch(input, init),
+  rootPublicKey: PINNED_ROOT_PUBLIC_KEY,
+  baseUrl: location.origin,
+  clock: nowSeconds,
+  intervalSeconds: 300,
+});
+
+const app = document.createElement('tc-verifier-app');
+app.sync = sync;
+// Show what the device holds first, then look for anything newer in the background.
+void sync.load().finally(() => {
+  document.body.replaceChildren(app);
+  sync.start();
+});

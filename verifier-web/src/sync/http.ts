@@ -1,0 +1,40 @@
+// One guarded GET for the sync: bounded time, conditional, and the server's clock read from Date.
+
+export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface FetchedBytes {
+  status: 200 | 304;
+  bytes?: Uint8Array;
+  etag?: string;
+  /** The server's Date header, NumericDate seconds, if it sent a parsable one. */
+  serverDate?: number;
+}
+
+export class SyncHttpError extends Error {
+  override readonly name = 'SyncHttpError';
+}
+
+/** Feeds are small; anything bigger than this is refused before it is read into memory twice. */
+const MAX_BODY_BYTES = 9 * 1024 * 1024;
+const TIMEOUT_MS = 20_000;
+
+export async function fetchBytes(fetcher: Fetcher, url: string, etag: string | undefined): Promise<FetchedBytes> {
+  const headers: Record<string, string> = { accept: 'application/cose' };
+  if (etag) headers['if-none-match'] = etag;
+  // `no-cache` revalidates through the HTTP cache: a 304 from the server still counts as checked.
+  const response = await fetcher(url, { headers, cache: 'no-cache', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const serverDate = parseHttpDate(response.headers.get('date'));
+  if (response.status === 304) return { status: 304, etag, serverDate };
+  if (response.status !== 200) throw new SyncHttpError(`${url} answered ${response.status}`);
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > MAX_BODY_BYTES) throw new SyncHttpError(`${url} is too large`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) throw new SyncHttpError(`${url} is too large`);
+  return { status: 200, bytes, etag: response.headers.get('etag') ?? undefined, serverDate };
+}
+
+export function parseHttpDate(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}

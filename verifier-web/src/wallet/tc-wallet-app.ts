@@ -1,0 +1,234 @@
+// The holder's wallet (`/wallet`): enrol or sign in, then show the current code, refresh it when
+// online, keep showing the last one offline until it expires, and check in daily.
+import { LitElement, css, html, nothing } from 'lit';
+import type { TokenClaims } from '../../../src/index.ts';
+import { nowSeconds } from '../check-code.ts';
+import { sharedStyles } from '../components/shared-styles.ts';
+import { currentLanguage, setLanguage, t } from '../i18n/i18n.ts';
+import { LocaleController } from '../i18n/locale-controller.ts';
+import { enrolHolder, fetchCurrentToken, postCheckin, type ApiResult, type Enrolment } from './holder-api.ts';
+import { walletText, type WalletMessageKey } from './messages.ts';
+import { readTokenClaims, tokenNeedsRefresh } from './token-info.ts';
+import { forgetWallet, loadWallet, saveWallet, type WalletState } from './wallet-store.ts';
+import './tc-enrol-form.ts';
+import './tc-wallet-code.ts';
+
+/** Ask the issuer at least this often while online: a status change means a new token. */
+const POLL_SECONDS = 300;
+
+export class TcWalletApp extends LitElement {
+  static override properties = {
+    wallet: { state: true },
+    now: { state: true },
+    online: { state: true },
+    busy: { state: true },
+    error: { state: true },
+    notice: { state: true },
+    showSecret: { state: true },
+  };
+
+  declare wallet: WalletState | undefined;
+  declare now: number;
+  declare online: boolean;
+  declare busy: boolean;
+  declare error: string | undefined;
+  declare notice: string | undefined;
+  declare showSecret: boolean;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.wallet = loadWallet();
+    this.now = nowSeconds();
+    this.online = navigator.onLine !== false;
+    this.busy = false;
+    this.error = undefined;
+    this.notice = undefined;
+    this.showSecret = false;
+  }
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: block; min-height: 100vh; background: #fff; color: #111; }
+      header { display: flex; align-items: center; gap: 0.5rem; padding: 0.5rem 0.75rem; background: #1f3a5f; color: #fff; }
+      h1 { font-size: 1.2rem; margin: 0 auto 0 0; }
+      header button { min-height: 44px; background: transparent; border-color: #fff; }
+      main { display: grid; gap: 1rem; padding: 1rem 0.75rem; max-width: 30rem; margin: 0 auto; }
+      .error { color: #7a1020; font-weight: 600; margin: 0; }
+      .notice { background: #eef1f5; padding: 0.5rem 0.75rem; border-radius: 8px; margin: 0; }
+      .expired { background: #262626; color: #fff; padding: 1rem; border-radius: 12px; font-size: 1.2rem; font-weight: 700; margin: 0; }
+      form { display: grid; gap: 0.6rem; }
+      .check { display: flex; gap: 0.6rem; align-items: center; font-weight: 400; }
+      .check input { width: 26px; height: 26px; min-height: 0; }
+      code { word-break: break-all; background: #eef1f5; padding: 0.5rem; display: block; border-radius: 6px; }
+      section { border-top: 2px solid #e3e7ed; padding-top: 0.75rem; }
+      h2 { margin: 0 0 0.5rem; font-size: 1.2rem; }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('online', this.onOnline);
+    window.addEventListener('offline', this.onOnline);
+    this.timer = setInterval(() => this.tick(), 30_000);
+    void this.refresh();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('online', this.onOnline);
+    window.removeEventListener('offline', this.onOnline);
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private readonly onOnline = () => {
+    this.online = navigator.onLine !== false;
+    if (this.online) void this.refresh();
+  };
+
+  private tick(): void {
+    this.now = nowSeconds();
+    const claims = this.claims();
+    const stale = (this.wallet?.fetchedAt ?? 0) + POLL_SECONDS <= this.now;
+    if (this.online && (!claims || stale || tokenNeedsRefresh(claims, this.now))) void this.refresh();
+  }
+
+  private claims(): TokenClaims | undefined {
+    return this.wallet?.token ? readTokenClaims(this.wallet.token) : undefined;
+  }
+
+  private w(key: WalletMessageKey, values?: Record<string, string | number>): string {
+    return walletText(currentLanguage(), key, values);
+  }
+
+  private describeFailure(result: Extract<ApiResult<unknown>, { ok: false }>): string {
+    if (result.offline) return this.w('wallet.error.offline');
+    if (result.status === 401 || result.status === 403) return this.w('wallet.error.auth');
+    return this.w('wallet.error', { message: result.message || result.code });
+  }
+
+  private store(state: WalletState): void {
+    this.wallet = state;
+    saveWallet(state);
+  }
+
+  async refresh(): Promise<void> {
+    const secret = this.wallet?.secret;
+    if (!secret || navigator.onLine === false) return;
+    const result = await fetchCurrentToken(secret);
+    this.now = nowSeconds();
+    if (result.ok) {
+      this.store({ ...this.wallet!, token: result.value.token, fetchedAt: this.now });
+      this.error = undefined;
+    } else if (!result.offline) {
+      this.error = this.describeFailure(result);
+    }
+  }
+
+  private async onEnrol(e: CustomEvent<Enrolment>): Promise<void> {
+    this.busy = true;
+    this.error = undefined;
+    const result = await enrolHolder(e.detail);
+    this.busy = false;
+    if (!result.ok) {
+      this.error = this.describeFailure(result);
+      return;
+    }
+    this.now = nowSeconds();
+    this.store({ secret: result.value.secret, token: result.value.token, fetchedAt: this.now });
+  }
+
+  private async onSignIn(e: CustomEvent<{ secret: string }>): Promise<void> {
+    this.busy = true;
+    this.error = undefined;
+    const result = await fetchCurrentToken(e.detail.secret);
+    this.busy = false;
+    if (!result.ok) {
+      this.error = this.describeFailure(result);
+      return;
+    }
+    this.now = nowSeconds();
+    this.store({ secret: e.detail.secret, token: result.value.token, fetchedAt: this.now });
+  }
+
+  private async checkIn(e: Event): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const symptoms = (form.elements.namedItem('symptoms') as HTMLInputElement).checked;
+    const temperatureText = (form.elements.namedItem('temperature') as HTMLInputElement).value.trim();
+    const temperature = temperatureText ? Number(temperatureText.replace(',', '.')) : undefined;
+    this.busy = true;
+    this.notice = undefined;
+    const result = await postCheckin(this.wallet!.secret, temperature === undefined || !Number.isFinite(temperature) ? { symptoms } : { symptoms, temperature });
+    this.busy = false;
+    if (!result.ok) {
+      this.error = this.describeFailure(result);
+      return;
+    }
+    this.error = undefined;
+    this.notice = this.w('wallet.checkin.done');
+    await this.refresh(); // a check-in can change the colour
+  }
+
+  private signOut(): void {
+    forgetWallet();
+    this.wallet = undefined;
+    this.showSecret = false;
+  }
+
+  override render() {
+    const lang = currentLanguage();
+    return html`
+      <header>
+        <h1>${this.w('wallet.title')}</h1>
+        <button data-testid="language-switch" lang=${lang === 'en' ? 'zh-CN' : 'en'} aria-label=${t('lang.switchLabel')} @click=${() => setLanguage(lang === 'en' ? 'zh-CN' : 'en')}>
+          ${t('lang.switch')}
+        </button>
+      </header>
+      <main>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${this.wallet ? this.renderWallet() : html`<tc-enrol-form .busy=${this.busy} @tc-enrol=${this.onEnrol} @tc-signin=${this.onSignIn}></tc-enrol-form>`}
+      </main>
+    `;
+  }
+
+  private renderWallet() {
+    const claims = this.claims();
+    const expired = !claims || claims.exp <= this.now;
+    return html`
+      ${!this.online && !expired ? html`<p class="notice" role="status">${this.w('wallet.offline')}</p>` : nothing}
+      ${expired
+        ? html`<p class="expired" role="alert" data-testid="wallet-expired">${this.w('wallet.expired')}</p>`
+        : html`<tc-wallet-code .token=${this.wallet!.token!} .claims=${claims} .now=${this.now}></tc-wallet-code>`}
+      <button class="secondary" ?disabled=${!this.online} @click=${() => this.refresh()}>${this.w('wallet.refresh')}</button>
+      <section>
+        <h2>${this.w('wallet.checkin.title')}</h2>
+        <form @submit=${this.checkIn}>
+          <label class="check"><input type="checkbox" name="symptoms" />${this.w('wallet.checkin.symptoms')}</label>
+          <label>${this.w('wallet.checkin.temperature')}<input name="temperature" inputmode="decimal" autocomplete="off" /></label>
+          <button type="submit" data-testid="checkin" ?disabled=${this.busy || !this.online}>${this.w('wallet.checkin.submit')}</button>
+        </form>
+        ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
+      </section>
+      <section>
+        <h2>${this.w('wallet.secret.title')}</h2>
+        <p>${this.w('wallet.secret.note')}</p>
+        <button class="secondary" aria-expanded=${this.showSecret ? 'true' : 'false'} @click=${() => (this.showSecret = !this.showSecret)}>
+          ${this.showSecret ? this.w('wallet.secret.hide') : this.w('wallet.secret.show')}
+        </button>
+        ${this.showSecret ? html`<code data-testid="wallet-secret">${this.wallet!.secret}</code>` : nothing}
+        <p><button class="secondary" @click=${this.signOut}>${this.w('wallet.signout')}</button></p>
+      </section>
+    `;
+  }
+}
+
+customElements.define('tc-wallet-app', TcWalletApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tc-wallet-app': TcWalletApp;
+  }
+}
