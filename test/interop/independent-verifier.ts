@@ -1,14 +1,15 @@
 // Independent TC1 verifier, written from docs/token-format.md alone (no code from src/), so the
 // conformance vectors are checked by a second reading of the spec, not by the code that made them.
-import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import { Decoder, type Options } from 'cbor-x';
+// It carries its own strict CBOR decoder: the spec's "Decoding limits" are the contract, and a
+// general-purpose CBOR library would bring its own leniencies and tag meanings.
+import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 
 export type TrustedKey = {
   kidHex: string;
   publicKeyHex: string;
   state: 'next' | 'active' | 'retired' | 'revoked';
   validFrom: number;
-  // The vector file writes an unset window end as null, the brief as an absent field.
+  // The vector file writes an unset window end as null or leaves it out.
   validUntil?: number | null;
 };
 export type Revocation = { sub: string; revokedBefore: number };
@@ -32,11 +33,11 @@ export type Claims = {
 export type Verdict = { valid: true; claims: Claims } | { valid: false; reason: string };
 
 const PREFIX = 'TC1:';
-const MAX_TEXT = 1000;
+const MAX_TEXT = 1000; // UTF-16 code units, i.e. JavaScript string length
 const DEFAULT_SKEW = 300;
 
 // ---------------------------------------------------------------------------------------------
-// Base45, RFC 9285 §4.2, strict: reject length ≡ 1 (mod 3), foreign characters, and overflow.
+// Base45, RFC 9285 §4, strict: reject length ≡ 1 (mod 3), foreign characters, and overflow.
 const BASE45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 
 export function base45Decode(text: string): Uint8Array | null {
@@ -51,13 +52,13 @@ export function base45Decode(text: string): Uint8Array | null {
   let o = 0;
   for (let i = 0; i < values.length; i += 3) {
     if (i + 2 < values.length) {
-      // RFC 9285 §4.2: n = c + d*45 + e*45^2 must fit in 16 bits.
+      // n = c + d*45 + e*45^2 must fit in 16 bits ("a triplet above 65535").
       const n = values[i]! + values[i + 1]! * 45 + values[i + 2]! * 2025;
       if (n > 0xffff) return null;
       out[o++] = n >> 8;
       out[o++] = n & 0xff;
     } else {
-      // A final pair encodes one byte: c + d*45 must fit in 8 bits.
+      // A final pair encodes one byte: c + d*45 must fit in 8 bits ("pair above 255").
       const n = values[i]! + values[i + 1]! * 45;
       if (n > 0xff) return null;
       out[o++] = n;
@@ -67,198 +68,203 @@ export function base45Decode(text: string): Uint8Array | null {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Strict CBOR scanner. cbor-x is lenient (indefinite lengths, duplicate keys, floats, no UTF-8
-// check, special meanings for some tags, trailing bytes ignored), so every byte string is first
-// walked here under the spec's "Decoding limits"; cbor-x only decodes what this accepted.
+// Strict CBOR decoder under the spec's "Decoding limits". Values: integers as numbers, byte
+// strings as Uint8Array (copies of the received bytes), text as string, arrays, Maps (keys are
+// numbers or strings), false/true/null, and Tagged for any tag. Everything else is a CborError.
 
-class CborError extends Error {}
+export class CborError extends Error {}
 
-type Node = {
-  major: number; // 0..7 (tags are recorded in `tags`, not as nodes)
-  tags: number[];
-  contentStart: number; // first byte after any tag heads
-  end: number;
-  children: Node[]; // array items, or map key/value alternating
-  hasTag: boolean; // this item or anything inside it is tagged
-};
+/** A tagged item. Only the outer 18 is ever valid; elsewhere it fails the type check of its place. */
+export class Tagged {
+  readonly tag: number;
+  readonly value: unknown;
+  constructor(tag: number, value: unknown) {
+    this.tag = tag;
+    this.value = value;
+  }
+}
 
-type Limits = { maxDepth: number; maxItems: number };
+export type Limits = { maxDepth: number; maxItems: number };
 
-const TWO_53 = 2n ** 53n;
+// "deepest container nesting | data items", one row per decode.
+export const OUTER_LIMITS: Limits = { maxDepth: 3, maxItems: 16 };
+export const PROTECTED_LIMITS: Limits = { maxDepth: 3, maxItems: 16 };
+export const CLAIMS_LIMITS: Limits = { maxDepth: 1, maxItems: 17 };
+
+const MAX_ARGUMENT = 2n ** 53n - 1n; // "integer arguments above 2^53 − 1 (also for tag numbers)"
+const MAX_STRING = 1000; // "strings longer than the input or than 1000 bytes"
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export function scanCbor(bytes: Uint8Array, limits: Limits): Node {
+export function decodeCbor(bytes: Uint8Array, limits: Limits): unknown {
   let pos = 0;
   let items = 0;
 
-  const need = (n: number | bigint): void => {
-    if (BigInt(n) > BigInt(bytes.length - pos)) throw new CborError('truncated');
-  };
-  // Reads the argument of an initial byte; returns null for additional info 31 (indefinite).
-  const readArg = (ai: number): bigint | null => {
-    if (ai < 24) return BigInt(ai);
-    if (ai === 31) return null;
-    const size = ai === 24 ? 1 : ai === 25 ? 2 : ai === 26 ? 4 : ai === 27 ? 8 : 0;
-    if (size === 0) throw new CborError('reserved additional information');
-    need(size);
+  const remaining = (): number => bytes.length - pos;
+  // Reads the argument of a head; additional information 28–30 (reserved) and 31 (indefinite
+  // length, or the break code) are refused here for every major type.
+  const readArg = (ai: number): number => {
+    if (ai < 24) return ai;
+    if (ai > 27) throw new CborError(ai === 31 ? 'indefinite length or break' : 'reserved additional information');
+    const size = 1 << (ai - 24);
+    if (remaining() < size) throw new CborError('truncated');
     let v = 0n;
     for (let i = 0; i < size; i++) v = (v << 8n) | BigInt(bytes[pos++]!);
-    return v;
+    if (v > MAX_ARGUMENT) throw new CborError('argument above 2^53 - 1');
+    return Number(v);
   };
 
-  const item = (level: number): Node => {
-    // "nesting deeper than three levels": the top item is level 1, tags add no level.
-    if (level > limits.maxDepth) throw new CborError('too deep');
+  // Counting rule: every data item counts once (tags included); the top item is at depth 0 and
+  // each tag, array or map opens one level, so a container at depth d reaches nesting d + 1.
+  const item = (depth: number): unknown => {
     if (++items > limits.maxItems) throw new CborError('too many items');
-    const tags: number[] = [];
-    for (;;) {
-      need(1);
-      const ib = bytes[pos]!;
-      const major = ib >> 5;
-      const ai = ib & 0x1f;
-      pos++;
-      if (major === 6) {
-        const tag = readArg(ai);
-        if (tag === null) throw new CborError('indefinite tag');
-        // Tag numbers are not "integers" in the data model; a huge one merely is not 18.
-        tags.push(Number(tag));
-        continue;
-      }
-      if (major === 7) {
-        // Floats (25/26/27) are refused; so are the break code, reserved codes and the
-        // unassigned simple values. false/true/null/undefined pass and fail later on type.
-        if (ai >= 20 && ai <= 23) {
-          return { major, tags, contentStart: pos - 1, end: pos, children: [], hasTag: tags.length > 0 };
-        }
-        throw new CborError(ai >= 25 && ai <= 27 ? 'float' : 'simple value');
-      }
-      const contentStart = pos - 1;
-      const arg = readArg(ai);
-      if (arg === null) throw new CborError('indefinite length');
-      const children: Node[] = [];
-      if (major === 0 || major === 1) {
-        // "integers beyond 2^53": |value| ≤ 2^53; a negative is -1-arg.
-        const magnitude = major === 0 ? arg : arg + 1n;
-        if (magnitude > TWO_53) throw new CborError('integer too large');
-      } else if (major === 2 || major === 3) {
-        need(arg);
-        const len = Number(arg);
-        if (major === 3) {
-          try {
-            utf8.decode(bytes.subarray(pos, pos + len));
-          } catch {
-            throw new CborError('invalid UTF-8');
-          }
-        }
-        pos += len;
-      } else if (major === 4 || major === 5) {
-        const count = major === 4 ? arg : arg * 2n;
-        // Every item takes at least one byte: refuse impossible counts before looping.
-        need(count);
-        if (BigInt(items) + count > BigInt(limits.maxItems)) throw new CborError('too many items');
-        const seen = new Set<string>();
-        for (let i = 0n; i < count; i++) {
-          const child = item(level + 1);
-          if (major === 5 && i % 2n === 0n) seen.add(mapKeyIdentity(bytes, child, seen));
-          children.push(child);
+    if (remaining() < 1) throw new CborError('truncated');
+    const ib = bytes[pos++]!;
+    const major = ib >> 5;
+    const ai = ib & 0x1f;
+    if (major === 7) {
+      // Only false, true and null. Floats (25–27), the two-byte simple form (24), undefined
+      // and the other simple values, reserved codes and the break code are all refused.
+      if (ai === 20) return false;
+      if (ai === 21) return true;
+      if (ai === 22) return null;
+      throw new CborError(ai >= 25 && ai <= 27 ? 'float' : 'simple value');
+    }
+    const arg = readArg(ai);
+    switch (major) {
+      case 0:
+        return arg;
+      case 1:
+        return -1 - arg;
+      case 2:
+      case 3: {
+        if (arg > MAX_STRING) throw new CborError('string longer than 1000 bytes');
+        if (arg > remaining()) throw new CborError('string longer than the input');
+        const raw = bytes.slice(pos, pos + arg);
+        pos += arg;
+        if (major === 2) return raw;
+        try {
+          return utf8.decode(raw);
+        } catch {
+          throw new CborError('invalid UTF-8');
         }
       }
-      const hasTag = tags.length > 0 || children.some((c) => c.hasTag);
-      return { major, tags, contentStart, end: pos, children, hasTag };
+      case 4:
+      case 5: {
+        if (depth + 1 > limits.maxDepth) throw new CborError('nested too deep');
+        const count = major === 4 ? arg : arg * 2;
+        // Refuse impossible counts before looping or allocating.
+        if (items + count > limits.maxItems) throw new CborError('too many items');
+        if (major === 4) {
+          const out: unknown[] = [];
+          for (let i = 0; i < arg; i++) out.push(item(depth + 1));
+          return out;
+        }
+        const out = new Map<number | string, unknown>();
+        for (let i = 0; i < arg; i++) {
+          const key = item(depth + 1);
+          // Keys must be integers or text (a tagged key is neither), unique by value, so
+          // 01 and 18 01 are the same key.
+          if (typeof key !== 'number' && typeof key !== 'string') throw new CborError('map key type');
+          if (out.has(key)) throw new CborError('duplicate map key');
+          out.set(key, item(depth + 1));
+        }
+        return out;
+      }
+      default: {
+        // major 6: a tag; its number was bounded like any argument.
+        if (depth + 1 > limits.maxDepth) throw new CborError('nested too deep');
+        return new Tagged(arg, item(depth + 1));
+      }
     }
   };
 
-  const root = item(1);
+  const root = item(0);
   if (pos !== bytes.length) throw new CborError('trailing bytes');
   return root;
 }
 
-// Map keys must be untagged integers or text, and unique by value (so 0x01 and 0x18 0x01 clash).
-function mapKeyIdentity(bytes: Uint8Array, key: Node, seen: Set<string>): string {
-  if (key.tags.length > 0 || (key.major !== 0 && key.major !== 1 && key.major !== 3)) {
-    throw new CborError('map key is not an integer or text');
-  }
-  const value: unknown = cborx.decode(bytes.subarray(key.contentStart, key.end));
-  const id = (key.major === 3 ? 's:' : 'i:') + String(value);
-  if (seen.has(id)) throw new CborError('duplicate map key');
-  return id;
-}
-
-// cbor-x with integer-keyed Maps, no records extension, 64-bit ints as numbers (the scanner
-// already bounded them by 2^53), and byte strings copied out of the source.
-const cborxOptions: Options & { int64AsNumber: boolean } = {
-  mapsAsObjects: false,
-  useRecords: false,
-  copyBuffers: true,
-  int64AsNumber: true,
-};
-const cborx = new Decoder(cborxOptions);
-
-// Stands in for any tagged item below the root: no TC1 field is tagged, so its meaning never
-// matters, and cbor-x must not interpret it (tag 64 would turn into a Uint8Array, tag 1 a Date).
-const TAGGED = Object.freeze({ tagged: true });
-
-function valueOf(bytes: Uint8Array, node: Node): unknown {
-  if (node.tags.length > 0) return TAGGED;
-  if (!node.hasTag) return cborx.decode(bytes.subarray(node.contentStart, node.end));
-  if (node.major === 4) return node.children.map((c) => valueOf(bytes, c));
-  const map = new Map<unknown, unknown>();
-  for (let i = 0; i < node.children.length; i += 2) {
-    map.set(valueOf(bytes, node.children[i]!), valueOf(bytes, node.children[i + 1]!));
-  }
-  return map;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Claims (CWT, RFC 8392, integer labels), per the spec's claims table.
-const COSE_LIMITS: Limits = { maxDepth: 3, maxItems: 8 };
-const CLAIMS_LIMITS: Limits = { maxDepth: 3, maxItems: 17 };
-const KNOWN_LABELS = new Set([1, 2, 4, 5, 6, -65537, -65538, -65539]);
-const COLORS: readonly Color[] = ['green', 'yellow', 'red'];
-
-const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const codePoints = (s: string): number => [...s].length;
-const isText = (v: unknown, min: number, max: number): v is string =>
-  typeof v === 'string' && codePoints(v) >= min && codePoints(v) <= max;
-
-/** Decodes and type-checks a claims payload; null means `bad_claims`. */
-export function decodeClaims(payload: Uint8Array): Claims | null {
-  let root: Node;
+const tryDecode = (bytes: Uint8Array, limits: Limits): { value: unknown } | null => {
   try {
-    root = scanCbor(payload, CLAIMS_LIMITS);
+    return { value: decodeCbor(bytes, limits) };
   } catch (e) {
     if (e instanceof CborError) return null;
     throw e;
   }
-  const map = valueOf(payload, root);
-  if (!(map instanceof Map)) return null;
-  for (const key of map.keys()) if (typeof key !== 'number' || !KNOWN_LABELS.has(key)) return null;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Claims (CWT, RFC 8392, integer labels), per the spec's claims table.
+const KNOWN_LABELS = new Set<number | string>([1, 2, 4, 5, 6, -65537, -65538, -65539]);
+const COLORS: readonly Color[] = ['green', 'yellow', 'red'];
+
+// A tagged value is a Tagged object, so it fails every one of these checks.
+const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
+// "Text lengths are counted in UTF-8 bytes."
+const isText = (v: unknown, min: number, max: number): v is string =>
+  typeof v === 'string' && utf8Length(v) >= min && utf8Length(v) <= max;
+
+/** Check 11: decodes (11a, `bad_cbor`) and type-checks (11b, `bad_claims`) the claims bytes. */
+export function decodeClaims(payload: Uint8Array): Claims | 'bad_cbor' | 'bad_claims' {
+  const decoded = tryDecode(payload, CLAIMS_LIMITS);
+  if (decoded === null) return 'bad_cbor';
+  const map = decoded.value;
+  if (!(map instanceof Map)) return 'bad_claims';
+  for (const key of map.keys()) if (!KNOWN_LABELS.has(key)) return 'bad_claims';
   const iss: unknown = map.get(1);
   const sub: unknown = map.get(2);
   const exp: unknown = map.get(4);
   const iat: unknown = map.get(6);
   const colour: unknown = map.get(-65537);
-  if (!isText(iss, 1, 16) || !isText(sub, 1, 64) || !isUint(exp) || !isUint(iat)) return null;
-  if (!isUint(colour) || colour > 2) return null;
-  if (!(exp > iat)) return null;
+  if (!isText(iss, 1, 16) || !isText(sub, 1, 64) || !isUint(exp) || !isUint(iat)) return 'bad_claims';
+  if (!isUint(colour) || colour > 2) return 'bad_claims';
+  if (!(exp > iat)) return 'bad_claims';
   const claims: Claims = { iss, sub, exp, iat, color: COLORS[colour]! };
   if (map.has(5)) {
     const nbf: unknown = map.get(5);
-    if (!isUint(nbf)) return null;
+    if (!isUint(nbf)) return 'bad_claims';
     claims.nbf = nbf;
   }
   if (map.has(-65538)) {
     const statusEnds: unknown = map.get(-65538);
-    if (!isUint(statusEnds)) return null;
+    if (!isUint(statusEnds)) return 'bad_claims';
     claims.statusEnds = statusEnds;
   }
   if (map.has(-65539)) {
     const name: unknown = map.get(-65539);
-    // "tstr ≤ 48 bytes": UTF-8 bytes, so 16 CJK characters at most.
-    if (typeof name !== 'string' || new TextEncoder().encode(name).length > 48) return null;
+    if (!isText(name, 0, 48)) return 'bad_claims';
     claims.maskedName = name;
   }
   return claims;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The keys a verifier holds: kids are recomputed from the public keys, one key per kid.
+
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** kid = the first 8 bytes of SHA-256 over the 32-byte raw Ed25519 public key. */
+export function kidOf(publicKey: Uint8Array): string {
+  return toHex(createHash('sha256').update(publicKey).digest().subarray(0, 8));
+}
+
+const STATES = new Set(['next', 'active', 'retired', 'revoked']);
+
+/** Loads a trust list's keys by kid, refusing the whole list on a kid mismatch or a repeated kid. */
+export function loadTrustedKeys(keys: readonly TrustedKey[]): Map<string, TrustedKey> {
+  const byKid = new Map<string, TrustedKey>();
+  for (const key of keys) {
+    const raw = Buffer.from(key.publicKeyHex, 'hex');
+    if (raw.length !== 32 || toHex(raw) !== key.publicKeyHex.toLowerCase()) {
+      throw new TypeError(`trust list refused: ${key.kidHex} is not a 32-byte Ed25519 key`);
+    }
+    const kid = kidOf(raw);
+    if (kid !== key.kidHex.toLowerCase()) throw new TypeError(`trust list refused: kid ${key.kidHex} != ${kid}`);
+    if (byKid.has(kid)) throw new TypeError(`trust list refused: two keys with kid ${kid}`);
+    if (!STATES.has(key.state)) throw new TypeError(`trust list refused: state ${String(key.state)}`);
+    byKid.set(kid, key);
+  }
+  return byKid;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,59 +293,50 @@ export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): U
 }
 
 function ed25519Verify(publicKeyHex: string, data: Uint8Array, signature: Uint8Array): boolean {
-  const raw = Buffer.from(publicKeyHex, 'hex');
-  if (raw.length !== 32) throw new TypeError('trusted key is not a 32-byte Ed25519 key');
   const key = createPublicKey({
-    key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyHex, 'hex').toString('base64url') },
     format: 'jwk',
   });
   // RFC 8032 §5.1.7, pure Ed25519: no prehash, so the algorithm argument is null.
   return cryptoVerify(null, data, key, signature);
 }
 
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const fail = (reason: string): Verdict => ({ valid: false, reason });
 
 /** Verifies "TC1:" QR text, running the spec's checks 1–15 in order and stopping at the first failure. */
 export function verifyIndependently(qrText: string, ctx: VerifyContext): Verdict {
-  // 1–2. Size before anything else, then the exact, case-sensitive prefix.
+  const keys = loadTrustedKeys(ctx.trustedKeys);
+
+  // 1–2. Size (UTF-16 code units) before anything else, then the exact, case-sensitive prefix.
   if (qrText.length > MAX_TEXT) return fail('input_too_large');
   if (!qrText.startsWith(PREFIX)) return fail('malformed_prefix');
 
-  // 3. Base45.
+  // 3. Base45. "TC1:" alone gives zero bytes, which check 4 refuses.
   const token = base45Decode(qrText.slice(PREFIX.length));
   if (token === null) return fail('bad_base45');
 
-  // 4. CBOR within the limits: the token itself and, when it can be located, the protected
-  // header's bytes (they are CBOR inside the token; the payload is left to check 11).
-  let root: Node;
-  let protectedRoot: Node | null = null;
-  try {
-    root = scanCbor(token, COSE_LIMITS);
-    const first = root.major === 4 ? root.children[0] : undefined;
-    if (first !== undefined && first.major === 2 && first.tags.length === 0) {
-      const bytes = valueOf(token, first) as Uint8Array;
-      // RFC 9052 §3: a zero-length protected bstr stands for the empty map.
-      if (bytes.length > 0) protectedRoot = scanCbor(bytes, COSE_LIMITS);
-    }
-  } catch (e) {
-    if (e instanceof CborError) return fail('bad_cbor');
-    throw e;
+  // 4. The outer structure, then the protected header, each within its own limits. The protected
+  // header is the first element of the array under the outer tag 18 when that element is an
+  // (untagged) byte string; a zero-length one is the empty map (RFC 9052 §3) and is not decoded.
+  const outer = tryDecode(token, OUTER_LIMITS);
+  if (outer === null) return fail('bad_cbor');
+  const root = outer.value;
+  const body = root instanceof Tagged && root.tag === 18 ? root.value : undefined;
+  const first: unknown = Array.isArray(body) ? body[0] : undefined;
+  let protectedValue: unknown = new Map();
+  if (first instanceof Uint8Array && first.length > 0) {
+    const decoded = tryDecode(first, PROTECTED_LIMITS);
+    if (decoded === null) return fail('bad_cbor');
+    protectedValue = decoded.value;
   }
 
-  // 5. Tag 18 (and only that tag) around [bstr, map, bstr, bstr], none of them tagged.
-  const shape = [2, 5, 2, 2];
-  if (root.tags.length !== 1 || root.tags[0] !== 18) return fail('not_cose_sign1');
-  if (root.major !== 4 || root.children.length !== 4) return fail('not_cose_sign1');
-  if (root.children.some((c, i) => c.major !== shape[i] || c.tags.length > 0)) return fail('not_cose_sign1');
-  const [pNode, uNode, plNode, sNode] = root.children as [Node, Node, Node, Node];
-  const protectedBytes = valueOf(token, pNode) as Uint8Array;
-  const unprotected = valueOf(token, uNode) as Map<unknown, unknown>;
-  const payload = valueOf(token, plNode) as Uint8Array;
-  const signature = valueOf(token, sNode) as Uint8Array;
-  const protectedValue: unknown =
-    protectedRoot === null ? new Map() : valueOf(protectedBytes, protectedRoot);
-  const protectedMap = protectedValue instanceof Map ? protectedValue : new Map<unknown, unknown>();
+  // 5. Tag 18 around [bstr, map, bstr, bstr], none of them tagged; the protected bstr holds a map.
+  if (!Array.isArray(body) || body.length !== 4) return fail('not_cose_sign1');
+  const [protectedBytes, unprotected, payload, signature] = body as unknown[];
+  if (!(protectedBytes instanceof Uint8Array) || !(unprotected instanceof Map)) return fail('not_cose_sign1');
+  if (!(payload instanceof Uint8Array) || !(signature instanceof Uint8Array)) return fail('not_cose_sign1');
+  if (!(protectedValue instanceof Map)) return fail('not_cose_sign1');
+  const protectedMap = protectedValue;
 
   // 6. alg only from the protected header, and only EdDSA (-8); alg/kid never unprotected.
   if (protectedMap.get(1) !== -8) return fail('unsupported_alg');
@@ -352,8 +349,7 @@ export function verifyIndependently(qrText: string, ctx: VerifyContext): Verdict
   if (unprotected.size !== 0) return fail('bad_header');
 
   // 8–9. Trust list lookup, then key state.
-  const kidHex = toHex(kid);
-  const key = ctx.trustedKeys.find((k) => k.kidHex.toLowerCase() === kidHex);
+  const key = keys.get(toHex(kid));
   if (key === undefined) return fail('unknown_kid');
   if (key.state === 'revoked') return fail('key_revoked');
 
@@ -363,11 +359,11 @@ export function verifyIndependently(qrText: string, ctx: VerifyContext): Verdict
     return fail('bad_signature');
   }
 
-  // 11. Claims, decoded only after the signature holds.
+  // 11a/11b. Claims, decoded only after the signature holds.
   const claims = decodeClaims(payload);
-  if (claims === null) return fail('bad_claims');
+  if (typeof claims === 'string') return fail(claims);
 
-  // 12. The key's window must contain iat: validFrom ≤ iat < validUntil.
+  // 12. The key's window must contain iat: validFrom ≤ iat < validUntil (if set).
   if (claims.iat < key.validFrom) return fail('key_not_valid_at_iat');
   if (key.validUntil !== undefined && key.validUntil !== null && !(claims.iat < key.validUntil)) {
     return fail('key_not_valid_at_iat');
@@ -378,7 +374,7 @@ export function verifyIndependently(qrText: string, ctx: VerifyContext): Verdict
   if (!(ctx.now + skew >= Math.max(claims.iat, claims.nbf ?? claims.iat))) return fail('not_yet_valid');
   if (!(ctx.now - skew < claims.exp)) return fail('expired');
 
-  // 15. Holder revocation: any entry for sub with revokedBefore ≥ iat revokes this token.
+  // 15. Holder revocation: an entry for sub with revokedBefore ≥ iat (inclusive) revokes it.
   if (ctx.revocations.some((r) => r.sub === claims.sub && r.revokedBefore >= claims.iat)) {
     return fail('token_revoked');
   }
