@@ -1,0 +1,28 @@
+// Local publish (`keys publish --local`): SIGNING_KEYS and TRUST_ROOT_PUBLIC_KEY into .dev.vars,
+// keeping every other line, and the signed list into the local D1 through wrangler.
+
+import { updateDotenvFile } from './dev-vars.ts';
+import { insertLocalTrustList, localTrustListVersion, type LocalD1Target } from './local-d1.ts';
+import type { PublishTarget } from './publish.ts';
+
+export interface LocalTargetOptions extends LocalD1Target {
+  devVarsPath: string;
+  now: number;
+}
+
+export function localTarget(options: LocalTargetOptions): PublishTarget & { secretsChanged: boolean } {
+  const target = {
+    kind: 'local' as const,
+    secretsChanged: false,
+    installedVersion: () => localTrustListVersion(options),
+    async install(publication: Parameters<PublishTarget['install']>[0]) {
+      // Secrets first: the list may name an active key whose seed the Worker must already have.
+      target.secretsChanged = await updateDotenvFile(options.devVarsPath, {
+        SIGNING_KEYS: JSON.stringify(publication.signingKeys),
+        TRUST_ROOT_PUBLIC_KEY: publication.rootPublicKey,
+      });
+      await insertLocalTrustList(options, publication.list, publication.cose, options.now);
+    },
+  };
+  return target;
+}
