@@ -13,6 +13,7 @@ import {
   encodeBase45,
   encodeCbor,
   encodeClaims,
+  fromHex,
   HEADER_ALG,
   HEADER_KID,
   sigStructure,
@@ -166,6 +167,36 @@ await add('claims-unknown-label', 'Properly signed, with a claim label the forma
   claims: null,
   payload: encodeCbor(new Map<number, CborValue>([[1, 'ZJ'], [2, base.sub], [4, base.exp], [6, base.iat], [-65537, 0], [7, 'x']])),
 });
+const claimsHex = toHex(encodeClaims(base));
+// A second iss (label 1) appended: same map, one more pair, head a5 -> a6.
+const duplicateIss = fromHex('a6' + claimsHex.slice(2) + '01624141');
+await add('claims-duplicate-key', 'Properly signed claims with label 1 twice: a duplicate map key is invalid CBOR (RFC 8949 §5.6).', { valid: false, reason: 'bad_cbor' }, { claims: null, payload: duplicateIss });
+await add('claims-float-exp', 'Properly signed claims with exp as a 64-bit float: floats are refused.', { valid: false, reason: 'bad_cbor' }, {
+  claims: null,
+  payload: fromHex('a5' + '01625a4a' + '02684b3751324d345844' + '04fb41da6a7a3a000000' + '061a' + (base.iat).toString(16).padStart(8, '0') + '3a0001000000'),
+});
+await add('claims-trailing-byte', 'Properly signed claims followed by one extra byte inside the payload.', { valid: false, reason: 'bad_cbor' }, { claims: null, payload: fromHex(claimsHex + '00') });
+await add('protected-not-a-map', 'The protected header byte string holds an array, not a map.', { valid: false, reason: 'not_cose_sign1' }, {
+  buildOpts: { payload: encodeClaims(base), protectedHeader: [ALG_EDDSA, keyA.kid] as unknown as Map<number, CborValue> },
+});
+await add('unprotected-alg-and-kid', 'Both alg and kid repeated in the unprotected header.', { valid: false, reason: 'unsupported_alg' }, {
+  buildOpts: { payload: encodeClaims(base), unprotected: header(keyA.kid) },
+});
+await add('unprotected-nested-container', 'A container inside the unprotected header goes past the nesting limit.', { valid: false, reason: 'bad_cbor' }, {
+  buildOpts: { payload: encodeClaims(base), unprotected: new Map<number, CborValue>([[5, [0]]]) },
+});
+{
+  const protectedBytes = encodeCbor(header(keyA.kid));
+  const payload = encodeClaims(base);
+  const signature = await keyA.sign(sigStructure(protectedBytes, payload));
+  const tagged64 = encodeCbor(new CborTagged(18, [protectedBytes, new Map(), payload, new CborTagged(64, signature)]));
+  await add('signature-tagged', 'A valid signature wrapped in tag 64: only tag 18 is allowed, so the signature is not a byte string.', { valid: false, reason: 'not_cose_sign1' }, {
+    claims: null,
+    qr: TOKEN_PREFIX + encodeBase45(tagged64),
+  });
+  const short = encodeCbor(new CborTagged(18, [protectedBytes, new Map(), payload, signature.subarray(0, 63)]));
+  await add('signature-63-bytes', 'The signature truncated to 63 bytes.', { valid: false, reason: 'bad_signature' }, { claims: null, qr: TOKEN_PREFIX + encodeBase45(short) });
+}
 await add('outside-key-window', 'iat before the key\'s window opened.', { valid: false, reason: 'key_not_valid_at_iat' }, { trustedKeys: [describeKey(keyA, 'active', base.iat + 1)] });
 await add('iat-after-retirement', 'A retired key\'s window closed before iat.', { valid: false, reason: 'key_not_valid_at_iat' }, {
   trustedKeys: [describeKey(keyA, 'retired', CLOCK - 30 * DAY, base.iat)],

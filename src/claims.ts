@@ -33,7 +33,8 @@ export interface TokenClaims {
   maskedName?: string;
 }
 
-export const CLAIM_LIMITS = { issMax: 16, subMax: 64, nameMaxBytes: 48 } as const;
+/** Lengths are UTF-8 bytes, so every implementation counts them the same way. */
+export const CLAIM_LIMITS = { issMaxBytes: 16, subMaxBytes: 64, nameMaxBytes: 48 } as const;
 
 const KNOWN_LABELS = new Set<number | string>(Object.values(CLAIM));
 
@@ -55,8 +56,8 @@ export function encodeClaims(claims: TokenClaims): Uint8Array {
 
 export type ClaimsResult = { ok: true; claims: TokenClaims } | { ok: false; reason: 'bad_cbor' | 'bad_claims'; detail: string };
 
-// A claims map holds at most eight flat entries, so the limits can be tight.
-const CLAIMS_CBOR_LIMITS: CborLimits = { maxDepth: 1, maxItems: 17, maxStringBytes: 256 };
+// docs/token-format.md "Decoding limits": a flat map of at most eight claims.
+const CLAIMS_CBOR_LIMITS: CborLimits = { maxDepth: 1, maxItems: 17, maxStringBytes: 1000 };
 
 export function decodeClaims(payload: Uint8Array): ClaimsResult {
   let map: CborValue;
@@ -87,18 +88,27 @@ export function decodeClaims(payload: Uint8Array): ClaimsResult {
 
 /** Returns why the claims are ill-formed, or undefined. Shared by encoder and decoder. */
 export function claimsProblem(c: TokenClaims): string | undefined {
-  if (typeof c.iss !== 'string' || c.iss.length === 0 || c.iss.length > CLAIM_LIMITS.issMax) return `iss (1) must be text of 1-${CLAIM_LIMITS.issMax} characters`;
-  if (typeof c.sub !== 'string' || c.sub.length === 0 || c.sub.length > CLAIM_LIMITS.subMax) return `sub (2) must be text of 1-${CLAIM_LIMITS.subMax} characters`;
+  if (!isTextOfBytes(c.iss, 1, CLAIM_LIMITS.issMaxBytes)) return `iss (1) must be text of 1-${CLAIM_LIMITS.issMaxBytes} UTF-8 bytes`;
+  if (!isTextOfBytes(c.sub, 1, CLAIM_LIMITS.subMaxBytes)) return `sub (2) must be text of 1-${CLAIM_LIMITS.subMaxBytes} UTF-8 bytes`;
   if (!isTime(c.exp)) return 'exp (4) must be a non-negative integer';
   if (!isTime(c.iat)) return 'iat (6) must be a non-negative integer';
   if (c.exp <= c.iat) return 'exp must be later than iat';
   if (!COLORS.includes(c.color)) return 'colour must be green, yellow or red';
   if (c.nbf !== undefined && !isTime(c.nbf)) return 'nbf (5) must be a non-negative integer';
   if (c.statusEnds !== undefined && !isTime(c.statusEnds)) return 'status end (-65538) must be a non-negative integer';
-  if (c.maskedName !== undefined && (typeof c.maskedName !== 'string' || new TextEncoder().encode(c.maskedName).length > CLAIM_LIMITS.nameMaxBytes)) {
-    return `masked name (-65539) must be text of at most ${CLAIM_LIMITS.nameMaxBytes} bytes`;
+  if (c.maskedName !== undefined && !isTextOfBytes(c.maskedName, 0, CLAIM_LIMITS.nameMaxBytes)) {
+    return `masked name (-65539) must be text of at most ${CLAIM_LIMITS.nameMaxBytes} UTF-8 bytes`;
   }
   return undefined;
+}
+
+const utf8 = new TextEncoder();
+
+function isTextOfBytes(value: unknown, min: number, max: number): boolean {
+  // UTF-8 is never shorter than UTF-16, so an over-long string is refused before encoding it.
+  if (typeof value !== 'string' || value.length > max) return false;
+  const bytes = utf8.encode(value).length;
+  return bytes >= min && bytes <= max;
 }
 
 function isTime(value: unknown): value is number {

@@ -14,8 +14,10 @@ import { checkSign1Header, lookupKey } from './key-lookup.ts';
 /** Longest QR text accepted; a real token is about 200 characters. Checked before any decoding. */
 export const MAX_TOKEN_TEXT_LENGTH = 1000;
 export const DEFAULT_SKEW_SECONDS = 300;
-// A COSE_Sign1 token is a tag around a four-item array holding the header map, so depth 3 and eight items suffice.
-const TOKEN_CBOR_LIMITS: CborLimits = { maxDepth: 3, maxItems: 8, maxStringBytes: MAX_TOKEN_TEXT_LENGTH };
+// docs/token-format.md "Decoding limits": a COSE_Sign1 token is a tag around a four-item array
+// holding the unprotected map, so three levels of containers; 16 items leave room for a
+// (forbidden) unprotected header to be reported by the header checks rather than as bad CBOR.
+const TOKEN_CBOR_LIMITS: CborLimits = { maxDepth: 3, maxItems: 16, maxStringBytes: MAX_TOKEN_TEXT_LENGTH };
 
 /** sub -> revokedBefore: every token of that holder with iat <= revokedBefore is revoked. */
 export type RevocationLookup = ReadonlyMap<string, number>;
