@@ -1,5 +1,5 @@
 // From decoded QR text to a verdict, with whatever data the device holds at this instant.
-import { verifyToken, type RevocationLookup, type TrustList } from '../../src/index.ts';
+import { defaultEd25519Backend, preparedKey, verifyToken, type RevocationLookup, type TrustList } from '../../src/index.ts';
 import { decideVerdict, type TemperatureCheck, type Verdict } from './verdict.ts';
 
 export interface HeldData {
@@ -17,4 +17,14 @@ export async function checkCode(text: string, held: HeldData, now: number, tempe
 
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Picks the Ed25519 backend and imports each trusted key ahead of the first scan, so the first
+ * person in the queue waits no longer than the rest.
+ */
+export async function warmUpVerifier(list: TrustList | undefined): Promise<void> {
+  if (!list) return;
+  const backend = await defaultEd25519Backend();
+  await Promise.all(list.keys.map((key) => preparedKey(backend, key).catch(() => undefined)));
 }

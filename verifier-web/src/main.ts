@@ -5,7 +5,7 @@ import { PINNED_ROOT_PUBLIC_KEY } from './pinned-root.ts';
 import { registerServiceWorker } from './register-sw.ts';
 import { indexedDbStore } from './storage/kv.ts';
 import { SyncService } from './sync/sync-service.ts';
-import { nowSeconds } from './check-code.ts';
+import { nowSeconds, warmUpVerifier } from './check-code.ts';
 
 initLanguage();
 registerServiceWorker();
@@ -25,4 +25,6 @@ app.sync = sync;
 void sync.load().finally(() => {
   document.body.replaceChildren(app);
   sync.start();
+  void warmUpVerifier(sync.snapshot.list);
 });
+sync.addEventListener('change', () => void warmUpVerifier(sync.snapshot.list));

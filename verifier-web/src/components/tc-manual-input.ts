@@ -49,7 +49,8 @@ export class TcManualInput extends LitElement {
   }
 
   override focus(): void {
-    this.input.focus();
+    // The parent may ask before this element's first render.
+    void this.updateComplete.then(() => this.input.focus());
   }
 
   /** Types one character into the field, for keystrokes that arrived while nothing had focus. */

@@ -1,0 +1,66 @@
+// Browser tests' world: builds the PWA with a test root pinned, starts the real Worker on a free
+// loopback port (own process group, temporary config, secrets and D1), applies the migrations,
+// installs a trust list signed by the test root, and tears it all down afterwards.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { signTrustList, toBase64Url, toHex } from '../../src/index.ts';
+import { buildWeb } from '../../verifier-web/scripts/build-web.ts';
+import { applyMigrations, startWorker, writeDevVars, writeWranglerConfig } from './support/worker-process.ts';
+import { createWebTestSecrets } from './support/worker-secrets.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    webBaseUrl: string;
+    webOperatorToken: string;
+    webSigningSeed: string;
+    webIssuer: string;
+  }
+}
+
+const ISSUER = 'ZJ'; // wrangler.toml [vars] ISSUER
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = mkdtempSync(join(tmpdir(), 'tricolor-web-'));
+  const secrets = await createWebTestSecrets();
+  const rootFile = join(dir, 'root-public.json');
+  writeFileSync(rootFile, JSON.stringify({ publicKey: toBase64Url(secrets.root.publicKey), kid: toHex(secrets.root.kid) }));
+  buildWeb(join(dir, 'dist'), rootFile);
+  const config = writeWranglerConfig(dir, join(dir, 'dist'));
+  writeDevVars(dir, secrets.devVars);
+  const persist = join(dir, 'state');
+  applyMigrations(config, persist);
+  const worker = await startWorker(config, persist);
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const list = await signTrustList(
+      {
+        version: 1,
+        issuedAt: now - 60,
+        nextUpdate: now + 7 * 86400,
+        issuer: ISSUER,
+        keys: [{ kid: secrets.signing.kid, publicKey: secrets.signing.publicKey, state: 'active', validFrom: now - 3600 }],
+      },
+      secrets.root,
+    );
+    const installed = await fetch(`${worker.baseUrl}/v1/admin/trust-list`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${secrets.operatorToken}`, 'content-type': 'application/cose' },
+      body: list as Uint8Array<ArrayBuffer>,
+    });
+    if (!installed.ok) throw new Error(`installing the test trust list failed: ${installed.status} ${await installed.text()}`);
+  } catch (e) {
+    await worker.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  project.provide('webBaseUrl', worker.baseUrl);
+  project.provide('webOperatorToken', secrets.operatorToken);
+  project.provide('webSigningSeed', toBase64Url(secrets.signingSeed));
+  project.provide('webIssuer', ISSUER);
+  return async () => {
+    await worker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}

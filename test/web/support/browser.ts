@@ -1,0 +1,57 @@
+// Per-file browser helpers: Debian Chromium, a page that fails the test on any page error, and
+// a guard that the app never talks to anything but its own origin.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { decodeBase45, encodeBase45, TOKEN_PREFIX } from '../../../src/index.ts';
+import { launchChromium } from '../../../verifier-web/scripts/chromium.ts';
+
+export { launchChromium };
+
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Page errors and requests to other origins seen so far. */
+  problems: string[];
+}
+
+export async function openPage(browser: Browser, baseUrl: string, path = '/', options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<OpenedPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 412, height: 860 }, locale: options.locale ?? 'en-US' });
+  const problems: string[] = [];
+  const origin = new URL(baseUrl).origin;
+  // Nothing may leave this origin (no CDN for the wasm, no fonts, no telemetry).
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    problems.push(`request to another origin: ${url}`);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(baseUrl + path);
+  return { context, page, problems };
+}
+
+/** Waits until the app holds a verified trust list and has synced revocations at least once. */
+export async function waitForSyncedData(page: Page): Promise<void> {
+  await page.locator('[data-testid=data-age]').filter({ hasNotText: /never|尚未/ }).waitFor();
+}
+
+/** Waits until a service worker controls the page, so the shell is precached. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+  });
+}
+
+export async function submitCode(page: Page, text: string): Promise<void> {
+  const input = page.locator('[data-testid=manual-input]');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** Flips one bit of the signature and re-encodes, so the text stays well-formed base45. */
+export function tamperToken(token: string): string {
+  const bytes = decodeBase45(token.slice(TOKEN_PREFIX.length));
+  bytes[bytes.length - 1]! ^= 0x01;
+  return TOKEN_PREFIX + encodeBase45(bytes);
+}

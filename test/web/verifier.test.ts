@@ -1,0 +1,141 @@
+// The verifier PWA in real headless Chromium against the real Worker (global-setup.ts).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import QRCode from 'qrcode';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { launchChromium, openPage, submitCode, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
+import { claimsOf, enrolGreenHolder, setHolderColor } from './support/holders.ts';
+
+const baseUrl = inject('webBaseUrl');
+const operatorToken = inject('webOperatorToken');
+const verdict = '[data-testid=verdict]';
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('verifier', () => {
+  test('after one online visit it reloads with the network gone and still shows a valid token as green', async () => {
+    const { token } = await enrolGreenHolder(baseUrl, '李四');
+    const { context, page, problems } = await openPage(browser, baseUrl);
+    await waitForSyncedData(page);
+    await waitForServiceWorker(page);
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('[data-testid=manual-input]').waitFor();
+    await submitCode(page, token);
+    const shown = page.locator(verdict);
+    await expect.poll(() => shown.getAttribute('data-result')).toBe('valid');
+    expect(await shown.getAttribute('data-color')).toBe('green');
+    const masked = claimsOf(token).maskedName;
+    if (masked) expect(await shown.textContent()).toContain(masked);
+    await expect.poll(() => page.locator('[data-testid=announcer]').textContent()).toContain('GREEN');
+    mkdirSync(resolve(import.meta.dirname, '../../docs/img'), { recursive: true });
+    await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/img/verifier.png') });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('a tampered token shows invalid with the reason in plain words', async () => {
+    const { token } = await enrolGreenHolder(baseUrl);
+    const { context, page, problems } = await openPage(browser, baseUrl);
+    await waitForSyncedData(page);
+    await submitCode(page, tamperToken(token));
+    const shown = page.locator(verdict);
+    await expect.poll(() => shown.getAttribute('data-result')).toBe('invalid');
+    expect(await shown.getAttribute('data-reason')).toBe('bad_signature');
+    expect(await shown.getAttribute('data-color')).toBeNull();
+    expect(await page.locator('[data-testid=verdict-reason]').textContent()).toContain('altered or forged');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('text that is not a Tricolor code says so', async () => {
+    const { context, page } = await openPage(browser, baseUrl);
+    await waitForSyncedData(page);
+    await submitCode(page, 'HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH');
+    await expect.poll(() => page.locator(verdict).getAttribute('data-reason')).toBe('malformed_prefix');
+    expect(await page.locator(verdict).textContent()).toContain('Not a Tricolor code');
+    await context.close();
+  });
+
+  test('a token whose holder was downgraded after the app synced shows revoked, and an unchanged feed costs a 304', async () => {
+    const holder = await enrolGreenHolder(baseUrl);
+    const { context, page } = await openPage(browser, baseUrl);
+    await waitForSyncedData(page);
+    await submitCode(page, holder.token);
+    await expect.poll(() => page.locator(verdict).getAttribute('data-result')).toBe('valid');
+    await page.keyboard.press('Escape');
+    await page.locator(verdict).waitFor({ state: 'detached' });
+
+    await setHolderColor(baseUrl, operatorToken, holder.holderId, 'red');
+    const feedAnswers: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/v1/revocations')) feedAnswers.push(r.status());
+    });
+    await page.getByRole('button', { name: 'Update now' }).click();
+    await expect.poll(() => feedAnswers.length).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Update now' }).and(page.locator(':enabled')).waitFor();
+    await submitCode(page, holder.token);
+    const shown = page.locator(verdict);
+    await expect.poll(() => shown.getAttribute('data-reason')).toBe('token_revoked');
+    expect(await shown.getAttribute('data-result')).toBe('invalid');
+    await page.keyboard.press('Escape');
+
+    // Nothing changed since: the next sync is answered 304 Not Modified.
+    const before = feedAnswers.length;
+    await page.getByRole('button', { name: 'Update now' }).click();
+    await expect.poll(() => feedAnswers.length).toBeGreaterThan(before);
+    expect(feedAnswers.at(-1)).toBe(304);
+    await context.close();
+  });
+
+  test('an image of a QR code is decoded and verified', async () => {
+    const { token } = await enrolGreenHolder(baseUrl);
+    const png = await QRCode.toBuffer(token, { errorCorrectionLevel: 'M', margin: 4, scale: 6 });
+    const { context, page, problems } = await openPage(browser, baseUrl);
+    await waitForSyncedData(page);
+    await page.locator('[data-testid=image-input]').setInputFiles({ name: 'code.png', mimeType: 'image/png', buffer: png });
+    const shown = page.locator(verdict);
+    await expect.poll(() => shown.getAttribute('data-result'), { timeout: 15_000 }).toBe('valid');
+    expect(await shown.getAttribute('data-color')).toBe('green');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  test('the language switch turns the interface and the verdict into Chinese, and is remembered', async () => {
+    const { context, page } = await openPage(browser, baseUrl);
+    await waitForSyncedData(page);
+    await page.locator('[data-testid=language-switch]').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.locator('h1').textContent()).toBe('三色码核验');
+    await submitCode(page, 'not a code');
+    await expect.poll(() => page.locator(verdict).textContent()).toContain('非三色码');
+    await page.reload();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('三色码核验');
+    await page.locator('[data-testid=language-switch]').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Tricolor verifier');
+    await context.close();
+  });
+
+  test('data older than the limit turns into a warning that stays on the verdict screen', async () => {
+    const { token } = await enrolGreenHolder(baseUrl);
+    const { context, page } = await openPage(browser, baseUrl);
+    await page.clock.install();
+    await waitForSyncedData(page);
+    expect(await page.locator('[data-testid=data-warnings]').count()).toBe(0);
+    await context.setOffline(true);
+    await page.clock.fastForward('13:00:00'); // past the default 12 h limit, before the token's 24 h expiry
+    const warning = page.locator('[data-testid=data-warnings] [data-kind=stale]');
+    await expect.poll(() => warning.count()).toBe(1);
+    await submitCode(page, token);
+    await expect.poll(() => page.locator(verdict).getAttribute('data-result')).toBe('valid');
+    expect(await page.locator('[data-testid=verdict-warnings]').textContent()).toContain('still look valid');
+    await context.close();
+  });
+});
