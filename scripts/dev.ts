@@ -1,0 +1,173 @@
+// `npm run dev`: the whole service locally (issue 2 quick start). First run makes the dev keys and
+// tokens (keys/dev-setup.ts); every run applies the D1 migrations, publishes a trust list when the
+// local D1 needs one, builds the PWA, then runs `wrangler dev` in its own process group and
+// forwards Ctrl-C/SIGTERM to that group so no workerd is left behind.
+//
+// Options (after `npm run dev --`): --port <n> (8787), --inspector-port <n>, --dev-dir <dir> (.dev),
+// --dev-vars <file> (.dev.vars), --persist-to <dir> (wrangler's .wrangler/state), --skip-web-build.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readDotenvValue, readTextIfExists } from '../keys/dev-vars.ts';
+import { ensureDevMaterial } from '../keys/dev-setup.ts';
+import { KeysError } from '../keys/errors.ts';
+import { readStateUnverified } from '../keys/keystore.ts';
+import { localTrustListVersion, type LocalD1Target } from '../keys/local-d1.ts';
+import { publish } from '../keys/operations.ts';
+import { DEFAULT_NEXT_UPDATE_SECONDS } from '../keys/publication-plan.ts';
+import { createReporter } from '../keys/progress.ts';
+import { repoRoot } from '../keys/repo-root.ts';
+import { localTarget } from '../keys/target-local.ts';
+import { runWrangler, WRANGLER_BIN } from '../keys/wrangler-exec.ts';
+import { applyOfflineEnv } from './offline-env.ts';
+
+const { values: opts } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8787' },
+    'inspector-port': { type: 'string' },
+    'dev-dir': { type: 'string' },
+    'dev-vars': { type: 'string' },
+    'persist-to': { type: 'string' },
+    'skip-web-build': { type: 'boolean' },
+  },
+});
+
+const root = repoRoot();
+const configPath = join(root, 'wrangler.toml');
+const devDir = resolve(opts['dev-dir'] ?? join(root, '.dev'));
+const devVars = resolve(opts['dev-vars'] ?? join(root, '.dev.vars'));
+const persistTo = opts['persist-to'] ? resolve(opts['persist-to']) : undefined;
+const reporter = createReporter((line) => process.stdout.write(`dev: ${line}\n`));
+const d1: LocalD1Target = { cwd: root, configPath, reporter, ...(persistTo ? { persistTo } : {}) };
+
+async function prepare(): Promise<{ operatorTokenFile: string; rootPublicFile: string }> {
+  const now = Math.floor(Date.now() / 1000);
+  const material = await ensureDevMaterial({ devDir, devVars, configPath }, now, reporter);
+  await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, ...(persistTo ? ['--persist-to', persistTo] : [])], {
+    cwd: root,
+    label: 'applying D1 migrations locally',
+    reporter,
+  });
+  if (await needsTrustList(material.access.dir, now)) {
+    const target = localTarget({ ...d1, devVarsPath: devVars, now });
+    const outcome = await publish(material.access, target, DEFAULT_NEXT_UPDATE_SECONDS);
+    reporter.info(`trust list v${outcome.list.version} published locally (active key ${outcome.activeKid ?? 'none'})`);
+  }
+  await buildWeb(material.rootPublicFile);
+  return material;
+}
+
+/** Publish when the local D1 has no list from this keystore, .dev.vars lost its keys, or the list is past nextUpdate. */
+async function needsTrustList(storeDir: string, now: number): Promise<boolean> {
+  const state = await readStateUnverified(storeDir);
+  const vars = await readTextIfExists(devVars);
+  if (!readDotenvValue(vars, 'SIGNING_KEYS') || readDotenvValue(vars, 'TRUST_ROOT_PUBLIC_KEY') !== state.root.publicKey) return true;
+  if (!state.published || now >= state.published.nextUpdate) return true;
+  return (await localTrustListVersion(d1)) < state.published.version;
+}
+
+async function buildWeb(rootPublicFile: string): Promise<void> {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const skip = opts['skip-web-build'] ? 'skipping the PWA build (--skip-web-build)' : pkg.scripts?.['build:web'] ? undefined : 'no build:web script yet';
+  if (skip) {
+    // wrangler refuses to start without the [assets] directory, so keep an (empty) one.
+    await mkdir(join(root, 'verifier-web', 'dist'), { recursive: true });
+    return reporter.info(`${skip}: serving the API and whatever verifier-web/dist holds`);
+  }
+  await reporter.step('building the verifier PWA (npm run build:web)', () =>
+    runQuiet('npm', ['run', 'build:web'], { ...process.env, TRICOLOR_ROOT_PUBLIC_KEY_FILE: rootPublicFile }),
+  );
+}
+
+function runQuiet(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
+    child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output}`))));
+  });
+}
+
+function startWrangler(): ChildProcess {
+  const args = [WRANGLER_BIN, 'dev', '--ip', '127.0.0.1', '--port', opts.port, '--config', configPath, '--show-interactive-dev-session=false'];
+  if (opts['inspector-port']) args.push('--inspector-port', opts['inspector-port']);
+  if (persistTo) args.push('--persist-to', persistTo);
+  // wrangler reads .dev.vars next to wrangler.toml by itself; any other file must be named.
+  if (devVars !== join(root, '.dev.vars')) args.push('--env-file', devVars);
+  // detached: its own process group (setsid), so the whole tree can be signalled at once.
+  return spawn(process.execPath, args, { cwd: root, detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: applyOfflineEnv({ ...process.env }) });
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** After wrangler exits, make sure nothing of its group (workerd above all) outlives it. */
+async function reapGroup(pgid: number): Promise<void> {
+  for (let i = 0; i < 100 && groupAlive(pgid); i++) {
+    if (i === 30) signalGroup(pgid, 'SIGTERM');
+    if (i === 80) signalGroup(pgid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function announceWhenReady(child: ChildProcess, operatorTokenFile: string, rootPublicFile: string): Promise<void> {
+  const url = `http://127.0.0.1:${opts.port}`;
+  for (let i = 0; i < 240 && child.exitCode === null; i++) {
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ok) {
+      reporter.info(`Tricolor is running at ${url}  (verifier ${url}/, wallet ${url}/wallet, API ${url}/v1/…)`);
+      reporter.info(`operator token: ${operatorTokenFile}   auditor token: ${join(devDir, 'auditor-token')}`);
+      reporter.info(`pinned root: ${rootPublicFile}   keys: npm run keys -- list --store ${join(devDir, 'keystore')}`);
+      reporter.info('Ctrl-C stops everything');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main(): Promise<void> {
+  const { operatorTokenFile, rootPublicFile } = await prepare();
+  const child = startWrangler();
+  const pgid = child.pid!;
+  reporter.info(`wrangler dev started (process group ${pgid})`);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return signalGroup(pgid, 'SIGKILL'); // a second Ctrl-C means now
+    stopping = true;
+    reporter.info(`stopping (${signal})…`);
+    signalGroup(pgid, signal);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => stop('SIGTERM'));
+  child.on('exit', (code) => {
+    void reapGroup(pgid).then(() => {
+      reporter.info(groupAlive(pgid) ? `WARNING: processes of group ${pgid} survived` : 'stopped; no wrangler or workerd process left');
+      process.exit(stopping ? 0 : (code ?? 1));
+    });
+  });
+  void announceWhenReady(child, operatorTokenFile, rootPublicFile);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`dev: ${e instanceof KeysError ? `${e.message} [${e.code}]` : e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
