@@ -1,0 +1,127 @@
+// The issuer's D1 schema (drizzle sqlite-core). `npm run db:generate` turns changes here into
+// numbered SQL migrations under worker/migrations, which are committed and applied by
+// `wrangler d1 migrations apply` (and by the Worker test setup).
+//
+// Invariant kept by worker/db/status-writes.ts: the holders row is the materialised result of the
+// holder's latest status_events row, and both change in the same D1 batch as the audit_log row.
+
+import { sql } from 'drizzle-orm';
+import { check, customType, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** BLOB as Uint8Array. D1 hands blobs back as ArrayBuffer (or number[] from older runtimes). */
+const bytes = customType<{ data: Uint8Array; driverData: ArrayBuffer | Uint8Array | number[] }>({
+  dataType: () => 'blob',
+  toDriver: (value) => value.slice().buffer as ArrayBuffer,
+  fromDriver: (value) => (value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer | number[])),
+});
+
+const COLOR_CHECK = (column: string) => sql.raw(`${column} in ('green', 'yellow', 'red')`);
+
+export const holders = sqliteTable(
+  'holders',
+  {
+    /** Public holder id (16 base32 characters, random): what operators and the holder refer to. */
+    id: text('id').primaryKey(),
+    /** The token's CWT sub: 8 base32 characters, random, unique (src/sub-id.ts). */
+    sub: text('sub').notNull().unique(),
+    /** HMAC-SHA-256(ID_HMAC_KEY, normalised idNumber), hex. The idNumber itself is never stored. */
+    idHash: text('id_hash').notNull().unique(),
+    /** SHA-256 of the holder's current bearer secret, hex. Replaced on re-enrolment. */
+    secretHash: text('secret_hash').notNull().unique(),
+    maskedName: text('masked_name').notNull(),
+    /** HMAC-SHA-256 of the normalised phone number, hex; null when none was given. */
+    phoneHash: text('phone_hash'),
+    color: text('color', { enum: ['green', 'yellow', 'red'] }).notNull(),
+    /** When the current colour began (the latest status event's `at`). */
+    since: integer('since').notNull(),
+    /**
+     * Red/yellow: the earliest moment the rules could turn the holder green (a lower bound, see
+     * deriveStatus's `until`); null when green. The cron scans holders whose `until` has passed.
+     */
+    until: integer('until'),
+    /** Bumped by every status change; writes are guarded by it (optimistic concurrency). */
+    statusVersion: integer('status_version').notNull().default(1),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    check('holders_color_check', COLOR_CHECK('color')),
+    // Partial: only red/yellow rows have `until`, so the cron's index holds a few percent of holders.
+    index('holders_due_idx').on(t.until).where(sql.raw('until is not null')),
+  ],
+);
+
+export const statusEvents = sqliteTable(
+  'status_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    holderId: text('holder_id')
+      .notNull()
+      .references(() => holders.id),
+    at: integer('at').notNull(),
+    color: text('color', { enum: ['green', 'yellow', 'red'] }).notNull(),
+    source: text('source', { enum: ['declaration', 'operator', 'import', 'rule', 'checkin'] }).notNull(),
+    actor: text('actor').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [check('status_events_color_check', COLOR_CHECK('color')), index('status_events_holder_idx').on(t.holderId, t.at)],
+);
+
+export const checkins = sqliteTable(
+  'checkins',
+  {
+    holderId: text('holder_id')
+      .notNull()
+      .references(() => holders.id),
+    /** 'YYYY-MM-DD' in the issuer's time zone: one check-in counts per local day. */
+    day: text('day').notNull(),
+    at: integer('at').notNull(),
+    symptoms: integer('symptoms', { mode: 'boolean' }).notNull(),
+    temperature: real('temperature'),
+  },
+  (t) => [primaryKey({ columns: [t.holderId, t.day] })],
+);
+
+export const revocations = sqliteTable(
+  'revocations',
+  {
+    /** AUTOINCREMENT: never reused, and D1's single writer commits them in order, so the feed's
+     *  sequence numbers are gap-free as seen by readers (docs/revocation-feed.md). */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    sub: text('sub').notNull(),
+    revokedBefore: integer('revoked_before').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('revocations_revoked_before_idx').on(t.revokedBefore)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorType: text('actor_type', { enum: ['operator', 'import', 'rule', 'declaration', 'holder', 'system'] }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    holderId: text('holder_id'),
+    fromColor: text('from_color', { enum: ['green', 'yellow', 'red'] }),
+    toColor: text('to_color', { enum: ['green', 'yellow', 'red'] }),
+    reason: text('reason'),
+    /** JSON object with action-specific facts; never secrets or personal data. */
+    detail: text('detail'),
+  },
+  (t) => [index('audit_log_holder_idx').on(t.holderId, t.id)],
+);
+
+/** Exactly as docs/architecture.md "Keys and the trust list at run time" specifies. */
+export const trustLists = sqliteTable('trust_lists', {
+  version: integer('version').primaryKey(),
+  cose: bytes('cose').notNull(),
+  issuedAt: integer('issued_at').notNull(),
+  installedAt: integer('installed_at').notNull(),
+});
+
+export type HolderRow = typeof holders.$inferSelect;
+export type StatusEventRow = typeof statusEvents.$inferSelect;
+export type CheckinRow = typeof checkins.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;
