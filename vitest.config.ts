@@ -3,6 +3,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { applyOfflineEnv } from './scripts/offline-env.ts';
+import { workerTestSecrets } from './test/worker/secrets.ts';
 
 applyOfflineEnv();
 
@@ -17,11 +18,16 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations') },
+              // Fresh random secrets for every run, generated here and never written to disk.
+              bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations'), ...(await workerTestSecrets()) },
             },
           })),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['test/worker/apply-migrations.ts'] },
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          setupFiles: ['test/worker/apply-migrations.ts', 'test/worker/install-trust-list.ts'],
+        },
       },
     ],
   },

@@ -1,8 +1,17 @@
-// Placeholder entry point until the issuer Worker lands (issue 3).
-import { Hono } from 'hono';
+// The issuer Worker's entry point: the Hono app on the real clock with the edge cache, and the
+// Cron Trigger handler on the trigger's scheduled time.
 
-const app = new Hono();
-app.get('/healthz', (c) => c.json({ ok: true }));
-app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No such route.' } }, 404));
+import { createApp } from './app.ts';
+import { configFor } from './config.ts';
+import { runCron } from './cron.ts';
+import { openDb } from './db/client.ts';
+import type { Env } from './env.ts';
 
-export default app;
+const app = createApp({ edgeCache: typeof caches === 'undefined' ? undefined : caches.default });
+
+async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  const report = await runCron(openDb(env.DB), configFor(env), Math.floor(controller.scheduledTime / 1000));
+  console.log(`cron ${controller.cron}: ${JSON.stringify(report)}`);
+}
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;

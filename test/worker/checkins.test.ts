@@ -1,0 +1,94 @@
+// POST /v1/holders/me/checkins: one per local day, and the status changes a check-in can cause.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { DAY, T0 } from './fixtures.ts';
+import { count, enrol, harness, NO_SYMPTOMS, syncedRevocations, verifyAt } from './helpers.ts';
+
+// T0 is 08:00 in Asia/Shanghai; local midnight is 16:00 UTC.
+const LOCAL_MIDNIGHT_AFTER_T0 = T0 + 16 * 3600;
+
+describe('daily check-ins', () => {
+  it('counts the first check-in of a local day (201) and answers a repeat with 200, changing nothing', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const first = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false, temperature: 36.6 }, token: holder.secret });
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({ day: '2026-03-01', counted: true, status: { color: 'green', since: T0 } });
+    h.clock.t += 3600;
+    // Symptoms reported in a repeat do not count: the day's first check-in is the one that counts.
+    const repeat = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: true }, token: holder.secret });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body).toEqual({ day: '2026-03-01', counted: false, status: { color: 'green', since: T0 } });
+    expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
+    expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
+  });
+
+  it('splits days at midnight in the issuer time zone, not UTC', async () => {
+    const h = harness(LOCAL_MIDNIGHT_AFTER_T0 - 1);
+    const holder = await enrol(h);
+    const late = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
+    h.clock.t = LOCAL_MIDNIGHT_AFTER_T0;
+    const early = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
+    expect([late.body.day, late.body.counted]).toEqual(['2026-03-01', true]);
+    expect([early.body.day, early.body.counted]).toEqual(['2026-03-02', true]);
+  });
+
+  it.each([
+    [{ symptoms: true }, 'yellow'],
+    [{ symptoms: false, temperature: 37.3 }, 'yellow'],
+    [{ symptoms: false, temperature: 37.2 }, 'green'],
+  ])('moves a green holder per the policy for %j: %s', async (checkin, color) => {
+    const h = harness();
+    const holder = await enrol(h);
+    h.clock.t += 600;
+    const { body } = await h.json('POST', '/v1/holders/me/checkins', { json: checkin, token: holder.secret });
+    expect(body.status.color).toBe(color);
+    if (color === 'yellow') {
+      expect(body.status.since).toBe(T0 + 600);
+      const events = await env.DB.prepare("select source, actor from status_events where holder_id = ? and color = 'yellow'").bind(holder.holderId).all();
+      expect(events.results).toEqual([{ source: 'checkin', actor: 'holder' }]);
+      expect(await count('audit_log', "holder_id = ? and actor_type = 'holder' and from_color = 'green' and to_color = 'yellow'", holder.holderId)).toBe(1);
+      // A downgrade: the green token is revoked.
+      expect(await verifyAt(h, holder.token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
+    }
+  });
+
+  it('records the rule release at the check-in that completes the run after the isolation period', async () => {
+    const h = harness();
+    const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, symptoms: true } }); // yellow: 7 days, 7 check-ins
+    let last;
+    for (const d of [1, 2, 3, 4, 5, 6, 7]) {
+      h.clock.t = T0 + d * DAY + 7200; // day 7's check-in comes after the isolation end (T0 + 7 days)
+      last = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
+    }
+    expect(last!.body.status).toEqual({ color: 'green', since: T0 + 7 * DAY + 7200 });
+    const rule = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'").bind(holder.holderId).all();
+    expect(rule.results).toEqual([{ at: T0 + 7 * DAY + 7200, color: 'green', actor: 'checkin' }]);
+    expect(await count('audit_log', "holder_id = ? and action = 'status.release' and actor_type = 'rule'", holder.holderId)).toBe(1);
+    const row = await env.DB.prepare('select color, until, status_version from holders where id = ?').bind(holder.holderId).first();
+    expect(row).toEqual({ color: 'green', until: null, status_version: 2 });
+  });
+
+  it('resets the run on a symptomatic check-in while red or yellow', async () => {
+    const h = harness();
+    const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, symptoms: true } });
+    const statuses = [];
+    for (const [d, symptoms] of [[0, false], [1, false], [2, true], [3, false]] as const) {
+      h.clock.t = T0 + d * DAY + 60;
+      statuses.push((await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms }, token: holder.secret })).body.status.checkinsDone);
+    }
+    // Day 3 starts a new run. (On day 2 itself src/status-rules.ts still projects the old run as
+    // alive until the day is over: reported to the core owner; the release itself is unaffected.)
+    expect([statuses[0], statuses[1], statuses[3]]).toEqual([1, 2, 1]);
+  });
+
+  it('refuses an implausible temperature and an unauthenticated check-in', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const hot = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false, temperature: 48 }, token: holder.secret });
+    expect([hot.status, hot.body.error.message]).toEqual([400, 'temperature: must be at most 45 (degrees Celsius).']);
+    const anonymous = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false } });
+    expect(anonymous.status).toBe(401);
+    expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(0);
+  });
+});

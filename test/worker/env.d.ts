@@ -1,0 +1,22 @@
+// Bindings the Worker tests see: the Worker's own (worker/env.ts) plus the test-only ones that
+// vitest.config.ts generates (test/worker/secrets.ts). Lives under test/worker so only the
+// Worker's tsconfig (workerd types) includes it.
+import type { D1Migration } from '@cloudflare/vitest-plugin';
+import type { Env as WorkerEnv } from '../../worker/env.ts';
+
+declare global {
+  namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import('../../worker/index.ts');
+    }
+    interface Env extends WorkerEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      /** base64url seeds and clear operator tokens, generated per run. */
+      TEST_ROOT_SEED: string;
+      TEST_SIGNING_SEED: string;
+      TEST_OPERATOR_TOKEN: string;
+      TEST_AUDITOR_TOKEN: string;
+    }
+  }
+}
+export {};

@@ -1,0 +1,148 @@
+// Shared helpers for the Worker tests: an app on a pinned clock, requests through its fetch
+// handler (the same path production requests take), and the verifier side (trust list, feed)
+// built from src/ exactly as a verifier would, so assertions never trust the Worker's own word.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import {
+  applyRevocationFeed,
+  fromBase64Url,
+  verifyRevocationFeed,
+  verifyToken,
+  verifyTrustList,
+  type RevocationFeed,
+  type TrustedKey,
+  type VerifyResult,
+} from '../../src/index.ts';
+import { createApp } from '../../worker/app.ts';
+import type { AppDeps } from '../../worker/state.ts';
+import { T0 } from './fixtures.ts';
+
+export type TestEnv = typeof env;
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  clock: { t: number };
+  /** Sends a request through the app's fetch handler at the pinned time. */
+  call(method: string, path: string, options?: CallOptions): Promise<Response>;
+  /** As call, and parses a JSON body. */
+  json<T = any>(method: string, path: string, options?: CallOptions): Promise<{ status: number; body: T; res: Response }>;
+}
+
+export interface CallOptions {
+  json?: unknown;
+  body?: BodyInit;
+  contentType?: string;
+  token?: string;
+  headers?: Record<string, string>;
+  env?: TestEnv;
+}
+
+export function harness(start = T0, deps: Omit<AppDeps, 'now'> = {}): Harness {
+  const clock = { t: start };
+  const app = createApp({ ...deps, now: () => clock.t });
+  const call = async (method: string, path: string, o: CallOptions = {}) => {
+    const headers = new Headers(o.headers);
+    let body = o.body;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers.set('content-type', 'application/json');
+    }
+    if (o.contentType) headers.set('content-type', o.contentType);
+    if (o.token) headers.set('authorization', `Bearer ${o.token}`);
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`https://issuer.test${path}`, { method, headers, body }), o.env ?? env, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+  const json = async (method: string, path: string, o: CallOptions = {}) => {
+    const res = await call(method, path, o);
+    return { status: res.status, body: (await res.json()) as any, res };
+  };
+  return { app, clock, call, json };
+}
+
+export const operatorToken = (): string => env.TEST_OPERATOR_TOKEN;
+export const auditorToken = (): string => env.TEST_AUDITOR_TOKEN;
+
+export const NO_SYMPTOMS = { symptoms: false, contactWithCase: false, fromHighRiskArea: false } as const;
+
+let idCounter = 0;
+/** A fresh 18-character ID number per call, so tests never share a holder by accident. */
+export function newIdNumber(): string {
+  idCounter++;
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString().padStart(10, '0');
+  return `${String(idCounter).padStart(7, '0')}${random}X`;
+}
+
+export interface Enrolled {
+  holderId: string;
+  secret: string;
+  token: string;
+  status: { color: string; since: number; until?: number };
+  idNumber: string;
+}
+
+export async function enrol(h: Harness, overrides: Record<string, unknown> = {}): Promise<Enrolled> {
+  const idNumber = (overrides.idNumber as string | undefined) ?? newIdNumber();
+  const { status, body } = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber, declaration: NO_SYMPTOMS, ...overrides } });
+  if (status !== 201 && status !== 200) throw new Error(`enrolment failed: ${status} ${JSON.stringify(body)}`);
+  return { ...body, idNumber };
+}
+
+export async function setStatus(h: Harness, holderId: string, color: string, reason = 'flagged by test'): Promise<Response> {
+  return h.call('PUT', `/v1/admin/holders/${holderId}/status`, { json: { color, reason }, token: operatorToken() });
+}
+
+/** The signing keys a verifier would trust: from GET /v1/trust-list, checked against the test root. */
+export async function trustedKeys(h: Harness): Promise<readonly TrustedKey[]> {
+  const res = await h.call('GET', '/v1/trust-list');
+  if (res.status !== 200) throw new Error(`trust list: ${res.status}`);
+  const verified = await verifyTrustList(new Uint8Array(await res.arrayBuffer()), { rootPublicKey: fromBase64Url(env.TRUST_ROOT_PUBLIC_KEY) });
+  if (!verified.ok) throw new Error(`trust list does not verify: ${verified.reason}`);
+  return verified.list.keys;
+}
+
+/** GET /v1/revocations?since=…, verified with the trust list's keys as a verifier would. */
+export async function fetchFeed(h: Harness, since = 0): Promise<{ feed: RevocationFeed; bytes: Uint8Array; res: Response }> {
+  const res = await h.call('GET', `/v1/revocations?since=${since}`);
+  if (res.status !== 200) throw new Error(`feed: ${res.status}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const verified = await verifyRevocationFeed(bytes, { keys: await trustedKeys(h), now: h.clock.t });
+  if (!verified.ok) throw new Error(`feed does not verify: ${verified.reason} ${verified.detail}`);
+  return { feed: verified.feed, bytes, res };
+}
+
+/** What a verifier that synced from scratch holds: sub -> revokedBefore. */
+export async function syncedRevocations(h: Harness): Promise<ReadonlyMap<string, number>> {
+  const { feed } = await fetchFeed(h, 0);
+  const applied = applyRevocationFeed(undefined, feed, h.clock.t);
+  if (!applied.ok) throw new Error(applied.reason);
+  return applied.state.revoked;
+}
+
+export async function verifyAt(h: Harness, token: string, revocations?: ReadonlyMap<string, number>): Promise<VerifyResult> {
+  return verifyToken(token, { keys: await trustedKeys(h), revocations, now: h.clock.t });
+}
+
+/** A copy of the env whose D1 binding counts every call that could reach the database. */
+export function countingEnv(base: TestEnv = env): { env: TestEnv; calls: () => number } {
+  let calls = 0;
+  const db = new Proxy(base.DB, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { env: { ...base, DB: db }, calls: () => calls };
+}
+
+export async function count(table: string, where = '1 = 1', ...params: unknown[]): Promise<number> {
+  const row = await env.DB.prepare(`select count(*) as n from ${table} where ${where}`)
+    .bind(...params)
+    .first<{ n: number }>();
+  return row!.n;
+}

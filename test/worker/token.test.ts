@@ -1,0 +1,107 @@
+// GET /v1/holders/me/token: deterministic issuance, lazy status evaluation, holder auth.
+import { describe, expect, it } from 'vitest';
+import { decodeBase45, parseSign1, decodeClaims } from '../../src/index.ts';
+import { DAY, T0 } from './fixtures.ts';
+import { count, enrol, harness, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
+
+const LIFETIME = 86400;
+const WINDOW = LIFETIME / 4;
+
+function claimsOf(token: string) {
+  const decoded = decodeClaims(parseSign1(decodeBase45(token.slice(4))).payload);
+  if (!decoded.ok) throw new Error(decoded.detail);
+  return decoded.claims;
+}
+
+describe('token issuance', () => {
+  it('returns the same token for every fetch within a quarter-lifetime window, and a fresh one after', async () => {
+    const h = harness(T0 - DAY);
+    const holder = await enrol(h);
+    h.clock.t = T0 + 100; // T0 is a window boundary (T0 % 21600 === 0)
+    const a = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    h.clock.t = T0 + WINDOW - 1;
+    const b = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    h.clock.t = T0 + WINDOW;
+    const c = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    expect(a.status).toBe(200);
+    expect(b.body.token).toBe(a.body.token);
+    expect(c.body.token).not.toBe(a.body.token);
+    expect(claimsOf(a.body.token)).toMatchObject({ iat: T0, exp: T0 + LIFETIME, color: 'green', sub: expect.stringMatching(/^[A-Z2-7]{8}$/) });
+    expect(claimsOf(c.body.token).iat).toBe(T0 + WINDOW);
+    expect(a.body).toMatchObject({ color: 'green', iat: T0, exp: T0 + LIFETIME });
+    // At least 75% of the lifetime is left whenever a token is fetched.
+    expect(b.body.exp - (T0 + WINDOW - 1)).toBeGreaterThan(0.75 * LIFETIME);
+    expect(a.res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('writes nothing to D1', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const before = await Promise.all(['holders', 'status_events', 'audit_log', 'revocations', 'checkins'].map((t) => count(t)));
+    h.clock.t += 3 * WINDOW;
+    expect((await h.call('GET', '/v1/holders/me/token', { token: holder.secret })).status).toBe(200);
+    const after = await Promise.all(['holders', 'status_events', 'audit_log', 'revocations', 'checkins'].map((t) => count(t)));
+    expect(after).toEqual(before);
+  });
+
+  it('issues a token after a downgrade with iat after the revocation, so the feed revokes only the old one', async () => {
+    const h = harness(T0 + 7); // mid-window: the old token's iat is the enrolment second + 1
+    const holder = await enrol(h);
+    h.clock.t += 30;
+    expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
+    const fresh = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    const revoked = await syncedRevocations(h);
+    expect(claimsOf(fresh.body.token).iat).toBeGreaterThan([...revoked.values()][0]!);
+    expect(await verifyAt(h, holder.token, revoked)).toMatchObject({ ok: false, reason: 'token_revoked' });
+    expect(await verifyAt(h, fresh.body.token, revoked)).toMatchObject({ ok: true, claims: { color: 'red', statusEnds: T0 + 37 + 14 * DAY } });
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a secret of the wrong shape', 'not-a-secret'],
+    ['a well-formed secret nobody holds', 'A'.repeat(43)],
+  ])('answers 401 for %s', async (_what, secret) => {
+    const h = harness();
+    const { status, body, res } = await h.json('GET', '/v1/holders/me/token', secret === undefined ? {} : { token: secret });
+    expect(status).toBe(401);
+    expect(body.error.code).toBe('unauthorized');
+    expect(res.headers.get('www-authenticate')).toContain('Bearer');
+  });
+});
+
+describe('lazy status evaluation through the token endpoint', () => {
+  async function redHolderCheckingIn(days: number[]) {
+    const h = harness(T0);
+    const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, contactWithCase: true } });
+    for (const d of days) {
+      h.clock.t = T0 + d * DAY + 3600;
+      expect((await h.call('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret })).status).toBe(201);
+    }
+    return { h, holder };
+  }
+
+  it('shows green from the exact moment the isolation ends once fourteen daily check-ins are done', async () => {
+    const { h, holder } = await redHolderCheckingIn([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    h.clock.t = T0 + 14 * DAY - 1;
+    const before = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    expect(before.body.status).toMatchObject({ color: 'red', until: T0 + 14 * DAY, checkinsDone: 14, checkinsRequired: 14 });
+    h.clock.t = T0 + 14 * DAY;
+    const after = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    expect(after.body.status).toEqual({ color: 'green', since: T0 + 14 * DAY });
+    expect(claimsOf(after.body.token)).toMatchObject({ color: 'green', iat: T0 + 14 * DAY + 1 });
+    expect(claimsOf(after.body.token).statusEnds).toBeUndefined();
+    // Evaluated, not recorded: the release is written by the cron or the next write.
+    expect(await count('status_events', "holder_id = ? and source = 'rule'", holder.holderId)).toBe(0);
+  });
+
+  it('stays red past the isolation period while the run of check-ins is incomplete, and says when it could end', async () => {
+    const { h, holder } = await redHolderCheckingIn([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13]); // day 7 missed
+    h.clock.t = T0 + 14 * DAY + 60;
+    const { body } = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    expect(body.color).toBe('red');
+    expect(body.status.checkinsDone).toBe(6);
+    // Eight more local days (from day 14): the run completes on day 21 at the earliest.
+    expect(body.status.until).toBe(T0 + 21 * DAY - 8 * 3600);
+    expect(claimsOf(body.token).statusEnds).toBe(body.status.until);
+  });
+});

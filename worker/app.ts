@@ -1,0 +1,67 @@
+// The issuer Worker's Hono app. `createApp({ now })` builds it with an injected clock (tests pin
+// it); worker/index.ts builds the production one with Date.now and the edge cache.
+
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { requireOperatorToken } from './auth/operator.ts';
+import { configFor } from './config.ts';
+import { openDb } from './db/client.ts';
+import type { AppEnv } from './env.ts';
+import { ApiError, handleError, notFound } from './errors.ts';
+import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
+import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
+import { registerAdminImportRoutes } from './routes/admin-import.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerHolderRoutes } from './routes/holders.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
+import { registerRevocationRoutes } from './routes/revocations.ts';
+import { createAppState, type AppDeps } from './state.ts';
+
+export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
+  const state = createAppState(deps);
+  const app = new Hono<AppEnv>();
+  app.onError(handleError);
+  app.notFound(notFound);
+
+  app.use('*', async (c, next) => {
+    // One clock reading per request, so every decision in it agrees on "now".
+    c.set('now', state.now());
+    c.set('state', state);
+    c.set('config', configFor(c.env));
+    c.set('db', openDb(c.env.DB));
+    await next();
+  });
+  // Public data for any verifier, wherever it is served from.
+  const publicCors = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], allowHeaders: ['If-None-Match'], exposeHeaders: ['ETag', 'Tricolor-Feed-Kind'], maxAge: 86400 });
+  for (const path of ['/v1/trust-list', '/v1/revocations', '/.well-known/jwks.json']) app.use(path, publicCors);
+  // Before any admin handler or body parsing: no valid token, no data.
+  app.use('/v1/admin/*', requireOperatorToken);
+
+  registerHealthRoutes(app);
+  registerHolderRoutes(app);
+  registerKeyRoutes(app);
+  registerRevocationRoutes(app);
+  registerAdminImportRoutes(app);
+  registerAdminHolderRoutes(app);
+  registerAdminAuditRoutes(app);
+  registerMethodNotAllowed(app);
+  return app;
+}
+
+/** 405 with an Allow header for a known path asked with another method. */
+function registerMethodNotAllowed(app: Hono<AppEnv>): void {
+  const allowed = new Map<string, Set<string>>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL') continue; // middleware
+    const methods = allowed.get(r.path) ?? new Set<string>();
+    methods.add(r.method);
+    if (r.method === 'GET') methods.add('HEAD');
+    allowed.set(r.path, methods);
+  }
+  for (const [path, methods] of allowed) {
+    const allow = [...methods].join(', ');
+    app.all(path, () => {
+      throw new ApiError(405, 'method_not_allowed', `This route accepts ${allow}.`, { Allow: allow });
+    });
+  }
+}

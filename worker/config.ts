@@ -1,0 +1,201 @@
+// Parses the Worker's environment once per env object into a typed Config: the status policy
+// (src/status-rules.ts DEFAULT_POLICY, overridable by STATUS_POLICY and TIME_ZONE), the token
+// lifetime, key material and operator token hashes, plus every operational tunable in one place.
+// A malformed variable is reported by name, never by value.
+
+import { z } from 'zod';
+import { assertTimeZone, DEFAULT_POLICY, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
+import { ApiError } from './errors.ts';
+import type { Env } from './env.ts';
+
+export type Role = 'operator' | 'auditor';
+
+export interface OperatorEntry {
+  name: string;
+  role: Role;
+  /** SHA-256 of the operator's bearer token (32 bytes). */
+  sha256: Uint8Array;
+}
+
+/** Operational limits and cache lifetimes; documented in docs/api.md and docs/revocation-feed.md. */
+export const TUNABLES = {
+  /** JSON request bodies (enrolment, check-in, status change). */
+  maxJsonBodyBytes: 16 * 1024,
+  /** Import files: rows beyond this are refused with 413 (split the file). */
+  maxImportBytes: 2 * 1024 * 1024,
+  maxImportRows: 5000,
+  /** Holders written per D1 batch by the import and the cron. */
+  writeBatchHolders: 25,
+  /** D1 allows at most 100 bound parameters per query. */
+  maxBoundParameters: 100,
+  /** The in-isolate trust-list cache; an install in this isolate refreshes it at once. */
+  trustListCacheSeconds: 30,
+  /** The in-isolate feed head cache that lets a matching If-None-Match skip D1. */
+  feedHeadCacheSeconds: 5,
+  feedMaxAgeSeconds: 30,
+  feedStaleWhileRevalidateSeconds: 60,
+  /** A delta carries at most this many entries; the verifier asks again from its toSeq. */
+  feedMaxDeltaEntries: 50_000,
+  /** Revocation rows are pruned once their revokedBefore is this many token lifetimes old. */
+  revocationRetentionLifetimes: 2,
+  tokenCacheEntries: 10_000,
+  /** Red/yellow holders the cron re-derives per run, in pages. */
+  cronMaxHolders: 5000,
+  cronPageSize: 50,
+} as const;
+
+export interface Config {
+  issuer: string;
+  tokenLifetimeSeconds: number;
+  policy: StatusPolicy;
+  rootPublicKey: Uint8Array;
+  /** kid hex -> 32-byte seed, for the next and active signing keys. */
+  signingSeeds: ReadonlyMap<string, Uint8Array>;
+  idHmacKey: Uint8Array;
+  operators: readonly OperatorEntry[];
+}
+
+const color = z.enum(['green', 'yellow', 'red']);
+const days = z.number().int().min(0).max(60);
+// At least one day: a status must not end the instant it begins.
+const isolationDays = z.number().int().min(1).max(60);
+const policyOverride = z
+  .object({
+    isolationDays: z.object({ red: isolationDays, yellow: isolationDays }).partial(),
+    requiredCheckins: z.object({ red: days, yellow: days }).partial(),
+    feverThresholdCelsius: z.number().min(35).max(42),
+    declaration: z.object({ contactWithCase: color, symptoms: color, fromHighRiskArea: color }).partial(),
+    symptomaticCheckinOnGreen: color,
+  })
+  .partial()
+  .strict();
+
+const operatorList = z.array(
+  z.object({ name: z.string().min(1).max(64), role: z.enum(['operator', 'auditor']), sha256: z.string().regex(/^[0-9a-f]{64}$/i) }).strict(),
+);
+
+const cache = new WeakMap<Env, Config>();
+
+export function configFor(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env);
+    cache.set(env, config);
+  }
+  return config;
+}
+
+export function parseConfig(env: Env): Config {
+  const issuer = required(env, 'ISSUER');
+  if (issuer.length > 16) throw misconfigured('ISSUER', 'must be 1-16 characters');
+  const lifetime = Number(env.TOKEN_LIFETIME_SECONDS ?? '86400');
+  // The feed packs revokedBefore as a 24-bit offset (about 194 days), and a token must outlive
+  // its issuance window of a quarter lifetime by a useful margin.
+  if (!Number.isSafeInteger(lifetime) || lifetime < 600 || lifetime > 30 * 86400) throw misconfigured('TOKEN_LIFETIME_SECONDS', 'must be an integer from 600 to 2592000');
+  return {
+    issuer,
+    tokenLifetimeSeconds: lifetime,
+    policy: parsePolicy(env),
+    rootPublicKey: bytesOf('TRUST_ROOT_PUBLIC_KEY', required(env, 'TRUST_ROOT_PUBLIC_KEY'), 32),
+    signingSeeds: parseSigningKeys(env.SIGNING_KEYS),
+    idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
+    operators: parseOperators(env.OPERATOR_TOKENS),
+  };
+}
+
+function parsePolicy(env: Env): StatusPolicy {
+  const timeZone = env.TIME_ZONE || DEFAULT_POLICY.timeZone;
+  try {
+    assertTimeZone(timeZone);
+  } catch {
+    throw misconfigured('TIME_ZONE', 'is not an IANA time zone this runtime knows');
+  }
+  let override: z.infer<typeof policyOverride> = {};
+  if (env.STATUS_POLICY) {
+    const parsed = policyOverride.safeParse(parseJson(env.STATUS_POLICY, 'STATUS_POLICY'));
+    if (!parsed.success) throw misconfigured('STATUS_POLICY', describeIssue(parsed.error));
+    override = parsed.data;
+  }
+  return {
+    timeZone,
+    isolationDays: { ...DEFAULT_POLICY.isolationDays, ...override.isolationDays },
+    requiredCheckins: { ...DEFAULT_POLICY.requiredCheckins, ...override.requiredCheckins },
+    feverThresholdCelsius: override.feverThresholdCelsius ?? DEFAULT_POLICY.feverThresholdCelsius,
+    declaration: { ...DEFAULT_POLICY.declaration, ...override.declaration },
+    symptomaticCheckinOnGreen: override.symptomaticCheckinOnGreen ?? DEFAULT_POLICY.symptomaticCheckinOnGreen,
+  };
+}
+
+function parseSigningKeys(raw: string | undefined): Map<string, Uint8Array> {
+  const seeds = new Map<string, Uint8Array>();
+  // Absent is legal: the Worker then serves its trust list but answers 503 signing_unavailable.
+  if (!raw) return seeds;
+  const parsed = parseJson(raw, 'SIGNING_KEYS');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw misconfigured('SIGNING_KEYS', 'must be a JSON object');
+  for (const [kid, seed] of Object.entries(parsed)) {
+    if (!/^[0-9a-f]{16}$/i.test(kid) || typeof seed !== 'string') throw misconfigured('SIGNING_KEYS', 'keys must be 16 hex digits, values base64url seeds');
+    seeds.set(kid.toLowerCase(), decodeSeed(seed));
+  }
+  return seeds;
+}
+
+function decodeSeed(seed: string): Uint8Array {
+  try {
+    const bytes = fromBase64Url(seed);
+    if (bytes.length === 32) return bytes;
+  } catch {
+    // reported below, without the value
+  }
+  throw misconfigured('SIGNING_KEYS', 'every seed must be 32 bytes of base64url');
+}
+
+function parseHmacKey(raw: string): Uint8Array {
+  let key: Uint8Array | undefined;
+  try {
+    key = fromBase64Url(raw);
+  } catch {
+    key = undefined;
+  }
+  if (!key || key.length < 32) throw misconfigured('ID_HMAC_KEY', 'must be base64url of at least 32 bytes');
+  return key;
+}
+
+function parseOperators(raw: string | undefined): OperatorEntry[] {
+  if (!raw) return [];
+  const parsed = operatorList.safeParse(parseJson(raw, 'OPERATOR_TOKENS'));
+  if (!parsed.success) throw misconfigured('OPERATOR_TOKENS', describeIssue(parsed.error));
+  return parsed.data.map((o) => ({ name: o.name, role: o.role, sha256: fromHex(o.sha256.toLowerCase()) }));
+}
+
+function required(env: Env, name: keyof Env): string {
+  const value = env[name];
+  if (typeof value !== 'string' || value.length === 0) throw misconfigured(name, 'is not set');
+  return value;
+}
+
+function bytesOf(name: string, raw: string, length: number): Uint8Array {
+  try {
+    const bytes = fromBase64Url(raw);
+    if (bytes.length === length) return bytes;
+  } catch {
+    // reported below
+  }
+  throw misconfigured(name, `must be base64url of ${length} bytes`);
+}
+
+function parseJson(raw: string, name: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw misconfigured(name, 'is not valid JSON');
+  }
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'invalid';
+}
+
+function misconfigured(name: string, problem: string): ApiError {
+  return new ApiError(500, 'misconfigured', `The issuer is misconfigured: ${name} ${problem}.`);
+}

@@ -1,0 +1,73 @@
+// The audit log: appended in the same batch as whatever it records, read newest first with a
+// keyset cursor (the id), so paging stays an index range scan however long the log grows.
+
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import type { Color } from '../../src/index.ts';
+import type { ActorType } from '../status/plan.ts';
+import { rawStatement, type Db } from './client.ts';
+import { auditLog, type AuditRow } from './schema.ts';
+
+export interface AuditEntry {
+  at: number;
+  actorType: ActorType;
+  actor: string;
+  action: string;
+  holderId?: string;
+  fromColor?: Color;
+  toColor?: Color;
+  reason?: string;
+  detail?: Record<string, unknown>;
+}
+
+export function insertAudit(db: Db, entry: AuditEntry) {
+  return db.insert(auditLog).values({
+    at: entry.at,
+    actorType: entry.actorType,
+    actor: entry.actor,
+    action: entry.action,
+    holderId: entry.holderId ?? null,
+    fromColor: entry.fromColor ?? null,
+    toColor: entry.toColor ?? null,
+    reason: entry.reason ?? null,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  });
+}
+
+/** The same row, written only if the previous statement in the batch wrote one (status-writes.ts). */
+export function insertAuditIfChanged(db: Db, e: AuditEntry): D1PreparedStatement {
+  return rawStatement(
+    db,
+    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail) select ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
+    e.at,
+    e.actorType,
+    e.actor,
+    e.action,
+    e.holderId ?? null,
+    e.fromColor ?? null,
+    e.toColor ?? null,
+    e.reason ?? null,
+    e.detail ? JSON.stringify(e.detail) : null,
+  );
+}
+
+export interface AuditQuery {
+  /** Return entries with an id below this (the previous page's nextCursor). */
+  before?: number;
+  limit: number;
+  holderId?: string;
+  actorType?: ActorType;
+}
+
+export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
+  const where: SQL[] = [];
+  if (q.before !== undefined) where.push(lt(auditLog.id, q.before));
+  if (q.holderId !== undefined) where.push(eq(auditLog.holderId, q.holderId));
+  if (q.actorType !== undefined) where.push(eq(auditLog.actorType, q.actorType));
+  return db
+    .select()
+    .from(auditLog)
+    .where(where.length > 0 ? and(...where) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(q.limit)
+    .all();
+}

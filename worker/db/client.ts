@@ -1,0 +1,43 @@
+// The drizzle handle over the D1 binding. Query helpers in worker/db/*.ts take it as their first
+// argument, so tests can call them directly and the routes never build SQL themselves.
+
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
+import * as schema from './schema.ts';
+
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
+
+const handles = new WeakMap<D1Database, Db>();
+
+export function openDb(d1: D1Database): Db {
+  let db = handles.get(d1);
+  if (!db) {
+    db = drizzle(d1, { schema });
+    handles.set(d1, db);
+  }
+  return db;
+}
+
+/** Splits values so each query stays under D1's limit of bound parameters. */
+export function chunk<T>(values: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Guarded writes go to D1 as plain prepared statements: drizzle's batch cannot carry a raw `sql`
+ * statement with parameters (drizzle-orm 0.45 d1 session), and the `INSERT ... SELECT ... WHERE
+ * changes() = 1` chains need raw SQL. Query-builder statements join them through toSQL().
+ */
+export function statementOf(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
+  const { sql, params } = query.toSQL();
+  return db.$client.prepare(sql).bind(...params);
+}
+
+export function rawStatement(db: Db, sql: string, ...params: (string | number | null)[]): D1PreparedStatement {
+  return db.$client.prepare(sql).bind(...params);
+}
+
+export async function runBatch(db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+  return statements.length === 0 ? [] : db.$client.batch(statements);
+}

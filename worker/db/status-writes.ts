@@ -1,0 +1,106 @@
+// The one way a status changes: a single D1 batch holding the guarded holders update, then for
+// every step its status_events row, its audit_log row and (for a downgrade) its revocations row.
+//
+// Optimistic concurrency: the update matches only `status_version = <the version we read>` (plus
+// any extra guard), and every later statement is `INSERT ... SELECT ... WHERE changes() = 1`, so
+// each runs only if the statement before it wrote its one row. A lost race therefore writes
+// nothing at all, and the caller sees `applied: false` and re-reads. D1 runs a batch as one
+// transaction on its single writer, so nothing interleaves between these statements.
+
+import { and, eq, type SQL } from 'drizzle-orm';
+import { revokes, type StatusPlan, type StatusStep } from '../status/plan.ts';
+import { rawStatement, runBatch, statementOf, type Db } from './client.ts';
+import { holders, type HolderRow } from './schema.ts';
+
+export interface AuditFacts {
+  action: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface StatusWrite {
+  /** The holder row as read; its status_version guards the update. */
+  holder: HolderRow;
+  plan: StatusPlan;
+  now: number;
+  audit: AuditFacts;
+  /** Other holder columns to change in the same guarded update (a new secret hash on re-enrolment). */
+  patch?: Partial<Pick<HolderRow, 'secretHash' | 'phoneHash'>>;
+  /** An extra condition on the guarded update, e.g. "no check-in yet today". */
+  guard?: SQL;
+  /** Single-row inserts that must happen only with the update (each must end in `where changes() = 1`). */
+  gated?: D1PreparedStatement[];
+}
+
+export interface PreparedWrite {
+  statements: D1PreparedStatement[];
+  /** How many revocation rows the batch adds (for the feed's head cache). */
+  revocations: number;
+}
+
+export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
+  const { holder, plan, now } = w;
+  const version = and(eq(holders.id, holder.id), eq(holders.statusVersion, holder.statusVersion));
+  const update = statementOf(
+    db,
+    db
+      .update(holders)
+    .set({
+      ...w.patch,
+      color: plan.after.color,
+      since: plan.after.since,
+      until: plan.after.until ?? null,
+      statusVersion: holder.statusVersion + 1,
+      updatedAt: now,
+    })
+      .where(w.guard ? and(version, w.guard) : version),
+  );
+  const statements: D1PreparedStatement[] = [update, ...(w.gated ?? [])];
+  let revocationCount = 0;
+  for (const step of plan.steps) {
+    statements.push(insertEvent(db, holder.id, step), insertAudit(db, now, holder.id, step, w.audit));
+    if (revokes(step)) {
+      // docs/revocation-feed.md: every token with iat <= revokedBefore is revoked. Tokens issued
+      // for the new status have iat > since >= this instant (worker/tokens/issue.ts).
+      statements.push(rawStatement(db, 'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1', holder.sub, step.at, now));
+      revocationCount++;
+    }
+  }
+  return { statements, revocations: revocationCount };
+}
+
+/** Runs a prepared write; `applied` is false when the guard did not match (a lost race). */
+export async function runStatusWrite(db: Db, prepared: PreparedWrite): Promise<{ applied: boolean }> {
+  const results = await runBatch(db, prepared.statements);
+  return { applied: results[0]!.meta.changes === 1 };
+}
+
+function insertEvent(db: Db, holderId: string, step: StatusStep): D1PreparedStatement {
+  return rawStatement(
+    db,
+    'insert into status_events (holder_id, at, color, source, actor, reason) select ?, ?, ?, ?, ?, ? where changes() = 1',
+    holderId,
+    step.at,
+    step.to,
+    step.source,
+    step.actor,
+    step.reason,
+  );
+}
+
+function insertAudit(db: Db, now: number, holderId: string, step: StatusStep, facts: AuditFacts): D1PreparedStatement {
+  const detail = JSON.stringify({ ...facts.detail, source: step.source, at: step.at });
+  const action = step.source === 'rule' ? 'status.release' : facts.action;
+  return rawStatement(
+    db,
+    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail) select ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
+    now,
+    step.actorType,
+    step.actor,
+    action,
+    holderId,
+    step.from,
+    step.to,
+    step.reason,
+    detail,
+  );
+}

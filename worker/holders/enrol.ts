@@ -1,0 +1,115 @@
+// Enrolment (issue 3, POST /v1/holders). A new ID number creates a holder; a known one is a
+// re-enrolment: the same holder, its history kept, a NEW secret (the old one stops working: the
+// recovery path for a lost secret), and the new declaration applied only if it is stricter than
+// the current colour. See docs/api.md "Enrolment and re-enrolment" for the identity check.
+
+import { colorForDeclaration, deriveStatus, generateSubId, isDowngrade, type Color, type Declaration, type DerivedStatus, type StatusPolicy } from '../../src/index.ts';
+import { newHolderId, sha256Hex, newHolderSecret } from '../crypto.ts';
+import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
+import type { Db } from '../db/client.ts';
+import { uniqueViolation } from '../db/errors.ts';
+import { findHolderByIdHash } from '../db/holders.ts';
+import { holders, statusEvents, type HolderRow } from '../db/schema.ts';
+import { ApiError } from '../errors.ts';
+import { applyStatus } from '../status/apply.ts';
+
+export interface EnrolInput {
+  idHash: string;
+  maskedName: string;
+  phoneHash: string | null;
+  declaration: Declaration;
+}
+
+export interface Enrolment {
+  created: boolean;
+  holder: HolderRow;
+  status: DerivedStatus;
+  /** Returned once; only its hash is stored. */
+  secret: string;
+}
+
+/** New holders whose random sub (40 bits) or id collides are retried with fresh values. */
+const INSERT_ATTEMPTS = 4;
+
+export async function enrol(db: Db, policy: StatusPolicy, now: number, input: EnrolInput, onRevocation: () => void): Promise<Enrolment> {
+  const secret = newHolderSecret();
+  const secretHash = await sha256Hex(secret);
+  const declared = colorForDeclaration(input.declaration, policy);
+  for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
+    const existing = await findHolderByIdHash(db, input.idHash);
+    if (existing) return reenrol(db, policy, now, existing, input, declared, secret, secretHash, onRevocation);
+    try {
+      return await createHolder(db, policy, now, input, declared, secret, secretHash);
+    } catch (err) {
+      const column = uniqueViolation(err);
+      // holders.id_hash: a concurrent enrolment of the same person won; loop to re-enrol.
+      // holders.sub / holders.id: a random collision; loop with fresh values.
+      if (column === undefined || column === 'holders.secret_hash') throw err;
+    }
+  }
+  throw new ApiError(409, 'conflict', 'Enrolment could not complete; try again.');
+}
+
+async function createHolder(db: Db, policy: StatusPolicy, now: number, input: EnrolInput, declared: Color, secret: string, secretHash: string): Promise<Enrolment> {
+  const status = deriveStatus([{ at: now, color: declared, source: 'declaration' }], [], now, policy);
+  const holder: HolderRow = {
+    id: newHolderId(),
+    sub: generateSubId(),
+    idHash: input.idHash,
+    secretHash,
+    maskedName: input.maskedName,
+    phoneHash: input.phoneHash,
+    color: status.color,
+    since: status.since,
+    until: status.until ?? null,
+    statusVersion: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const reason = declarationReason(input.declaration);
+  // One batch: the holder, its first status event and the audit row, or nothing.
+  await db.batch([
+    db.insert(holders).values(holder),
+    db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
+    insertAudit(db, { at: now, actorType: 'declaration', actor: 'holder', action: 'holder.enrol', holderId: holder.id, toColor: declared, reason }),
+  ]);
+  return { created: true, holder, status, secret };
+}
+
+async function reenrol(
+  db: Db,
+  policy: StatusPolicy,
+  now: number,
+  existing: HolderRow,
+  input: EnrolInput,
+  declared: Color,
+  secret: string,
+  secretHash: string,
+  onRevocation: () => void,
+): Promise<Enrolment> {
+  // The only identity evidence we keep: the masked name, and the phone hash if one was given.
+  if (existing.maskedName !== input.maskedName || (existing.phoneHash !== null && existing.phoneHash !== input.phoneHash)) {
+    throw new ApiError(409, 'identity_mismatch', 'This ID number is enrolled with different details; check the name and phone number.');
+  }
+  const phoneHash = existing.phoneHash ?? input.phoneHash;
+  const result = await applyStatus(db, existing, {
+    now,
+    policy,
+    ruleActor: 'enrolment',
+    audit: { action: 'holder.reenrol', detail: { declared } },
+    patch: { secretHash, phoneHash },
+    // The secret rotation is audited whether or not the status changes.
+    gated: [insertAuditIfChanged(db, { at: now, actorType: 'holder', actor: 'holder', action: 'holder.secret_rotated', holderId: existing.id, detail: { declared } })],
+    decide: (current) =>
+      isDowngrade(current.color, declared)
+        ? { to: declared, source: 'declaration', actorType: 'declaration', actor: 'holder', reason: `re-enrolment: ${declarationReason(input.declaration)}` }
+        : undefined,
+    onRevocation,
+  });
+  return { created: false, holder: result.holder, status: result.plan.after, secret };
+}
+
+function declarationReason(d: Declaration): string {
+  const answers = [d.contactWithCase && 'contact with a case', d.symptoms && 'symptoms', d.fromHighRiskArea && 'from a high-risk area'].filter(Boolean);
+  return answers.length > 0 ? `declaration: ${answers.join(', ')}` : 'declaration: nothing to report';
+}

@@ -1,0 +1,55 @@
+// What the issuer keeps of a person: a keyed hash of the ID number (so re-enrolment finds the same
+// holder), a keyed hash of the phone number if given, and a masked display name. Never the clear
+// name, ID number or phone number.
+
+import { hmacSha256Hex } from '../crypto.ts';
+
+/** Trim, upper-case, drop all whitespace: "  110101 19900307 123x " -> "11010119900307123X". */
+export function normaliseIdNumber(idNumber: string): string {
+  return idNumber.trim().toUpperCase().replace(/\s+/g, '');
+}
+
+/** Digits only, keeping a leading "+": "+86 138-0013-8000" -> "+8613800138000". */
+export function normalisePhone(phone: string): string {
+  const trimmed = phone.trim();
+  return (trimmed.startsWith('+') ? '+' : '') + trimmed.replace(/\D+/g, '');
+}
+
+export function hashIdNumber(key: Uint8Array, normalisedIdNumber: string): Promise<string> {
+  return hmacSha256Hex(key, normalisedIdNumber);
+}
+
+export function hashPhone(key: Uint8Array, normalisedPhone: string): Promise<string> {
+  // Domain-separated from ID numbers so the two hash spaces can never collide.
+  return hmacSha256Hex(key, `phone:${normalisedPhone}`);
+}
+
+const MAX_MASKED_WORDS = 4;
+/** CLAIM_LIMITS.nameMaxBytes in src/claims.ts. */
+const MAX_MASKED_BYTES = 48;
+
+/**
+ * The display name carried in tokens: the first character of each word, each followed by one
+ * "*" ("张三丰" -> "张*", "John Ronald Smith" -> "J* R* S*"). One star whatever the length, so
+ * the mask does not leak how long the name is. At most four words, and never over the token's
+ * 48-byte limit for the masked name.
+ */
+export function maskName(name: string): string {
+  const words = name.trim().split(/\s+/u).filter((w) => w.length > 0).slice(0, MAX_MASKED_WORDS);
+  let masked = '';
+  for (const word of words) {
+    const next = `${masked}${masked ? ' ' : ''}${firstGrapheme(word)}*`;
+    if (new TextEncoder().encode(next).length > MAX_MASKED_BYTES) break;
+    masked = next;
+  }
+  return masked;
+}
+
+const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
+
+function firstGrapheme(word: string): string {
+  // A grapheme, not a UTF-16 unit: "É" written as E + combining accent stays whole. Capped at 4
+  // code points so one pathological cluster cannot use the whole byte budget.
+  const first = segmenter ? (segmenter.segment(word)[Symbol.iterator]().next().value?.segment ?? '') : (Array.from(word)[0] ?? '');
+  return Array.from(first).slice(0, 4).join('');
+}

@@ -1,0 +1,33 @@
+// Request bodies of the holder routes (docs/api.md), validated before any handler runs.
+
+import { z } from 'zod';
+import { normaliseIdNumber, normalisePhone } from './identity.ts';
+
+/** National ID, passport or permit numbers: 4-32 letters, digits or hyphens once normalised. */
+export const idNumberSchema = z
+  .string()
+  .max(64, 'must be at most 64 characters')
+  .transform(normaliseIdNumber)
+  .refine((v) => /^[0-9A-Z-]{4,32}$/.test(v), 'must be 4-32 letters, digits or hyphens');
+
+const phoneSchema = z
+  .string()
+  .max(32, 'must be at most 32 characters')
+  .transform(normalisePhone)
+  .refine((v) => /^\+?\d{5,20}$/.test(v), 'must be a phone number of 5-20 digits');
+
+export const enrolBody = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+    idNumber: idNumberSchema,
+    phone: phoneSchema.optional(),
+    declaration: z.object({ symptoms: z.boolean(), contactWithCase: z.boolean(), fromHighRiskArea: z.boolean() }).strict(),
+  })
+  .strict();
+
+export const checkinBody = z
+  .object({
+    symptoms: z.boolean(),
+    temperature: z.number().min(30, 'must be at least 30 (degrees Celsius)').max(45, 'must be at most 45 (degrees Celsius)').optional(),
+  })
+  .strict();

@@ -1,0 +1,132 @@
+// Parsing an import of key people: CSV (RFC 4180, header `idNumber,color,reason` in any order,
+// no line breaks inside fields) or NDJSON (one JSON object per line). Every non-blank data line
+// becomes either a row or a rejection naming its line; a bad header rejects the whole file.
+
+import { z } from 'zod';
+import type { Color } from '../../src/index.ts';
+import { ApiError } from '../errors.ts';
+import { idNumberSchema } from '../holders/schemas.ts';
+import { colorSchema, describeIssues, reasonSchema } from '../validate.ts';
+
+export type ImportFormat = 'csv' | 'ndjson';
+
+export interface ImportRow {
+  line: number;
+  /** Normalised (holders/identity.ts). */
+  idNumber: string;
+  color: Color;
+  reason: string;
+}
+
+export interface Rejection {
+  line: number;
+  error: string;
+}
+
+export interface ParsedImport {
+  rows: ImportRow[];
+  rejected: Rejection[];
+}
+
+const rowSchema = z.object({ idNumber: idNumberSchema, color: colorSchema, reason: reasonSchema }).strict();
+const COLUMNS = ['idNumber', 'color', 'reason'] as const;
+
+export function formatFor(mediaType: string): ImportFormat | undefined {
+  if (mediaType === 'text/csv') return 'csv';
+  if (['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines'].includes(mediaType)) return 'ndjson';
+  return undefined;
+}
+
+export function parseImport(text: string, format: ImportFormat, maxRows: number): ParsedImport {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const out: ParsedImport = { rows: [], rejected: [] };
+  let columns: number[] | undefined;
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    const line = i + 1;
+    if (raw.trim() === '') continue;
+    if (format === 'csv' && columns === undefined) {
+      columns = headerColumns(raw);
+      continue;
+    }
+    if (++count > maxRows) throw new ApiError(413, 'payload_too_large', `An import holds at most ${maxRows} rows; split the file.`);
+    const record = format === 'csv' ? csvRecord(raw, columns!) : jsonRecord(raw);
+    if (typeof record === 'string') {
+      out.rejected.push({ line, error: record });
+      continue;
+    }
+    const parsed = rowSchema.safeParse(record, { reportInput: true });
+    if (parsed.success) out.rows.push({ line, ...parsed.data });
+    else out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
+  }
+  if (format === 'csv' && columns === undefined) throw new ApiError(400, 'validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
+  return out;
+}
+
+/** Index of each of COLUMNS in the header. */
+function headerColumns(raw: string): number[] {
+  const fields = splitCsvLine(raw);
+  const names = typeof fields === 'string' ? [] : fields.map((f) => f.trim());
+  const positions = COLUMNS.map((name) => names.indexOf(name));
+  if (names.length !== COLUMNS.length || positions.some((p) => p < 0)) {
+    throw new ApiError(400, 'validation_failed', 'The CSV header must be exactly idNumber,color,reason (in any order).');
+  }
+  return positions;
+}
+
+function csvRecord(raw: string, columns: number[]): Record<string, string> | string {
+  const fields = splitCsvLine(raw);
+  if (typeof fields === 'string') return fields;
+  if (fields.length !== COLUMNS.length) return `expected ${COLUMNS.length} fields, found ${fields.length}`;
+  const record: Record<string, string> = {};
+  COLUMNS.forEach((name, i) => (record[name] = fields[columns[i]!]!));
+  return record;
+}
+
+function jsonRecord(raw: string): unknown {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : 'each line must be a JSON object';
+  } catch {
+    return 'not valid JSON';
+  }
+}
+
+/** RFC 4180 §2 fields of one line: commas separate, double quotes enclose, "" escapes a quote. */
+export function splitCsvLine(line: string): string[] | string {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    let field = '';
+    if (line[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= line.length) return 'unterminated quoted field';
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        field += line[i++];
+      }
+      if (i < line.length && line[i] !== ',') return 'unexpected text after a quoted field';
+    } else {
+      const end = line.indexOf(',', i);
+      field = end < 0 ? line.slice(i) : line.slice(i, end);
+      if (field.includes('"')) return 'a quote inside an unquoted field';
+      i = end < 0 ? line.length : end;
+    }
+    fields.push(field);
+    if (i >= line.length) return fields;
+    i++; // the comma
+    if (i === line.length) {
+      fields.push('');
+      return fields;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// POST /v1/admin/holders/import: CSV or NDJSON by Content-Type, at most TUNABLES.maxImportBytes
+// and TUNABLES.maxImportRows (413 beyond; split the file).
+
+import type { Hono } from 'hono';
+import { TUNABLES } from '../config.ts';
+import { insertAudit } from '../db/audit.ts';
+import { newHolderId } from '../crypto.ts';
+import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
+import { mediaType, readBodyLimited } from '../http/body.ts';
+import { applyImport } from '../import/apply.ts';
+import { formatFor, parseImport } from '../import/parse.ts';
+import { requireWriteRole } from '../auth/operator.ts';
+
+export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
+  app.post('/v1/admin/holders/import', requireWriteRole, async (c) => {
+    const { db, config, now, operator, state } = c.var;
+    const format = formatFor(mediaType(c.req.raw));
+    if (!format) throw new ApiError(415, 'unsupported_media_type', 'Send the import as text/csv or application/x-ndjson.');
+    const bytes = await readBodyLimited(c.req.raw, TUNABLES.maxImportBytes);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      throw new ApiError(400, 'validation_failed', 'The import is not valid UTF-8.');
+    }
+    const parsed = parseImport(text, format, TUNABLES.maxImportRows);
+    // An id for this run, so its audit rows can be found together.
+    const importId = newHolderId();
+    const report = await applyImport(
+      { db, policy: config.policy, idHmacKey: config.idHmacKey, now, operator: operator.name, importId, onRevocation: () => state.feedHead.invalidate() },
+      parsed,
+    );
+    await insertAudit(db, {
+      at: now,
+      actorType: 'operator',
+      actor: operator.name,
+      action: 'import.run',
+      detail: { importId, format, rows: report.rows, applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected.length },
+    }).run();
+    c.header('Cache-Control', 'no-store');
+    return c.json({ importId, applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected });
+  });
+}

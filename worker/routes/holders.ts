@@ -1,0 +1,65 @@
+// Holder routes: enrolment, token, check-in (issue 3 "API", docs/api.md).
+
+import type { Hono } from 'hono';
+import { requireHolderSecret } from '../auth/holder.ts';
+import type { AppEnv } from '../env.ts';
+import { recordCheckin } from '../holders/checkin.ts';
+import { enrol } from '../holders/enrol.ts';
+import { hashIdNumber, hashPhone, maskName } from '../holders/identity.ts';
+import { checkinBody, enrolBody } from '../holders/schemas.ts';
+import { activeSigner } from '../keys/signer.ts';
+import { loadStatusInputs } from '../status/apply.ts';
+import { currentStatus } from '../status/plan.ts';
+import { statusView } from '../status/view.ts';
+import { jsonBody } from '../validate.ts';
+
+export function registerHolderRoutes(app: Hono<AppEnv>): void {
+  app.post('/v1/holders', jsonBody(enrolBody), async (c) => {
+    const { config, db, now, state } = c.var;
+    const body = c.var.body;
+    // Refuse before writing anything if no token could be signed (docs/architecture.md).
+    const active = await activeSigner(db, config, state.trust, now);
+    const enrolment = await enrol(
+      db,
+      config.policy,
+      now,
+      {
+        idHash: await hashIdNumber(config.idHmacKey, body.idNumber),
+        maskedName: maskName(body.name),
+        phoneHash: body.phone === undefined ? null : await hashPhone(config.idHmacKey, body.phone),
+        declaration: body.declaration,
+      },
+      () => state.feedHead.invalidate(),
+    );
+    const { holder, status } = enrolment;
+    const issued = await state.tokens.issue(
+      { issuer: config.issuer, sub: holder.sub, maskedName: holder.maskedName, status, lifetimeSeconds: config.tokenLifetimeSeconds, now },
+      active,
+    );
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      { holderId: holder.id, secret: enrolment.secret, status: statusView(status), token: issued.token, exp: issued.claims.exp },
+      enrolment.created ? 201 : 200,
+    );
+  });
+
+  app.get('/v1/holders/me/token', requireHolderSecret, async (c) => {
+    const { config, db, now, state, holder } = c.var;
+    const active = await activeSigner(db, config, state.trust, now);
+    // Lazy evaluation: a holder sees green the moment the rules allow it, before the cron runs.
+    const status = currentStatus(holder, await loadStatusInputs(db, holder, config.policy, now, 'read'), now, config.policy);
+    const issued = await state.tokens.issue(
+      { issuer: config.issuer, sub: holder.sub, maskedName: holder.maskedName, status, lifetimeSeconds: config.tokenLifetimeSeconds, now },
+      active,
+    );
+    c.header('Cache-Control', 'no-store');
+    return c.json({ token: issued.token, color: status.color, iat: issued.claims.iat, exp: issued.claims.exp, status: statusView(status) });
+  });
+
+  app.post('/v1/holders/me/checkins', requireHolderSecret, jsonBody(checkinBody), async (c) => {
+    const { config, db, now, state, holder, body } = c.var;
+    const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
+    c.header('Cache-Control', 'no-store');
+    return c.json({ day: outcome.day, counted: outcome.counted, status: statusView(outcome.status) }, outcome.counted ? 201 : 200);
+  });
+}

@@ -1,0 +1,66 @@
+// GET /v1/revocations?since=<seq>: the signed revocation feed (docs/revocation-feed.md).
+//
+// Order of work, cheapest first:
+// 1. If-None-Match matches the head cached in this isolate (fresh for a few seconds): 304,
+//    without touching D1 or the signing key.
+// 2. Otherwise read the head from D1; a match now is still a 304.
+// 3. The Cache API (the edge cache), keyed by since, head and signing kid: a hit is a response
+//    some request already built for exactly this state.
+// 4. Build, sign, answer, and put the response in the edge cache.
+
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { toHex } from '../../src/index.ts';
+import { readHeadSeq } from '../db/revocations.ts';
+import type { AppEnv } from '../env.ts';
+import { chooseFeed, signFeed } from '../feed/build.ts';
+import { activeSigner } from '../keys/signer.ts';
+import { queryParams } from '../validate.ts';
+import { etagMatches, PUBLIC_CACHE } from './http-cache.ts';
+
+const feedQuery = z
+  .object({ since: z.string().regex(/^(0|[1-9]\d{0,14})$/, 'must be a sequence number (0 or a positive integer)').transform(Number).optional() })
+  .strict();
+
+export function registerRevocationRoutes(app: Hono<AppEnv>): void {
+  app.get('/v1/revocations', queryParams(feedQuery), async (c) => {
+    const { db, config, now, state } = c.var;
+    const since = c.var.query.since ?? 0;
+    const ifNoneMatch = c.req.header('if-none-match');
+    const notModified = (seq: number) => {
+      c.header('ETag', etagOf(seq));
+      c.header('Cache-Control', PUBLIC_CACHE);
+      return c.body(null, 304);
+    };
+
+    const cachedHead = state.feedHead.fresh(now);
+    if (cachedHead !== undefined && etagMatches(ifNoneMatch, etagOf(cachedHead))) return notModified(cachedHead);
+    const head = cachedHead ?? (await readHeadSeq(db));
+    state.feedHead.remember(head, now);
+    if (etagMatches(ifNoneMatch, etagOf(head))) return notModified(head);
+
+    const active = await activeSigner(db, config, state.trust, now);
+    const cacheKey = new Request(`https://feed-cache.tricolor.invalid/${config.issuer}/${toHex(active.key.kid)}/${head}?since=${since}`);
+    const hit = await state.edgeCache?.match(cacheKey);
+    // Re-wrapped: a cached response's headers are immutable, and middleware may add some.
+    if (hit) return new Response(hit.body, hit);
+
+    const feed = await chooseFeed(db, { since, head, issuer: config.issuer, maxTokenLifetime: config.tokenLifetimeSeconds, now });
+    const body = await signFeed(feed, active);
+    const response = new Response(body.slice().buffer as ArrayBuffer, {
+      headers: {
+        'Content-Type': 'application/cose',
+        ETag: etagOf(feed.toSeq),
+        'Cache-Control': PUBLIC_CACHE,
+        'Tricolor-Feed-Kind': feed.kind,
+      },
+    });
+    if (state.edgeCache) c.executionCtx.waitUntil(state.edgeCache.put(cacheKey, response.clone()));
+    return response;
+  });
+}
+
+/** The ETag names the state a response brings the verifier to: its toSeq. */
+function etagOf(seq: number): string {
+  return `"rv-${seq}"`;
+}

@@ -1,0 +1,37 @@
+// What one app instance (one isolate in production) keeps between requests: the clock, and the
+// small bounded caches. Everything here is a cache of D1 or of pure computation; losing it costs
+// only a re-read.
+
+import { TUNABLES } from './config.ts';
+import { FeedHeadCache } from './feed/head-cache.ts';
+import { TrustListCache } from './keys/trust-list.ts';
+import { TokenIssuer } from './tokens/issue.ts';
+
+export interface AppDeps {
+  /** NumericDate seconds. Production uses Date.now; tests pin it. */
+  now?: () => number;
+  /** The Cache API cache for feed responses (caches.default in production); none when absent. */
+  edgeCache?: Cache;
+}
+
+export interface AppState {
+  now(): number;
+  edgeCache: Cache | undefined;
+  trust: TrustListCache;
+  feedHead: FeedHeadCache;
+  tokens: TokenIssuer;
+}
+
+export function systemNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export function createAppState(deps: AppDeps = {}): AppState {
+  return {
+    now: deps.now ?? systemNow,
+    edgeCache: deps.edgeCache,
+    trust: new TrustListCache(),
+    feedHead: new FeedHeadCache(),
+    tokens: new TokenIssuer(TUNABLES.tokenCacheEntries),
+  };
+}

@@ -1,0 +1,73 @@
+// Request validation: zod schemas for bodies, queries and path parameters, and the hook that turns
+// a failure into 400 `validation_failed` with a plain message naming the field. Handlers only ever
+// see parsed, typed values (`c.var.body`, `c.var.query`, `c.var.params`).
+
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import { COLORS, type Color } from '../src/index.ts';
+import { TUNABLES } from './config.ts';
+import { ApiError } from './errors.ts';
+import { mediaType, readBodyLimited } from './http/body.ts';
+
+export const colorSchema = z.enum(COLORS as [Color, ...Color[]]);
+export const reasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+/** Public holder ids are 16 lower-case base32 characters (worker/crypto.ts randomId). */
+export const holderIdSchema = z.string().regex(/^[a-z2-7]{16}$/, 'is not a holder id');
+
+/** Parses a JSON body (application/json, at most TUNABLES.maxJsonBodyBytes) into `c.var.body`. */
+export function jsonBody<S extends z.ZodType>(schema: S) {
+  return createMiddleware<{ Variables: { body: z.output<S> } }>(async (c, next) => {
+    const type = mediaType(c.req.raw);
+    if (type !== 'application/json') throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    const bytes = await readBodyLimited(c.req.raw, TUNABLES.maxJsonBodyBytes);
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes));
+    } catch {
+      throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.');
+    }
+    c.set('body', check(schema, value, 'body'));
+    await next();
+  });
+}
+
+/** Parses the query string into `c.var.query`; unknown parameters are refused. */
+export function queryParams<S extends z.ZodType>(schema: S) {
+  return createMiddleware<{ Variables: { query: z.output<S> } }>(async (c, next) => {
+    c.set('query', check(schema, c.req.query(), 'query'));
+    await next();
+  });
+}
+
+/** Parses path parameters into `c.var.params`. */
+export function pathParams<S extends z.ZodType>(schema: S) {
+  return createMiddleware<{ Variables: { params: z.output<S> } }>(async (c, next) => {
+    c.set('params', check(schema, c.req.param(), 'path'));
+    await next();
+  });
+}
+
+export function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  // reportInput tells a missing field from a wrong one; the input is never echoed.
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw new ApiError(400, 'validation_failed', describeIssues(parsed.error, where));
+}
+
+/** "declaration.symptoms: expected a boolean" — the first problem, naming the field. */
+export function describeIssues(error: z.ZodError, where: string): string {
+  const issue = error.issues[0];
+  if (!issue) return `The ${where} is invalid.`;
+  if (issue.code === 'unrecognized_keys') return `${where}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}.`;
+  const field = issue.path.length > 0 ? issue.path.join('.') : where;
+  return `${field}: ${plainMessage(issue)}.`;
+}
+
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return issue.input === undefined ? 'is required' : `expected ${article(issue.expected)}`;
+  return issue.message.replace(/\.$/, '');
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
