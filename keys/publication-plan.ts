@@ -6,6 +6,12 @@ import { fromBase64Url, fromHex, type TrustedKey, type TrustList } from '../src/
 import type { KeystoreState, SigningKeyRecord } from './keystore-state.ts';
 
 export const DEFAULT_NEXT_UPDATE_SECONDS = 24 * 3600;
+/**
+ * How long after a publication the key it retires may still have signed: a Worker isolate keeps
+ * its verified trust list for up to 30 s (worker/config.ts trustListCacheSeconds), so one that
+ * has not reloaded yet still signs with the old key. Twice that, to be safe.
+ */
+export const RETIREMENT_GRACE_SECONDS = 60;
 
 /**
  * Drops retired keys none of whose tokens can still be live: validUntil + the longest token
@@ -19,14 +25,15 @@ export function pruneExpiredKeys(state: KeystoreState, now: number): { state: Ke
 }
 
 /**
- * The key that was active in the last installed list kept signing until this list replaces it,
- * so its window must stay open until now: otherwise tokens it signed between `keys rotate` and
- * `keys publish` would fail with key_not_valid_at_iat.
+ * The key that was active in the last installed list kept signing until this list replaces it
+ * (plus the Worker's cache time), so its window must stay open that long: otherwise tokens it
+ * signed between `keys rotate` and `keys publish` would fail with key_not_valid_at_iat.
  */
-export function closeRetiredWindows(state: KeystoreState, now: number): KeystoreState {
+export function closeRetiredWindows(state: KeystoreState, now: number, graceSeconds = RETIREMENT_GRACE_SECONDS): KeystoreState {
   const signedUntilNow = state.published?.activeKid;
+  const end = now + graceSeconds;
   const keys = state.keys.map((k): SigningKeyRecord =>
-    k.kid === signedUntilNow && k.state === 'retired' && k.validUntil !== undefined && k.validUntil < now ? { ...k, validUntil: now } : k,
+    k.kid === signedUntilNow && k.state === 'retired' && k.validUntil !== undefined && k.validUntil < end ? { ...k, validUntil: end } : k,
   );
   return { ...state, keys };
 }

@@ -20,6 +20,7 @@ export interface RemoteTargetOptions {
   sink: SecretSink;
   reporter: Reporter;
   timeoutMs?: number;
+  readBackTimeoutMs?: number;
 }
 
 export function assertSafeWorkerUrl(raw: string): URL {
@@ -45,6 +46,13 @@ export function remoteTarget(options: RemoteTargetOptions): PublishTarget {
   async function fetchCurrent(): Promise<Uint8Array | undefined> {
     const res = await fetch(endpoint('/v1/trust-list'), { signal: timeout(), headers: { accept: 'application/cose' } });
     if (res.status === 404) return undefined;
+    if (res.status === 503 || res.status === 500) {
+      // A Worker with no list yet answers 503 trust_list_unavailable; one that has never been
+      // given TRUST_ROOT_PUBLIC_KEY answers 500 misconfigured naming it. Both mean: first publication.
+      const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+      if (body.error?.code === 'trust_list_unavailable') return undefined;
+      if (body.error?.code === 'misconfigured' && body.error.message?.includes('TRUST_ROOT_PUBLIC_KEY')) return undefined;
+    }
     if (!res.ok) throw new KeysError('remote_failed', `GET /v1/trust-list answered ${res.status}`);
     return new Uint8Array(await res.arrayBuffer());
   }
@@ -67,10 +75,20 @@ export function remoteTarget(options: RemoteTargetOptions): PublishTarget {
       await sink.put('SIGNING_KEYS', transitional);
       await reporter.step(`PUT /v1/admin/trust-list (v${p.list.version})`, () => putList(p.cose));
       if (final !== transitional) await sink.put('SIGNING_KEYS', final);
-      const served = await reporter.step('reading the trust list back', fetchCurrent);
-      if (!served || !bytesEqual(served, p.cose)) throw new KeysError('remote_mismatch', `the Worker does not serve trust list v${p.list.version} after installing it`);
+      await reporter.step('reading the trust list back', () => waitUntilServed(p.cose, p.list.version));
     },
   };
+
+  /** Other isolates keep their verified list for up to 30 s (and HTTP caches up to max-age), so poll, bounded. */
+  async function waitUntilServed(cose: Uint8Array, version: number): Promise<void> {
+    const deadline = Date.now() + (options.readBackTimeoutMs ?? 45_000);
+    for (;;) {
+      const served = await fetchCurrent();
+      if (served && bytesEqual(served, cose)) return;
+      if (Date.now() >= deadline) throw new KeysError('remote_mismatch', `the Worker still does not serve trust list v${version} after installing it`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 
   async function putList(cose: Uint8Array): Promise<void> {
     const res = await fetch(endpoint('/v1/admin/trust-list'), {

@@ -6,6 +6,7 @@ import { hasSeed, unlockKeystore } from '../../keys/keystore.ts';
 import { initRoot, newSigningKey, publish, revoke, rotate } from '../../keys/operations.ts';
 import { silentReporter } from '../../keys/progress.ts';
 import type { PreparedPublication, PublishTarget } from '../../keys/publish.ts';
+import { RETIREMENT_GRACE_SECONDS } from '../../keys/publication-plan.ts';
 import { access, CHEAP_KDF, PASSPHRASE, T0, tempDir } from './keys-helpers.ts';
 
 const DAY = 86400;
@@ -55,8 +56,9 @@ describe('keys publish (core flow)', () => {
     const p = target.installs[0]!;
     expect(Object.keys(p.transitionalSigningKeys).sort()).toEqual([a, b].sort());
     expect(Object.keys(p.signingKeys)).toEqual([b]);
-    // The old key signed until this publication, so its window closes at T0 + 40, not at the rotate.
-    expect(p.list.keys.find((k) => k.state === 'retired')!.validUntil).toBe(T0 + 40);
+    // The old key signed until this publication, so its window closes then (plus the Worker's
+    // cache grace), not at the rotate.
+    expect(p.list.keys.find((k) => k.state === 'retired')!.validUntil).toBe(T0 + 40 + RETIREMENT_GRACE_SECONDS);
     expect(outcome.removedSeeds).toEqual([a]);
     expect(await hasSeed(dir, 'signing', a)).toBe(false);
   });
@@ -80,11 +82,12 @@ describe('keys publish (core flow)', () => {
     await publish(access(dir, T0 + 20), memoryTarget(), DAY);
     await rotate(access(dir, T0 + 30));
     await publish(access(dir, T0 + 40), memoryTarget(), DAY);
+    const windowEnd = T0 + 40 + RETIREMENT_GRACE_SECONDS;
     const stillLive = memoryTarget();
-    await publish(access(dir, T0 + 40 + DAY), stillLive, DAY);
+    await publish(access(dir, windowEnd + DAY), stillLive, DAY);
     expect(stillLive.installs[0]!.list.keys).toHaveLength(2);
     const expired = memoryTarget();
-    const outcome = await publish(access(dir, T0 + 41 + DAY), expired, DAY);
+    const outcome = await publish(access(dir, windowEnd + DAY + 1), expired, DAY);
     expect(outcome.pruned).toEqual([a]);
     expect(expired.installs[0]!.list.keys.map((k) => k.state)).toEqual(['active']);
     expect((await unlockKeystore(dir, PASSPHRASE, silentReporter)).state.keys).toHaveLength(1);
