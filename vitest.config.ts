@@ -29,6 +29,20 @@ export default defineConfig({
           setupFiles: ['test/worker/apply-migrations.ts', 'test/worker/install-trust-list.ts'],
         },
       },
+      {
+        // The PWA: pure modules in Node, and the app in real headless Chromium (playwright-core)
+        // against the real Worker, which test/web/global-setup.ts builds, starts and stops.
+        test: {
+          name: 'web',
+          include: ['test/web/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/web/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // One browser at a time: two cores are shared with the Worker under test.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -3,14 +3,13 @@
 // fetched from its default CDN.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
 
 let prepared = false;
 
 export async function decodeQrPng(png: Uint8Array): Promise<string[]> {
   if (!prepared) {
-    const wasm = join(dirname(createRequire(import.meta.url).resolve('zxing-wasm/package.json')), 'dist/reader/zxing_reader.wasm');
+    const wasm = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
     const bytes = readFileSync(wasm);
     prepareZXingModule({ overrides: { wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer } });
     prepared = true;

@@ -3,12 +3,15 @@
 // static assets, so nothing of a developer's .dev.vars, .wrangler/ or dist/ is read or touched.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { applyOfflineEnv } from '../../../scripts/offline-env.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
-const wranglerScript = join(repoRoot, 'scripts/wrangler.ts');
+// wrangler's package exports hide bin/; find it beside its package.json. The offline environment
+// (no telemetry, no Request.cf fetch) is applied to every child below.
+const wranglerScript = join(dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin/wrangler.js');
 
 export interface RunningWorker {
   baseUrl: string;
@@ -41,7 +44,12 @@ export function writeWranglerConfig(dir: string, assetsDir: string): string {
 
 /** Secrets go in a .dev.vars beside the temporary config, where wrangler looks for them. */
 export function writeDevVars(dir: string, vars: Record<string, string>): void {
-  writeFileSync(join(dir, '.dev.vars'), Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+  // Single-quoted: dotenv keeps such values literally (the JSON inside needs no escaping).
+  const lines = Object.entries(vars).map(([k, v]) => {
+    if (/['\r\n]/.test(v)) throw new TypeError(`${k} cannot be written single-quoted`);
+    return `${k}='${v}'`;
+  });
+  writeFileSync(join(dir, '.dev.vars'), lines.join('\n') + '\n', { mode: 0o600 });
 }
 
 function wrangler(args: string[], cwd: string): ReturnType<typeof spawnSync> {
@@ -81,16 +89,19 @@ export async function startWorker(config: string, persistDir: string): Promise<R
     }
   };
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + 60_000;
+  let lastAnswer = 'no answer';
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) })).ok) return { baseUrl, stop };
+      const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return { baseUrl, stop };
+      lastAnswer = `${response.status} ${(await response.text()).slice(0, 2000)}`;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 500));
   }
   await stop();
-  throw new Error(`wrangler dev did not become ready:\n${output.slice(-4000)}`);
+  throw new Error(`wrangler dev did not become ready; /healthz last answered: ${lastAnswer}\n${output.slice(0, 3000)}`);
 }
