@@ -1,10 +1,11 @@
 // The verifier PWA in real headless Chromium against the real Worker (global-setup.ts).
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchChromium, openPage, submitCode, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
+import { contrastRatio, launchChromium, openPage, submitCode, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
 import { claimsOf, enrolGreenHolder, setHolderColor } from './support/holders.ts';
 
 const baseUrl = inject('webBaseUrl');
@@ -35,6 +36,7 @@ describe('verifier', () => {
     const masked = claimsOf(token).maskedName;
     if (masked) expect(await shown.textContent()).toContain(masked);
     await expect.poll(() => page.locator('[data-testid=announcer]').textContent()).toContain('GREEN');
+    expect(await contrastRatio(page, verdict)).toBeGreaterThanOrEqual(4.5);
     mkdirSync(resolve(import.meta.dirname, '../../docs/img'), { recursive: true });
     await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/img/verifier.png') });
     expect(problems).toEqual([]);
@@ -51,6 +53,7 @@ describe('verifier', () => {
     expect(await shown.getAttribute('data-reason')).toBe('bad_signature');
     expect(await shown.getAttribute('data-color')).toBeNull();
     expect(await page.locator('[data-testid=verdict-reason]').textContent()).toContain('altered or forged');
+    expect(await contrastRatio(page, verdict)).toBeGreaterThanOrEqual(4.5);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -123,10 +126,52 @@ describe('verifier', () => {
     await context.close();
   });
 
-  test('data older than the limit turns into a warning that stays on the verdict screen', async () => {
+  test('with the temperature check on, a reading at or above 37.3 °C refers a green code and one below passes', async () => {
     const { token } = await enrolGreenHolder(baseUrl);
     const { context, page } = await openPage(browser, baseUrl);
-    await page.clock.install();
+    await waitForSyncedData(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.locator('[data-testid=setting-temperature]').check();
+    await page.locator('[data-testid=settings-save]').click();
+    await submitCode(page, token);
+    await page.locator('[data-testid=temperature-input]').fill('37.3');
+    await page.locator('[data-testid=temperature-input]').press('Enter');
+    const shown = page.locator(verdict);
+    await expect.poll(() => shown.getAttribute('data-result')).toBe('refer');
+    expect(await shown.textContent()).toContain('37.3 °C');
+    expect(await contrastRatio(page, verdict)).toBeGreaterThanOrEqual(4.5);
+    await page.keyboard.press('Escape');
+    await shown.waitFor({ state: 'detached' });
+    await submitCode(page, token);
+    await page.locator('[data-testid=temperature-input]').fill('36.6');
+    await page.locator('[data-testid=temperature-input]').press('Enter');
+    await expect.poll(() => shown.getAttribute('data-result')).toBe('valid');
+    await context.close();
+  });
+
+  test('a scanner gun typing the code and Enter works without focusing the field, and the tally exports it as CSV', async () => {
+    const { token } = await enrolGreenHolder(baseUrl);
+    const { context, page } = await openPage(browser, baseUrl);
+    await waitForSyncedData(page);
+    await page.locator('h1').click(); // focus leaves the field
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator(verdict).getAttribute('data-color')).toBe('green');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Tally' }).click();
+    expect(await page.locator('[data-testid=tally] tbody tr').count()).toBe(1);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const csv = await readFile((await (await download).path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('date,green,yellow,red,refer,invalid,total');
+    expect(csv.split('\r\n')[1]).toMatch(/^\d{4}-\d{2}-\d{2},1,0,0,0,0,1$/);
+    expect(csv).not.toContain(token.slice(4, 20));
+    await context.close();
+  });
+
+  test('data older than the limit turns into a warning that stays on the verdict screen', async () => {
+    const { token } = await enrolGreenHolder(baseUrl);
+    const { context, page } = await openPage(browser, baseUrl, '/', { fakeClock: true });
     await waitForSyncedData(page);
     expect(await page.locator('[data-testid=data-warnings]').count()).toBe(0);
     await context.setOffline(true);

@@ -13,7 +13,7 @@ export interface OpenedPage {
   problems: string[];
 }
 
-export async function openPage(browser: Browser, baseUrl: string, path = '/', options: { viewport?: { width: number; height: number }; locale?: string } = {}): Promise<OpenedPage> {
+export async function openPage(browser: Browser, baseUrl: string, path = '/', options: { viewport?: { width: number; height: number }; locale?: string; fakeClock?: boolean } = {}): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 412, height: 860 }, locale: options.locale ?? 'en-US' });
   const problems: string[] = [];
   const origin = new URL(baseUrl).origin;
@@ -26,6 +26,8 @@ export async function openPage(browser: Browser, baseUrl: string, path = '/', op
   });
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Before the page loads, so the app's own timers run on the clock the test moves.
+  if (options.fakeClock) await page.clock.install();
   await page.goto(baseUrl + path);
   return { context, page, problems };
 }
@@ -54,4 +56,19 @@ export function tamperToken(token: string): string {
   const bytes = decodeBase45(token.slice(TOKEN_PREFIX.length));
   bytes[bytes.length - 1]! ^= 0x01;
   return TOKEN_PREFIX + encodeBase45(bytes);
+}
+
+/** WCAG 2.x contrast ratio of an element's own text colour against its own background colour. */
+export async function contrastRatio(page: Page, selector: string): Promise<number> {
+  const [fg, bg] = await page.locator(selector).evaluate((el) => {
+    const style = getComputedStyle(el);
+    return [style.color, style.backgroundColor];
+  });
+  const luminance = (rgb: string) => {
+    const [r, g, b] = rgb.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => Number(v) / 255);
+    const f = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+  };
+  const [hi, lo] = [luminance(fg!), luminance(bg!)].sort((a, b) => b - a);
+  return (hi! + 0.05) / (lo! + 0.05);
 }

@@ -119,7 +119,10 @@ export class TcVerifierApp extends LitElement {
     this.now = nowSeconds();
     this.requestUpdate();
   };
-  private readonly onOnline = () => (this.online = navigator.onLine !== false);
+  private readonly onOnline = () => {
+    this.online = navigator.onLine !== false;
+    this.now = nowSeconds();
+  };
   private readonly onUpdateReady = () => (this.updateReady = true);
 
   /** Keystrokes from a scanner gun while nothing has focus go into the code field. */
