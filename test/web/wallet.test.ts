@@ -16,8 +16,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-test('an enrolled holder sees a QR that decodes back to the exact token text, and keeps it offline', async () => {
-  const { context, page, problems } = await openPage(browser, baseUrl, '/wallet');
+test('an enrolled holder sees a QR that decodes back to the exact token text, keeps it offline, and says when it needs a connection', async () => {
+  const { context, page, problems } = await openPage(browser, baseUrl, '/wallet', { fakeClock: true });
   const form = page.locator('[data-testid=enrol-form]');
   await form.getByLabel('Full name').fill('王小明');
   await form.getByLabel('ID number').fill(uniqueIdNumber());
@@ -40,6 +40,12 @@ test('an enrolled holder sees a QR that decodes back to the exact token text, an
   await qr.waitFor();
   expect(await decodeQrPng(await qr.screenshot())).toEqual([issued]);
   expect(await page.getByText('Offline: showing your last code.').count()).toBe(1);
+
+  // Still offline when the token's 24 h run out: no stale QR, a plain request for a connection.
+  await page.clock.fastForward('25:00:00');
+  await page.locator('[data-testid=wallet-expired]').waitFor();
+  expect(await page.locator('[data-testid=wallet-expired]').textContent()).toContain('Connect to the internet');
+  expect(await qr.count()).toBe(0);
   expect(problems).toEqual([]);
   await context.close();
 });

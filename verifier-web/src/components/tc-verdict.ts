@@ -157,7 +157,9 @@ export class TcVerdict extends LitElement {
     const rows: [string, string][] = [];
     if (v.maskedName) rows.push([t('verdict.name'), v.maskedName]);
     if (v.sub) rows.push([t('verdict.pseudonym'), v.sub]);
-    if (v.result !== 'valid' && v.color) rows.push([t('verdict.colour'), t(`verdict.${v.color}` as MessageKey)]);
+    // Refer keeps the colour the code had; a refused code's colour is not shown, so a revoked
+    // "green" can never be read as a pass at a glance.
+    if (v.result === 'refer' && v.color) rows.push([t('verdict.colour'), t(`verdict.${v.color}` as MessageKey)]);
     if (v.exp) rows.push([t('verdict.expires'), formatDateTime(v.exp, lang)]);
     if (v.statusEnds && v.color !== 'green') rows.push([t('verdict.statusEnds'), formatDateTime(v.statusEnds, lang)]);
     if (v.temperature !== undefined) rows.push([t('verdict.temperature'), `${v.temperature.toFixed(1)} °C`]);
