@@ -4,6 +4,23 @@ import type { VerdictResult } from './verdict.ts';
 
 let audio: AudioContext | undefined;
 
+/**
+ * Browsers start audio only from a user gesture; a camera read is not one. So the context is
+ * created on the person's first tap or key press, and later verdicts can sound.
+ */
+export function primeAudioOnFirstGesture(): void {
+  const prime = () => {
+    try {
+      audio ??= new AudioContext();
+      void audio.resume();
+    } catch {
+      // no audio on this device
+    }
+  };
+  window.addEventListener('pointerdown', prime, { once: true, capture: true });
+  window.addEventListener('keydown', prime, { once: true, capture: true });
+}
+
 export function giveFeedback(result: VerdictResult, color: string | undefined): void {
   const pass = result === 'valid' && color === 'green';
   try {

@@ -3,28 +3,32 @@ import './components/tc-verifier-app.ts';
 import { initLanguage } from './i18n/i18n.ts';
 import { PINNED_ROOT_PUBLIC_KEY } from './pinned-root.ts';
 import { registerServiceWorker } from './register-sw.ts';
-import { indexedDbStore } from './storage/kv.ts';
+import { openBestStore } from './storage/kv.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { nowSeconds, warmUpVerifier } from './check-code.ts';
+import { primeAudioOnFirstGesture } from './feedback.ts';
 
 initLanguage();
 registerServiceWorker();
+primeAudioOnFirstGesture();
 
-const sync = new SyncService({
-  store: indexedDbStore,
-  fetcher: (input, init) => fetch(input, init),
-  rootPublicKey: PINNED_ROOT_PUBLIC_KEY,
-  baseUrl: location.origin,
-  clock: nowSeconds,
-  intervalSeconds: 300,
+// No top-level await: the build targets older WebViews.
+void openBestStore().then((store) => {
+  const sync = new SyncService({
+    store,
+    fetcher: (input, init) => fetch(input, init),
+    rootPublicKey: PINNED_ROOT_PUBLIC_KEY,
+    baseUrl: location.origin,
+    clock: nowSeconds,
+    intervalSeconds: 300,
+  });
+  const app = document.createElement('tc-verifier-app');
+  app.sync = sync;
+  // Show what the device holds first, then look for anything newer in the background.
+  void sync.load().finally(() => {
+    document.body.replaceChildren(app);
+    sync.start();
+    void warmUpVerifier(sync.snapshot.list);
+  });
+  sync.addEventListener('change', () => void warmUpVerifier(sync.snapshot.list));
 });
-
-const app = document.createElement('tc-verifier-app');
-app.sync = sync;
-// Show what the device holds first, then look for anything newer in the background.
-void sync.load().finally(() => {
-  document.body.replaceChildren(app);
-  sync.start();
-  void warmUpVerifier(sync.snapshot.list);
-});
-sync.addEventListener('change', () => void warmUpVerifier(sync.snapshot.list));

@@ -17,14 +17,14 @@ export function registerServiceWorker(): void {
         window.addEventListener('tc-apply-update', () => registration.waiting?.postMessage('skip-waiting'));
       })
       .catch(() => undefined); // no SW (private mode, http): the app still works online
+    let updateRequested = false;
     let reloading = false;
+    window.addEventListener('tc-apply-update', () => (updateRequested = true));
     navigator.serviceWorker.addEventListener('controllerchange', () => {
       // Only reload for an update the person asked for, not for the first install's claim.
       if (reloading || !updateRequested) return;
       reloading = true;
       location.reload();
     });
-    let updateRequested = false;
-    window.addEventListener('tc-apply-update', () => (updateRequested = true));
   });
 }

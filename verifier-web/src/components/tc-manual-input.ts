@@ -7,6 +7,7 @@ import { sharedStyles } from './shared-styles.ts';
 
 /**
  * @fires tc-code - detail {text, source: 'manual'} when a code is submitted
+ * @fires tc-next - Enter on an empty field: done with the shown result
  */
 export class TcManualInput extends LitElement {
   static override styles = [
@@ -62,7 +63,10 @@ export class TcManualInput extends LitElement {
   private submit(e: Event): void {
     e.preventDefault();
     const text = this.input.value.trim();
-    if (!text) return;
+    if (!text) {
+      this.dispatchEvent(new CustomEvent('tc-next', { bubbles: true, composed: true }));
+      return;
+    }
     this.input.value = '';
     this.dispatchEvent(new CustomEvent('tc-code', { detail: { text, source: 'manual' }, bubbles: true, composed: true }));
   }

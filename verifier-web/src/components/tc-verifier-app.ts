@@ -244,7 +244,7 @@ export class TcVerifierApp extends LitElement {
         .syncFailed=${Boolean(snap?.lastError)}
         @tc-sync-request=${() => void this.sync?.syncNow()}
       ></tc-status-bar>
-      <main @tc-code=${this.onCode}>
+      <main @tc-code=${this.onCode} @tc-next=${this.dismissVerdict}>
         ${this.view === 'scan'
           ? html`
               <tc-camera-scanner .paused=${Boolean(this.verdict || this.pendingText)}></tc-camera-scanner>

@@ -53,3 +53,13 @@ export function createMemoryStore(): KeyValueStore {
     delete: async (key) => void data.delete(key),
   };
 }
+
+/** IndexedDB when the browser allows it; otherwise memory, so the app still verifies this session. */
+export async function openBestStore(): Promise<KeyValueStore> {
+  try {
+    await indexedDbStore.get('probe');
+    return indexedDbStore;
+  } catch {
+    return createMemoryStore();
+  }
+}
