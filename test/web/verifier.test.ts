@@ -43,6 +43,21 @@ describe('verifier', () => {
     await context.close();
   });
 
+  test('is installable: a web app manifest with 192 and 512 px icons, and a service worker in control', async () => {
+    const { context, page } = await openPage(browser, baseUrl);
+    await waitForServiceWorker(page);
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel=manifest]')!.href;
+      const m = (await (await fetch(href)).json()) as { start_url: string; display: string; icons: { src: string; sizes: string }[] };
+      const icons = await Promise.all(m.icons.map(async (i) => ({ sizes: i.sizes, ok: (await fetch(i.src)).ok })));
+      return { startUrl: m.start_url, display: m.display, icons };
+    });
+    expect(manifest.startUrl).toBe('/');
+    expect(manifest.display).toBe('standalone');
+    expect(manifest.icons).toEqual(expect.arrayContaining([{ sizes: '192x192', ok: true }, { sizes: '512x512', ok: true }]));
+    await context.close();
+  });
+
   test('a tampered token shows invalid with the reason in plain words', async () => {
     const { token } = await enrolGreenHolder(baseUrl);
     const { context, page, problems } = await openPage(browser, baseUrl);
