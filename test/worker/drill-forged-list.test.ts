@@ -112,7 +112,7 @@ describe('drill 3: forged trust list', () => {
     await env.DB.prepare('INSERT INTO trust_lists (version, cose, issued_at, installed_at) VALUES (?, ?, ?, ?)')
       .bind(list.version + 10, forged.buffer, h.clock.t, h.clock.t)
       .run();
-    h.clock.t += 60; // past nothing cached: a new deployment env object has an empty cache anyway
+    h.clock.t += 60; // past the Worker's 30 s trust-list cache, so it reads D1 again
     const fresh = { ...deployment };
     const served = await h.call('GET', '/v1/trust-list', { env: fresh });
     expect(served.headers.get('etag')).toBe(`"tl-${good.list.version}"`);
