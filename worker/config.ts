@@ -39,6 +39,12 @@ export const TUNABLES = {
   /** Revocation rows are pruned once their revokedBefore is this many token lifetimes old. */
   revocationRetentionLifetimes: 2,
   tokenCacheEntries: 10_000,
+  /**
+   * A downgrade at T revokes tokens with iat <= T + this margin, and tokens for any status begin
+   * at its since + margin + 1: covers a token request that read the old status just before the
+   * downgrade committed, and clock differences between isolates (worker/tokens/issue.ts).
+   */
+  revocationMarginSeconds: 5,
   /** Red/yellow holders the cron re-derives per run, in pages. */
   cronMaxHolders: 5000,
   cronPageSize: 50,

@@ -8,3 +8,9 @@ export const BASE_TRUST_LIST_VERSION = 1;
 /** The test signing key's window opens a year before T0, so any pinned clock after it can sign. */
 export const KEY_VALID_FROM = T0 - 365 * DAY;
 export const LIST_ISSUED_AT = T0 - 365 * DAY;
+/**
+ * A downgrade at T revokes tokens with iat <= T + 5, and a status's tokens start at since + 6
+ * (docs/revocation-feed.md "Worker behaviour"). Written out here, not imported, so a change to
+ * the Worker's margin has to be made on purpose in both places.
+ */
+export const REVOCATION_MARGIN = 5;

@@ -1,7 +1,11 @@
 // GET /v1/holders/me/token: deterministic issuance, lazy status evaluation, holder auth.
 import { describe, expect, it } from 'vitest';
 import { decodeBase45, parseSign1, decodeClaims } from '../../src/index.ts';
-import { DAY, T0 } from './fixtures.ts';
+import { env } from 'cloudflare:workers';
+import { configFor } from '../../worker/config.ts';
+import { planStatus } from '../../worker/status/plan.ts';
+import { tokenClaims } from '../../worker/tokens/issue.ts';
+import { DAY, KEY_VALID_FROM, REVOCATION_MARGIN, T0 } from './fixtures.ts';
 import { count, enrol, harness, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
 
 const LIFETIME = 86400;
@@ -56,6 +60,34 @@ describe('token issuance', () => {
     expect(await verifyAt(h, fresh.body.token, revoked)).toMatchObject({ ok: true, claims: { color: 'red', statusEnds: T0 + 37 + 14 * DAY } });
   });
 
+  it('revokes the first token even when the downgrade comes in the same second as the enrolment', async () => {
+    const h = harness(T0 + 7);
+    const holder = await enrol(h);
+    expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
+    const fresh = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    const revoked = await syncedRevocations(h);
+    expect(await verifyAt(h, holder.token, revoked)).toMatchObject({ ok: false, reason: 'token_revoked' });
+    expect(await verifyAt(h, fresh.body.token, revoked)).toMatchObject({ ok: true, claims: { color: 'red' } });
+  });
+
+  it('puts every old-status token issued up to the margin after a downgrade under its revocation, and no new-status token', () => {
+    const policy = configFor(env).policy;
+    for (const oldSince of [T0, T0 + 1, T0 + WINDOW - 3, T0 + WINDOW]) {
+      for (const delay of [0, 1, 3, 7]) {
+        const downgradeAt = oldSince + delay;
+        const plan = planStatus({ color: 'green', since: oldSince }, [], downgradeAt, policy, () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'x', reason: 'x' }), 'test');
+        const at = plan.steps[0]!.at;
+        const revokedBefore = at + REVOCATION_MARGIN; // worker/db/status-writes.ts
+        const issue = (status: { color: 'green' | 'red'; since: number }, now: number) =>
+          tokenClaims({ issuer: 'ZJ', sub: 'AAAAAAAA', maskedName: '', status: { ...status, byRule: false }, lifetimeSeconds: LIFETIME, now }, KEY_VALID_FROM);
+        for (let late = 0; late <= REVOCATION_MARGIN; late++) {
+          expect(issue({ color: 'green', since: oldSince }, downgradeAt + late).iat).toBeLessThanOrEqual(revokedBefore);
+          expect(issue({ color: 'red', since: plan.after.since }, downgradeAt + late).iat).toBeGreaterThan(revokedBefore);
+        }
+      }
+    }
+  });
+
   it.each([
     ['no Authorization header', undefined],
     ['a secret of the wrong shape', 'not-a-secret'],
@@ -88,7 +120,7 @@ describe('lazy status evaluation through the token endpoint', () => {
     h.clock.t = T0 + 14 * DAY;
     const after = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
     expect(after.body.status).toEqual({ color: 'green', since: T0 + 14 * DAY });
-    expect(claimsOf(after.body.token)).toMatchObject({ color: 'green', iat: T0 + 14 * DAY + 1 });
+    expect(claimsOf(after.body.token)).toMatchObject({ color: 'green', iat: T0 + 14 * DAY + REVOCATION_MARGIN + 1 });
     expect(claimsOf(after.body.token).statusEnds).toBeUndefined();
     // Evaluated, not recorded: the release is written by the cron or the next write.
     expect(await count('status_events', "holder_id = ? and source = 'rule'", holder.holderId)).toBe(0);

@@ -8,6 +8,7 @@
 // transaction on its single writer, so nothing interleaves between these statements.
 
 import { and, eq, type SQL } from 'drizzle-orm';
+import { TUNABLES } from '../config.ts';
 import { revokes, type StatusPlan, type StatusStep } from '../status/plan.ts';
 import { rawStatement, runBatch, statementOf, type Db } from './client.ts';
 import { holders, type HolderRow } from './schema.ts';
@@ -59,9 +60,10 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
   for (const step of plan.steps) {
     statements.push(insertEvent(db, holder.id, step), insertAudit(db, now, holder.id, step, w.audit));
     if (revokes(step)) {
-      // docs/revocation-feed.md: every token with iat <= revokedBefore is revoked. Tokens issued
-      // for the new status have iat > since >= this instant (worker/tokens/issue.ts).
-      statements.push(rawStatement(db, 'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1', holder.sub, step.at, now));
+      // docs/revocation-feed.md: every token with iat <= revokedBefore is revoked. The margin
+      // and why tokens for the new status escape it: worker/tokens/issue.ts.
+      const revokedBefore = step.at + TUNABLES.revocationMarginSeconds;
+      statements.push(rawStatement(db, 'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1', holder.sub, revokedBefore, now));
       revocationCount++;
     }
   }

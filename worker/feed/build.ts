@@ -3,9 +3,9 @@
 //   revoke a live token: a snapshot of every live entry (one per sub, its latest revokedBefore).
 // - otherwise: a delta of the entries after `since`, at most TUNABLES.feedMaxDeltaEntries; its
 //   toSeq is the last entry included, so a verifier far behind catches up page by page.
+//   (A snapshot cannot be paged: it replaces what the verifier holds.)
 
 import { signRevocationFeed, type RevocationFeed } from '../../src/index.ts';
-import { TUNABLES } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { readDelta, readFirstLiveSeq, readSnapshot } from '../db/revocations.ts';
 import type { ActiveSigner } from '../keys/signer.ts';
@@ -17,6 +17,8 @@ export interface FeedRequest {
   issuer: string;
   maxTokenLifetime: number;
   now: number;
+  /** TUNABLES.feedMaxDeltaEntries in production. */
+  maxDeltaEntries: number;
 }
 
 export async function chooseFeed(db: Db, r: FeedRequest): Promise<RevocationFeed> {
@@ -31,8 +33,8 @@ export async function chooseFeed(db: Db, r: FeedRequest): Promise<RevocationFeed
     // (and a delta of long-dead entries might not even fit the records' 24-bit time offsets).
     const tooOld = firstLive === undefined ? true : r.since < firstLive - 1;
     if (!tooOld) {
-      const rows = await readDelta(db, r.since, r.head, TUNABLES.feedMaxDeltaEntries);
-      const toSeq = rows.length === TUNABLES.feedMaxDeltaEntries ? rows[rows.length - 1]!.seq : r.head;
+      const rows = await readDelta(db, r.since, r.head, r.maxDeltaEntries);
+      const toSeq = rows.length === r.maxDeltaEntries ? rows[rows.length - 1]!.seq : r.head;
       return { ...base, kind: 'delta', fromSeq: r.since, toSeq, entries: rows.map((row) => row.entry) };
     }
   }

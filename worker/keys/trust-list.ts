@@ -3,7 +3,7 @@
 // can therefore never make the Worker publish or sign with a key the root did not vouch for.
 // This module and ./signer.ts are the only places that know where keys live.
 
-import { verifyTrustList, type TrustList } from '../../src/index.ts';
+import { bytesEqual, verifyTrustList, type TrustList } from '../../src/index.ts';
 import { TUNABLES } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { readRecentTrustLists } from '../db/trust-lists.ts';
@@ -24,7 +24,7 @@ export class TrustListCache {
 
   async current(db: Db, rootPublicKey: Uint8Array, now: number): Promise<CurrentTrustList | undefined> {
     const e = this.#entry;
-    if (e && e.rootKey === rootPublicKey && now - e.loadedAt < TUNABLES.trustListCacheSeconds && now >= e.loadedAt) return e.value;
+    if (e && bytesEqual(e.rootKey, rootPublicKey) && now - e.loadedAt < TUNABLES.trustListCacheSeconds && now >= e.loadedAt) return e.value;
     // One load at a time per isolate, however many requests arrive together.
     this.#loading ??= loadCurrentTrustList(db, rootPublicKey)
       .then((value) => {

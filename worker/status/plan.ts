@@ -86,8 +86,9 @@ export function planStatus(
   const request = decide(current);
   let requestApplied = false;
   if (request && request.to !== current.color) {
-    // Never before the last recorded step, so the new event is the latest one.
-    const at = Math.max(now, ...steps.map((s) => s.at));
+    // Strictly after the current status began, so the new event is the latest one and a
+    // downgrade's revocation covers every token of the old status (worker/tokens/issue.ts).
+    const at = Math.max(now, current.since + 1);
     steps.push({ ...request, at, from: current.color });
     events.push({ at, color: request.to, source: request.source });
     color = request.to;

@@ -5,12 +5,18 @@
 // every fetch in that window yields the same claims and the same bytes (Ed25519 is
 // deterministic), and a bounded in-isolate LRU skips re-signing. A token fetched at any moment
 // has at least 75% of its lifetime left. iat is never earlier than:
-// - status `since` + 1: a downgrade at T revokes every token with iat <= T (the revocation's
-//   revokedBefore is the downgrade's `at`, which becomes `since`; later statuses only start
-//   later), so a token for the new status must have iat > T, or the feed would revoke it too;
+// - status `since` + margin + 1, with margin = TUNABLES.revocationMarginSeconds. A downgrade
+//   recorded at T (always later than the previous status's since) revokes every token with
+//   iat <= T + margin, and becomes the new since; later statuses only start later. So
+//   * a token for the new status (iat >= T + margin + 1) is never revoked by that entry, and
+//   * every token for the old status is: its iat is at most max(issuing time, old since +
+//     margin + 1) <= T + margin, even when it was signed by a request that read the old
+//     status just before the downgrade committed, up to `margin` seconds later;
 // - the signing key's validFrom: a key vouches only for tokens inside its window (trust-list.md).
+// iat may thus lie a few seconds ahead of the clock; verifiers allow 300 s of skew.
 
 import { signToken, toHex, type DerivedStatus, type TokenClaims } from '../../src/index.ts';
+import { TUNABLES } from '../config.ts';
 import type { ActiveSigner } from '../keys/signer.ts';
 import { Lru } from './lru.ts';
 
@@ -31,7 +37,7 @@ export interface IssuedToken {
 export function tokenClaims(input: IssueInput, validFrom: number): TokenClaims {
   const window = Math.floor(input.lifetimeSeconds / 4);
   const windowStart = Math.floor(input.now / window) * window;
-  const iat = Math.max(windowStart, input.status.since + 1, validFrom);
+  const iat = Math.max(windowStart, input.status.since + TUNABLES.revocationMarginSeconds + 1, validFrom);
   const claims: TokenClaims = { iss: input.issuer, sub: input.sub, iat, exp: iat + input.lifetimeSeconds, color: input.status.color };
   if (input.status.color !== 'green' && input.status.until !== undefined) claims.statusEnds = input.status.until;
   if (input.maskedName) claims.maskedName = input.maskedName;
