@@ -1,0 +1,64 @@
+// Optimistic concurrency: a status write decided against a row that has since changed writes
+// nothing at all, and the retry re-plans from the fresh row instead of applying twice.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { configFor } from '../../worker/config.ts';
+import { openDb } from '../../worker/db/client.ts';
+import { findHolderById } from '../../worker/db/holders.ts';
+import { recordCheckin } from '../../worker/holders/checkin.ts';
+import { applyStatus, writePlan } from '../../worker/status/apply.ts';
+import { planStatus } from '../../worker/status/plan.ts';
+import { T0 } from './fixtures.ts';
+import { count, enrol, harness, setStatus } from './helpers.ts';
+
+const policy = () => configFor(env).policy;
+const tables = ['status_events', 'audit_log', 'revocations', 'checkins'];
+const counts = () => Promise.all(tables.map((t) => count(t)));
+
+describe('lost races', () => {
+  it('writes nothing when the holder changed after it was read', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const db = openDb(env.DB);
+    const stale = (await findHolderById(db, holder.holderId))!;
+    h.clock.t += 10;
+    await setStatus(h, holder.holderId, 'yellow', 'someone else got there first');
+    const before = await counts();
+    const plan = planStatus(stale, [], T0 + 20, policy(), () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale decision' }), 'test');
+    expect(await writePlan(db, stale, plan, { now: T0 + 20, audit: { action: 'status.set' } })).toBeUndefined();
+    expect(await counts()).toEqual(before);
+    expect((await findHolderById(db, holder.holderId))!).toMatchObject({ color: 'yellow', statusVersion: 2 });
+  });
+
+  it('re-plans from the fresh row after a lost race, so the change applies once and from the right colour', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const db = openDb(env.DB);
+    const stale = (await findHolderById(db, holder.holderId))!;
+    h.clock.t += 10;
+    await setStatus(h, holder.holderId, 'yellow');
+    const result = await applyStatus(db, stale, {
+      now: T0 + 20,
+      policy: policy(),
+      ruleActor: 'test',
+      audit: { action: 'status.set' },
+      decide: (current) => (current.color === 'red' ? undefined : { to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'retry' }),
+    });
+    expect(result.written).toBe(true);
+    expect(result.plan.steps.map((s) => [s.from, s.to])).toEqual([['yellow', 'red']]);
+    expect(await count('status_events', "holder_id = ? and color = 'red'", holder.holderId)).toBe(1);
+    expect((await findHolderById(db, holder.holderId))!.statusVersion).toBe(3);
+  });
+
+  it('drops a symptomatic check-in (and its yellow) when another check-in for the day got there first', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const db = openDb(env.DB);
+    const stale = (await findHolderById(db, holder.holderId))!;
+    await env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 0)").bind(holder.holderId, T0 + 5).run();
+    const outcome = await recordCheckin(db, policy(), T0 + 10, stale, { symptoms: true }, () => {});
+    expect(outcome).toMatchObject({ day: '2026-03-01', counted: false, status: { color: 'green' } });
+    expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
+    expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
+  });
+});
