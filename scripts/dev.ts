@@ -149,9 +149,16 @@ async function main(): Promise<void> {
   const pgid = child.pid!;
   reporter.info(`wrangler dev started (process group ${pgid})`);
   let stopping = false;
+  let stoppingAt = 0;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return signalGroup(pgid, 'SIGKILL'); // a second Ctrl-C means now
+    if (stopping) {
+      // npm forwards the terminal's SIGINT too, so the same Ctrl-C can arrive twice at once;
+      // only a later, separate Ctrl-C means "now".
+      if (Date.now() - stoppingAt > 1000) signalGroup(pgid, 'SIGKILL');
+      return;
+    }
     stopping = true;
+    stoppingAt = Date.now();
     reporter.info(`stopping (${signal})…`);
     signalGroup(pgid, signal);
   };
