@@ -16,10 +16,17 @@ export const PASSPHRASE = 'test passphrase, not a real one';
 /** 2026-03-01T00:00:00Z */
 export const T0 = 1772323200;
 
+const created: string[] = [];
+// Registered when a test file imports this module, so it runs after all of that file's tests
+// (a hook registered from inside a running test would be too late to run).
+afterAll(async () => {
+  await Promise.all(created.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 /** A fresh temp directory, removed after the file's tests. */
 export async function tempDir(prefix = 'tricolor-keys-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  created.push(dir);
   return dir;
 }
 
