@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { requireOperatorToken } from './auth/operator.ts';
 import { configFor } from './config.ts';
-import { openDb } from './db/client.ts';
+import { openDb, openReadDb, type Db } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
@@ -29,6 +29,8 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
     c.set('state', state);
     c.set('config', configFor(c.env));
     c.set('db', openDb(c.env.DB));
+    let replica: Db | undefined;
+    c.set('readDb', () => (replica ??= openReadDb(c.env.DB)));
     await next();
   });
   // Public data for any verifier, wherever it is served from.

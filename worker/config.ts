@@ -45,6 +45,12 @@ export const TUNABLES = {
    * downgrade committed, and clock differences between isolates (worker/tokens/issue.ts).
    */
   revocationMarginSeconds: 5,
+  /**
+   * Token windows are computed from now minus this much, so a token signed from a read replica
+   * that has not yet seen a downgrade (lagging by up to this + the margin) still has an iat the
+   * downgrade's revocation covers (worker/tokens/issue.ts).
+   */
+  replicaLagAllowanceSeconds: 60,
   /** Red/yellow holders the cron re-derives per run, in pages. */
   cronMaxHolders: 5000,
   cronPageSize: 50,

@@ -28,7 +28,10 @@ export interface Env {
 export interface AppVariables {
   state: AppState;
   config: Config;
+  /** The primary: every write, and reads that must see them. */
   db: Db;
+  /** Possibly a read replica (openReadDb), opened on first use: the read-only hot paths. */
+  readDb: () => Db;
   now: number;
   operator: Operator;
   holder: HolderRow;

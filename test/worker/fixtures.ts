@@ -14,3 +14,5 @@ export const LIST_ISSUED_AT = T0 - 365 * DAY;
  * the Worker's margin has to be made on purpose in both places.
  */
 export const REVOCATION_MARGIN = 5;
+/** Token windows are computed from now - 60 s, for read replicas that lag (same doc section). */
+export const REPLICA_LAG_ALLOWANCE = 60;

@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { configFor } from '../../worker/config.ts';
 import { planStatus } from '../../worker/status/plan.ts';
 import { tokenClaims } from '../../worker/tokens/issue.ts';
-import { DAY, KEY_VALID_FROM, REVOCATION_MARGIN, T0 } from './fixtures.ts';
+import { DAY, KEY_VALID_FROM, REPLICA_LAG_ALLOWANCE, REVOCATION_MARGIN, T0 } from './fixtures.ts';
 import { count, enrol, harness, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
 
 const LIFETIME = 86400;
@@ -21,11 +21,13 @@ describe('token issuance', () => {
   it('returns the same token for every fetch within a quarter-lifetime window, and a fresh one after', async () => {
     const h = harness(T0 - DAY);
     const holder = await enrol(h);
-    h.clock.t = T0 + 100; // T0 is a window boundary (T0 % 21600 === 0)
+    // T0 is a window boundary (T0 % 21600 === 0); windows are reckoned from now - 60 s.
+    const lag = REPLICA_LAG_ALLOWANCE;
+    h.clock.t = T0 + lag;
     const a = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
-    h.clock.t = T0 + WINDOW - 1;
+    h.clock.t = T0 + WINDOW + lag - 1;
     const b = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
-    h.clock.t = T0 + WINDOW;
+    h.clock.t = T0 + WINDOW + lag;
     const c = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
     expect(a.status).toBe(200);
     expect(b.body.token).toBe(a.body.token);
@@ -33,8 +35,8 @@ describe('token issuance', () => {
     expect(claimsOf(a.body.token)).toMatchObject({ iat: T0, exp: T0 + LIFETIME, color: 'green', sub: expect.stringMatching(/^[A-Z2-7]{8}$/) });
     expect(claimsOf(c.body.token).iat).toBe(T0 + WINDOW);
     expect(a.body).toMatchObject({ color: 'green', iat: T0, exp: T0 + LIFETIME });
-    // At least 75% of the lifetime is left whenever a token is fetched.
-    expect(b.body.exp - (T0 + WINDOW - 1)).toBeGreaterThan(0.75 * LIFETIME);
+    // At least 75% of the lifetime, less the replica allowance, is left whenever a token is fetched.
+    expect(b.body.exp - (T0 + WINDOW + lag - 1)).toBeGreaterThan(0.75 * LIFETIME - lag);
     expect(a.res.headers.get('cache-control')).toBe('no-store');
   });
 
@@ -70,17 +72,19 @@ describe('token issuance', () => {
     expect(await verifyAt(h, fresh.body.token, revoked)).toMatchObject({ ok: true, claims: { color: 'red' } });
   });
 
-  it('puts every old-status token issued up to the margin after a downgrade under its revocation, and no new-status token', () => {
+  it('revokes every old-status token signed up to margin + replica lag after a downgrade, and no new-status token', () => {
     const policy = configFor(env).policy;
-    for (const oldSince of [T0, T0 + 1, T0 + WINDOW - 3, T0 + WINDOW]) {
-      for (const delay of [0, 1, 3, 7]) {
+    // Downgrades just before, at and after window boundaries (T0 and T0 + WINDOW are boundaries).
+    for (const oldSince of [T0 - 100, T0, T0 + 1, T0 + WINDOW - 70, T0 + WINDOW - 3, T0 + WINDOW]) {
+      for (const delay of [0, 1, 3, 7, 50]) {
         const downgradeAt = oldSince + delay;
         const plan = planStatus({ color: 'green', since: oldSince }, [], downgradeAt, policy, () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'x', reason: 'x' }), 'test');
         const at = plan.steps[0]!.at;
         const revokedBefore = at + REVOCATION_MARGIN; // worker/db/status-writes.ts
         const issue = (status: { color: 'green' | 'red'; since: number }, now: number) =>
           tokenClaims({ issuer: 'ZJ', sub: 'AAAAAAAA', maskedName: '', status: { ...status, byRule: false }, lifetimeSeconds: LIFETIME, now }, KEY_VALID_FROM);
-        for (let late = 0; late <= REVOCATION_MARGIN; late++) {
+        // `late`: a request that read the old status (in flight, or from a lagging replica).
+        for (let late = 0; late <= REVOCATION_MARGIN + REPLICA_LAG_ALLOWANCE; late++) {
           expect(issue({ color: 'green', since: oldSince }, downgradeAt + late).iat).toBeLessThanOrEqual(revokedBefore);
           expect(issue({ color: 'red', since: plan.after.since }, downgradeAt + late).iat).toBeGreaterThan(revokedBefore);
         }

@@ -10,14 +10,23 @@ import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../env.ts';
 import { bearerToken } from './bearer.ts';
 
-export const requireHolderSecret = createMiddleware<AppEnv>(async (c, next) => {
-  const secret = bearerToken(c.req.header('authorization'));
-  if (secret === undefined || !isSecretShaped(secret)) throw unauthorized();
-  const holder = await findHolderBySecretHash(c.var.db, await sha256Hex(secret));
-  if (!holder) throw unauthorized();
-  c.set('holder', holder);
-  await next();
-});
+/**
+ * @param from 'replica' for read-only routes: look the secret up on a possibly lagging read
+ *   replica, and only on a miss ask the primary (a secret issued moments ago may not have
+ *   replicated yet). 'primary' for routes that write.
+ */
+export function requireHolderSecret(from: 'replica' | 'primary') {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const secret = bearerToken(c.req.header('authorization'));
+    if (secret === undefined || !isSecretShaped(secret)) throw unauthorized();
+    const hash = await sha256Hex(secret);
+    let holder = from === 'replica' ? await findHolderBySecretHash(c.var.readDb(), hash) : undefined;
+    holder ??= await findHolderBySecretHash(c.var.db, hash);
+    if (!holder) throw unauthorized();
+    c.set('holder', holder);
+    await next();
+  });
+}
 
 function isSecretShaped(secret: string): boolean {
   try {

@@ -17,6 +17,19 @@ export function openDb(d1: D1Database): Db {
   return db;
 }
 
+/**
+ * A handle for read-only routes that may be served by a D1 read replica: a Sessions API session
+ * with no ordering constraint ("first-unconstrained"), per request. Without read replication
+ * enabled on the database, D1 routes it to the primary, so this is always safe to use. Replicas
+ * lag the primary: worker/tokens/issue.ts bounds what that can do to revocation.
+ * https://developers.cloudflare.com/d1/best-practices/read-replication/
+ */
+export function openReadDb(d1: D1Database): Db {
+  if (typeof d1.withSession !== 'function') return openDb(d1);
+  // drizzle only calls prepare() and batch(), which a session has too.
+  return drizzle(d1.withSession('first-unconstrained') as unknown as D1Database, { schema });
+}
+
 /** Splits values so each query stays under D1's limit of bound parameters. */
 export function chunk<T>(values: readonly T[], size: number): T[][] {
   const out: T[][] = [];

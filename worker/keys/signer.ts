@@ -26,7 +26,7 @@ function signerFor(seed: Uint8Array): Promise<Signer> {
   return signer;
 }
 
-export async function activeSigner(db: Db, config: Config, trust: TrustListCache, now: number): Promise<ActiveSigner> {
+export async function activeSigner(db: () => Db, config: Config, trust: TrustListCache, now: number): Promise<ActiveSigner> {
   const current = await trust.current(db, config.rootPublicKey, now);
   if (!current) throw unavailable('no trust list signed by the pinned root is installed');
   const key = current.list.keys.find((k) => k.state === 'active');

@@ -22,11 +22,12 @@ export class TrustListCache {
   #entry: { value: CurrentTrustList | undefined; loadedAt: number; rootKey: Uint8Array } | undefined;
   #loading: Promise<CurrentTrustList | undefined> | undefined;
 
-  async current(db: Db, rootPublicKey: Uint8Array, now: number): Promise<CurrentTrustList | undefined> {
+  /** `db` is only called (opening a replica session) when the cache has to be refreshed. */
+  async current(db: () => Db, rootPublicKey: Uint8Array, now: number): Promise<CurrentTrustList | undefined> {
     const e = this.#entry;
     if (e && bytesEqual(e.rootKey, rootPublicKey) && now - e.loadedAt < TUNABLES.trustListCacheSeconds && now >= e.loadedAt) return e.value;
     // One load at a time per isolate, however many requests arrive together.
-    this.#loading ??= loadCurrentTrustList(db, rootPublicKey)
+    this.#loading ??= loadCurrentTrustList(db(), rootPublicKey)
       .then((value) => {
         this.#entry = { value, loadedAt: now, rootKey: rootPublicKey };
         return value;

@@ -18,7 +18,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     const { config, db, now, state } = c.var;
     const body = c.var.body;
     // Refuse before writing anything if no token could be signed (docs/architecture.md).
-    const active = await activeSigner(db, config, state.trust, now);
+    const active = await activeSigner(() => db, config, state.trust, now);
     const enrolment = await enrol(
       db,
       config.policy,
@@ -43,11 +43,13 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     );
   });
 
-  app.get('/v1/holders/me/token', requireHolderSecret, async (c) => {
-    const { config, db, now, state, holder } = c.var;
-    const active = await activeSigner(db, config, state.trust, now);
+  // Read-only, so it may run on a D1 read replica: token fetches are the morning peak.
+  app.get('/v1/holders/me/token', requireHolderSecret('replica'), async (c) => {
+    const { config, now, state, holder } = c.var;
+    const readDb = c.var.readDb();
+    const active = await activeSigner(() => readDb, config, state.trust, now);
     // Lazy evaluation: a holder sees green the moment the rules allow it, before the cron runs.
-    const status = currentStatus(holder, await loadStatusInputs(db, holder, config.policy, now, 'read'), now, config.policy);
+    const status = currentStatus(holder, await loadStatusInputs(readDb, holder, config.policy, now, 'read'), now, config.policy);
     const issued = await state.tokens.issue(
       { issuer: config.issuer, sub: holder.sub, maskedName: holder.maskedName, status, lifetimeSeconds: config.tokenLifetimeSeconds, now },
       active,
@@ -56,7 +58,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     return c.json({ token: issued.token, color: status.color, iat: issued.claims.iat, exp: issued.claims.exp, status: statusView(status) });
   });
 
-  app.post('/v1/holders/me/checkins', requireHolderSecret, jsonBody(checkinBody), async (c) => {
+  app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
     const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
     c.header('Cache-Control', 'no-store');

@@ -41,7 +41,7 @@ export function registerKeyRoutes(app: Hono<AppEnv>): void {
 }
 
 async function currentOr503(c: Context<AppEnv>): Promise<CurrentTrustList> {
-  const current = await c.var.state.trust.current(c.var.db, c.var.config.rootPublicKey, c.var.now);
+  const current = await c.var.state.trust.current(c.var.readDb, c.var.config.rootPublicKey, c.var.now);
   if (!current) throw new ApiError(503, 'trust_list_unavailable', 'No trust list signed by the pinned root is installed yet.', { 'Retry-After': '60' });
   return current;
 }

@@ -25,7 +25,9 @@ const feedQuery = z
 
 export function registerRevocationRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/revocations', queryParams(feedQuery), async (c) => {
-    const { db, config, now, state } = c.var;
+    // Read-only: a lagging replica only delays news by its lag (verifiers keep polling), and a
+    // feed older than what a verifier holds changes nothing there (applyRevocationFeed).
+    const { config, now, state, readDb } = c.var;
     const since = c.var.query.since ?? 0;
     const ifNoneMatch = c.req.header('if-none-match');
     const notModified = (seq: number) => {
@@ -35,19 +37,19 @@ export function registerRevocationRoutes(app: Hono<AppEnv>): void {
     };
 
     const cachedHead = state.feedHead.fresh(now);
-    const head = cachedHead ?? (await readHeadSeq(db));
+    const head = cachedHead ?? (await readHeadSeq(readDb()));
     // Only a read from D1 restarts the cache lifetime; otherwise steady polling would keep a
     // stale head alive for ever.
     if (cachedHead === undefined) state.feedHead.remember(head, now);
     if (etagMatches(ifNoneMatch, etagOf(head))) return notModified(head);
 
-    const active = await activeSigner(db, config, state.trust, now);
+    const active = await activeSigner(readDb, config, state.trust, now);
     const cacheKey = new Request(`https://feed-cache.tricolor.invalid/${config.issuer}/${toHex(active.key.kid)}/${head}?since=${since}`);
     const hit = await state.edgeCache?.match(cacheKey);
     // Re-wrapped: a cached response's headers are immutable, and middleware may add some.
     if (hit) return new Response(hit.body, hit);
 
-    const feed = await chooseFeed(db, { since, head, issuer: config.issuer, maxTokenLifetime: config.tokenLifetimeSeconds, now, maxDeltaEntries: TUNABLES.feedMaxDeltaEntries });
+    const feed = await chooseFeed(readDb(), { since, head, issuer: config.issuer, maxTokenLifetime: config.tokenLifetimeSeconds, now, maxDeltaEntries: TUNABLES.feedMaxDeltaEntries });
     const body = await signFeed(feed, active);
     const response = new Response(body.slice().buffer as ArrayBuffer, {
       headers: {

@@ -1,10 +1,18 @@
 // Token issuance. Writes nothing to D1, so token fetches scale on read replicas; revocation is by
 // holder and time instead (docs/revocation-feed.md).
 //
-// Deterministic within a window: iat is the start of the current quarter-lifetime window, so
-// every fetch in that window yields the same claims and the same bytes (Ed25519 is
-// deterministic), and a bounded in-isolate LRU skips re-signing. A token fetched at any moment
-// has at least 75% of its lifetime left. iat is never earlier than:
+// Deterministic within a window: iat is the start of the quarter-lifetime window that contains
+// now - replicaLagAllowance, so every fetch in that window yields the same claims and the same
+// bytes (Ed25519 is deterministic), and a bounded in-isolate LRU skips re-signing. A token
+// fetched at any moment has at least 75% of its lifetime, less the allowance, left.
+//
+// Why the allowance: the token route reads from a D1 read replica, which may not yet have seen a
+// downgrade recorded at T. A token it signs for the old status then has iat at most
+// now - allowance, which is <= T + margin (so revoked) for any replica lag up to
+// allowance + margin. Without it, a window boundary passing between T and the stale read would
+// give the old status a fresh, unrevoked token.
+//
+// iat is never earlier than:
 // - status `since` + margin + 1, with margin = TUNABLES.revocationMarginSeconds. A downgrade
 //   recorded at T (always later than the previous status's since) revokes every token with
 //   iat <= T + margin, and becomes the new since; later statuses only start later. So
@@ -36,7 +44,7 @@ export interface IssuedToken {
 
 export function tokenClaims(input: IssueInput, validFrom: number): TokenClaims {
   const window = Math.floor(input.lifetimeSeconds / 4);
-  const windowStart = Math.floor(input.now / window) * window;
+  const windowStart = Math.floor((input.now - TUNABLES.replicaLagAllowanceSeconds) / window) * window;
   const iat = Math.max(windowStart, input.status.since + TUNABLES.revocationMarginSeconds + 1, validFrom);
   const claims: TokenClaims = { iss: input.issuer, sub: input.sub, iat, exp: iat + input.lifetimeSeconds, color: input.status.color };
   if (input.status.color !== 'green' && input.status.until !== undefined) claims.statusEnds = input.status.until;
