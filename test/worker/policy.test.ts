@@ -47,7 +47,7 @@ describe('status policy from configuration', () => {
     ['TIME_ZONE', 'Mars/Olympus_Mons', 'TIME_ZONE is not an IANA time zone this runtime knows'],
     ['STATUS_POLICY', '{"isolationDays": {"red": 0}}', 'STATUS_POLICY isolationDays.red'],
     ['STATUS_POLICY', '{"quarantine": 3}', 'STATUS_POLICY'],
-    ['TOKEN_LIFETIME_SECONDS', '59', 'TOKEN_LIFETIME_SECONDS must be an integer from 600 to 2592000'],
+    ['TOKEN_LIFETIME_SECONDS', '0.5', 'TOKEN_LIFETIME_SECONDS must be an integer from 600 to 2592000'],
     ['ID_HMAC_KEY', 'c2hvcnQ', 'ID_HMAC_KEY must be base64url of at least 32 bytes'],
     ['SIGNING_KEYS', '{"not-a-kid": "x"}', 'SIGNING_KEYS keys must be 16 hex digits'],
     ['OPERATOR_TOKENS', '[{"name": "x", "role": "root", "sha256": "00"}]', 'OPERATOR_TOKENS'],
