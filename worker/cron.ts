@@ -4,7 +4,8 @@
 // at most TUNABLES.cronMaxHolders holders, in pages, so a backlog drains over successive runs.
 
 import { and, eq } from 'drizzle-orm';
-import { TUNABLES, type Config } from './config.ts';
+import type { Config } from './config.ts';
+import { TUNABLES } from './tunables.ts';
 import { loadCheckinsForMany, toCheckin } from './db/checkins.ts';
 import { runBatch, statementOf, type Db } from './db/client.ts';
 import { findDueHolders } from './db/holders.ts';

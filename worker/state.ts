@@ -2,7 +2,7 @@
 // small bounded caches. Everything here is a cache of D1 or of pure computation; losing it costs
 // only a re-read.
 
-import { TUNABLES } from './config.ts';
+import { TUNABLES } from './tunables.ts';
 import { FeedHeadCache } from './feed/head-cache.ts';
 import { TrustListCache } from './keys/trust-list.ts';
 import { TokenIssuer } from './tokens/issue.ts';

@@ -5,7 +5,7 @@
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { COLORS, type Color } from '../src/index.ts';
-import { TUNABLES } from './config.ts';
+import { TUNABLES } from './tunables.ts';
 import { ApiError } from './errors.ts';
 import { mediaType, readBodyLimited } from './http/body.ts';
 

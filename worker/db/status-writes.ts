@@ -8,7 +8,7 @@
 // transaction on its single writer, so nothing interleaves between these statements.
 
 import { and, eq, type SQL } from 'drizzle-orm';
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 import { revokes, type StatusPlan, type StatusStep } from '../status/plan.ts';
 import { rawStatement, runBatch, statementOf, type Db } from './client.ts';
 import { holders, type HolderRow } from './schema.ts';

@@ -3,7 +3,7 @@
 // written by another isolate shows up here at most TUNABLES.feedHeadCacheSeconds later; one
 // written by this isolate invalidates the cache at once.
 
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 
 export class FeedHeadCache {
   #entry: { seq: number; readAt: number } | undefined;

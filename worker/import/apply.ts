@@ -6,7 +6,7 @@
 // Report: applied + unchanged + unknown + rejected = the file's non-blank data rows.
 
 import { localDate, type StatusPolicy } from '../../src/index.ts';
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 import { toCheckin, loadCheckinsForMany } from '../db/checkins.ts';
 import { chunk, runBatch, type Db } from '../db/client.ts';
 import { findHoldersByIdHashes } from '../db/holders.ts';

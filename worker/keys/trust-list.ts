@@ -4,7 +4,7 @@
 // This module and ./signer.ts are the only places that know where keys live.
 
 import { bytesEqual, verifyTrustList, type TrustList } from '../../src/index.ts';
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 import type { Db } from '../db/client.ts';
 import { readRecentTrustLists } from '../db/trust-lists.ts';
 

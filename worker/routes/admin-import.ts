@@ -2,7 +2,7 @@
 // and TUNABLES.maxImportRows (413 beyond; split the file).
 
 import type { Hono } from 'hono';
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 import { insertAudit } from '../db/audit.ts';
 import { newHolderId } from '../crypto.ts';
 import type { AppEnv } from '../env.ts';

@@ -1,6 +1,6 @@
 // HTTP caching helpers shared by the public, verifier-facing routes.
 
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 
 /** Public data that verifiers poll: short freshness, then serve stale while revalidating. */
 export const PUBLIC_CACHE = `public, max-age=${TUNABLES.feedMaxAgeSeconds}, stale-while-revalidate=${TUNABLES.feedStaleWhileRevalidateSeconds}`;

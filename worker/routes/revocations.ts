@@ -11,7 +11,7 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { toHex } from '../../src/index.ts';
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 import { readHeadSeq } from '../db/revocations.ts';
 import type { AppEnv } from '../env.ts';
 import { chooseFeed, signFeed } from '../feed/build.ts';

@@ -24,7 +24,7 @@
 // iat may thus lie a few seconds ahead of the clock; verifiers allow 300 s of skew.
 
 import { signToken, toHex, type DerivedStatus, type TokenClaims } from '../../src/index.ts';
-import { TUNABLES } from '../config.ts';
+import { TUNABLES } from '../tunables.ts';
 import type { ActiveSigner } from '../keys/signer.ts';
 import { Lru } from './lru.ts';
 

@@ -1,0 +1,42 @@
+// Every operational limit and cache lifetime of the Worker, in one place. Not configuration an
+// operator sets per deployment: changing one changes documented behaviour (docs/api.md,
+// docs/revocation-feed.md, docs/scale.md), so it is a code change with its tests.
+
+/** Operational limits and cache lifetimes; documented in docs/api.md and docs/revocation-feed.md. */
+export const TUNABLES = {
+  /** JSON request bodies (enrolment, check-in, status change). */
+  maxJsonBodyBytes: 16 * 1024,
+  /** Import files: rows beyond this are refused with 413 (split the file). */
+  maxImportBytes: 2 * 1024 * 1024,
+  maxImportRows: 5000,
+  /** Holders written per D1 batch by the import and the cron. */
+  writeBatchHolders: 25,
+  /** D1 allows at most 100 bound parameters per query. */
+  maxBoundParameters: 100,
+  /** The in-isolate trust-list cache; an install in this isolate refreshes it at once. */
+  trustListCacheSeconds: 30,
+  /** The in-isolate feed head cache that lets a matching If-None-Match skip D1. */
+  feedHeadCacheSeconds: 5,
+  feedMaxAgeSeconds: 30,
+  feedStaleWhileRevalidateSeconds: 60,
+  /** A delta carries at most this many entries; the verifier asks again from its toSeq. */
+  feedMaxDeltaEntries: 50_000,
+  /** Revocation rows are pruned once their revokedBefore is this many token lifetimes old. */
+  revocationRetentionLifetimes: 2,
+  tokenCacheEntries: 10_000,
+  /**
+   * A downgrade at T revokes tokens with iat <= T + this margin, and tokens for any status begin
+   * at its since + margin + 1: covers a token request that read the old status just before the
+   * downgrade committed, and clock differences between isolates (worker/tokens/issue.ts).
+   */
+  revocationMarginSeconds: 5,
+  /**
+   * Token windows are computed from now minus this much, so a token signed from a read replica
+   * that has not yet seen a downgrade (lagging by up to this + the margin) still has an iat the
+   * downgrade's revocation covers (worker/tokens/issue.ts).
+   */
+  replicaLagAllowanceSeconds: 60,
+  /** Red/yellow holders the cron re-derives per run, in pages. */
+  cronMaxHolders: 5000,
+  cronPageSize: 50,
+} as const;
