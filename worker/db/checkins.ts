@@ -37,7 +37,3 @@ export async function loadCheckinsForMany(db: Db, holderIds: readonly string[], 
   }
   return byHolder;
 }
-
-export async function findCheckin(db: Db, holderId: string, day: string): Promise<CheckinRow | undefined> {
-  return db.select().from(checkins).where(and(eq(checkins.holderId, holderId), eq(checkins.day, day))).get();
-}

@@ -9,7 +9,6 @@
 
 import { and, eq, notExists, sql } from 'drizzle-orm';
 import { checkinConsequence, localDate, type Checkin, type DerivedStatus, type StatusPolicy } from '../../src/index.ts';
-import { findCheckin } from '../db/checkins.ts';
 import { rawStatement, type Db } from '../db/client.ts';
 import { findHolderById } from '../db/holders.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
@@ -38,8 +37,9 @@ export async function recordCheckin(db: Db, policy: StatusPolicy, now: number, f
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const inputs = await loadStatusInputs(db, holder, policy, now, 'write');
     const already = (): CheckinOutcome => ({ day, counted: false, status: currentStatus(holder, inputs, now, policy) });
-    // After a lost race, the usual cause is a check-in that got there first.
-    if (attempt > 1 && (await findCheckin(db, holder.id, day))) return already();
+    // Inputs for a write always include today's check-ins (loadStatusInputs): one already there,
+    // possibly from a request that won a race against this one, means this one does not count.
+    if (inputs.some((c) => localDate(c.at, policy.timeZone) === day)) return already();
     const plan = planStatus(holder, [...inputs, checkin], now, policy, (current) => consequenceOf(current, checkin, policy), 'checkin');
     const row = { holderId: holder.id, day, at: now, symptoms: input.symptoms, temperature: input.temperature ?? null };
     if (plan.steps.length === 0) {

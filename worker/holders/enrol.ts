@@ -1,7 +1,7 @@
 // Enrolment (issue 3, POST /v1/holders). A new ID number creates a holder; a known one is a
 // re-enrolment: the same holder, its history kept, a NEW secret (the old one stops working: the
 // recovery path for a lost secret), and the new declaration applied only if it is stricter than
-// the current colour. See docs/api.md "Enrolment and re-enrolment" for the identity check.
+// the current colour. See docs/api.md (POST /v1/holders) for the identity check.
 
 import { colorForDeclaration, deriveStatus, generateSubId, isDowngrade, type Color, type Declaration, type DerivedStatus, type StatusPolicy } from '../../src/index.ts';
 import { newHolderId, sha256Hex, newHolderSecret } from '../crypto.ts';

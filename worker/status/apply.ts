@@ -14,20 +14,25 @@ import { checkinWindowStart, planStatus, type Request, type StatusPlan } from '.
 
 const ATTEMPTS = 3;
 
-export interface ApplyOptions {
+/** What a write carries besides the plan. */
+export interface WriteOptions {
   now: number;
-  policy: StatusPolicy;
-  decide: (current: DerivedStatus) => Request | undefined;
-  ruleActor: string;
   audit: AuditFacts;
   /** Holder columns to change along with the steps (a new secret on re-enrolment). */
   patch?: Partial<Pick<HolderRow, 'secretHash' | 'phoneHash'>>;
-  /** A check-in being recorded with this write: counted by the rules, inserted by `gated`. */
-  newCheckin?: Checkin;
+  /** An extra condition on the guarded update, e.g. "no check-in yet today". */
   guard?: SQL;
+  /** Single-row inserts that happen only with the update (see db/status-writes.ts). */
   gated?: D1PreparedStatement[];
   /** Called after a write that added revocations (the feed's head cache). */
   onRevocation?: () => void;
+}
+
+export interface ApplyOptions extends Omit<WriteOptions, 'guard'> {
+  policy: StatusPolicy;
+  decide: (current: DerivedStatus) => Request | undefined;
+  /** Who triggered the write, recorded on rule steps ("cron", "checkin", an operator). */
+  ruleActor: string;
   /** Write nothing unless the requested change applies (operator actions that change nothing). */
   onlyWithRequest?: boolean;
 }
@@ -52,21 +57,15 @@ export async function loadStatusInputs(db: Db, holder: HolderRow, policy: Status
   return (await loadCheckins(db, holder.id, fromDay)).map(toCheckin);
 }
 
-/**
- * Plans against `holder` and writes. After a lost race it re-reads the holder and plans again, up
- * to three times; with an extra `guard` it throws GuardFailed instead, for the caller to re-decide.
- */
+/** Plans against `holder` and writes. After a lost race it re-reads the holder and plans again, up to three times. */
 export async function applyStatus(db: Db, first: HolderRow, o: ApplyOptions): Promise<ApplyResult> {
   let holder = first;
   for (let attempt = 1; ; attempt++) {
     const checkins = await loadStatusInputs(db, holder, o.policy, o.now, 'write');
-    if (o.newCheckin) checkins.push(o.newCheckin);
     const plan = planStatus(holder, checkins, o.now, o.policy, o.decide, o.ruleActor);
     if ((plan.steps.length === 0 && !o.gated) || (o.onlyWithRequest && !plan.requestApplied)) return { holder, plan, written: false };
     const updated = await writePlan(db, holder, plan, o);
     if (updated) return { holder: updated, plan, written: true };
-    // With an extra guard the caller must re-decide: the change may no longer apply at all.
-    if (o.guard) throw new GuardFailed();
     if (attempt >= ATTEMPTS) throw new ApiError(409, 'conflict', 'The holder changed while this request was applied; try again.');
     const fresh = await findHolderById(db, holder.id);
     if (!fresh) throw new ApiError(409, 'conflict', 'The holder disappeared while this request was applied.');
@@ -75,7 +74,7 @@ export async function applyStatus(db: Db, first: HolderRow, o: ApplyOptions): Pr
 }
 
 /** Writes one plan in one batch; returns the updated row, or undefined after a lost race. */
-export async function writePlan(db: Db, holder: HolderRow, plan: StatusPlan, o: Omit<ApplyOptions, 'decide' | 'ruleActor' | 'newCheckin' | 'onlyWithRequest' | 'policy'>): Promise<HolderRow | undefined> {
+export async function writePlan(db: Db, holder: HolderRow, plan: StatusPlan, o: WriteOptions): Promise<HolderRow | undefined> {
   const prepared = prepareStatusWrite(db, { holder, plan, now: o.now, audit: o.audit, patch: o.patch, guard: o.guard, gated: o.gated });
   const { applied } = await runStatusWrite(db, prepared);
   if (!applied) return undefined;
@@ -89,9 +88,4 @@ export async function writePlan(db: Db, holder: HolderRow, plan: StatusPlan, o: 
     statusVersion: holder.statusVersion + 1,
     updatedAt: o.now,
   };
-}
-
-/** The update's extra guard did not hold (or the version moved); the caller re-decides. */
-export class GuardFailed extends Error {
-  override name = 'GuardFailed';
 }
