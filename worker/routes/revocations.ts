@@ -44,7 +44,10 @@ export function registerRevocationRoutes(app: Hono<AppEnv>): void {
     if (etagMatches(ifNoneMatch, etagOf(head))) return notModified(head);
 
     const active = await activeSigner(readDb, config, state.trust, now);
-    const cacheKey = new Request(`https://feed-cache.tricolor.invalid/${config.issuer}/${toHex(active.key.kid)}/${head}?since=${since}`);
+    // Keyed under this Worker's own origin: the Cache API stores per zone (and does nothing on
+    // workers.dev). No client request uses this path; only this code reads the entries.
+    const origin = new URL(c.req.url).origin;
+    const cacheKey = new Request(`${origin}/v1/revocations/cache/${config.issuer}/${toHex(active.key.kid)}/${head}?since=${since}`);
     const hit = await state.edgeCache?.match(cacheKey);
     // Re-wrapped: a cached response's headers are immutable, and middleware may add some.
     if (hit) return new Response(hit.body, hit);
