@@ -58,7 +58,8 @@ export function check<S extends z.ZodType>(schema: S, value: unknown, where: str
 export function describeIssues(error: z.ZodError, where: string): string {
   const issue = error.issues[0];
   if (!issue) return `The ${where} is invalid.`;
-  if (issue.code === 'unrecognized_keys') return `${where}: unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}.`;
+  // Field names come from the client: shown, but cut short.
+  if (issue.code === 'unrecognized_keys') return `${where}: unknown field ${issue.keys.slice(0, 3).map((k) => `"${k.slice(0, 40)}"`).join(', ')}.`;
   const field = issue.path.length > 0 ? issue.path.join('.') : where;
   return `${field}: ${plainMessage(issue)}.`;
 }
