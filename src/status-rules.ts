@@ -148,11 +148,14 @@ function releasePlan(base: StatusEvent, checkins: readonly Checkin[], now: numbe
     previousDay = day;
     if (run >= required) return { releasedAt: Math.max(isolationEnd, c.at), expectedEnd: Math.max(isolationEnd, c.at), run, required };
   }
-  // The run is alive only if its last day is today or yesterday.
+  // The run is alive only if its last day is today, or yesterday while today's one check-in is
+  // still to come (a non-qualifying first check-in today has already broken it).
   const today = localDate(now, tz);
-  const alive = previousDay === today || (previousDay !== undefined && shiftDate(previousDay, 1) === today);
+  const todayUsed = firstByDay.has(today) && firstByDay.get(today)!.at <= now;
+  const alive = previousDay === today || (previousDay !== undefined && shiftDate(previousDay, 1) === today && !todayUsed);
   const currentRun = alive ? run : 0;
-  const lastDay = alive ? previousDay! : shiftDate(today, -1);
+  // With no live run, the next one starts today, or tomorrow if today's check-in is spent.
+  const lastDay = alive ? previousDay! : todayUsed ? today : shiftDate(today, -1);
   const completionDay = shiftDate(lastDay, required - currentRun);
   const expectedEnd = Math.max(isolationEnd, startOfLocalDate(completionDay, tz));
   return { expectedEnd, run: currentRun, required };

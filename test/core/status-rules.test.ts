@@ -115,6 +115,13 @@ describe('deriveStatus', () => {
     expect(lapsed).toMatchObject({ color: 'yellow', checkinsDone: 0, until: iso('2026-03-16T00:00:00+08:00') });
   });
 
+  it('counts the run as broken as soon as today\'s first check-in does not qualify', () => {
+    const symptomaticToday = { at: iso('2026-03-05T08:00:00+08:00'), symptoms: true };
+    const s = deriveStatus(yellow, [...checkinsOn([0, 1, 2]), symptomaticToday], iso('2026-03-05T10:00:00+08:00'));
+    // Run of 3 (03-02..03-04) is over; a new run can start tomorrow, 03-06 .. 03-12.
+    expect(s).toMatchObject({ color: 'yellow', checkinsDone: 0, until: iso('2026-03-12T00:00:00+08:00') });
+  });
+
   it('throws for a holder with no events: that is a data error, not a status', () => {
     expect(() => deriveStatus([], [], flagged)).toThrow(TypeError);
   });
