@@ -94,3 +94,20 @@ export async function buildSign1({ protectedHeader, payload, sign }: Sign1Input)
   const signature = await sign(sigStructure(protectedBytes, payload));
   return encodeCbor(new CborTagged(COSE_SIGN1_TAG, [protectedBytes, new Map(), payload, signature]));
 }
+
+/**
+ * Signs a typed document (trust list, revocation feed): the protected header is exactly
+ * {1: -8, 3: contentType, 4: kid}. The content type keeps each kind of signed document from
+ * being replayed as another, including as a token, whose header has no label 3.
+ */
+export function signTypedDocument(contentType: string, payload: Uint8Array, signer: { kid: Uint8Array; sign(m: Uint8Array): Promise<Uint8Array> }): Promise<Uint8Array> {
+  return buildSign1({
+    protectedHeader: new Map<number, CborValue>([
+      [HEADER_ALG, ALG_EDDSA],
+      [HEADER_CONTENT_TYPE, contentType],
+      [HEADER_KID, signer.kid],
+    ]),
+    payload,
+    sign: (m) => signer.sign(m),
+  });
+}

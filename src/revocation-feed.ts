@@ -3,7 +3,7 @@
 // so there is no per-token id to revoke.
 
 import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
-import { ALG_EDDSA, buildSign1, CoseError, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, parseSign1 } from './cose.ts';
+import { CoseError, parseSign1, signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
 import { checkSign1Header, lookupKey } from './key-lookup.ts';
 import type { Signer, TrustedKey } from './keys.ts';
@@ -71,15 +71,7 @@ export function encodeRevocationFeedPayload(feed: RevocationFeed): Uint8Array {
 }
 
 export async function signRevocationFeed(feed: RevocationFeed, signer: Signer): Promise<Uint8Array> {
-  return buildSign1({
-    protectedHeader: new Map<number, CborValue>([
-      [HEADER_ALG, ALG_EDDSA],
-      [HEADER_CONTENT_TYPE, REVOCATION_FEED_CONTENT_TYPE],
-      [HEADER_KID, signer.kid],
-    ]),
-    payload: encodeRevocationFeedPayload(feed),
-    sign: (m) => signer.sign(m),
-  });
+  return signTypedDocument(REVOCATION_FEED_CONTENT_TYPE, encodeRevocationFeedPayload(feed), signer);
 }
 
 export type FeedReason = ReasonCode | 'bad_format';

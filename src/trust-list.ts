@@ -4,7 +4,7 @@
 
 import { bytesEqual, toHex } from './bytes.ts';
 import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
-import { ALG_EDDSA, buildSign1, CoseError, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, parseSign1 } from './cose.ts';
+import { CoseError, parseSign1, signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
 import { checkSign1Header } from './key-lookup.ts';
 import { computeKid, KEY_STATES, KID_LENGTH, type Signer, type TrustedKey } from './keys.ts';
@@ -69,15 +69,7 @@ export async function signTrustList(list: TrustList, root: Signer): Promise<Uint
   for (const key of list.keys) {
     if (!bytesEqual(key.kid, await computeKid(key.publicKey))) throw new TypeError(`kid ${toHex(key.kid)} does not match its public key`);
   }
-  return buildSign1({
-    protectedHeader: new Map<number, CborValue>([
-      [HEADER_ALG, ALG_EDDSA],
-      [HEADER_CONTENT_TYPE, TRUST_LIST_CONTENT_TYPE],
-      [HEADER_KID, root.kid],
-    ]),
-    payload: encodeTrustListPayload(list),
-    sign: (m) => root.sign(m),
-  });
+  return signTypedDocument(TRUST_LIST_CONTENT_TYPE, encodeTrustListPayload(list), root);
 }
 
 export interface TrustListCheck {
