@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { contrastRatio, launchChromium, openPage, submitCode, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
+import { contrastRatio, isFocused, launchChromium, openPage, submitCode, tabTo, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
 import { claimsOf, enrolGreenHolder, setHolderColor } from './support/holders.ts';
 
 const baseUrl = inject('webBaseUrl');
@@ -161,6 +161,31 @@ describe('verifier', () => {
     await page.locator('[data-testid=temperature-input]').fill('36.6');
     await page.locator('[data-testid=temperature-input]').press('Enter');
     await expect.poll(() => shown.getAttribute('data-result')).toBe('valid');
+    await context.close();
+  });
+
+  test('both stale-data limits are set from the keyboard alone, are labelled in English and Chinese, and survive a reload', async () => {
+    const { context, page } = await openPage(browser, baseUrl);
+    await page.getByRole('button', { name: 'Settings' }).focus();
+    await page.keyboard.press('Enter');
+    const staleHours = page.getByLabel('Warn when revocation data is older than (hours)');
+    const trustDays = page.getByLabel('Warn when the trust list is older than (days)');
+    expect([await staleHours.inputValue(), await trustDays.inputValue()]).toEqual(['12', '30']); // docs/verifier.md defaults
+    await tabTo(page, staleHours);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('6');
+    await page.keyboard.press('Tab');
+    expect(await isFocused(trustDays)).toBe(true);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Enter'); // submits the form and closes the panel
+    await trustDays.waitFor({ state: 'detached' });
+
+    await page.reload();
+    await page.locator('[data-testid=language-switch]').click();
+    await page.getByRole('button', { name: '设置' }).click();
+    expect(await page.getByLabel('撤销名单超过多少小时未更新时警告').inputValue()).toBe('6');
+    expect(await page.getByLabel('信任列表签发超过多少天时警告').inputValue()).toBe('3');
     await context.close();
   });
 

@@ -1,6 +1,6 @@
 // Per-file browser helpers: Debian Chromium, a page that fails the test on any page error, and
 // a guard that the app never talks to anything but its own origin.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { decodeBase45, encodeBase45, TOKEN_PREFIX } from '../../../src/index.ts';
 import { launchChromium } from '../../../verifier-web/scripts/chromium.ts';
 
@@ -43,6 +43,24 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
   });
+}
+
+/** Whether the element has keyboard focus, looking through the shadow roots of the Lit components. */
+export async function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((el) => {
+    let active = document.activeElement;
+    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+    return active === el;
+  });
+}
+
+/** Presses Tab (at most `limit` times) until the element has focus; fails if it is never reached. */
+export async function tabTo(page: Page, locator: Locator, limit = 20): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await isFocused(locator)) return;
+    await page.keyboard.press('Tab');
+  }
+  if (!(await isFocused(locator))) throw new Error(`not reachable with Tab within ${limit} presses: ${locator}`);
 }
 
 export async function submitCode(page: Page, text: string): Promise<void> {

@@ -1,4 +1,5 @@
-// Checkpoint settings: temperature check and threshold, the stale-data limit, reset time, sound.
+// Checkpoint settings: temperature check and threshold, the two stale-data limits (revocations in
+// hours, the trust list in days: docs/trust-list.md step 8), reset time, sound.
 import { LitElement, css, html } from 'lit';
 import { t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
@@ -38,6 +39,7 @@ export class TcSettingsPanel extends LitElement {
         <label class="check"><input type="checkbox" name="temperatureCheck" data-testid="setting-temperature" .checked=${s.temperatureCheck} />${t('settings.temperature')}</label>
         <label class="field">${t('settings.threshold')}<input name="feverThreshold" type="number" step="0.1" min="35" max="42" .value=${String(s.feverThreshold)} /></label>
         <label class="field">${t('settings.staleHours')}<input name="staleAfterHours" type="number" step="0.25" min="0.25" max="336" .value=${String(s.staleAfterHours)} /></label>
+        <label class="field">${t('settings.trustListDays')}<input name="trustListMaxAgeDays" type="number" step="1" min="1" max="365" .value=${String(s.trustListMaxAgeDays)} /></label>
         <label class="field">${t('settings.resetSeconds')}<input name="resetSeconds" type="number" step="1" min="1" max="60" .value=${String(s.resetSeconds)} /></label>
         <label class="check"><input type="checkbox" name="feedback" .checked=${s.feedback} />${t('settings.sound')}</label>
         <button type="submit" data-testid="settings-save">${t('settings.save')}</button>
@@ -54,6 +56,7 @@ export class TcSettingsPanel extends LitElement {
       temperatureCheck: value('temperatureCheck').checked,
       feverThreshold: Number(value('feverThreshold').value),
       staleAfterHours: Number(value('staleAfterHours').value),
+      trustListMaxAgeDays: Number(value('trustListMaxAgeDays').value),
       resetSeconds: Number(value('resetSeconds').value),
       feedback: value('feedback').checked,
     };
