@@ -7,9 +7,12 @@ import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { contrastRatio, isFocused, launchChromium, openPage, submitCode, tabTo, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
 import { claimsOf, enrolGreenHolder, setHolderColor } from './support/holders.ts';
+import { signGreenTokenAt } from './support/tokens.ts';
 
 const baseUrl = inject('webBaseUrl');
 const operatorToken = inject('webOperatorToken');
+const signingSeed = inject('webSigningSeed');
+const issuer = inject('webIssuer');
 const verdict = '[data-testid=verdict]';
 let browser: Browser;
 
@@ -222,6 +225,39 @@ describe('verifier', () => {
     await submitCode(page, token);
     await expect.poll(() => page.locator(verdict).getAttribute('data-result')).toBe('valid');
     expect(await page.locator('[data-testid=verdict-warnings]').textContent()).toContain('still look valid');
+    await context.close();
+  });
+
+  test('past its nextUpdate the trust list shows its age, and past the configured limit the age becomes a warning on the verdict', async () => {
+    const { context, page } = await openPage(browser, baseUrl, '/', { fakeClock: true });
+    await waitForSyncedData(page);
+    const listStatus = page.locator('[data-testid=trust-list]');
+    const listWarning = page.locator('[data-testid=data-warnings] [data-kind=trust_list_old]');
+    expect(await listStatus.textContent()).toMatch(/^Trust list v\d+$/);
+    await context.setOffline(true);
+    // 8 d 8 h: past the test list's nextUpdate (7 d, global-setup.ts), inside the default 30-day limit.
+    await page.clock.fastForward(200 * 3600_000);
+    await expect.poll(() => listStatus.textContent()).toMatch(/^Trust list v\d+, updated 8 days ago$/);
+    expect(await listWarning.count()).toBe(0);
+    await page.locator('[data-testid=language-switch]').click();
+    await expect.poll(() => listStatus.textContent()).toMatch(/^信任列表 v\d+，更新于8天前$/);
+    await page.locator('[data-testid=language-switch]').click();
+
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Warn when the trust list is older than (days)').fill('7');
+    await page.locator('[data-testid=settings-save]').click();
+    await expect.poll(() => listWarning.textContent()).toBe('The trust list is out of date (8 days 8 hr old).');
+    expect(await listStatus.textContent()).toMatch(/^Trust list v\d+$/);
+
+    const token = await signGreenTokenAt(signingSeed, issuer, await page.evaluate(() => Math.floor(Date.now() / 1000)));
+    await submitCode(page, token);
+    const shown = page.locator(verdict);
+    await expect.poll(() => shown.getAttribute('data-color')).toBe('green');
+    expect(await page.locator('[data-testid=verdict-warnings]').textContent()).toContain('The trust list is out of date (8 days 8 hr old).');
+    await page.keyboard.press('Escape');
+    await shown.waitFor({ state: 'detached' });
+    await page.locator('[data-testid=language-switch]').click();
+    await expect.poll(() => listWarning.textContent()).toBe('信任列表已过期（8天8小时前签发）。');
     await context.close();
   });
 });

@@ -23,6 +23,11 @@ export type Warning =
 
 export interface Freshness {
   revocationsAgeSeconds: number | undefined;
+  /**
+   * The trust list's age (since its issuedAt) once it is past its nextUpdate, else undefined:
+   * before nextUpdate the list is current by its signer's word and its age is not news.
+   */
+  trustListAgeSeconds: number | undefined;
   warnings: Warning[];
 }
 
@@ -40,14 +45,21 @@ export function assessFreshness(input: FreshnessInput): Freshness {
     warnings.push({ kind: 'stale', ageSeconds: revocationsAgeSeconds });
   }
   let clockBehind = 0;
+  let trustListAgeSeconds: number | undefined;
   if (list) {
-    // docs/trust-list.md step 7-8: a list "issued" in our future means our clock is behind.
+    // docs/trust-list.md step 7: a list "issued" in our future means our clock is behind.
     const health = assessTrustList(list, now, input.trustListMaxAgeSeconds, CLOCK_TOLERANCE_SECONDS);
-    if (health.tooOld) warnings.push({ kind: 'trust_list_old', ageSeconds: health.ageSeconds });
     clockBehind = health.clockBehindSeconds;
+    // Step 8: past nextUpdate keep verifying but show the age; past the configured limit as well,
+    // the age becomes a warning on every verdict. A list still inside its nextUpdate is never
+    // flagged, however low the limit: it is the newest the signer says there is.
+    if (health.pastNextUpdate) {
+      trustListAgeSeconds = health.ageSeconds;
+      if (health.tooOld) warnings.push({ kind: 'trust_list_old', ageSeconds: health.ageSeconds });
+    }
   }
   const offset = input.clockOffsetSeconds ?? 0;
   if (offset > CLOCK_TOLERANCE_SECONDS) warnings.push({ kind: 'clock_ahead', seconds: offset });
   else if (offset < -CLOCK_TOLERANCE_SECONDS || clockBehind > 0) warnings.push({ kind: 'clock_behind', seconds: Math.max(-offset, clockBehind) });
-  return { revocationsAgeSeconds, warnings };
+  return { revocationsAgeSeconds, trustListAgeSeconds, warnings };
 }

@@ -8,7 +8,7 @@ const base: FreshnessInput = { now: NOW, list, revocationsCheckedAt: NOW - 600, 
 
 describe('assessFreshness', () => {
   test('fresh data gives its age and no warning', () => {
-    expect(assessFreshness(base)).toEqual({ revocationsAgeSeconds: 600, warnings: [] });
+    expect(assessFreshness(base)).toStrictEqual({ revocationsAgeSeconds: 600, trustListAgeSeconds: undefined, warnings: [] });
   });
 
   test('revocations older than the limit warn with their age', () => {
@@ -31,8 +31,24 @@ describe('assessFreshness', () => {
     expect(assessFreshness({ ...base, list: future, clockOffsetSeconds: undefined }).warnings).toEqual([{ kind: 'clock_behind', seconds: 7200 }]);
   });
 
-  test('a trust list older than its maximum age is flagged', () => {
+  test('a trust list past its nextUpdate gives its age, without a warning while under the limit', () => {
+    const overdue = { ...list, issuedAt: NOW - 2 * 86400, nextUpdate: NOW - 86400 };
+    const result = assessFreshness({ ...base, list: overdue });
+    expect(result.trustListAgeSeconds).toBe(2 * 86400);
+    expect(result.warnings).toEqual([]);
+  });
+
+  test('a trust list past its nextUpdate and older than the limit is flagged with its age', () => {
     const old = { ...list, issuedAt: NOW - 40 * 86400, nextUpdate: NOW - 33 * 86400 };
-    expect(assessFreshness({ ...base, list: old }).warnings).toEqual([{ kind: 'trust_list_old', ageSeconds: 40 * 86400 }]);
+    const result = assessFreshness({ ...base, list: old });
+    expect(result.warnings).toEqual([{ kind: 'trust_list_old', ageSeconds: 40 * 86400 }]);
+    expect(result.trustListAgeSeconds).toBe(40 * 86400);
+  });
+
+  test('a trust list still inside its nextUpdate is neither aged nor flagged, however low the limit', () => {
+    const longLived = { ...list, issuedAt: NOW - 5 * 86400, nextUpdate: NOW + 86400 };
+    const result = assessFreshness({ ...base, list: longLived, trustListMaxAgeSeconds: 86400 });
+    expect(result.trustListAgeSeconds).toBeUndefined();
+    expect(result.warnings).toEqual([]);
   });
 });

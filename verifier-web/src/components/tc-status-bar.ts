@@ -1,7 +1,8 @@
-// How old the data is ("revocations updated 3 h ago"), whether a sync is running, and warnings
-// that need attention (stale data, clock skew). A warning here also stays on every verdict.
+// How old the data is ("revocations updated 3 h ago"; the trust list's age once it is past its
+// nextUpdate), whether a sync is running, and warnings that need attention (stale data, clock
+// skew). A warning here also stays on every verdict.
 import { LitElement, css, html, nothing } from 'lit';
-import type { Freshness } from '../freshness.ts';
+import type { Freshness, Warning } from '../freshness.ts';
 import { formatAgo } from '../i18n/format.ts';
 import { currentLanguage, t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
@@ -57,7 +58,7 @@ export class TcStatusBar extends LitElement {
     return html`
       <div class="bar" data-testid="status-bar">
         <span class="age" data-testid="data-age">${age === undefined ? t('status.revocationsNever') : t('status.revocations', { ago: formatAgo(age, lang) })}</span>
-        ${this.trustListVersion ? html`<span class="muted">${t('status.trustList', { version: this.trustListVersion })}</span>` : nothing}
+        ${this.trustListVersion ? this.renderTrustList(this.trustListVersion, warnings) : nothing}
         ${this.online ? nothing : html`<span class="offline">${t('status.offline')}</span>`}
         ${this.syncing ? html`<span class="muted" role="status">${t('status.syncing')}</span>` : nothing}
         ${this.syncFailed && !this.syncing && this.online ? html`<span class="muted">${t('status.syncFailed')}</span>` : nothing}
@@ -65,6 +66,15 @@ export class TcStatusBar extends LitElement {
       </div>
       ${warnings.length ? html`<ul data-testid="data-warnings">${warnings.map((w) => html`<li data-kind=${w.kind}>${describeWarning(w)}</li>`)}</ul>` : nothing}
     `;
+  }
+
+  /** "Trust list v4", with its age while overdue; past the limit the age moves into a warning. */
+  private renderTrustList(version: number, warnings: readonly Warning[]) {
+    const age = this.freshness?.trustListAgeSeconds;
+    if (age === undefined || warnings.some((w) => w.kind === 'trust_list_old')) {
+      return html`<span class="muted" data-testid="trust-list">${t('status.trustList', { version })}</span>`;
+    }
+    return html`<span class="age" data-testid="trust-list">${t('status.trustListAged', { version, ago: formatAgo(age, currentLanguage()) })}</span>`;
   }
 
   private requestSync(): void {

@@ -8,11 +8,15 @@ const UNITS: ['day' | 'hour' | 'minute', number, number][] = [
   ['minute', 60, 60],
 ];
 
-/** "3 hr. ago" / "3小时前"; under a minute reads "now". */
+/**
+ * "3 hr. ago" / "3小时前", "2 days ago" / "2天前"; under a minute reads "now". Always a count:
+ * `numeric: 'auto'` would say "yesterday" / "前天", which for an elapsed age (30 h, 47 h) is a
+ * calendar claim that can be wrong.
+ */
 export function formatAgo(seconds: number, language: Language): string {
-  const rtf = new Intl.RelativeTimeFormat(language, { numeric: 'auto', style: 'short' });
+  const rtf = new Intl.RelativeTimeFormat(language, { numeric: 'always', style: 'short' });
   for (const [unit, size] of UNITS) if (Math.abs(seconds) >= size) return rtf.format(-Math.floor(seconds / size), unit);
-  return rtf.format(0, 'second');
+  return new Intl.RelativeTimeFormat(language, { numeric: 'auto', style: 'short' }).format(0, 'second');
 }
 
 /** "2 d 3 h" / "2天3小时"; the two largest non-zero units, at least minutes. */

@@ -47,6 +47,7 @@ export const EN = {
   'status.revocations': 'Revocations updated {ago}',
   'status.revocationsNever': 'Revocations never updated',
   'status.trustList': 'Trust list v{version}',
+  'status.trustListAged': 'Trust list v{version}, updated {ago}',
   'status.syncing': 'Updating…',
   'status.offline': 'Offline',
   'status.syncNow': 'Update now',

@@ -47,6 +47,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'status.revocations': '撤销名单更新于{ago}',
   'status.revocationsNever': '撤销名单尚未更新',
   'status.trustList': '信任列表 v{version}',
+  'status.trustListAged': '信任列表 v{version}，更新于{ago}',
   'status.syncing': '正在更新…',
   'status.offline': '离线',
   'status.syncNow': '立即更新',
