@@ -1,12 +1,11 @@
 // The verifier PWA in real headless Chromium against the real Worker (global-setup.ts).
-import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { contrastRatio, isFocused, launchChromium, openPage, submitCode, tabTo, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
 import { claimsOf, enrolGreenHolder, setHolderColor } from './support/holders.ts';
+import { saveScreenshot } from './support/screenshots.ts';
 import { signGreenTokenAt } from './support/tokens.ts';
 
 const baseUrl = inject('webBaseUrl');
@@ -40,8 +39,7 @@ describe('verifier', () => {
     if (masked) expect(await shown.textContent()).toContain(masked);
     await expect.poll(() => page.locator('[data-testid=announcer]').textContent()).toContain('GREEN');
     expect(await contrastRatio(page, verdict)).toBeGreaterThanOrEqual(4.5);
-    mkdirSync(resolve(import.meta.dirname, '../../docs/img'), { recursive: true });
-    await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/img/verifier.png') });
+    await saveScreenshot(page, 'verifier.png');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,10 +1,10 @@
 // The holder's wallet (`/wallet`) in real headless Chromium against the real Worker.
-import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { launchChromium, openPage, waitForServiceWorker } from './support/browser.ts';
 import { decodeQrPng } from './support/decode-qr.ts';
 import { claimsOf, uniqueIdNumber } from './support/holders.ts';
+import { saveScreenshot } from './support/screenshots.ts';
 
 const baseUrl = inject('webBaseUrl');
 let browser: Browser;
@@ -32,7 +32,7 @@ test('an enrolled holder sees a QR that decodes back to the exact token text, ke
   expect(await page.locator('[data-testid=wallet-code]').getAttribute('data-color')).toBe('green');
   const masked = claimsOf(issued).maskedName;
   if (masked) expect(await page.locator('[data-testid=wallet-code]').textContent()).toContain(masked);
-  await page.screenshot({ path: resolve(import.meta.dirname, '../../docs/img/wallet.png') });
+  await saveScreenshot(page, 'wallet.png');
 
   await waitForServiceWorker(page);
   await context.setOffline(true);
