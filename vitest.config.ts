@@ -20,6 +20,15 @@ export default defineConfig({
             miniflare: {
               // Fresh random secrets for every run, generated here and never written to disk.
               bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations'), ...(await workerTestSecrets()) },
+              ratelimits: {
+                // Raised on purpose: the functional suites enrol hundreds of holders from one test
+                // client, which wrangler.toml's per-client limits would throttle. The rate-limit
+                // suite (test/worker/hostile-rate-limit.test.ts) swaps in the tight TEST_* limiters.
+                ENROL_RATE_LIMIT: { namespace_id: '6001', simple: { limit: 1_000_000, period: 60 } },
+                TOKEN_RATE_LIMIT: { namespace_id: '6002', simple: { limit: 1_000_000, period: 60 } },
+                TEST_ENROL_RATE_LIMIT: { namespace_id: '6101', simple: { limit: 5, period: 60 } },
+                TEST_TOKEN_RATE_LIMIT: { namespace_id: '6102', simple: { limit: 5, period: 60 } },
+              },
             },
           })),
         ],

@@ -23,6 +23,10 @@ export interface Env {
   OPERATOR_TOKENS: string;
   /** Optional JSON overriding parts of DEFAULT_POLICY (worker/config.ts documents the shape). */
   STATUS_POLICY?: string;
+  /** Workers Rate Limiting (wrangler.toml [[ratelimits]]): enrolments per client address. worker/rate-limit.ts */
+  ENROL_RATE_LIMIT?: RateLimit;
+  /** Workers Rate Limiting: token fetches per holder. worker/rate-limit.ts */
+  TOKEN_RATE_LIMIT?: RateLimit;
 }
 
 export interface AppVariables {

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'identity_mismatch'
   | 'conflict'
+  | 'rate_limited'
   | 'signing_unavailable'
   | 'signing_key_missing'
   | 'trust_list_unavailable'

@@ -16,6 +16,9 @@ declare global {
       TEST_SIGNING_SEED: string;
       TEST_OPERATOR_TOKEN: string;
       TEST_AUDITOR_TOKEN: string;
+      /** Tight limiters (5 a minute) that test/worker/hostile-rate-limit.test.ts swaps in (vitest.config.ts). */
+      TEST_ENROL_RATE_LIMIT: RateLimit;
+      TEST_TOKEN_RATE_LIMIT: RateLimit;
     }
   }
 }

@@ -8,13 +8,15 @@ import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, hashPhone, maskName } from '../holders/identity.ts';
 import { checkinBody, enrolBody } from '../holders/schemas.ts';
 import { activeSigner } from '../keys/signer.ts';
+import { limitEnrolmentByAddress, limitTokenByHolder } from '../rate-limit.ts';
 import { loadStatusInputs } from '../status/apply.ts';
 import { currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
 import { jsonBody } from '../validate.ts';
 
 export function registerHolderRoutes(app: Hono<AppEnv>): void {
-  app.post('/v1/holders', jsonBody(enrolBody), async (c) => {
+  // Rate-limited before the body is even read: enrolment is the route anyone can call.
+  app.post('/v1/holders', limitEnrolmentByAddress, jsonBody(enrolBody), async (c) => {
     const { config, db, now, state } = c.var;
     const body = c.var.body;
     // Refuse before writing anything if no token could be signed (docs/architecture.md).
@@ -44,7 +46,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
   });
 
   // Read-only, so it may run on a D1 read replica: token fetches are the morning peak.
-  app.get('/v1/holders/me/token', requireHolderSecret('replica'), async (c) => {
+  app.get('/v1/holders/me/token', requireHolderSecret('replica'), limitTokenByHolder, async (c) => {
     const { config, now, state, holder } = c.var;
     const readDb = c.var.readDb();
     const active = await activeSigner(() => readDb, config, state.trust, now);

@@ -1,0 +1,143 @@
+// Per-client rate limits (issue 6): enrolment by client address, token fetch by holder, 429 with
+// Retry-After, through the real routes and Miniflare's implementation of the Workers Rate
+// Limiting binding. vitest.config.ts binds tight limiters (5 a minute) as TEST_*; these tests
+// swap them in for the production bindings, which the functional suites run with raised limits.
+import { env } from 'cloudflare:workers';
+import { describe, expect, it, vi } from 'vitest';
+import { clientAddressKey } from '../../worker/http/client-address.ts';
+import { count, harness, newIdNumber, NO_SYMPTOMS, type TestEnv } from './helpers.ts';
+
+// awayFromWindowEdge may wait a few seconds on top of the test itself.
+vi.setConfig({ testTimeout: 15_000 });
+
+/** The TEST_* limiters allow this many calls per key and minute. */
+const LIMIT = 5;
+
+const limitedEnv = (): TestEnv => ({ ...env, ENROL_RATE_LIMIT: env.TEST_ENROL_RATE_LIMIT, TOKEN_RATE_LIMIT: env.TEST_TOKEN_RATE_LIMIT });
+
+/**
+ * Miniflare counts in fixed 60 s windows aligned to the wall clock. A burst that straddled a
+ * boundary would start a fresh count half way, so wait for a new window when one is near (a
+ * burst takes well under a second; 5 s of margin).
+ */
+async function awayFromWindowEdge(): Promise<void> {
+  const into = Date.now() % 60_000;
+  if (into > 55_000) await new Promise((r) => setTimeout(r, 60_000 - into + 200));
+}
+
+let octet = 0;
+/** A client address no other test uses (the limiter keeps counting across tests in a file). */
+function freshAddress(): string {
+  octet++;
+  const r = crypto.getRandomValues(new Uint8Array(2));
+  return `10.${r[0]}.${r[1]}.${octet}`;
+}
+
+function enrolFrom(h: ReturnType<typeof harness>, address: string, testEnv: TestEnv, idNumber = newIdNumber()) {
+  return h.json('POST', '/v1/holders', { json: { name: 'Wang Wu', idNumber, declaration: NO_SYMPTOMS }, headers: { 'cf-connecting-ip': address }, env: testEnv });
+}
+
+describe('enrolment is rate-limited per client address', () => {
+  it('answers the sixth enrolment from one address within a minute with 429 and Retry-After, writing nothing', async () => {
+    await awayFromWindowEdge();
+    const h = harness();
+    const e = limitedEnv();
+    const address = freshAddress();
+    for (let i = 0; i < LIMIT; i++) expect((await enrolFrom(h, address, e)).status).toBe(201);
+    const before = await count('holders');
+    const refused = await enrolFrom(h, address, e);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    expect(refused.res.headers.get('retry-after')).toBe('60');
+    expect(refused.res.headers.get('cache-control')).toBe('no-store');
+    expect(await count('holders')).toBe(before);
+    // Another client is not affected.
+    expect((await enrolFrom(h, freshAddress(), e)).status).toBe(201);
+  });
+
+  it('refuses an over-limit client before reading its body', async () => {
+    await awayFromWindowEdge();
+    const h = harness();
+    const e = limitedEnv();
+    const address = freshAddress();
+    for (let i = 0; i < LIMIT; i++) await enrolFrom(h, address, e);
+    const garbage = await h.json('POST', '/v1/holders', { body: '{"not json', contentType: 'application/json', headers: { 'cf-connecting-ip': address }, env: e });
+    expect([garbage.status, garbage.body.error.code]).toEqual([429, 'rate_limited']);
+  });
+
+  it('counts every address of one IPv6 /64 as one client, and another /64 separately', async () => {
+    await awayFromWindowEdge();
+    const h = harness();
+    const e = limitedEnv();
+    const r = crypto.getRandomValues(new Uint16Array(2));
+    const prefix = `2001:db8:${r[0]!.toString(16)}:${r[1]!.toString(16)}`;
+    for (let i = 1; i <= LIMIT; i++) expect((await enrolFrom(h, `${prefix}::${i}`, e)).status).toBe(201);
+    expect((await enrolFrom(h, `${prefix}:ffff:1:2:3`, e)).status).toBe(429);
+    expect((await enrolFrom(h, `2001:db8:${r[0]!.toString(16)}:${((r[1]! + 1) & 0xffff).toString(16)}::1`, e)).status).toBe(201);
+  });
+});
+
+describe('token fetch is rate-limited per holder', () => {
+  it('answers the sixth fetch by one holder within a minute with 429 and Retry-After, and serves other holders', async () => {
+    await awayFromWindowEdge();
+    const h = harness();
+    const e = limitedEnv();
+    const a = (await enrolFrom(h, freshAddress(), e)).body as { secret: string };
+    const b = (await enrolFrom(h, freshAddress(), e)).body as { secret: string };
+    for (let i = 0; i < LIMIT; i++) expect((await h.call('GET', '/v1/holders/me/token', { token: a.secret, env: e })).status).toBe(200);
+    const refused = await h.json('GET', '/v1/holders/me/token', { token: a.secret, env: e });
+    expect([refused.status, refused.body.error.code, refused.res.headers.get('retry-after')]).toEqual([429, 'rate_limited', '60']);
+    expect((await h.call('GET', '/v1/holders/me/token', { token: b.secret, env: e })).status).toBe(200);
+  });
+
+  it('keeps counting for a holder who re-enrols to get a new secret', async () => {
+    await awayFromWindowEdge();
+    const h = harness();
+    const e = limitedEnv();
+    const idNumber = newIdNumber();
+    const first = (await enrolFrom(h, freshAddress(), e, idNumber)).body as { secret: string };
+    for (let i = 0; i < LIMIT; i++) await h.call('GET', '/v1/holders/me/token', { token: first.secret, env: e });
+    const again = await enrolFrom(h, freshAddress(), e, idNumber);
+    expect(again.status).toBe(200);
+    expect((await h.call('GET', '/v1/holders/me/token', { token: again.body.secret, env: e })).status).toBe(429);
+  });
+
+  it('answers a wrong secret 401, not 429: the holder limit never reveals whether a secret exists', async () => {
+    const h = harness();
+    const e = limitedEnv();
+    for (let i = 0; i < LIMIT + 2; i++) expect((await h.call('GET', '/v1/holders/me/token', { token: 'B'.repeat(43), env: e })).status).toBe(401);
+  });
+});
+
+describe('when the limiter fails', () => {
+  it('lets enrolment and token fetch through rather than lock holders out', async () => {
+    const h = harness();
+    const broken = { limit: async () => Promise.reject(new Error('limiter down')) } as unknown as RateLimit;
+    const e = { ...env, ENROL_RATE_LIMIT: broken, TOKEN_RATE_LIMIT: broken };
+    const enrolled = await enrolFrom(h, freshAddress(), e);
+    expect(enrolled.status).toBe(201);
+    expect((await h.call('GET', '/v1/holders/me/token', { token: enrolled.body.secret, env: e })).status).toBe(200);
+  });
+});
+
+describe('the client key', () => {
+  it.each([
+    ['203.0.113.7', 'ip4:203.0.113.7'],
+    [' 203.0.113.7 ', 'ip4:203.0.113.7'],
+    ['2001:db8:85a3:8d3:1319:8a2e:370:7348', 'ip6:2001:db8:85a3:8d3/64'],
+    ['2001:DB8:85A3:08D3::1', 'ip6:2001:db8:85a3:8d3/64'],
+    ['2001:db8::', 'ip6:2001:db8:0:0/64'],
+    ['::1', 'ip6:0:0:0:0/64'],
+    ['::ffff:203.0.113.7', 'ip6:0:0:0:0/64'],
+    ['fe80::1%eth0', 'ip6:fe80:0:0:0/64'],
+  ])('keys %j as %s', (header, key) => {
+    expect(clientAddressKey(header)).toBe(key);
+  });
+
+  it.each([undefined, '', 'localhost', '999.1.1.1', '1.2.3', '1::2::3', '1:2:3:4:5:6:7:8:9', "1.2.3.4'; drop table holders;--", 'x'.repeat(100)])(
+    'keys the missing or malformed header %j as unknown',
+    (header) => {
+      expect(clientAddressKey(header)).toBe('unknown');
+    },
+  );
+});

@@ -1,0 +1,64 @@
+// Per-client rate limits (issue 6 "The HTTP surface") on the two public routes a client can call
+// in a loop: enrolment, keyed by the client's address (CF-Connecting-IP, IPv6 by /64), and token
+// fetch, keyed by the authenticated holder. Both use the Workers Rate Limiting binding
+// ([[ratelimits]] in wrangler.toml), which Miniflare implements locally, so `wrangler dev` and the
+// Workers test pool enforce the same limits. docs/api.md "Rate limits" has the numbers and why.
+//
+// Over the limit: 429 rate_limited with Retry-After. The binding does not say when its window
+// resets; its windows are 10 or 60 seconds long, so 60 is always late enough.
+// If the limiter itself fails (or is not bound), the request goes through: a health code must
+// stay reachable, and the limit only protects capacity, never access control.
+
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv, Env } from './env.ts';
+import { ApiError } from './errors.ts';
+import { clientAddressKey } from './http/client-address.ts';
+
+/** The Rate Limiting bindings in wrangler.toml, by what they limit. */
+export type LimitedAction = 'enrol' | 'token';
+
+const BINDINGS: Record<LimitedAction, 'ENROL_RATE_LIMIT' | 'TOKEN_RATE_LIMIT'> = {
+  enrol: 'ENROL_RATE_LIMIT',
+  token: 'TOKEN_RATE_LIMIT',
+};
+
+/** The longest window the binding allows (10 or 60 s): a Retry-After that is never too early. */
+export const RETRY_AFTER_SECONDS = 60;
+
+/** Enrolment: one bucket per client address. */
+export const limitEnrolmentByAddress = limitBy('enrol', (c) => clientAddressKey(c.req.header('cf-connecting-ip')));
+
+/** Token fetch: one bucket per holder (after requireHolderSecret), so a new secret does not reset it. */
+export const limitTokenByHolder = limitBy('token', (c) => `holder:${c.var.holder.id}`);
+
+export function limitBy(action: LimitedAction, keyOf: (c: Context<AppEnv>) => string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!(await allowed(c.env, action, keyOf(c)))) {
+      throw new ApiError(429, 'rate_limited', 'Too many requests from this client; try again in a minute.', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+    }
+    await next();
+  });
+}
+
+async function allowed(env: Env, action: LimitedAction, key: string): Promise<boolean> {
+  const binding = env[BINDINGS[action]];
+  if (!binding) {
+    warnOnce(`${BINDINGS[action]} is not bound; ${action} is not rate-limited`);
+    return true;
+  }
+  try {
+    return (await binding.limit({ key })).success;
+  } catch (err) {
+    // Never the key: it may be a client address.
+    console.warn(`rate limiter ${BINDINGS[action]} failed (${err instanceof Error ? err.name : 'error'}); letting the request through`);
+    return true;
+  }
+}
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
+}
