@@ -3,13 +3,14 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { configFor } from '../../worker/config.ts';
+import { FeedHeadCache } from '../../worker/feed/head-cache.ts';
 import { openDb } from '../../worker/db/client.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
 import { recordCheckin } from '../../worker/holders/checkin.ts';
 import { applyStatus, writePlan } from '../../worker/status/apply.ts';
 import { planStatus } from '../../worker/status/plan.ts';
 import { T0 } from './fixtures.ts';
-import { count, enrol, harness, setStatus } from './helpers.ts';
+import { count, countingEnv, enrol, harness, setStatus } from './helpers.ts';
 
 const policy = () => configFor(env).policy;
 const tables = ['status_events', 'audit_log', 'revocations', 'checkins'];
@@ -60,5 +61,41 @@ describe('lost races', () => {
     expect(outcome).toMatchObject({ day: '2026-03-01', counted: false, status: { color: 'green' } });
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
+  });
+});
+
+describe('concurrent feed polls', () => {
+  it('read the feed head from D1 once per cache lifetime, however many polls arrive together', async () => {
+    const h = harness();
+    await setStatus(h, (await enrol(h)).holderId, 'red');
+    const etag = (await h.call('GET', '/v1/revocations?since=0')).headers.get('etag')!;
+    h.clock.t += 10; // the head cache (5 s) has lapsed
+    const { env: counted, calls } = countingEnv();
+    const polls = await Promise.all(Array.from({ length: 32 }, () => h.call('GET', '/v1/revocations?since=0', { headers: { 'if-none-match': etag }, env: counted })));
+    expect(polls.map((r) => r.status)).toEqual(Array(32).fill(304));
+    // One head read: withSession on the binding (the query itself runs on the session).
+    expect(calls()).toBe(1);
+  });
+
+  it('does not remember a head read that was in flight when this isolate wrote a revocation', async () => {
+    const cache = new FeedHeadCache();
+    let release!: (seq: number) => void;
+    let loads = 0;
+    const slowLoad = () => {
+      loads++;
+      return new Promise<number>((resolve) => (release = resolve));
+    };
+    const waiting = [cache.read(T0, slowLoad), cache.read(T0, slowLoad)];
+    cache.invalidate(); // a downgrade committed here while the read was in flight
+    const afterWrite = cache.read(T0, async () => {
+      loads++;
+      return 8;
+    });
+    release(7);
+    // The polls that asked before the write get the value they waited for; the next one does not.
+    expect(await Promise.all(waiting)).toEqual([7, 7]);
+    expect(await afterWrite).toBe(8);
+    expect(loads).toBe(2);
+    expect(cache.fresh(T0)).toBe(8);
   });
 });

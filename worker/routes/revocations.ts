@@ -1,9 +1,10 @@
 // GET /v1/revocations?since=<seq>: the signed revocation feed (docs/revocation-feed.md).
 //
 // Order of work, cheapest first:
-// 1. The head sequence: from the isolate cache while fresh (a few seconds), else from D1.
-//    If-None-Match matching it is a 304, so a poll with nothing new costs no D1 query at all
-//    while the cache is fresh, and one indexed read otherwise.
+// 1. The head sequence: from the isolate cache while fresh (a few seconds), else from D1, one
+//    read shared by every poll waiting for it. If-None-Match matching it is a 304, so a poll with
+//    nothing new costs no D1 query at all while the cache is fresh, and one indexed read per
+//    isolate per cache lifetime otherwise.
 // 2. The Cache API (the edge cache), keyed by since, head and signing kid: a hit is a response
 //    some request already built for exactly this state.
 // 3. Build, sign, answer, and put the response in the edge cache.
@@ -36,11 +37,8 @@ export function registerRevocationRoutes(app: Hono<AppEnv>): void {
       return c.body(null, 304);
     };
 
-    const cachedHead = state.feedHead.fresh(now);
-    const head = cachedHead ?? (await readHeadSeq(readDb()));
-    // Only a read from D1 restarts the cache lifetime; otherwise steady polling would keep a
-    // stale head alive for ever.
-    if (cachedHead === undefined) state.feedHead.remember(head, now);
+    // From the isolate cache while fresh; else one D1 read shared by the polls arriving meanwhile.
+    const head = await state.feedHead.read(now, () => readHeadSeq(readDb()));
     if (etagMatches(ifNoneMatch, etagOf(head))) return notModified(head);
 
     const active = await activeSigner(readDb, config, state.trust, now);
