@@ -39,6 +39,18 @@ export default defineConfig({
         },
       },
       {
+        // Fault tests against a real `wrangler dev` in its own process group (bench/lib/local-worker.ts):
+        // SIGKILL mid-import and recovery, and the rate limits under the real wrangler.toml.
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
         // The PWA: pure modules in Node, and the app in real headless Chromium (playwright-core)
         // against the real Worker, which test/web/global-setup.ts builds, starts and stops.
         test: {

@@ -1,0 +1,41 @@
+// The checker the fault tests rely on must itself fail on a half-changed holder: run it over an
+// in-memory database with the Worker's real schema (worker/migrations), whole and then damaged.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { readStories } from './d1-file.ts';
+
+const MIGRATIONS = join(import.meta.dirname, '../../worker/migrations');
+
+function databaseWithOneDowngrade(): DatabaseSync {
+  const db = new DatabaseSync(':memory:');
+  for (const f of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) db.exec(readFileSync(join(MIGRATIONS, f), 'utf8').replaceAll('--> statement-breakpoint', ''));
+  db.exec(`
+    insert into holders (id, sub, id_hash, secret_hash, masked_name, color, since, until, status_version, created_at, updated_at)
+      values ('h1', 'AAAAAAAA', 'i', 's', 'Z*', 'red', 200, 1400, 2, 100, 200);
+    insert into status_events (holder_id, at, color, source, actor, reason) values ('h1', 100, 'green', 'declaration', 'holder', 'enrolled'), ('h1', 200, 'red', 'import', 'op', 'listed');
+    insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason)
+      values (100, 'declaration', 'holder', 'holder.enrol', 'h1', null, 'green', 'enrolled'), (200, 'import', 'op', 'status.import', 'h1', 'green', 'red', 'listed');
+    insert into revocations (sub, revoked_before, created_at) values ('AAAAAAAA', 205, 200);
+  `);
+  return db;
+}
+
+describe('the half-changed holder check', () => {
+  it('accepts a holder whose row, events, audit rows and revocation agree', () => {
+    expect(readStories(databaseWithOneDowngrade()).get('h1')).toMatchObject({ color: 'red', version: 2 });
+  });
+
+  it.each([
+    ['the audit row is missing', 'delete from audit_log where action = ?', 'status.import'],
+    ['the revocation is missing', 'delete from revocations where sub = ?', 'AAAAAAAA'],
+    ['the event is missing', "delete from status_events where color = 'red' and holder_id = ?", 'h1'],
+    ['the row was not updated', "update holders set color = 'green', since = 100, status_version = 1 where id = ?", 'h1'],
+    ['the version was not bumped', 'update holders set status_version = 1 where id = ?', 'h1'],
+  ])('refuses a holder when %s', (_what, sql, param) => {
+    const db = databaseWithOneDowngrade();
+    db.prepare(sql).run(param);
+    expect(() => readStories(db)).toThrow(/half-changed/);
+  });
+});
