@@ -19,7 +19,12 @@ export default defineConfig({
             wrangler: { configPath: './wrangler.toml' },
             miniflare: {
               // Fresh random secrets for every run, generated here and never written to disk.
-              bindings: { TEST_MIGRATIONS: await readD1Migrations('worker/migrations'), ...(await workerTestSecrets()) },
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations('worker/migrations'),
+                ...(await workerTestSecrets()),
+                // Cases per property in test/worker/hostile-fuzz.test.ts; `npm run fuzz -- --runs N` raises it.
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? '40',
+              },
               ratelimits: {
                 // Raised on purpose: the functional suites enrol hundreds of holders from one test
                 // client, which wrangler.toml's per-client limits would throttle. The rate-limit
