@@ -1,5 +1,5 @@
 // The bench's figures, and how they are written: bench/results/latest.json and latest.md.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
 export interface Figure {
@@ -20,7 +20,18 @@ export function machineDescription(): Record<string, string | number> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    // Other work on the machine when the run ended: the absolute rates move with it, ratios less.
+    loadAverage1m: Number(os.loadavg()[0]!.toFixed(2)),
+    wrangler: packageVersion('wrangler'),
   };
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export function writeResults(figures: Figure[], dir: URL): void {
@@ -31,9 +42,9 @@ export function writeResults(figures: Figure[], dir: URL): void {
   const lines = [
     '# Benchmark results',
     '',
-    `Measured ${at} by \`npm run bench\` on: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}.`,
+    `Measured ${at} by \`npm run bench\` on: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}, wrangler ${machine.wrangler}; 1-minute load average ${machine.loadAverage1m} at the end (the machine is shared).`,
     '',
-    'Ratios compare against a baseline measured in the same run, interleaved, so they hold on a noisy shared machine; absolute rates are for orientation only.',
+    'Ratios compare against a baseline measured in the same run, interleaved, so they hold on a noisy shared machine; absolute rates are for orientation only. How to read each figure and what limits it: docs/performance.md.',
     '',
   ];
   for (const section of [...new Set(figures.map((f) => f.section))]) {

@@ -1,8 +1,9 @@
 // Bench-only Worker entry (bench/lib/local-worker.ts points wrangler's `main` here): the production
 // Worker, worker/index.ts, unchanged, with its D1 binding wrapped so that every response carries
-// `Tricolor-Bench-D1-Calls`: how many calls that request made on the binding (prepare, batch,
-// withSession, ...; the same counting as test/worker/helpers.ts countingEnv). That is how the bench
-// shows a 304 feed poll touching D1 or not. The wrapper is created once per env object, so the
+// `Tricolor-Bench-D1-Calls`: how many calls that request made on the binding or its sessions
+// (prepare, batch, withSession, ...; test/worker/helpers.ts countingEnv counts the same way), and
+// `Tricolor-Bench-D1-Statements`: how many statements it prepared. That is how the bench shows a
+// 304 feed poll touching D1 or not. The wrapper is created once per env object, so the
 // Worker's per-env caches (config, drizzle handle) behave as in production; its cost, a proxy
 // call per D1 call and an AsyncLocalStorage scope per request, is paid by the baseline too.
 //
@@ -13,10 +14,33 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Env } from '../../../worker/env.ts';
 import worker from '../../../worker/index.ts';
 
-const scope = new AsyncLocalStorage<{ calls: number }>();
+const scope = new AsyncLocalStorage<{ calls: number; statements: number }>();
 const wrapped = new WeakMap<Env, Env>();
 const withoutLimits = new WeakMap<Env, Env>();
 let wraps = 0;
+
+/**
+ * Counts every method call on a D1 binding, and on the sessions it opens (the Worker's read path
+ * queries through `withSession`), in the current request's scope; `prepare` and `exec` also count
+ * as statements.
+ */
+function counting<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(t, property) {
+      const value = Reflect.get(t, property) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const counter = scope.getStore();
+        if (counter) {
+          counter.calls++;
+          if (property === 'prepare' || property === 'exec') counter.statements++;
+        }
+        const result = (value as (...a: unknown[]) => unknown).apply(t, args);
+        return property === 'withSession' && typeof result === 'object' && result !== null ? counting(result) : result;
+      };
+    },
+  });
+}
 
 function countingEnv(env: Env, variant: string | null): Env {
   if (variant === 'no-rate-limit') {
@@ -29,18 +53,7 @@ function countingEnv(env: Env, variant: string | null): Env {
   }
   let out = wrapped.get(env);
   if (!out) {
-    const DB = new Proxy(env.DB, {
-      get(target, property) {
-        const value = Reflect.get(target, property) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const counter = scope.getStore();
-          if (counter) counter.calls++;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-    out = { ...env, DB };
+    out = { ...env, DB: counting(env.DB) };
     wrapped.set(env, out);
     wraps++;
   }
@@ -49,10 +62,11 @@ function countingEnv(env: Env, variant: string | null): Env {
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-    const counter = { calls: 0 };
+    const counter = { calls: 0, statements: 0 };
     const response = await scope.run(counter, () => worker.fetch(request, countingEnv(env, request.headers.get('tricolor-bench-variant')), ctx));
     const out = new Response(response.body, response);
     out.headers.set('Tricolor-Bench-D1-Calls', String(counter.calls));
+    out.headers.set('Tricolor-Bench-D1-Statements', String(counter.statements));
     // More than one means env objects differ between requests, and the per-env caches would miss.
     out.headers.set('Tricolor-Bench-Env-Wraps', String(wraps));
     return out;
