@@ -1,7 +1,7 @@
 // Ed25519 (RFC 8032) behind one small interface with three backends, picked once per runtime by
 // a real verification of an RFC 8032 vector:
 // - Node's native crypto.verify, only in Node (reached through process.getBuiltinModule, so
-//   bundles for browsers and workerd never see it). Node's WebCrypto hands every verify to the
+//   browser bundles never see it, and skipped in workerd, whose nodejs_compat imitates Node). Node's WebCrypto hands every verify to the
 //   libuv thread pool, and that hop costs more than the verification itself on small VMs;
 //   the synchronous call does not (bench/results/latest.md has the figures);
 // - WebCrypto, wherever the runtime has Ed25519 (workerd, current browsers): native code, about
@@ -15,8 +15,10 @@ export interface Ed25519Backend {
   /** Parses a 32-byte raw public key once, so repeated verifications skip the import. */
   importPublicKey(raw: Uint8Array): Promise<PreparedPublicKey>;
   verify(key: PreparedPublicKey, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
-  /** Signs with a 32-byte private seed. */
+  /** Signs with a 32-byte private seed (imports it for this one call; see signerFor). */
   sign(seed: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
+  /** Imports a 32-byte private seed once and returns a function that signs with it. */
+  signerFor(seed: Uint8Array): Promise<(message: Uint8Array) => Promise<Uint8Array>>;
   publicKeyFromSeed(seed: Uint8Array): Promise<Uint8Array>;
 }
 
@@ -38,8 +40,8 @@ function assertLength(bytes: Uint8Array, length: number, what: string): void {
   if (!(bytes instanceof Uint8Array) || bytes.length !== length) throw new TypeError(`${what} must be ${length} bytes`);
 }
 
-async function importSeed(seed: Uint8Array): Promise<CryptoKey> {
-  return crypto.subtle.importKey('pkcs8', buffer(pkcs8FromSeed(seed)), ED25519, true, ['sign']);
+async function importSeed(seed: Uint8Array, extractable: boolean): Promise<CryptoKey> {
+  return crypto.subtle.importKey('pkcs8', buffer(pkcs8FromSeed(seed)), ED25519, extractable, ['sign']);
 }
 
 export const webCryptoEd25519: Ed25519Backend = {
@@ -55,11 +57,16 @@ export const webCryptoEd25519: Ed25519Backend = {
     return crypto.subtle.verify(ED25519, key.handle as CryptoKey, buffer(signature), buffer(message));
   },
   async sign(seed, message) {
-    const key = await importSeed(seed);
-    return new Uint8Array(await crypto.subtle.sign(ED25519, key, buffer(message)));
+    return (await this.signerFor(seed))(message);
+  },
+  async signerFor(seed) {
+    // Not extractable: once imported for signing, the private key cannot be read back out.
+    const key = await importSeed(seed, false);
+    return async (message) => new Uint8Array(await crypto.subtle.sign(ED25519, key, buffer(message)));
   },
   async publicKeyFromSeed(seed) {
-    const key = await importSeed(seed);
+    // Extractable only so the public half can be exported as a JWK; the key is then dropped.
+    const key = await importSeed(seed, true);
     const jwk = (await crypto.subtle.exportKey('jwk', key)) as JsonWebKey;
     return fromBase64Url(jwk.x!);
   },
@@ -100,9 +107,13 @@ export const nobleEd25519: Ed25519Backend = {
     }
   },
   async sign(seed, message) {
+    return (await this.signerFor(seed))(message);
+  },
+  async signerFor(seed) {
     assertLength(seed, 32, 'Ed25519 seed');
     const ed = await loadNoble();
-    return ed.signAsync(message, seed);
+    const privateSeed = seed.slice();
+    return (message) => ed.signAsync(message, privateSeed);
   },
   async publicKeyFromSeed(seed) {
     assertLength(seed, 32, 'Ed25519 seed');
@@ -124,8 +135,10 @@ interface NodeCryptoLike {
 
 function nodeCrypto(): NodeCryptoLike | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; versions?: { node?: string } } }).process;
-  // Only real Node: other runtimes may emulate parts of `process` without native Ed25519.
+  // Only real Node: other runtimes emulate parts of `process` (workerd's nodejs_compat reports a
+  // Node version too), and there WebCrypto is the native path.
   if (typeof proc?.getBuiltinModule !== 'function' || typeof proc.versions?.node !== 'string' || 'Bun' in globalThis || 'Deno' in globalThis) return undefined;
+  if (typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers') return undefined;
   try {
     return proc.getBuiltinModule('node:crypto') as NodeCryptoLike;
   } catch {
@@ -159,9 +172,13 @@ export const nodeEd25519: Ed25519Backend = {
     }
   },
   async sign(seed, message) {
+    return (await this.signerFor(seed))(message);
+  },
+  async signerFor(seed) {
     const nc = nodeCrypto();
     if (!nc) throw new TypeError('node:crypto is not available in this runtime');
-    return new Uint8Array(nc.sign(null, message, nc.createPrivateKey({ key: pkcs8FromSeed(seed), format: 'der', type: 'pkcs8' })));
+    const key = nc.createPrivateKey({ key: pkcs8FromSeed(seed), format: 'der', type: 'pkcs8' });
+    return async (message) => new Uint8Array(nc.sign(null, message, key));
   },
   async publicKeyFromSeed(seed) {
     const nc = nodeCrypto();

@@ -37,13 +37,13 @@ export interface Signer {
   sign(message: Uint8Array): Promise<Uint8Array>;
 }
 
-/** Wraps a 32-byte Ed25519 seed. The seed stays inside the closure and is never serialised. */
+/** Wraps a 32-byte Ed25519 seed. The imported key stays inside the closure and is never serialised. */
 export async function createSigner(seed: Uint8Array, backend?: Ed25519Backend): Promise<Signer> {
   const ed = backend ?? (await defaultEd25519Backend());
-  const privateSeed = seed.slice();
-  const publicKey = await ed.publicKeyFromSeed(privateSeed);
+  const publicKey = await ed.publicKeyFromSeed(seed);
   const kid = await computeKid(publicKey);
-  return { kid, publicKey, sign: (message) => ed.sign(privateSeed, message) };
+  // The seed is imported once; the Worker signs every token and feed through this closure.
+  return { kid, publicKey, sign: await ed.signerFor(seed) };
 }
 
 export function generateSeed(): Uint8Array {
