@@ -44,7 +44,7 @@ export default defineConfig({
         },
       },
       {
-        // Fault tests against a real `wrangler dev` in its own process group (bench/lib/local-worker.ts):
+        // Fault tests against a real `wrangler dev` in its own process group (scripts/local-worker.ts):
         // SIGKILL mid-import and recovery, and the rate limits under the real wrangler.toml.
         test: {
           name: 'faults',

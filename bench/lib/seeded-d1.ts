@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBenchSecrets, newBenchSecrets, saveBenchSecrets, workerVars, type BenchSecrets } from './bench-secrets.ts';
-import { applyMigrations, REPO_ROOT, startWorker, wranglerD1, writeWorkerConfig, type RunningWorker } from './local-worker.ts';
+import { applyMigrations, REPO_ROOT, startWorker, wranglerD1, writeWorkerConfig, type RunningWorker } from '../../scripts/local-worker.ts';
 import { rebaseSql, writeSeedSql, type SeedPlan } from './seed.ts';
 
 /** Bump when the seed's content changes, so old caches are not reused. */

@@ -5,7 +5,7 @@
 // limits are raised so that one load generator on one address is not throttled (docs/api.md
 // "Rate limits"; every load checks that no 429 came back).
 import { join } from 'node:path';
-import { REPO_ROOT } from './local-worker.ts';
+import { REPO_ROOT } from '../../scripts/local-worker.ts';
 import { ensureSeededD1, startSeededWorker, type SeededWorker } from './seeded-d1.ts';
 
 export const SEED_SHAPE = { holders: 100_000, red: 5_000, yellow: 5_000 } as const;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holderSecret, newBenchSecrets, workerVars } from '../../bench/lib/bench-secrets.ts';
 import { buildImportPlan, type ImportChunk } from '../../bench/lib/import-plan.ts';
-import { startWorker, writeWorkerConfig, type RunningWorker } from '../../bench/lib/local-worker.ts';
+import { startWorker, writeWorkerConfig, type RunningWorker } from '../../scripts/local-worker.ts';
 import { holderIdOf } from '../../bench/lib/seed.ts';
 import { seedD1, type SeededD1 } from '../../bench/lib/seeded-d1.ts';
 import { openLocalD1, shapeOf, storiesIn } from './d1-file.ts';

@@ -1,4 +1,4 @@
-// Bench-only Worker entry (bench/lib/local-worker.ts points wrangler's `main` here): the production
+// Bench-only Worker entry (bench/lib/shared-worker.ts points wrangler's `main` here): the production
 // Worker, worker/index.ts, unchanged, with its D1 binding wrapped so that every response carries
 // `Tricolor-Bench-D1-Calls`: how many calls that request made on the binding or its sessions
 // (prepare, batch, withSession, ...; test/worker/helpers.ts countingEnv counts the same way), and
