@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { signTrustList, toBase64Url, toHex } from '../../src/index.ts';
 import { buildWeb } from '../../verifier-web/scripts/build-web.ts';
-import { applyMigrations, startWorker, writeDevVars, writeWranglerConfig } from './support/worker-process.ts';
+import { applyMigrations, startWorker, writeWorkerConfig } from '../../scripts/local-worker.ts';
 import { createWebTestSecrets } from './support/worker-secrets.ts';
 
 declare module 'vitest' {
@@ -27,8 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const rootFile = join(dir, 'root-public.json');
   writeFileSync(rootFile, JSON.stringify({ publicKey: toBase64Url(secrets.root.publicKey), kid: toHex(secrets.root.kid) }));
   buildWeb(join(dir, 'dist'), rootFile);
-  const config = writeWranglerConfig(dir, join(dir, 'dist'));
-  writeDevVars(dir, secrets.devVars);
+  const config = writeWorkerConfig({ dir, assetsDir: join(dir, 'dist'), vars: secrets.devVars });
   const persist = join(dir, 'state');
   applyMigrations(config, persist);
   const worker = await startWorker(config, persist);
