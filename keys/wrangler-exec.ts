@@ -3,14 +3,13 @@
 // stdin, never in argv, and is redacted from anything we print.
 
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { WRANGLER_BIN } from '../scripts/local-worker.ts';
 import { applyOfflineEnv } from '../scripts/offline-env.ts';
 import { KeysError } from './errors.ts';
 import type { Reporter } from './progress.ts';
 
-// wrangler's package exports hide bin/, but expose package.json, which sits next to it.
-export const WRANGLER_BIN = join(dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
+// scripts/dev.ts starts `wrangler dev` itself and takes the path from here.
+export { WRANGLER_BIN };
 const MAX_OUTPUT = 1024 * 1024;
 
 export interface WranglerRun {

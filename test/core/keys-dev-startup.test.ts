@@ -5,23 +5,12 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, verifyTrustList } from '../../src/index.ts';
 import { readDotenvValue } from '../../keys/dev-vars.ts';
+import { freeLoopbackPort } from '../../scripts/local-worker.ts';
 import { REPO_ROOT, tempDir } from './keys-helpers.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Live processes as [pid, pgid, comm], read from /proc. */
 function processes(): { pid: number; pgid: number; comm: string }[] {
@@ -55,7 +44,7 @@ describe('npm run dev', () => {
     const dir = await tempDir('tricolor-dev-');
     const devDir = join(dir, '.dev');
     const devVars = join(dir, '.dev.vars');
-    const [port, inspectorPort] = [await freePort(), await freePort()];
+    const [port, inspectorPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
     const args = ['scripts/dev.ts', '--port', String(port), '--inspector-port', String(inspectorPort), '--dev-dir', devDir, '--dev-vars', devVars, '--persist-to', join(dir, 'state'), '--skip-web-build'];
     const dev = spawn(process.execPath, args, { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
