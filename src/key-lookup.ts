@@ -1,7 +1,8 @@
 // Header checks and key lookup shared by every Tricolor COSE_Sign1 (token, revocation feed).
 
 import { toHex } from './bytes.ts';
-import { ALG_EDDSA, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, type ParsedSign1 } from './cose.ts';
+import type { CborLimits } from './cbor.ts';
+import { ALG_EDDSA, CoseError, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, parseSign1, type ParsedSign1 } from './cose.ts';
 import { KID_LENGTH, type TrustedKey } from './keys.ts';
 import type { ReasonCode } from './reasons.ts';
 
@@ -45,4 +46,17 @@ export function lookupKey(keys: readonly TrustedKey[], kid: Uint8Array): { ok: t
   if (!key) return { ok: false, reason: 'unknown_kid', detail: `no trusted key with kid ${toHex(kid)}` };
   if (key.state === 'revoked') return { ok: false, reason: 'key_revoked', detail: `key ${toHex(kid)} is revoked` };
   return { ok: true, key };
+}
+
+/** Parses a typed document (trust list, feed) and checks its header: the shared first steps. */
+export function parseTypedDocument(bytes: Uint8Array, limits: CborLimits, contentType: string): { ok: true; parsed: ParsedSign1; kid: Uint8Array } | Failure {
+  let parsed: ParsedSign1;
+  try {
+    parsed = parseSign1(bytes, limits);
+  } catch (e) {
+    if (e instanceof CoseError) return { ok: false, reason: e.kind, detail: e.message };
+    throw e;
+  }
+  const header = checkSign1Header(parsed, contentType);
+  return header.ok ? { ok: true, parsed, kid: header.kid } : header;
 }

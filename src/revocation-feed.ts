@@ -3,9 +3,9 @@
 // so there is no per-token id to revoke.
 
 import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
-import { CoseError, parseSign1, signTypedDocument } from './cose.ts';
+import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
-import { checkSign1Header, lookupKey } from './key-lookup.ts';
+import { lookupKey, parseTypedDocument } from './key-lookup.ts';
 import type { Signer, TrustedKey } from './keys.ts';
 import type { ReasonCode } from './reasons.ts';
 import { SUB_BYTES, subFromBytes, subToBytes } from './sub-id.ts';
@@ -89,16 +89,10 @@ export interface FeedCheck {
 export async function verifyRevocationFeed(bytes: Uint8Array, check: FeedCheck): Promise<FeedResult> {
   try {
     if (bytes.length > LIMITS.maxStringBytes + 512) return { ok: false, reason: 'input_too_large', detail: `${bytes.length} bytes` };
-    let parsed;
-    try {
-      parsed = parseSign1(bytes, LIMITS);
-    } catch (e) {
-      if (e instanceof CoseError) return { ok: false, reason: e.kind, detail: e.message };
-      throw e;
-    }
-    const header = checkSign1Header(parsed, REVOCATION_FEED_CONTENT_TYPE);
-    if (!header.ok) return header;
-    const found = lookupKey(check.keys, header.kid);
+    const doc = parseTypedDocument(bytes, LIMITS, REVOCATION_FEED_CONTENT_TYPE);
+    if (!doc.ok) return doc;
+    const { parsed } = doc;
+    const found = lookupKey(check.keys, doc.kid);
     if (!found.ok) return found;
     if (!(await verifySign1Signature(parsed, found.key, check.backend))) return { ok: false, reason: 'bad_signature', detail: 'feed signature does not verify' };
     const decoded = decodeFeedPayload(parsed.payload);

@@ -4,9 +4,9 @@
 
 import { bytesEqual, toHex } from './bytes.ts';
 import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
-import { CoseError, parseSign1, signTypedDocument } from './cose.ts';
+import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
-import { checkSign1Header } from './key-lookup.ts';
+import { parseTypedDocument } from './key-lookup.ts';
 import { computeKid, KEY_STATES, KID_LENGTH, type Signer, type TrustedKey } from './keys.ts';
 import { verifySign1Signature } from './verify.ts';
 
@@ -83,17 +83,11 @@ export interface TrustListCheck {
 export async function verifyTrustList(bytes: Uint8Array, check: TrustListCheck): Promise<TrustListResult> {
   try {
     if (bytes.length > MAX_TRUST_LIST_BYTES) return { ok: false, reason: 'input_too_large', detail: `${bytes.length} bytes` };
-    let parsed;
-    try {
-      parsed = parseSign1(bytes, LIMITS);
-    } catch (e) {
-      if (e instanceof CoseError) return { ok: false, reason: e.kind, detail: e.message };
-      throw e;
-    }
-    const header = checkSign1Header(parsed, TRUST_LIST_CONTENT_TYPE);
-    if (!header.ok) return header as TrustListResult;
+    const doc = parseTypedDocument(bytes, LIMITS, TRUST_LIST_CONTENT_TYPE);
+    if (!doc.ok) return doc as TrustListResult;
+    const { parsed } = doc;
     const rootKid = await computeKid(check.rootPublicKey);
-    if (!bytesEqual(header.kid, rootKid)) return { ok: false, reason: 'wrong_root', detail: `signed by ${toHex(header.kid)}, not the pinned root ${toHex(rootKid)}` };
+    if (!bytesEqual(doc.kid, rootKid)) return { ok: false, reason: 'wrong_root', detail: `signed by ${toHex(doc.kid)}, not the pinned root ${toHex(rootKid)}` };
     const root: TrustedKey = { kid: rootKid, publicKey: check.rootPublicKey, state: 'active', validFrom: 0 };
     if (!(await verifySign1Signature(parsed, root, check.backend))) return { ok: false, reason: 'bad_signature', detail: 'root signature does not verify' };
     const decoded = await decodeTrustListPayload(parsed.payload);
