@@ -1,6 +1,5 @@
 // Signing keys as verifiers see them, the kid rule, and a signer for the issuer side.
 
-import { bytesEqual } from './bytes.ts';
 import { defaultEd25519Backend, type Ed25519Backend } from './ed25519.ts';
 
 export type KeyState = 'next' | 'active' | 'retired' | 'revoked';
@@ -25,10 +24,6 @@ export const KID_LENGTH = 8;
 export async function computeKid(publicKey: Uint8Array): Promise<Uint8Array> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', publicKey as Uint8Array<ArrayBuffer>));
   return digest.slice(0, KID_LENGTH);
-}
-
-export async function kidMatchesKey(kid: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
-  return bytesEqual(kid, await computeKid(publicKey));
 }
 
 export interface Signer {
