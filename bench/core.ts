@@ -3,17 +3,17 @@ import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import QRCode from 'qrcode';
 import {
   createSigner,
+  defaultEd25519Backend,
+  type Ed25519Backend,
   generateSeed,
   nobleEd25519,
   nodeEd25519,
-  sigStructure,
   parseSign1,
   signToken,
+  sigStructure,
+  type TrustedKey,
   verifyToken,
   webCryptoEd25519,
-  defaultEd25519Backend,
-  type Ed25519Backend,
-  type TrustedKey,
 } from '../src/index.ts';
 import { measureRatio } from './measure.ts';
 import type { Figure } from './report.ts';
@@ -45,7 +45,12 @@ export async function benchCore(quick: boolean): Promise<Figure[]> {
   const chosen = await defaultEd25519Backend();
   for (const backend of [nodeEd25519, webCryptoEd25519, nobleEd25519]) {
     const isDefault = backend === chosen;
-    const r = await measureRatio(full(backend), raw, backend === nobleEd25519 ? 1 : rounds, backend === nobleEd25519 ? seconds / 2 : seconds);
+    const r = await measureRatio(
+      full(backend),
+      raw,
+      backend === nobleEd25519 ? 1 : rounds,
+      backend === nobleEd25519 ? seconds / 2 : seconds,
+    );
     figures.push({
       section: SECTION,
       name: `verifyToken ÷ raw node:crypto verify, ${backend.name} backend${isDefault ? ' (Node default)' : ''}`,
@@ -69,10 +74,16 @@ export async function benchCore(quick: boolean): Promise<Figure[]> {
     value: `${bytes.length} B, ${text.length} QR chars, version ${qr.version}-M (${mode})`,
     target: '≤ 220 chars / V8-M; goal ≤ 178 / V7-M',
     met: text.length <= 220 && qr.version <= 8,
-    note: qr.version <= 7 ? 'goal met' : `goal V7-M missed by ${text.length - 178} characters: the fixed header, five required claims and a 64-byte signature need 116 bytes or fewer for V7 (docs/token-format.md "Size")`,
+    note:
+      qr.version <= 7
+        ? 'goal met'
+        : `goal V7-M missed by ${text.length - 178} characters: the fixed header, five required claims and a 64-byte signature need 116 bytes or fewer for V7 (docs/token-format.md "Size")`,
     raw: { bytes: bytes.length, chars: text.length, version: qr.version },
   });
-  const named = await signToken({ iss: 'ZJ', sub: 'K7Q2M4XD', iat: now, exp: now + 86400, color: 'yellow', statusEnds: now + 7 * 86400, maskedName: '张*' }, signer);
+  const named = await signToken(
+    { iss: 'ZJ', sub: 'K7Q2M4XD', iat: now, exp: now + 86400, color: 'yellow', statusEnds: now + 7 * 86400, maskedName: '张*' },
+    signer,
+  );
   const namedQr = QRCode.create(named.text, { errorCorrectionLevel: 'M' });
   figures.push({
     section: SECTION,

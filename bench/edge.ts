@@ -5,9 +5,9 @@
 import os from 'node:os';
 import { applyRevocationFeed, verifyRevocationFeed } from '../src/index.ts';
 import { benchKeys, holderSecret } from './lib/bench-secrets.ts';
-import { describeStatuses, interleaveLoads, roundRatio, runLoad, summarise, type LoadResult, type LoadSpec } from './lib/load.ts';
-import { sharedSeededWorker } from './lib/shared-worker.ts';
+import { describeStatuses, interleaveLoads, type LoadResult, type LoadSpec, roundRatio, runLoad, summarise } from './lib/load.ts';
 import type { SeededWorker } from './lib/seeded-d1.ts';
+import { sharedSeededWorker } from './lib/shared-worker.ts';
 import type { Figure } from './report.ts';
 
 const SECTION = 'Edge: local workerd (wrangler dev), 100 k holders in D1';
@@ -88,14 +88,29 @@ async function issuance(run: SeededWorker, rounds: number, seconds: number): Pro
   // Diagnostics, to say what limits the figure: the same route without the rate-limit binding
   // (bench/lib/workerd/counting-entry.ts), and one green holder over and over (an LRU hit: no signing).
   const tokenNoLimiter = distinctHolders({ 'tricolor-bench-variant': 'no-rate-limit' });
-  const oneHolder: LoadSpec = { baseUrl, connections: CONNECTIONS, seconds, request: { method: 'GET', path: '/v1/holders/me/token', headers: { authorization: `Bearer ${secrets[n - 1]}` } } };
+  const oneHolder: LoadSpec = {
+    baseUrl,
+    connections: CONNECTIONS,
+    seconds,
+    request: { method: 'GET', path: '/v1/holders/me/token', headers: { authorization: `Bearer ${secrets[n - 1]}` } },
+  };
   const healthz: LoadSpec = { baseUrl, connections: CONNECTIONS, seconds, request: { method: 'GET', path: '/healthz' } };
   log('warming up ...');
   for (const spec of [healthz, token, tokenNoLimiter, oneHolder]) await runLoad({ ...spec, seconds: 1 });
   fetched.clear();
   Object.assign(tally.t, { responses: 0, calls: 0, statements: 0, touched: 0, missing: 0 });
-  log(`issuance: ${rounds} rounds of ${seconds} s each: /healthz, token fetch, and two diagnostic variants, interleaved, ${CONNECTIONS} connections ...`);
-  const r = await interleaveLoads({ healthz: () => runLoad(healthz), token: () => runLoad(token), noLimiter: () => runLoad(tokenNoLimiter), oneHolder: () => runLoad(oneHolder) }, rounds);
+  log(
+    `issuance: ${rounds} rounds of ${seconds} s each: /healthz, token fetch, and two diagnostic variants, interleaved, ${CONNECTIONS} connections ...`,
+  );
+  const r = await interleaveLoads(
+    {
+      healthz: () => runLoad(healthz),
+      token: () => runLoad(token),
+      noLimiter: () => runLoad(tokenNoLimiter),
+      oneHolder: () => runLoad(oneHolder),
+    },
+    rounds,
+  );
   for (const [name, results] of Object.entries(r)) assertNoThrottle(results, name);
   const ratio = roundRatio(r.token, r.healthz);
   const [tok, base] = [summarise(r.token), summarise(r.healthz)];
@@ -165,7 +180,11 @@ async function enrolment(run: SeededWorker, seconds: number): Promise<Figure> {
       headers: { 'content-type': 'application/json' },
       setupRequest: (req) => ({
         ...req,
-        body: JSON.stringify({ name: 'Bench Holder', idNumber: `${prefix}${(i++).toString().padStart(8, '0')}`, declaration: { symptoms: false, contactWithCase: i % 50 === 0, fromHighRiskArea: i % 20 === 0 } }),
+        body: JSON.stringify({
+          name: 'Bench Holder',
+          idNumber: `${prefix}${(i++).toString().padStart(8, '0')}`,
+          declaration: { symptoms: false, contactWithCase: i % 50 === 0, fromHighRiskArea: i % 20 === 0 },
+        }),
       }),
     },
   };
@@ -235,13 +254,22 @@ export async function fetchVerifiedFeed(run: SeededWorker, since: number): Promi
   const body = new Uint8Array(await res.arrayBuffer());
   const { signing } = await benchKeys(run.seeded.secrets);
   const now = Math.floor(Date.now() / 1000);
-  const verified = await verifyRevocationFeed(body, { keys: [{ kid: signing.kid, publicKey: signing.publicKey, state: 'active', validFrom: run.seeded.plan.t0 - 86400 }], now });
+  const verified = await verifyRevocationFeed(body, {
+    keys: [{ kid: signing.kid, publicKey: signing.publicKey, state: 'active', validFrom: run.seeded.plan.t0 - 86400 }],
+    now,
+  });
   if (!verified.ok) throw new Error(`the served feed does not verify: ${verified.reason} ${verified.detail}`);
   if (verified.feed.kind === 'snapshot') {
     const applied = applyRevocationFeed(undefined, verified.feed, now);
     if (!applied.ok) throw new Error(`the served snapshot does not apply: ${applied.reason}`);
   }
-  return { bytes: body.length, entries: verified.feed.entries.length, kind: verified.feed.kind, etag: res.headers.get('etag') ?? '', toSeq: verified.feed.toSeq };
+  return {
+    bytes: body.length,
+    entries: verified.feed.entries.length,
+    kind: verified.feed.kind,
+    etag: res.headers.get('etag') ?? '',
+    toSeq: verified.feed.toSeq,
+  };
 }
 
 export function snapshotFigure(section: string, bytes: number, entries: number): Figure {

@@ -6,8 +6,8 @@
 // downgrade) and a delta of 100.
 import { fetchVerifiedFeed, snapshotFigure } from './edge.ts';
 import { buildImportPlan, type ImportChunk } from './lib/import-plan.ts';
-import { sharedSeededWorker } from './lib/shared-worker.ts';
 import type { SeededWorker } from './lib/seeded-d1.ts';
+import { sharedSeededWorker } from './lib/shared-worker.ts';
 import type { Figure } from './report.ts';
 
 const SECTION = 'Import and the feed it grows, on the same Worker';
@@ -37,7 +37,8 @@ export async function benchImport(quick: boolean): Promise<Figure[]> {
     totals.unknown += report.unknown;
     totals.rejected += report.rejected.length;
     const got = { applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected.length };
-    if (JSON.stringify(got) !== JSON.stringify(chunk.expected)) mismatches.push(`request ${i + 1}: got ${JSON.stringify(got)}, expected ${JSON.stringify(chunk.expected)}`);
+    if (JSON.stringify(got) !== JSON.stringify(chunk.expected))
+      mismatches.push(`request ${i + 1}: got ${JSON.stringify(got)}, expected ${JSON.stringify(chunk.expected)}`);
   }
   const seconds = (performance.now() - started) / 1000;
   const accounted = totals.applied + totals.unchanged + totals.unknown + totals.rejected;
@@ -48,7 +49,9 @@ export async function benchImport(quick: boolean): Promise<Figure[]> {
     target: 'every row accounted for',
     met: accounted === plan.rows && mismatches.length === 0,
     note:
-      (mismatches.length ? `MISMATCHES: ${mismatches.join('; ')}. ` : 'each request matched the known fate of each of its rows, category by category. ') +
+      (mismatches.length
+        ? `MISMATCHES: ${mismatches.join('; ')}. `
+        : 'each request matched the known fate of each of its rows, category by category. ') +
       'Applied rows are downgrades of green holders, each one D1 batch entry with its event, audit row and revocation (25 holders a batch); requests sent one after another.',
     raw: { ...totals, seconds, requests: plan.chunks.length, mismatches },
   });
@@ -58,7 +61,8 @@ export async function benchImport(quick: boolean): Promise<Figure[]> {
   if (snapshot.entries !== live) throw new Error(`the snapshot holds ${snapshot.entries} entries, expected ${live}`);
   figures.push(snapshotFigure(FEED_SECTION, snapshot.bytes, snapshot.entries));
   const delta = await fetchVerifiedFeed(run, snapshot.toSeq - 100);
-  if (delta.kind !== 'delta' || delta.entries !== 100) throw new Error(`expected a delta of 100 entries, got a ${delta.kind} of ${delta.entries}`);
+  if (delta.kind !== 'delta' || delta.entries !== 100)
+    throw new Error(`expected a delta of 100 entries, got a ${delta.kind} of ${delta.entries}`);
   figures.push({
     section: FEED_SECTION,
     name: 'Feed delta of 100 entries served by the Worker',

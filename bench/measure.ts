@@ -32,7 +32,12 @@ export interface RatioResult {
 }
 
 /** Interleaves subject and baseline for `rounds` rounds and reports medians and the median ratio. */
-export async function measureRatio(subject: () => unknown, baseline: () => unknown, rounds: number, secondsPerRound: number): Promise<RatioResult> {
+export async function measureRatio(
+  subject: () => unknown,
+  baseline: () => unknown,
+  rounds: number,
+  secondsPerRound: number,
+): Promise<RatioResult> {
   const subj: number[] = [];
   const base: number[] = [];
   const ratios: number[] = [];

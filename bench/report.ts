@@ -28,7 +28,8 @@ export function machineDescription(): Record<string, string | number> {
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -38,7 +39,7 @@ export function writeResults(figures: Figure[], dir: URL): void {
   mkdirSync(dir, { recursive: true });
   const machine = machineDescription();
   const at = new Date().toISOString();
-  writeFileSync(new URL('latest.json', dir), JSON.stringify({ at, machine, figures }, null, 2) + '\n');
+  writeFileSync(new URL('latest.json', dir), `${JSON.stringify({ at, machine, figures }, null, 2)}\n`);
   const lines = [
     '# Benchmark results',
     '',

@@ -7,8 +7,8 @@ import { benchEdge } from './edge.ts';
 import { benchFeed } from './feed.ts';
 import { benchImport } from './import.ts';
 import { stopSharedWorker } from './lib/shared-worker.ts';
+import { type Figure, printTable, writeResults } from './report.ts';
 import { benchWeb } from './web.ts';
-import { printTable, writeResults, type Figure } from './report.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const sections: Record<string, (quick: boolean) => Promise<Figure[]>> = {

@@ -1,7 +1,7 @@
 // `npm run keys -- <command>`: the operator's key CLI (noun-verb commands, each with --help).
 // Results go to stdout, progress to stderr; exit 0 on success, 1 on failure, 2 on misuse.
 
-import { helpText, parseCommandArgs, type Command } from './command.ts';
+import { type Command, helpText, parseCommandArgs } from './command.ts';
 import { listCommand } from './commands/list.ts';
 import { publishCommand } from './commands/publish.ts';
 import { revokeCommand } from './commands/revoke.ts';

@@ -1,7 +1,7 @@
 // The shape every `keys` command shares: its words, help text, options, and a run function that
 // gets the parsed arguments, the environment, the clock and a reporter.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { usageError } from './errors.ts';
 import type { Reporter } from './progress.ts';
 
@@ -54,7 +54,8 @@ export function parseCommandArgs(command: Command, args: string[]): { values: Va
     }
     return { values, positionals: parsed.positionals };
   } catch (e) {
-    if (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS')) throw usageError(`${e.message}\nusage: ${command.usage}`);
+    if (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))
+      throw usageError(`${e.message}\nusage: ${command.usage}`);
     throw e;
   }
 }

@@ -10,7 +10,7 @@ import { toBase64Url } from '../src/index.ts';
 import { readDotenvValue, readTextIfExists, updateDotenvFile } from './dev-vars.ts';
 import { KeysError } from './errors.ts';
 import { keystoreExists, readStateUnverified } from './keystore.ts';
-import { initRoot, newSigningKey, rotate, writeRootPublicKeyFile, type StoreAccess } from './operations.ts';
+import { initRoot, newSigningKey, rotate, type StoreAccess, writeRootPublicKeyFile } from './operations.ts';
 import type { Reporter } from './progress.ts';
 import { ensureSecretDir, fileExists, writeSecretFile } from './secure-fs.ts';
 
@@ -75,7 +75,8 @@ export async function ensureDevMaterial(paths: DevPaths, now: number, reporter: 
 async function ensureRandomFile(path: string, mustExist: boolean): Promise<string> {
   const existing = (await readTextIfExists(path)).trim();
   if (existing) return existing;
-  if (mustExist) throw new KeysError('dev_passphrase_lost', `${path} is missing but the dev keystore exists; delete the .dev directory to start over`);
+  if (mustExist)
+    throw new KeysError('dev_passphrase_lost', `${path} is missing but the dev keystore exists; delete the .dev directory to start over`);
   const value = toBase64Url(randomBytes(32));
   await writeSecretFile(path, `${value}\n`);
   return value;

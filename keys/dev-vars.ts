@@ -48,7 +48,11 @@ export async function readTextIfExists(path: string): Promise<string> {
 }
 
 /** Rewrites the file 0600 with the variables set/removed; returns whether anything changed. */
-export async function updateDotenvFile(path: string, set: Readonly<Record<string, string>>, remove: readonly string[] = []): Promise<boolean> {
+export async function updateDotenvFile(
+  path: string,
+  set: Readonly<Record<string, string>>,
+  remove: readonly string[] = [],
+): Promise<boolean> {
   const before = await readTextIfExists(path);
   const after = updateDotenv(before, set, remove);
   if (after !== before) await writeSecretFile(path, after);

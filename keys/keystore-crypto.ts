@@ -58,10 +58,18 @@ function assertKdfParams(params: KdfParams): void {
   if (params.name !== 'scrypt' || !powerOfTwo || params.N < MIN_KDF_N || params.N > 2 ** 22) {
     throw new KeysError('bad_keystore', `keystore KDF parameters are invalid or weaker than scrypt N=${MIN_KDF_N}`);
   }
-  if (!Number.isSafeInteger(params.r) || params.r < 8 || params.r > 32 || !Number.isSafeInteger(params.p) || params.p < 1 || params.p > 16) {
+  if (
+    !Number.isSafeInteger(params.r) ||
+    params.r < 8 ||
+    params.r > 32 ||
+    !Number.isSafeInteger(params.p) ||
+    params.p < 1 ||
+    params.p > 16
+  ) {
     throw new KeysError('bad_keystore', 'keystore KDF parameters r/p are out of range');
   }
-  if (typeof params.salt !== 'string' || fromBase64Url(params.salt).length < 16) throw new KeysError('bad_keystore', 'keystore salt is missing');
+  if (typeof params.salt !== 'string' || fromBase64Url(params.salt).length < 16)
+    throw new KeysError('bad_keystore', 'keystore salt is missing');
 }
 
 export function seal(keys: KeystoreKeys, plaintext: Uint8Array, aad: string): SealedBox {

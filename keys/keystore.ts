@@ -5,8 +5,18 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KeysError } from './errors.ts';
+import {
+  deriveKeystoreKeys,
+  type KdfParams,
+  type KeystoreKeys,
+  macMatches,
+  macText,
+  newKdfParams,
+  open,
+  type SealedBox,
+  seal,
+} from './keystore-crypto.ts';
 import { assertKeystoreState, type KeystoreState } from './keystore-state.ts';
-import { deriveKeystoreKeys, macMatches, macText, newKdfParams, open, seal, type KdfParams, type KeystoreKeys, type SealedBox } from './keystore-crypto.ts';
 import type { Reporter } from './progress.ts';
 import { ensureSecretDir, fileExists, writeSecretFile } from './secure-fs.ts';
 
@@ -47,7 +57,12 @@ export async function keystoreExists(dir: string): Promise<boolean> {
 }
 
 /** Creates an empty keystore (no state yet) protected by a new passphrase. */
-export async function createKeystore(dir: string, passphrase: string, reporter: Reporter, cost?: { N: number; r: number; p: number }): Promise<KeystoreKeys> {
+export async function createKeystore(
+  dir: string,
+  passphrase: string,
+  reporter: Reporter,
+  cost?: { N: number; r: number; p: number },
+): Promise<KeystoreKeys> {
   if (await keystoreExists(dir)) throw new KeysError('keystore_exists', `a keystore already exists in ${dir}`);
   await ensureSecretDir(dir);
   const kdf = newKdfParams(cost);

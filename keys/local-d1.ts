@@ -2,7 +2,7 @@
 // `wrangler d1 execute DB --local`: read the installed trust-list version, insert a new list.
 // Table contract: trust_lists(version, cose, issued_at, installed_at) (docs/architecture.md).
 
-import { toHex, type TrustList } from '../src/index.ts';
+import { type TrustList, toHex } from '../src/index.ts';
 import { KeysError } from './errors.ts';
 import type { Reporter } from './progress.ts';
 import { runWrangler } from './wrangler-exec.ts';
@@ -23,7 +23,11 @@ function baseArgs(target: LocalD1Target): string[] {
 }
 
 export async function queryLocalD1(target: LocalD1Target, sql: string, label: string): Promise<Record<string, unknown>[]> {
-  const stdout = await runWrangler([...baseArgs(target), '--json', '--command', sql], { cwd: target.cwd, label, reporter: target.reporter });
+  const stdout = await runWrangler([...baseArgs(target), '--json', '--command', sql], {
+    cwd: target.cwd,
+    label,
+    reporter: target.reporter,
+  });
   try {
     const parsed = JSON.parse(stdout) as { results?: Record<string, unknown>[] }[];
     return parsed.flatMap((r) => r.results ?? []);
@@ -39,7 +43,10 @@ export async function localTrustListVersion(target: LocalD1Target): Promise<numb
     rows = await queryLocalD1(target, 'SELECT COALESCE(MAX(version), 0) AS v FROM trust_lists', 'reading the local D1 trust-list version');
   } catch (e) {
     if (e instanceof KeysError && e.message.includes('no such table')) {
-      throw new KeysError('no_schema', 'the local D1 has no trust_lists table: apply the migrations first (`npm run dev` does, or `npx wrangler d1 migrations apply DB --local`)');
+      throw new KeysError(
+        'no_schema',
+        'the local D1 has no trust_lists table: apply the migrations first (`npm run dev` does, or `npx wrangler d1 migrations apply DB --local`)',
+      );
     }
     throw e;
   }
@@ -51,5 +58,9 @@ export async function localTrustListVersion(target: LocalD1Target): Promise<numb
 export async function insertLocalTrustList(target: LocalD1Target, list: TrustList, cose: Uint8Array, now: number): Promise<void> {
   // Every value is an integer or hex we produced, so the statement has no untrusted text in it.
   const sql = `INSERT INTO trust_lists (version, cose, issued_at, installed_at) VALUES (${list.version}, X'${toHex(cose)}', ${list.issuedAt}, ${now})`;
-  await runWrangler([...baseArgs(target), '--command', sql], { cwd: target.cwd, label: `installing trust list v${list.version} into the local D1`, reporter: target.reporter });
+  await runWrangler([...baseArgs(target), '--command', sql], {
+    cwd: target.cwd,
+    label: `installing trust list v${list.version} into the local D1`,
+    reporter: target.reporter,
+  });
 }

@@ -3,14 +3,14 @@
 
 import { writeFile } from 'node:fs/promises';
 import { createSigner, generateSeed, toBase64Url, toHex } from '../src/index.ts';
-import { createKeystore, saveState, storeSeed, unlockKeystore, type UnlockedKeystore } from './keystore.ts';
+import { createKeystore, saveState, storeSeed, type UnlockedKeystore, unlockKeystore } from './keystore.ts';
 import type { KeystoreState } from './keystore-state.ts';
 import { assertNewPassphrase } from './passphrase.ts';
 import type { Reporter } from './progress.ts';
-import { publishTrustList, type PublishOutcome, type PublishTarget } from './publish.ts';
+import { type PublishOutcome, type PublishTarget, publishTrustList } from './publish.ts';
 import { assertStoreLocation } from './store-location.ts';
 import { withStoreLock } from './store-lock.ts';
-import { addNextKey, revokeKey, rotateKeys, type RevokeOutcome, type RotateOutcome } from './transitions.ts';
+import { addNextKey, type RevokeOutcome, type RotateOutcome, revokeKey, rotateKeys } from './transitions.ts';
 
 export interface StoreAccess {
   dir: string;
@@ -44,7 +44,12 @@ export async function initRoot(access: StoreAccess, options: RootInitOptions): P
     const pub: RootPublicKeyFile = { publicKey: toBase64Url(root.publicKey), kid: toHex(root.kid) };
     await storeSeed(access.dir, keys, 'root', pub.kid, seed);
     seed.fill(0);
-    const state: KeystoreState = { issuer: options.issuer, maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds, root: { ...pub, createdAt: access.now }, keys: [] };
+    const state: KeystoreState = {
+      issuer: options.issuer,
+      maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,
+      root: { ...pub, createdAt: access.now },
+      keys: [],
+    };
     await saveState(access.dir, keys, state);
     if (options.publicOut) await writeRootPublicKeyFile(options.publicOut, pub);
     return pub;
@@ -56,7 +61,10 @@ export async function writeRootPublicKeyFile(path: string, pub: RootPublicKeyFil
 }
 
 /** Opens the store under its lock, runs `change`, and saves the state it returns. */
-async function changeStore<T>(access: StoreAccess, change: (store: UnlockedKeystore) => Promise<{ state: KeystoreState; result: T }>): Promise<T> {
+async function changeStore<T>(
+  access: StoreAccess,
+  change: (store: UnlockedKeystore) => Promise<{ state: KeystoreState; result: T }>,
+): Promise<T> {
   assertStoreLocation(access.dir);
   return withStoreLock(access.dir, async () => {
     const store = await unlockKeystore(access.dir, access.passphrase, access.reporter);

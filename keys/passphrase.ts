@@ -18,10 +18,14 @@ export async function obtainPassphrase(source: PassphraseSource): Promise<string
   if (source.file) return (await readFile(source.file, 'utf8')).replace(/\r?\n$/, '');
   if (env.TRICOLOR_PASSPHRASE) return env.TRICOLOR_PASSPHRASE;
   if (!process.stdin.isTTY) {
-    throw new KeysError('no_passphrase', 'no passphrase: set TRICOLOR_PASSPHRASE, pass --passphrase-file, or run in a terminal to be prompted');
+    throw new KeysError(
+      'no_passphrase',
+      'no passphrase: set TRICOLOR_PASSPHRASE, pass --passphrase-file, or run in a terminal to be prompted',
+    );
   }
   const first = await promptHidden('Keystore passphrase: ');
-  if (source.confirm && (await promptHidden('Repeat the passphrase: ')) !== first) throw new KeysError('passphrase_mismatch', 'the passphrases differ');
+  if (source.confirm && (await promptHidden('Repeat the passphrase: ')) !== first)
+    throw new KeysError('passphrase_mismatch', 'the passphrases differ');
   return first;
 }
 

@@ -19,7 +19,8 @@ export const RETIREMENT_GRACE_SECONDS = 60;
  * `key_revoked` rather than `unknown_kid`.
  */
 export function pruneExpiredKeys(state: KeystoreState, now: number): { state: KeystoreState; pruned: string[] } {
-  const expired = (k: SigningKeyRecord) => k.state === 'retired' && k.validUntil !== undefined && k.validUntil + state.maxTokenLifetimeSeconds < now;
+  const expired = (k: SigningKeyRecord) =>
+    k.state === 'retired' && k.validUntil !== undefined && k.validUntil + state.maxTokenLifetimeSeconds < now;
   const pruned = state.keys.filter(expired).map((k) => k.kid);
   return { state: { ...state, keys: state.keys.filter((k) => !expired(k)) }, pruned };
 }
@@ -32,8 +33,9 @@ export function pruneExpiredKeys(state: KeystoreState, now: number): { state: Ke
 export function closeRetiredWindows(state: KeystoreState, now: number, graceSeconds = RETIREMENT_GRACE_SECONDS): KeystoreState {
   const signedUntilNow = state.published?.activeKid;
   const end = now + graceSeconds;
-  const keys = state.keys.map((k): SigningKeyRecord =>
-    k.kid === signedUntilNow && k.state === 'retired' && k.validUntil !== undefined && k.validUntil < end ? { ...k, validUntil: end } : k,
+  const keys = state.keys.map(
+    (k): SigningKeyRecord =>
+      k.kid === signedUntilNow && k.state === 'retired' && k.validUntil !== undefined && k.validUntil < end ? { ...k, validUntil: end } : k,
   );
   return { ...state, keys };
 }
@@ -61,6 +63,12 @@ export function recordPublication(state: KeystoreState, list: TrustList, target:
   return {
     ...state,
     keys: state.keys.map((k) => (k.firstPublishedAt === undefined ? { ...k, firstPublishedAt: list.issuedAt } : k)),
-    published: { version: list.version, issuedAt: list.issuedAt, nextUpdate: list.nextUpdate, target, ...(active ? { activeKid: active } : {}) },
+    published: {
+      version: list.version,
+      issuedAt: list.issuedAt,
+      nextUpdate: list.nextUpdate,
+      target,
+      ...(active ? { activeKid: active } : {}),
+    },
   };
 }

@@ -2,12 +2,28 @@
 // back exactly as a verifier would, hand it to a target (local D1 + .dev.vars, or a deployed
 // Worker), then record the publication and drop seeds that will never sign again.
 
-import { bytesEqual, createSigner, fromBase64Url, toBase64Url, toHex, signTrustList, verifyTrustList, type TrustList } from '../src/index.ts';
+import {
+  bytesEqual,
+  createSigner,
+  fromBase64Url,
+  signTrustList,
+  type TrustList,
+  toBase64Url,
+  toHex,
+  verifyTrustList,
+} from '../src/index.ts';
 import { KeysError } from './errors.ts';
 import { hasSeed, loadSeed, removeSigningSeed, saveState, type UnlockedKeystore } from './keystore.ts';
 import type { KeystoreState } from './keystore-state.ts';
-import { activeKid, buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from './publication-plan.ts';
 import type { Reporter } from './progress.ts';
+import {
+  activeKid,
+  buildTrustList,
+  closeRetiredWindows,
+  pruneExpiredKeys,
+  recordPublication,
+  workerSecretKids,
+} from './publication-plan.ts';
 
 /** What a target needs to install a list: the signed bytes and the Worker secrets that go with it. */
 export interface PreparedPublication {
@@ -37,7 +53,11 @@ export interface PublishOutcome {
   removedSeeds: string[];
 }
 
-export async function publishTrustList(store: UnlockedKeystore, target: PublishTarget, options: { now: number; nextUpdateSeconds: number; reporter: Reporter }): Promise<PublishOutcome> {
+export async function publishTrustList(
+  store: UnlockedKeystore,
+  target: PublishTarget,
+  options: { now: number; nextUpdateSeconds: number; reporter: Reporter },
+): Promise<PublishOutcome> {
   const { now, reporter } = options;
   const { state: pruned, pruned: prunedKids } = pruneExpiredKeys(store.state, now);
   const state = closeRetiredWindows(pruned, now);
@@ -46,7 +66,8 @@ export async function publishTrustList(store: UnlockedKeystore, target: PublishT
   const list = buildTrustList(state, version, now, options.nextUpdateSeconds);
 
   const root = await createSigner(await loadSeed(store.dir, store.keys, 'root', state.root.kid));
-  if (toHex(root.kid) !== state.root.kid) throw new KeysError('bad_keystore', 'the root seed does not match the root public key in state.json');
+  if (toHex(root.kid) !== state.root.kid)
+    throw new KeysError('bad_keystore', 'the root seed does not match the root public key in state.json');
   const cose = await signTrustList(list, root);
   await verifySignedList(cose, list, root.publicKey);
   reporter.info(`signed trust list v${version} with root ${state.root.kid} (${cose.length} bytes, ${list.keys.length} keys)`);
@@ -84,9 +105,19 @@ async function verifySignedList(cose: Uint8Array, list: TrustList, rootPublicKey
     result.list.keys.length === list.keys.length &&
     result.list.keys.every((k, i) => {
       const want = list.keys[i]!;
-      return bytesEqual(k.kid, want.kid) && bytesEqual(k.publicKey, want.publicKey) && k.state === want.state && k.validFrom === want.validFrom && k.validUntil === want.validUntil;
+      return (
+        bytesEqual(k.kid, want.kid) &&
+        bytesEqual(k.publicKey, want.publicKey) &&
+        k.state === want.state &&
+        k.validFrom === want.validFrom &&
+        k.validUntil === want.validUntil
+      );
     });
-  if (!same) throw new KeysError('verify_back_failed', `the signed trust list does not verify back${result.ok ? ' to the same content' : `: ${result.reason}`}; nothing was installed`);
+  if (!same)
+    throw new KeysError(
+      'verify_back_failed',
+      `the signed trust list does not verify back${result.ok ? ' to the same content' : `: ${result.reason}`}; nothing was installed`,
+    );
 }
 
 /** Loads the seeds and checks each against its recorded public key before it goes to the Worker. */
@@ -96,7 +127,8 @@ async function seedsFor(store: UnlockedKeystore, state: KeystoreState, kids: rea
     const record = state.keys.find((k) => k.kid === kid)!;
     const seed = await loadSeed(store.dir, store.keys, 'signing', kid);
     const signer = await createSigner(seed);
-    if (!bytesEqual(signer.publicKey, fromBase64Url(record.publicKey))) throw new KeysError('bad_keystore', `the seed stored for ${kid} does not match its public key`);
+    if (!bytesEqual(signer.publicKey, fromBase64Url(record.publicKey)))
+      throw new KeysError('bad_keystore', `the seed stored for ${kid} does not match its public key`);
     out[kid] = toBase64Url(seed);
   }
   return out;

@@ -38,8 +38,12 @@ export function envFileSecretSink(file: string, reporter: Reporter, ackTimeoutMs
     description: `local stand-in for wrangler secret put (env file ${file})`,
     async put(name, value) {
       await updateDotenvFile(file, { [name]: value });
-      const digest = createHash('sha256').update(await readFile(file)).digest('hex');
-      await reporter.step(`local secret ${name} written; waiting for wrangler dev to restart with it`, () => waitForAck(`${file}.applied`, digest, ackTimeoutMs));
+      const digest = createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
+      await reporter.step(`local secret ${name} written; waiting for wrangler dev to restart with it`, () =>
+        waitForAck(`${file}.applied`, digest, ackTimeoutMs),
+      );
     },
   };
 }

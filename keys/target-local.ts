@@ -2,7 +2,7 @@
 // keeping every other line, and the signed list into the local D1 through wrangler.
 
 import { updateDotenvFile } from './dev-vars.ts';
-import { insertLocalTrustList, localTrustListVersion, type LocalD1Target } from './local-d1.ts';
+import { insertLocalTrustList, type LocalD1Target, localTrustListVersion } from './local-d1.ts';
 import type { PublishTarget } from './publish.ts';
 
 export interface LocalTargetOptions extends LocalD1Target {

@@ -32,7 +32,8 @@ export function assertSafeWorkerUrl(raw: string): URL {
   }
   const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
   // The operator token must never cross a network in clear text.
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new KeysError('bad_url', 'the Worker URL must be https (plain http only on loopback)', 2);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw new KeysError('bad_url', 'the Worker URL must be https (plain http only on loopback)', 2);
   return url;
 }
 
@@ -64,7 +65,11 @@ export function remoteTarget(options: RemoteTargetOptions): PublishTarget {
       nothingInstalled = bytes === undefined;
       if (!bytes) return 0;
       const result = await verifyTrustList(bytes, { rootPublicKey: fromBase64Url(options.rootPublicKey) });
-      if (!result.ok) throw new KeysError('remote_root_mismatch', `the Worker at ${base.origin} serves a trust list this keystore's root did not sign (${result.reason}): wrong URL or wrong keystore?`);
+      if (!result.ok)
+        throw new KeysError(
+          'remote_root_mismatch',
+          `the Worker at ${base.origin} serves a trust list this keystore's root did not sign (${result.reason}): wrong URL or wrong keystore?`,
+        );
       return result.list.version;
     },
     async install(p: PreparedPublication) {
@@ -85,7 +90,8 @@ export function remoteTarget(options: RemoteTargetOptions): PublishTarget {
     for (;;) {
       const served = await fetchCurrent();
       if (served && bytesEqual(served, cose)) return;
-      if (Date.now() >= deadline) throw new KeysError('remote_mismatch', `the Worker still does not serve trust list v${version} after installing it`);
+      if (Date.now() >= deadline)
+        throw new KeysError('remote_mismatch', `the Worker still does not serve trust list v${version} after installing it`);
       await new Promise((r) => setTimeout(r, 2000));
     }
   }
@@ -100,7 +106,10 @@ export function remoteTarget(options: RemoteTargetOptions): PublishTarget {
     if (res.ok) return;
     const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     const code = body.error?.code ?? 'unknown';
-    const hint = code === 'signing_key_missing' ? ' (the Worker does not have the active key\'s seed in SIGNING_KEYS yet)' : '';
-    throw new KeysError('install_rejected', `the Worker refused the trust list: ${res.status} ${code}: ${body.error?.message ?? ''}${hint}`);
+    const hint = code === 'signing_key_missing' ? " (the Worker does not have the active key's seed in SIGNING_KEYS yet)" : '';
+    throw new KeysError(
+      'install_rejected',
+      `the Worker refused the trust list: ${res.status} ${code}: ${body.error?.message ?? ''}${hint}`,
+    );
   }
 }

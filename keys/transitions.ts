@@ -5,13 +5,14 @@
 // Impossible transitions throw a KeysError with a stable code.
 
 import { KeysError } from './errors.ts';
-import { findKey, keysInState, type KeystoreState, type SigningKeyRecord } from './keystore-state.ts';
+import { findKey, type KeystoreState, keysInState, type SigningKeyRecord } from './keystore-state.ts';
 
 export const MAX_REASON_LENGTH = 200;
 
 export function addNextKey(state: KeystoreState, key: { kid: string; publicKey: string }, now: number): KeystoreState {
   const [existing] = keysInState(state, 'next');
-  if (existing) throw new KeysError('next_exists', `key ${existing.kid} is already next; rotate it in or revoke it before creating another`);
+  if (existing)
+    throw new KeysError('next_exists', `key ${existing.kid} is already next; rotate it in or revoke it before creating another`);
   if (findKey(state, key.kid)) throw new KeysError('duplicate_kid', `kid ${key.kid} is already in the keystore`);
   const record: SigningKeyRecord = { kid: key.kid, publicKey: key.publicKey, state: 'next', validFrom: now, createdAt: now };
   return { ...state, keys: [...state.keys, record] };

@@ -10,6 +10,7 @@ import type { Reporter } from './progress.ts';
 
 // scripts/dev.ts starts `wrangler dev` itself and takes the path from here.
 export { WRANGLER_BIN };
+
 const MAX_OUTPUT = 1024 * 1024;
 
 export interface WranglerRun {

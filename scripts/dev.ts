@@ -6,18 +6,18 @@
 // Options (after `npm run dev --`): --port <n> (8787), --inspector-port <n>, --dev-dir <dir> (.dev),
 // --dev-vars <file> (.dev.vars), --persist-to <dir> (wrangler's .wrangler/state), --skip-web-build.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readDotenvValue, readTextIfExists } from '../keys/dev-vars.ts';
 import { ensureDevMaterial } from '../keys/dev-setup.ts';
+import { readDotenvValue, readTextIfExists } from '../keys/dev-vars.ts';
 import { KeysError } from '../keys/errors.ts';
 import { readStateUnverified } from '../keys/keystore.ts';
-import { localTrustListVersion, type LocalD1Target } from '../keys/local-d1.ts';
+import { type LocalD1Target, localTrustListVersion } from '../keys/local-d1.ts';
 import { publish } from '../keys/operations.ts';
-import { DEFAULT_NEXT_UPDATE_SECONDS } from '../keys/publication-plan.ts';
 import { createReporter } from '../keys/progress.ts';
+import { DEFAULT_NEXT_UPDATE_SECONDS } from '../keys/publication-plan.ts';
 import { repoRoot } from '../keys/repo-root.ts';
 import { localTarget } from '../keys/target-local.ts';
 import { runWrangler, WRANGLER_BIN } from '../keys/wrangler-exec.ts';
@@ -45,11 +45,14 @@ const d1: LocalD1Target = { cwd: root, configPath, reporter, ...(persistTo ? { p
 async function prepare(): Promise<{ operatorTokenFile: string; rootPublicFile: string }> {
   const now = Math.floor(Date.now() / 1000);
   const material = await ensureDevMaterial({ devDir, devVars, configPath }, now, reporter);
-  await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, ...(persistTo ? ['--persist-to', persistTo] : [])], {
-    cwd: root,
-    label: 'applying D1 migrations locally',
-    reporter,
-  });
+  await runWrangler(
+    ['d1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, ...(persistTo ? ['--persist-to', persistTo] : [])],
+    {
+      cwd: root,
+      label: 'applying D1 migrations locally',
+      reporter,
+    },
+  );
   if (await needsTrustList(material.access.dir, now)) {
     const target = localTarget({ ...d1, devVarsPath: devVars, now });
     const outcome = await publish(material.access, target, DEFAULT_NEXT_UPDATE_SECONDS);
@@ -70,7 +73,11 @@ async function needsTrustList(storeDir: string, now: number): Promise<boolean> {
 
 async function buildWeb(rootPublicFile: string): Promise<void> {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
-  const skip = opts['skip-web-build'] ? 'skipping the PWA build (--skip-web-build)' : pkg.scripts?.['build:web'] ? undefined : 'no build:web script yet';
+  const skip = opts['skip-web-build']
+    ? 'skipping the PWA build (--skip-web-build)'
+    : pkg.scripts?.['build:web']
+      ? undefined
+      : 'no build:web script yet';
   if (skip) {
     // wrangler refuses to start without the [assets] directory, so keep an (empty) one.
     await mkdir(join(root, 'verifier-web', 'dist'), { recursive: true });
@@ -88,18 +95,35 @@ function runQuiet(command: string, args: string[], env: NodeJS.ProcessEnv): Prom
     child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
     child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}\n${output}`)),
+    );
   });
 }
 
 function startWrangler(): ChildProcess {
-  const args = [WRANGLER_BIN, 'dev', '--ip', '127.0.0.1', '--port', opts.port, '--config', configPath, '--show-interactive-dev-session=false'];
+  const args = [
+    WRANGLER_BIN,
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    opts.port,
+    '--config',
+    configPath,
+    '--show-interactive-dev-session=false',
+  ];
   if (opts['inspector-port']) args.push('--inspector-port', opts['inspector-port']);
   if (persistTo) args.push('--persist-to', persistTo);
   // wrangler reads .dev.vars next to wrangler.toml by itself; any other file must be named.
   if (devVars !== join(root, '.dev.vars')) args.push('--env-file', devVars);
   // detached: its own process group (setsid), so the whole tree can be signalled at once.
-  return spawn(process.execPath, args, { cwd: root, detached: true, stdio: ['ignore', 'inherit', 'inherit'], env: applyOfflineEnv({ ...process.env }) });
+  return spawn(process.execPath, args, {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: applyOfflineEnv({ ...process.env }),
+  });
 }
 
 function groupAlive(pgid: number): boolean {
@@ -131,7 +155,10 @@ async function reapGroup(pgid: number): Promise<void> {
 async function announceWhenReady(child: ChildProcess, operatorTokenFile: string, rootPublicFile: string): Promise<void> {
   const url = `http://127.0.0.1:${opts.port}`;
   for (let i = 0; i < 240 && child.exitCode === null; i++) {
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) {
       reporter.info(`Tricolor is running at ${url}  (verifier ${url}/, wallet ${url}/wallet, API ${url}/v1/…)`);
       reporter.info(`operator token: ${operatorTokenFile}   auditor token: ${join(devDir, 'auditor-token')}`);

@@ -20,7 +20,10 @@ for (const file of files) {
 }
 let status = 0;
 for (const [project, projectFiles] of byProject) {
-  const result = spawnSync('npx', ['vitest', 'run', '--project', project, ...projectFiles], { stdio: 'inherit', env: { ...process.env, FUZZ_RUNS: String(runs) } });
+  const result = spawnSync('npx', ['vitest', 'run', '--project', project, ...projectFiles], {
+    stdio: 'inherit',
+    env: { ...process.env, FUZZ_RUNS: String(runs) },
+  });
   status ||= result.status ?? 1;
 }
 process.exit(status);

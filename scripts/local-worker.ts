@@ -51,11 +51,14 @@ export interface WorkerConfigOptions {
 export function writeWorkerConfig(o: WorkerConfigOptions): string {
   const assets = resolve(o.assetsDir ?? join(o.dir, 'assets'));
   mkdirSync(assets, { recursive: true });
-  let toml = readFileSync(join(REPO_ROOT, 'wrangler.toml'), 'utf8').replace(/^(\s*(main|directory|migrations_dir)\s*=\s*)"([^"]+)"/gm, (_l, prefix: string, key: string, value: string) => {
-    if (key === 'directory') return `${prefix}${JSON.stringify(assets)}`;
-    if (key === 'main' && o.main) return `${prefix}${JSON.stringify(o.main)}`;
-    return `${prefix}${JSON.stringify(isAbsolute(value) ? value : join(REPO_ROOT, value))}`;
-  });
+  let toml = readFileSync(join(REPO_ROOT, 'wrangler.toml'), 'utf8').replace(
+    /^(\s*(main|directory|migrations_dir)\s*=\s*)"([^"]+)"/gm,
+    (_l, prefix: string, key: string, value: string) => {
+      if (key === 'directory') return `${prefix}${JSON.stringify(assets)}`;
+      if (key === 'main' && o.main) return `${prefix}${JSON.stringify(o.main)}`;
+      return `${prefix}${JSON.stringify(isAbsolute(value) ? value : join(REPO_ROOT, value))}`;
+    },
+  );
   for (const [name, limit] of Object.entries(o.rateLimits ?? {})) {
     const block = new RegExp(`(name = "${name}"[\\s\\S]*?simple = \\{ limit = )\\d+`);
     if (!block.test(toml)) throw new Error(`wrangler.toml has no [[ratelimits]] binding ${name}`);
@@ -75,7 +78,7 @@ export function writeDevVars(dir: string, vars: Record<string, string>): void {
     return `${k}='${v}'`;
   });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, '.dev.vars'), lines.join('\n') + '\n', { mode: 0o600 });
+  writeFileSync(join(dir, '.dev.vars'), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 /** `wrangler d1 ...` against the local D1 in `persistDir`; throws with wrangler's output on failure. */
@@ -87,7 +90,10 @@ export function wranglerD1(config: string, persistDir: string, args: string[], t
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.status !== 0) throw new Error(`wrangler d1 ${args.join(' ')} failed (${result.status ?? result.signal}):\n${String(result.stderr).slice(-3000)}\n${String(result.stdout).slice(-2000)}`);
+  if (result.status !== 0)
+    throw new Error(
+      `wrangler d1 ${args.join(' ')} failed (${result.status ?? result.signal}):\n${String(result.stderr).slice(-3000)}\n${String(result.stdout).slice(-2000)}`,
+    );
   return String(result.stdout);
 }
 

@@ -9,15 +9,7 @@
 // the exact bytes received (RFC 9052 §4.4).
 
 export type CborKey = number | string;
-export type CborValue =
-  | number
-  | string
-  | Uint8Array
-  | boolean
-  | null
-  | CborValue[]
-  | Map<CborKey, CborValue>
-  | CborTagged;
+export type CborValue = number | string | Uint8Array | boolean | null | CborValue[] | Map<CborKey, CborValue> | CborTagged;
 
 export class CborTagged {
   readonly tag: number;

@@ -1,6 +1,6 @@
 // The token's CWT claims (RFC 8392 §3) with Tricolor's private labels, and their strict typing.
 
-import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
+import { CborError, type CborLimits, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 
 export type Color = 'green' | 'yellow' | 'red';
 export const COLORS: readonly Color[] = ['green', 'yellow', 'red'];
@@ -78,7 +78,8 @@ export function decodeClaims(payload: Uint8Array): ClaimsResult {
     iat: map.get(CLAIM.iat) as number,
     color: (typeof colorIndex === 'number' ? COLORS[colorIndex] : undefined) as Color,
   };
-  if (typeof colorIndex !== 'number' || claims.color === undefined) return { ok: false, reason: 'bad_claims', detail: 'colour (-65537) must be 0, 1 or 2' };
+  if (typeof colorIndex !== 'number' || claims.color === undefined)
+    return { ok: false, reason: 'bad_claims', detail: 'colour (-65537) must be 0, 1 or 2' };
   if (map.has(CLAIM.nbf)) claims.nbf = map.get(CLAIM.nbf) as number;
   if (map.has(CLAIM.statusEnds)) claims.statusEnds = map.get(CLAIM.statusEnds) as number;
   if (map.has(CLAIM.maskedName)) claims.maskedName = map.get(CLAIM.maskedName) as string;

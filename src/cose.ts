@@ -2,7 +2,7 @@
 // Sig_structure. Parsing returns views of the received bytes, never re-encodings.
 
 import { concatBytes } from './bytes.ts';
-import { CborError, CborTagged, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
+import { CborError, type CborLimits, CborTagged, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 
 /** RFC 9052 §4.2: CBOR tag 18 marks a COSE_Sign1. */
 export const COSE_SIGN1_TAG = 18;
@@ -72,7 +72,15 @@ const SIGNATURE1_PREFIX = Uint8Array.from([0x84, 0x6a, ...new TextEncoder().enco
  * empty external_aad. Built from the received byte strings, so nothing is re-encoded.
  */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, externalAad: Uint8Array = new Uint8Array(0)): Uint8Array {
-  return concatBytes(SIGNATURE1_PREFIX, bstrHead(protectedBytes.length), protectedBytes, bstrHead(externalAad.length), externalAad, bstrHead(payload.length), payload);
+  return concatBytes(
+    SIGNATURE1_PREFIX,
+    bstrHead(protectedBytes.length),
+    protectedBytes,
+    bstrHead(externalAad.length),
+    externalAad,
+    bstrHead(payload.length),
+    payload,
+  );
 }
 
 function bstrHead(length: number): Uint8Array {
@@ -100,7 +108,11 @@ export async function buildSign1({ protectedHeader, payload, sign }: Sign1Input)
  * {1: -8, 3: contentType, 4: kid}. The content type keeps each kind of signed document from
  * being replayed as another, including as a token, whose header has no label 3.
  */
-export function signTypedDocument(contentType: string, payload: Uint8Array, signer: { kid: Uint8Array; sign(m: Uint8Array): Promise<Uint8Array> }): Promise<Uint8Array> {
+export function signTypedDocument(
+  contentType: string,
+  payload: Uint8Array,
+  signer: { kid: Uint8Array; sign(m: Uint8Array): Promise<Uint8Array> },
+): Promise<Uint8Array> {
   return buildSign1({
     protectedHeader: new Map<number, CborValue>([
       [HEADER_ALG, ALG_EDDSA],

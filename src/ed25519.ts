@@ -137,7 +137,13 @@ function nodeCrypto(): NodeCryptoLike | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; versions?: { node?: string } } }).process;
   // Only real Node: other runtimes emulate parts of `process` (workerd's nodejs_compat reports a
   // Node version too), and there WebCrypto is the native path.
-  if (typeof proc?.getBuiltinModule !== 'function' || typeof proc.versions?.node !== 'string' || 'Bun' in globalThis || 'Deno' in globalThis) return undefined;
+  if (
+    typeof proc?.getBuiltinModule !== 'function' ||
+    typeof proc.versions?.node !== 'string' ||
+    'Bun' in globalThis ||
+    'Deno' in globalThis
+  )
+    return undefined;
   if (typeof navigator !== 'undefined' && navigator.userAgent === 'Cloudflare-Workers') return undefined;
   try {
     return proc.getBuiltinModule('node:crypto') as NodeCryptoLike;
@@ -183,7 +189,9 @@ export const nodeEd25519: Ed25519Backend = {
   async publicKeyFromSeed(seed) {
     const nc = nodeCrypto();
     if (!nc) throw new TypeError('node:crypto is not available in this runtime');
-    const jwk = nc.createPublicKey(nc.createPrivateKey({ key: pkcs8FromSeed(seed), format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
+    const jwk = nc
+      .createPublicKey(nc.createPrivateKey({ key: pkcs8FromSeed(seed), format: 'der', type: 'pkcs8' }))
+      .export({ format: 'jwk' });
     return fromBase64Url(jwk.x!);
   },
 };

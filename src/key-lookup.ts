@@ -2,7 +2,7 @@
 
 import { toHex } from './bytes.ts';
 import type { CborLimits } from './cbor.ts';
-import { ALG_EDDSA, CoseError, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, parseSign1, type ParsedSign1 } from './cose.ts';
+import { ALG_EDDSA, CoseError, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, type ParsedSign1, parseSign1 } from './cose.ts';
 import { KID_LENGTH, type TrustedKey } from './keys.ts';
 import type { ReasonCode } from './reasons.ts';
 
@@ -15,13 +15,15 @@ type Failure = { ok: false; reason: ReasonCode; detail: string };
  */
 export function checkSign1Header(parsed: ParsedSign1, contentType: string | undefined): { ok: true; kid: Uint8Array } | Failure {
   const { protectedHeader: p, unprotectedHeader: u } = parsed;
-  if (u.has(HEADER_ALG) || u.has(HEADER_KID)) return { ok: false, reason: 'unsupported_alg', detail: 'alg and kid must only appear in the protected header' };
+  if (u.has(HEADER_ALG) || u.has(HEADER_KID))
+    return { ok: false, reason: 'unsupported_alg', detail: 'alg and kid must only appear in the protected header' };
   if (u.size > 0) return { ok: false, reason: 'bad_header', detail: 'unprotected header must be empty' };
   const alg = p.get(HEADER_ALG);
   if (alg === undefined) return { ok: false, reason: 'unsupported_alg', detail: 'alg is not in the protected header' };
   if (alg !== ALG_EDDSA) return { ok: false, reason: 'unsupported_alg', detail: `alg ${String(alg)} is not EdDSA (-8)` };
   const kid = p.get(HEADER_KID);
-  if (!(kid instanceof Uint8Array) || kid.length !== KID_LENGTH) return { ok: false, reason: 'bad_header', detail: `kid must be a ${KID_LENGTH}-byte string` };
+  if (!(kid instanceof Uint8Array) || kid.length !== KID_LENGTH)
+    return { ok: false, reason: 'bad_header', detail: `kid must be a ${KID_LENGTH}-byte string` };
   const expectedSize = contentType === undefined ? 2 : 3;
   if (contentType !== undefined && p.get(HEADER_CONTENT_TYPE) !== contentType) {
     return { ok: false, reason: 'bad_header', detail: `content type must be ${contentType}` };
@@ -49,7 +51,11 @@ export function lookupKey(keys: readonly TrustedKey[], kid: Uint8Array): { ok: t
 }
 
 /** Parses a typed document (trust list, feed) and checks its header: the shared first steps. */
-export function parseTypedDocument(bytes: Uint8Array, limits: CborLimits, contentType: string): { ok: true; parsed: ParsedSign1; kid: Uint8Array } | Failure {
+export function parseTypedDocument(
+  bytes: Uint8Array,
+  limits: CborLimits,
+  contentType: string,
+): { ok: true; parsed: ParsedSign1; kid: Uint8Array } | Failure {
   let parsed: ParsedSign1;
   try {
     parsed = parseSign1(bytes, limits);

@@ -2,7 +2,7 @@
 // sequence number. Revocation is by (sub, revokedBefore) because issuing a token writes nothing,
 // so there is no per-token id to revoke.
 
-import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
+import { CborError, type CborLimits, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
 import { lookupKey, parseTypedDocument } from './key-lookup.ts';
@@ -94,12 +94,15 @@ export async function verifyRevocationFeed(bytes: Uint8Array, check: FeedCheck):
     const { parsed } = doc;
     const found = lookupKey(check.keys, doc.kid);
     if (!found.ok) return found;
-    if (!(await verifySign1Signature(parsed, found.key, check.backend))) return { ok: false, reason: 'bad_signature', detail: 'feed signature does not verify' };
+    if (!(await verifySign1Signature(parsed, found.key, check.backend)))
+      return { ok: false, reason: 'bad_signature', detail: 'feed signature does not verify' };
     const decoded = decodeFeedPayload(parsed.payload);
     if (!decoded.ok) return decoded;
     const feed = decoded.feed;
-    if (!keyWindowContains(found.key, feed.issuedAt)) return { ok: false, reason: 'key_not_valid_at_iat', detail: 'feed issued outside its key’s window' };
-    if (feed.issuedAt > check.now + (check.skewSeconds ?? 300)) return { ok: false, reason: 'not_yet_valid', detail: `feed issued at ${feed.issuedAt}, in this device's future` };
+    if (!keyWindowContains(found.key, feed.issuedAt))
+      return { ok: false, reason: 'key_not_valid_at_iat', detail: 'feed issued outside its key’s window' };
+    if (feed.issuedAt > check.now + (check.skewSeconds ?? 300))
+      return { ok: false, reason: 'not_yet_valid', detail: `feed issued at ${feed.issuedAt}, in this device's future` };
     return { ok: true, feed, key: found.key };
   } catch (e) {
     return { ok: false, reason: 'bad_format', detail: `unexpected: ${e instanceof Error ? e.name : 'error'}` };
@@ -128,7 +131,8 @@ function decodeFeedPayload(payload: Uint8Array): { ok: true; feed: RevocationFee
   if (!isUint(fromSeq) || !isUint(toSeq) || toSeq < fromSeq) return bad('fromSeq/toSeq (3, 4) must be ordered integers');
   if (kind === 0 && fromSeq !== 0) return bad('a snapshot starts at sequence 0');
   if (!isUint(issuedAt) || !isUint(maxTokenLifetime) || !isUint(baseTime)) return bad('times (5, 6, 7) must be integers');
-  if (!(records instanceof Uint8Array) || records.length % RECORD_BYTES !== 0) return bad(`records (8) must be a multiple of ${RECORD_BYTES} bytes`);
+  if (!(records instanceof Uint8Array) || records.length % RECORD_BYTES !== 0)
+    return bad(`records (8) must be a multiple of ${RECORD_BYTES} bytes`);
   const entries: RevocationEntry[] = new Array(records.length / RECORD_BYTES);
   for (let i = 0, o = 0; o < records.length; i++, o += RECORD_BYTES) {
     entries[i] = {
@@ -152,17 +156,21 @@ export interface RevocationState {
   revoked: Map<string, number>;
 }
 
-export type ApplyResult = { ok: true; state: RevocationState; changed: boolean } | { ok: false; reason: 'gap' | 'issuer_mismatch'; detail: string };
+export type ApplyResult =
+  | { ok: true; state: RevocationState; changed: boolean }
+  | { ok: false; reason: 'gap' | 'issuer_mismatch'; detail: string };
 
 /**
  * Folds a verified feed into the local state. Pure: returns a new state. A delta that starts
  * after the local sequence leaves a gap and asks for a snapshot; an older feed changes nothing.
  */
 export function applyRevocationFeed(state: RevocationState | undefined, feed: RevocationFeed, now: number, skewSeconds = 300): ApplyResult {
-  if (state && state.issuer !== feed.issuer) return { ok: false, reason: 'issuer_mismatch', detail: `${feed.issuer} is not ${state.issuer}` };
+  if (state && state.issuer !== feed.issuer)
+    return { ok: false, reason: 'issuer_mismatch', detail: `${feed.issuer} is not ${state.issuer}` };
   if (state && feed.toSeq <= state.seq && feed.kind === 'delta') return { ok: true, state, changed: false };
   if (state && feed.kind === 'snapshot' && feed.toSeq < state.seq) return { ok: true, state, changed: false };
-  if (feed.kind === 'delta' && (!state || feed.fromSeq > state.seq)) return { ok: false, reason: 'gap', detail: `delta starts at ${feed.fromSeq}, local state is at ${state?.seq ?? 'nothing'}` };
+  if (feed.kind === 'delta' && (!state || feed.fromSeq > state.seq))
+    return { ok: false, reason: 'gap', detail: `delta starts at ${feed.fromSeq}, local state is at ${state?.seq ?? 'nothing'}` };
   const revoked = feed.kind === 'snapshot' ? new Map<string, number>() : new Map(state!.revoked);
   for (const e of feed.entries) {
     const previous = revoked.get(e.sub);

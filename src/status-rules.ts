@@ -99,16 +99,33 @@ function latestEvent(events: readonly StatusEvent[]): StatusEvent {
   return latest;
 }
 
-export function deriveStatus(events: readonly StatusEvent[], checkins: readonly Checkin[], now: number, policy: StatusPolicy = DEFAULT_POLICY): DerivedStatus {
+export function deriveStatus(
+  events: readonly StatusEvent[],
+  checkins: readonly Checkin[],
+  now: number,
+  policy: StatusPolicy = DEFAULT_POLICY,
+): DerivedStatus {
   const base = latestEvent(events);
   if (base.color === 'green') return { color: 'green', since: base.at, byRule: false };
   const plan = releasePlan(base, checkins, now, policy);
   if (plan.releasedAt !== undefined && plan.releasedAt <= now) return { color: 'green', since: plan.releasedAt, byRule: true };
-  return { color: base.color, since: base.at, until: plan.expectedEnd, checkinsDone: plan.run, checkinsRequired: plan.required, byRule: false };
+  return {
+    color: base.color,
+    since: base.at,
+    until: plan.expectedEnd,
+    checkinsDone: plan.run,
+    checkinsRequired: plan.required,
+    byRule: false,
+  };
 }
 
 /** A transition the rules have made that is not yet recorded as an event (for the daily cron). */
-export function dueTransition(events: readonly StatusEvent[], checkins: readonly Checkin[], now: number, policy: StatusPolicy = DEFAULT_POLICY): { at: number; from: Color; to: Color } | undefined {
+export function dueTransition(
+  events: readonly StatusEvent[],
+  checkins: readonly Checkin[],
+  now: number,
+  policy: StatusPolicy = DEFAULT_POLICY,
+): { at: number; from: Color; to: Color } | undefined {
   const base = latestEvent(events);
   const derived = deriveStatus(events, checkins, now, policy);
   return derived.byRule ? { at: derived.since, from: base.color, to: derived.color } : undefined;

@@ -1,9 +1,9 @@
 // Issuing a token: claims -> CBOR -> COSE_Sign1 -> base45 -> "TC1:" QR text (docs/token-format.md).
 
 import { encodeBase45 } from './base45.ts';
+import type { CborValue } from './cbor.ts';
 import { encodeClaims, type TokenClaims } from './claims.ts';
 import { ALG_EDDSA, buildSign1, HEADER_ALG, HEADER_KID } from './cose.ts';
-import type { CborValue } from './cbor.ts';
 import type { Signer } from './keys.ts';
 
 export const TOKEN_PREFIX = 'TC1:';

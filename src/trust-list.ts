@@ -3,7 +3,7 @@
 // root public key and accept nothing else.
 
 import { bytesEqual, toHex } from './bytes.ts';
-import { CborError, decodeCbor, encodeCbor, type CborLimits, type CborValue } from './cbor.ts';
+import { CborError, type CborLimits, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
 import { parseTypedDocument } from './key-lookup.ts';
@@ -87,9 +87,11 @@ export async function verifyTrustList(bytes: Uint8Array, check: TrustListCheck):
     if (!doc.ok) return doc as TrustListResult;
     const { parsed } = doc;
     const rootKid = await computeKid(check.rootPublicKey);
-    if (!bytesEqual(doc.kid, rootKid)) return { ok: false, reason: 'wrong_root', detail: `signed by ${toHex(doc.kid)}, not the pinned root ${toHex(rootKid)}` };
+    if (!bytesEqual(doc.kid, rootKid))
+      return { ok: false, reason: 'wrong_root', detail: `signed by ${toHex(doc.kid)}, not the pinned root ${toHex(rootKid)}` };
     const root: TrustedKey = { kid: rootKid, publicKey: check.rootPublicKey, state: 'active', validFrom: 0 };
-    if (!(await verifySign1Signature(parsed, root, check.backend))) return { ok: false, reason: 'bad_signature', detail: 'root signature does not verify' };
+    if (!(await verifySign1Signature(parsed, root, check.backend)))
+      return { ok: false, reason: 'bad_signature', detail: 'root signature does not verify' };
     const decoded = await decodeTrustListPayload(parsed.payload);
     if (!decoded.ok) return decoded;
     if (check.minimumVersion !== undefined && decoded.list.version < check.minimumVersion) {

@@ -2,14 +2,14 @@
 // Every outcome is a typed result; hostile input can only ever produce a reason code.
 
 import { Base45Error, decodeBase45 } from './base45.ts';
-import { decodeClaims, type TokenClaims } from './claims.ts';
-import { CoseError, parseSign1, sigStructure, type ParsedSign1 } from './cose.ts';
 import type { CborLimits } from './cbor.ts';
+import { decodeClaims, type TokenClaims } from './claims.ts';
+import { CoseError, type ParsedSign1, parseSign1, sigStructure } from './cose.ts';
 import { defaultEd25519Backend, type Ed25519Backend, type PreparedPublicKey } from './ed25519.ts';
+import { checkSign1Header, lookupKey } from './key-lookup.ts';
 import type { TrustedKey } from './keys.ts';
 import type { ReasonCode } from './reasons.ts';
 import { TOKEN_PREFIX } from './token.ts';
-import { checkSign1Header, lookupKey } from './key-lookup.ts';
 
 /** Longest QR text accepted; a real token is about 200 characters. Checked before any decoding. */
 export const MAX_TOKEN_TEXT_LENGTH = 1000;
@@ -57,7 +57,10 @@ async function verifyTokenUnchecked(text: string, context: VerifyContext): Promi
   if (typeof text !== 'string') return fail('malformed_prefix', 'input is not text');
   if (text.length > MAX_TOKEN_TEXT_LENGTH) return fail('input_too_large', `${text.length} characters; at most ${MAX_TOKEN_TEXT_LENGTH}`);
   if (!text.startsWith(TOKEN_PREFIX)) {
-    return fail('malformed_prefix', text.startsWith('HC1:') ? 'an EU DCC (HC1) certificate, not a Tricolor code' : `expected prefix ${TOKEN_PREFIX}`);
+    return fail(
+      'malformed_prefix',
+      text.startsWith('HC1:') ? 'an EU DCC (HC1) certificate, not a Tricolor code' : `expected prefix ${TOKEN_PREFIX}`,
+    );
   }
   let bytes: Uint8Array;
   try {
@@ -129,7 +132,10 @@ const preparedCache = new Map<string, WeakMap<TrustedKey, Promise<PreparedPublic
 /** Imports each trusted key once per backend; the hot path then only verifies. */
 export function preparedKey(backend: Ed25519Backend, key: TrustedKey): Promise<PreparedPublicKey> {
   let byKey = preparedCache.get(backend.name);
-  if (!byKey) preparedCache.set(backend.name, (byKey = new WeakMap()));
+  if (!byKey) {
+    byKey = new WeakMap();
+    preparedCache.set(backend.name, byKey);
+  }
   let prepared = byKey.get(key);
   if (!prepared) {
     prepared = backend.importPublicKey(key.publicKey);

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { requireOperatorToken } from './auth/operator.ts';
 import { configFor } from './config.ts';
-import { openDb, openReadDb, type Db } from './db/client.ts';
+import { type Db, openDb, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
@@ -15,7 +15,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerRevocationRoutes } from './routes/revocations.ts';
-import { createAppState, type AppDeps } from './state.ts';
+import { type AppDeps, createAppState } from './state.ts';
 
 export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
   const state = createAppState(deps);
@@ -34,7 +34,13 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
     await next();
   });
   // Public data for any verifier, wherever it is served from.
-  const publicCors = cors({ origin: '*', allowMethods: ['GET', 'HEAD'], allowHeaders: ['If-None-Match'], exposeHeaders: ['ETag', 'Tricolor-Feed-Kind'], maxAge: 86400 });
+  const publicCors = cors({
+    origin: '*',
+    allowMethods: ['GET', 'HEAD'],
+    allowHeaders: ['If-None-Match'],
+    exposeHeaders: ['ETag', 'Tricolor-Feed-Kind'],
+    maxAge: 86400,
+  });
   for (const path of ['/v1/trust-list', '/v1/revocations', '/.well-known/jwks.json']) app.use(path, publicCors);
   // Before any admin handler or body parsing: no valid token, no data.
   app.use('/v1/admin/*', requireOperatorToken);

@@ -5,8 +5,8 @@
 
 import { z } from 'zod';
 import { assertTimeZone, DEFAULT_POLICY, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
-import { ApiError } from './errors.ts';
 import type { Env } from './env.ts';
+import { ApiError } from './errors.ts';
 
 export type Role = 'operator' | 'auditor';
 
@@ -44,7 +44,9 @@ const policyOverride = z
   .strict();
 
 const operatorList = z.array(
-  z.object({ name: z.string().min(1).max(64), role: z.enum(['operator', 'auditor']), sha256: z.string().regex(/^[0-9a-f]{64}$/i) }).strict(),
+  z
+    .object({ name: z.string().min(1).max(64), role: z.enum(['operator', 'auditor']), sha256: z.string().regex(/^[0-9a-f]{64}$/i) })
+    .strict(),
 );
 
 const cache = new WeakMap<Env, Config>();
@@ -64,7 +66,8 @@ export function parseConfig(env: Env): Config {
   const lifetime = Number(env.TOKEN_LIFETIME_SECONDS ?? '86400');
   // The feed packs revokedBefore as a 24-bit offset (about 194 days), and a token must outlive
   // its issuance window of a quarter lifetime by a useful margin.
-  if (!Number.isSafeInteger(lifetime) || lifetime < 600 || lifetime > 30 * 86400) throw misconfigured('TOKEN_LIFETIME_SECONDS', 'must be an integer from 600 to 2592000');
+  if (!Number.isSafeInteger(lifetime) || lifetime < 600 || lifetime > 30 * 86400)
+    throw misconfigured('TOKEN_LIFETIME_SECONDS', 'must be an integer from 600 to 2592000');
   return {
     issuer,
     tokenLifetimeSeconds: lifetime,
@@ -106,7 +109,8 @@ function parseSigningKeys(raw: string | undefined): Map<string, Uint8Array> {
   const parsed = parseJson(raw, 'SIGNING_KEYS');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw misconfigured('SIGNING_KEYS', 'must be a JSON object');
   for (const [kid, seed] of Object.entries(parsed)) {
-    if (!/^[0-9a-f]{16}$/i.test(kid) || typeof seed !== 'string') throw misconfigured('SIGNING_KEYS', 'keys must be 16 hex digits, values base64url seeds');
+    if (!/^[0-9a-f]{16}$/i.test(kid) || typeof seed !== 'string')
+      throw misconfigured('SIGNING_KEYS', 'keys must be 16 hex digits, values base64url seeds');
     seeds.set(kid.toLowerCase(), decodeSeed(seed));
   }
   return seeds;

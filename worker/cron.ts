@@ -5,15 +5,15 @@
 
 import { and, eq } from 'drizzle-orm';
 import type { Config } from './config.ts';
-import { TUNABLES } from './tunables.ts';
 import { loadCheckinsForMany, toCheckin } from './db/checkins.ts';
-import { runBatch, statementOf, type Db } from './db/client.ts';
+import { type Db, runBatch, statementOf } from './db/client.ts';
 import { findDueHolders } from './db/holders.ts';
 import { pruneRevocations } from './db/revocations.ts';
 import type { HolderRow } from './db/schema.ts';
-import { prepareStatusWrite } from './db/status-writes.ts';
 import { holders } from './db/schema.ts';
+import { prepareStatusWrite } from './db/status-writes.ts';
 import { checkinWindowStart, planStatus } from './status/plan.ts';
+import { TUNABLES } from './tunables.ts';
 
 export interface CronReport {
   examined: number;
@@ -43,7 +43,12 @@ export async function runCron(db: Db, config: Config, now: number): Promise<Cron
 
 async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: CronReport): Promise<void> {
   const fromDay = page.map((h) => checkinWindowStart(h, config.policy)).sort()[0]!;
-  const checkins = await loadCheckinsForMany(db, page.map((h) => h.id), fromDay, TUNABLES.maxBoundParameters);
+  const checkins = await loadCheckinsForMany(
+    db,
+    page.map((h) => h.id),
+    fromDay,
+    TUNABLES.maxBoundParameters,
+  );
   const statements: D1PreparedStatement[] = [];
   // Per holder: what its write does, and where its guarded update sits in the batch.
   const writes: { kind: 'released' | 'rescheduled'; guard: number }[] = [];

@@ -1,10 +1,10 @@
 // The Worker's bindings (docs/architecture.md "Worker environment") and the Hono context types.
 
+import type { Operator } from './auth/operator.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
-import type { AppState } from './state.ts';
-import type { Operator } from './auth/operator.ts';
 import type { HolderRow } from './db/schema.ts';
+import type { AppState } from './state.ts';
 
 export interface Env {
   DB: D1Database;

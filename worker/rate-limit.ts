@@ -35,7 +35,9 @@ export const limitTokenByHolder = limitBy('token', (c) => `holder:${c.var.holder
 export function limitBy(action: LimitedAction, keyOf: (c: Context<AppEnv>) => string) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!(await allowed(c.env, action, keyOf(c)))) {
-      throw new ApiError(429, 'rate_limited', 'Too many requests from this client; try again in a minute.', { 'Retry-After': String(RETRY_AFTER_SECONDS) });
+      throw new ApiError(429, 'rate_limited', 'Too many requests from this client; try again in a minute.', {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
     }
     await next();
   });

@@ -2,10 +2,10 @@
 // small bounded caches. Everything here is a cache of D1 or of pure computation; losing it costs
 // only a re-read.
 
-import { TUNABLES } from './tunables.ts';
 import { FeedHeadCache } from './feed/head-cache.ts';
 import { TrustListCache } from './keys/trust-list.ts';
 import { TokenIssuer } from './tokens/issue.ts';
+import { TUNABLES } from './tunables.ts';
 
 export interface AppDeps {
   /** NumericDate seconds. Production uses Date.now; tests pin it. */

@@ -5,9 +5,9 @@
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import { COLORS, type Color } from '../src/index.ts';
-import { TUNABLES } from './tunables.ts';
 import { ApiError } from './errors.ts';
 import { mediaType, readBodyLimited } from './http/body.ts';
+import { TUNABLES } from './tunables.ts';
 
 export const colorSchema = z.enum(COLORS as [Color, ...Color[]]);
 export const reasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
@@ -59,7 +59,11 @@ export function describeIssues(error: z.ZodError, where: string): string {
   const issue = error.issues[0];
   if (!issue) return `The ${where} is invalid.`;
   // Field names come from the client: shown, but cut short.
-  if (issue.code === 'unrecognized_keys') return `${where}: unknown field ${issue.keys.slice(0, 3).map((k) => `"${k.slice(0, 40)}"`).join(', ')}.`;
+  if (issue.code === 'unrecognized_keys')
+    return `${where}: unknown field ${issue.keys
+      .slice(0, 3)
+      .map((k) => `"${k.slice(0, 40)}"`)
+      .join(', ')}.`;
   const field = issue.path.length > 0 ? issue.path.join('.') : where;
   return `${field}: ${plainMessage(issue)}.`;
 }

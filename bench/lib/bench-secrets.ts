@@ -2,9 +2,9 @@
 // an operator token, and a key from which every seeded holder's bearer secret is derived (so the
 // load generator can present real secrets without storing 100 000 of them). Kept next to the
 // seeded D1 they belong to, in a git-ignored cache, mode 0600; never used outside local runs.
-import { createHmac, createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createSigner, fromBase64Url, generateSeed, toBase64Url, toHex, type Signer } from '../../src/index.ts';
+import { createSigner, fromBase64Url, generateSeed, type Signer, toBase64Url, toHex } from '../../src/index.ts';
 
 export interface BenchSecrets {
   rootSeed: string;
@@ -16,7 +16,13 @@ export interface BenchSecrets {
 
 export function newBenchSecrets(): BenchSecrets {
   const random = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
-  return { rootSeed: toBase64Url(generateSeed()), signingSeed: toBase64Url(generateSeed()), idHmacKey: random(), operatorToken: random(), holderSecretKey: random() };
+  return {
+    rootSeed: toBase64Url(generateSeed()),
+    signingSeed: toBase64Url(generateSeed()),
+    idHmacKey: random(),
+    operatorToken: random(),
+    holderSecretKey: random(),
+  };
 }
 
 export function saveBenchSecrets(file: string, s: BenchSecrets): void {
@@ -53,10 +59,18 @@ export function sha256Hex(text: string): string {
 
 /** HMAC-SHA-256(ID_HMAC_KEY, normalised ID number), hex: what the Worker stores (worker/holders/identity.ts). */
 export function idHashOf(s: BenchSecrets, idNumber: string): string {
-  return createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey))).update(idNumber, 'utf8').digest('hex');
+  return createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
+    .update(idNumber, 'utf8')
+    .digest('hex');
 }
 
 /** Holder i's bearer secret: 32 bytes, base64url, like worker/crypto.ts newHolderSecret. */
 export function holderSecret(s: BenchSecrets, i: number): string {
-  return toBase64Url(new Uint8Array(createHmac('sha256', Buffer.from(fromBase64Url(s.holderSecretKey))).update(`holder:${i}`).digest()));
+  return toBase64Url(
+    new Uint8Array(
+      createHmac('sha256', Buffer.from(fromBase64Url(s.holderSecretKey)))
+        .update(`holder:${i}`)
+        .digest(),
+    ),
+  );
 }

@@ -68,9 +68,15 @@ export function buildImportPlan(seed: SeedPlan, rows: number, o: PlanOptions = {
     const color = k % 2 === 0 ? 'red' : 'yellow';
     planned.push({ line: `${idNumberOf(holder)},${color},"big-data list, match ${k}"`, fate: 'applied', downgrade: { holder, color } });
   }
-  for (const holder of others.slice(0, unchanged)) planned.push({ line: `${idNumberOf(holder)},${colorOf(seed, holder)},already listed`, fate: 'unchanged' });
+  for (const holder of others.slice(0, unchanged))
+    planned.push({ line: `${idNumberOf(holder)},${colorOf(seed, holder)},already listed`, fate: 'unchanged' });
   for (let k = 0; k < unknown; k++) planned.push({ line: `${tag}${String(k).padStart(9, '0')}X,yellow,not enrolled`, fate: 'unknown' });
-  const malformed = [(k: number) => `${tag}R${k}X,purple,bad colour`, (k: number) => `${tag}R${k};X,red,bad id`, (k: number) => `${tag}R${k}X,red`, (k: number) => `"${tag}R${k}X,red,unterminated`];
+  const malformed = [
+    (k: number) => `${tag}R${k}X,purple,bad colour`,
+    (k: number) => `${tag}R${k};X,red,bad id`,
+    (k: number) => `${tag}R${k}X,red`,
+    (k: number) => `"${tag}R${k}X,red,unterminated`,
+  ];
   for (let k = 0; k < rejected; k++) planned.push({ line: malformed[k % malformed.length]!(k), fate: 'rejected' });
 
   const next = random(20_261_127);
@@ -85,7 +91,7 @@ export function buildImportPlan(seed: SeedPlan, rows: number, o: PlanOptions = {
     const expected: Record<Fate, number> = { applied: 0, unchanged: 0, unknown: 0, rejected: 0 };
     for (const row of part) expected[row.fate]++;
     chunks.push({
-      csv: ['idNumber,color,reason', ...part.map((r) => r.line)].join('\n') + '\n',
+      csv: `${['idNumber,color,reason', ...part.map((r) => r.line)].join('\n')}\n`,
       rows: part.length,
       expected,
       downgrades: part.flatMap((r) => (r.downgrade ? [r.downgrade] : [])),

@@ -25,18 +25,35 @@ export interface LoadResult {
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(spec.baseUrl)) throw new Error(`load only targets loopback, not ${spec.baseUrl}`);
-  const result = await autocannon({ url: spec.baseUrl, connections: spec.connections, duration: spec.seconds, timeout: 10, requests: [spec.request] });
+  const result = await autocannon({
+    url: spec.baseUrl,
+    connections: spec.connections,
+    duration: spec.seconds,
+    timeout: 10,
+    requests: [spec.request],
+  });
   const statuses: Record<string, number> = {};
   let completed = 0;
   for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) {
     statuses[status] = Number(count);
     completed += Number(count);
   }
-  return { requestsPerSecond: completed / result.duration, completed, seconds: result.duration, p50Ms: result.latency.p50, p99Ms: result.latency.p99, statuses, errors: result.errors };
+  return {
+    requestsPerSecond: completed / result.duration,
+    completed,
+    seconds: result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    statuses,
+    errors: result.errors,
+  };
 }
 
 /** Runs every load once per round, in the given order, for `rounds` rounds. */
-export async function interleaveLoads<K extends string>(loads: Record<K, () => Promise<LoadResult>>, rounds: number): Promise<Record<K, LoadResult[]>> {
+export async function interleaveLoads<K extends string>(
+  loads: Record<K, () => Promise<LoadResult>>,
+  rounds: number,
+): Promise<Record<K, LoadResult[]>> {
   const out = Object.fromEntries(Object.keys(loads).map((k) => [k, [] as LoadResult[]])) as Record<K, LoadResult[]>;
   for (let r = 0; r < rounds; r++) for (const k of Object.keys(loads) as K[]) out[k].push(await loads[k]());
   return out;
@@ -49,7 +66,11 @@ export interface LoadSummary {
 }
 
 export function summarise(results: LoadResult[]): LoadSummary {
-  return { rps: median(results.map((x) => x.requestsPerSecond)), p50Ms: median(results.map((x) => x.p50Ms)), p99Ms: median(results.map((x) => x.p99Ms)) };
+  return {
+    rps: median(results.map((x) => x.requestsPerSecond)),
+    p50Ms: median(results.map((x) => x.p50Ms)),
+    p99Ms: median(results.map((x) => x.p99Ms)),
+  };
 }
 
 /** The median over rounds of subject ÷ baseline requests/s, each round's pair measured back to back. */

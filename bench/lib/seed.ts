@@ -3,10 +3,11 @@
 // HMAC-SHA-256 under the Worker's ID_HMAC_KEY, secret hashes are SHA-256 of secrets the bench can
 // re-derive (bench-secrets.ts), and every holder has the status events and audit rows an
 // enrolment (and, for red and yellow holders, a downgrade with its revocation) would have written.
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { signTrustList, toHex } from '../../src/index.ts';
-import { benchKeys, holderSecret, idHashOf, sha256Hex, type BenchSecrets } from './bench-secrets.ts';
+import { type BenchSecrets, benchKeys, holderSecret, idHashOf, sha256Hex } from './bench-secrets.ts';
 
 export interface SeedPlan {
   holders: number;
@@ -63,10 +64,18 @@ export async function writeSeedSql(file: string, secrets: BenchSecrets, plan: Se
   };
   const { root, signing } = await benchKeys(secrets);
   const cose = await signTrustList(
-    { version: 1, issuedAt: plan.t0 - DAY, nextUpdate: plan.t0 + 365 * DAY, issuer: ISSUER, keys: [{ kid: signing.kid, publicKey: signing.publicKey, state: 'active', validFrom: plan.t0 - DAY }] },
+    {
+      version: 1,
+      issuedAt: plan.t0 - DAY,
+      nextUpdate: plan.t0 + 365 * DAY,
+      issuer: ISSUER,
+      keys: [{ kid: signing.kid, publicKey: signing.publicKey, state: 'active', validFrom: plan.t0 - DAY }],
+    },
     root,
   );
-  await write(`INSERT INTO trust_lists (version, cose, issued_at, installed_at) VALUES (1, X'${toHex(cose)}', ${plan.t0 - DAY}, ${plan.t0 - DAY});\n`);
+  await write(
+    `INSERT INTO trust_lists (version, cose, issued_at, installed_at) VALUES (1, X'${toHex(cose)}', ${plan.t0 - DAY}, ${plan.t0 - DAY});\n`,
+  );
 
   for (let start = 0; start < plan.holders; start += ROWS_PER_INSERT) {
     const end = Math.min(plan.holders, start + ROWS_PER_INSERT);
@@ -107,10 +116,10 @@ export async function writeSeedSql(file: string, secrets: BenchSecrets, plan: Se
 /** Moves every stored time by `delta` seconds, so a cached seed looks freshly made. */
 export function rebaseSql(delta: number): string {
   const d = Math.trunc(delta);
-  return [
+  return `${[
     `UPDATE holders SET since = since + ${d}, until = until + ${d}, created_at = created_at + ${d}, updated_at = updated_at + ${d}`,
     `UPDATE status_events SET at = at + ${d}`,
     `UPDATE audit_log SET at = at + ${d}`,
     `UPDATE revocations SET revoked_before = revoked_before + ${d}, created_at = created_at + ${d}`,
-  ].join(';\n') + ';\n';
+  ].join(';\n')};\n`;
 }

@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadBenchSecrets, newBenchSecrets, saveBenchSecrets, workerVars, type BenchSecrets } from './bench-secrets.ts';
-import { applyMigrations, REPO_ROOT, startWorker, wranglerD1, writeWorkerConfig, type RunningWorker } from '../../scripts/local-worker.ts';
-import { rebaseSql, writeSeedSql, type SeedPlan } from './seed.ts';
+import { applyMigrations, REPO_ROOT, type RunningWorker, startWorker, wranglerD1, writeWorkerConfig } from '../../scripts/local-worker.ts';
+import { type BenchSecrets, loadBenchSecrets, newBenchSecrets, saveBenchSecrets, workerVars } from './bench-secrets.ts';
+import { rebaseSql, type SeedPlan, writeSeedSql } from './seed.ts';
 
 /** Bump when the seed's content changes, so old caches are not reused. */
 const SEED_FORMAT = 2;
@@ -26,7 +26,10 @@ export interface SeededD1 {
 function migrationsDigest(): string {
   const dir = join(REPO_ROOT, 'worker', 'migrations');
   const hash = createHash('sha256');
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    hash.update(f).update(readFileSync(join(dir, f)));
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -36,7 +39,13 @@ export async function ensureSeededD1(shape: Omit<SeedPlan, 't0'>, log: (line: st
   const manifest = join(dir, 'manifest.json');
   if (existsSync(manifest)) {
     const m = JSON.parse(readFileSync(manifest, 'utf8')) as { plan: SeedPlan; seedSeconds: number };
-    return { plan: m.plan, seedSeconds: m.seedSeconds, secrets: loadBenchSecrets(join(dir, 'secrets.json')), persist: join(dir, 'persist'), reused: true };
+    return {
+      plan: m.plan,
+      seedSeconds: m.seedSeconds,
+      secrets: loadBenchSecrets(join(dir, 'secrets.json')),
+      persist: join(dir, 'persist'),
+      reused: true,
+    };
   }
   mkdirSync(CACHE_ROOT, { recursive: true });
   const work = mkdtempSync(join(CACHE_ROOT, 'seeding-'));
@@ -91,7 +100,12 @@ export async function startSeededWorker(seeded: SeededD1, o: RunOptions, log: (l
   try {
     const persist = join(runDir, 'persist');
     cpSync(seeded.persist, persist, { recursive: true });
-    const config = writeWorkerConfig({ dir: join(runDir, 'config'), vars: await workerVars(seeded.secrets), main: o.main, rateLimits: o.rateLimits });
+    const config = writeWorkerConfig({
+      dir: join(runDir, 'config'),
+      vars: await workerVars(seeded.secrets),
+      main: o.main,
+      rateLimits: o.rateLimits,
+    });
     const rebasedBy = Math.floor(Date.now() / 1000) - seeded.plan.t0;
     const rebase = join(runDir, 'rebase.sql');
     writeFileSync(rebase, rebaseSql(rebasedBy));

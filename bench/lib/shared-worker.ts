@@ -6,7 +6,7 @@
 // "Rate limits"; every load checks that no 429 came back).
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/local-worker.ts';
-import { ensureSeededD1, startSeededWorker, type SeededWorker } from './seeded-d1.ts';
+import { ensureSeededD1, type SeededWorker, startSeededWorker } from './seeded-d1.ts';
 
 export const SEED_SHAPE = { holders: 100_000, red: 5_000, yellow: 5_000 } as const;
 export const BENCH_RATE_LIMIT = 1_000_000_000;
@@ -18,7 +18,11 @@ let running: SeededWorker | undefined;
 export function sharedSeededWorker(log: (line: string) => void): Promise<SeededWorker> {
   shared ??= (async () => {
     const seeded = await ensureSeededD1(SEED_SHAPE, log);
-    running = await startSeededWorker(seeded, { main: COUNTING_ENTRY, rateLimits: { ENROL_RATE_LIMIT: BENCH_RATE_LIMIT, TOKEN_RATE_LIMIT: BENCH_RATE_LIMIT } }, log);
+    running = await startSeededWorker(
+      seeded,
+      { main: COUNTING_ENTRY, rateLimits: { ENROL_RATE_LIMIT: BENCH_RATE_LIMIT, TOKEN_RATE_LIMIT: BENCH_RATE_LIMIT } },
+      log,
+    );
     return running;
   })();
   return shared;

@@ -1,6 +1,6 @@
 // Turns the global options into a StoreAccess: the keystore directory and its passphrase.
 
-import { stringOption, type CommandInput } from '../command.ts';
+import { type CommandInput, stringOption } from '../command.ts';
 import type { StoreAccess } from '../operations.ts';
 import { obtainPassphrase } from '../passphrase.ts';
 import { assertStoreLocation, resolveStoreDir } from '../store-location.ts';

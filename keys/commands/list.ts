@@ -25,7 +25,9 @@ publishes anything does.`,
     input.print(`keystore ${dir}`);
     input.print(`issuer ${state.issuer}, root ${state.root.kid}, max token lifetime ${state.maxTokenLifetimeSeconds} s`);
     const p = state.published;
-    input.print(p ? `last published: v${p.version} (${p.target}) at ${iso(p.issuedAt)}, next update due ${iso(p.nextUpdate)}` : 'never published');
+    input.print(
+      p ? `last published: v${p.version} (${p.target}) at ${iso(p.issuedAt)}, next update due ${iso(p.nextUpdate)}` : 'never published',
+    );
     if (state.keys.length === 0) {
       input.print('no signing keys (keys signing new)');
       return;
@@ -36,8 +38,19 @@ publishes anything does.`,
 };
 
 function row(k: SigningKeyRecord): string {
-  const note = k.state === 'revoked' ? `revoked ${iso(k.revokedAt!)}: ${k.revocationReason ?? ''}` : k.firstPublishedAt === undefined ? 'not yet published' : '';
-  return [k.kid, k.state.padEnd(8), iso(k.validFrom).padEnd(20), (k.validUntil === undefined ? '-' : iso(k.validUntil)).padEnd(20), note].join('  ');
+  const note =
+    k.state === 'revoked'
+      ? `revoked ${iso(k.revokedAt!)}: ${k.revocationReason ?? ''}`
+      : k.firstPublishedAt === undefined
+        ? 'not yet published'
+        : '';
+  return [
+    k.kid,
+    k.state.padEnd(8),
+    iso(k.validFrom).padEnd(20),
+    (k.validUntil === undefined ? '-' : iso(k.validUntil)).padEnd(20),
+    note,
+  ].join('  ');
 }
 
 function iso(t: number): string {

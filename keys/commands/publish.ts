@@ -2,16 +2,16 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringOption, type Command, type CommandInput } from '../command.ts';
+import { type Command, type CommandInput, stringOption } from '../command.ts';
 import { parseDuration } from '../duration.ts';
 import { usageError } from '../errors.ts';
+import { readStateUnverified } from '../keystore.ts';
 import { publish } from '../operations.ts';
 import { DEFAULT_NEXT_UPDATE_SECONDS } from '../publication-plan.ts';
 import { repoRoot } from '../repo-root.ts';
 import { envFileSecretSink, wranglerSecretSink } from '../secret-sink.ts';
 import { localTarget } from '../target-local.ts';
 import { assertSafeWorkerUrl, remoteTarget } from '../target-remote.ts';
-import { readStateUnverified } from '../keystore.ts';
 import { storeAccess, storeDirOf } from './access.ts';
 
 export const publishCommand: Command = {
@@ -83,7 +83,8 @@ async function publishRemote(input: CommandInput, nextUpdateSeconds: number): Pr
   const url = stringOption(input.values, 'url');
   const tokenFile = stringOption(input.values, 'operator-token-file');
   if (!url || !tokenFile) throw usageError('--remote needs --url <worker url> and --operator-token-file <path>');
-  for (const localOnly of ['dev-vars', 'persist-to']) if (input.values[localOnly] !== undefined) throw usageError(`--${localOnly} goes with --local`);
+  for (const localOnly of ['dev-vars', 'persist-to'])
+    if (input.values[localOnly] !== undefined) throw usageError(`--${localOnly} goes with --local`);
   assertSafeWorkerUrl(url);
   const operatorToken = (await readFile(tokenFile, 'utf8')).trim();
   if (!operatorToken) throw usageError(`${tokenFile} is empty`);
@@ -94,15 +95,24 @@ async function publishRemote(input: CommandInput, nextUpdateSeconds: number): Pr
   const wranglerEnv = stringOption(input.values, 'wrangler-env');
   const sink = envFile
     ? envFileSecretSink(envFile, input.reporter)
-    : wranglerSecretSink({ cwd, configPath: stringOption(input.values, 'config') ?? join(cwd, 'wrangler.toml'), reporter: input.reporter, ...(wranglerEnv ? { wranglerEnv } : {}) });
+    : wranglerSecretSink({
+        cwd,
+        configPath: stringOption(input.values, 'config') ?? join(cwd, 'wrangler.toml'),
+        reporter: input.reporter,
+        ...(wranglerEnv ? { wranglerEnv } : {}),
+      });
   const target = remoteTarget({ url, operatorToken, rootPublicKey: state.root.publicKey, sink, reporter: input.reporter });
   const outcome = await publish(access, target, nextUpdateSeconds);
   printOutcome(input, outcome, url);
 }
 
 function printOutcome(input: CommandInput, outcome: Awaited<ReturnType<typeof publish>>, where: string): void {
-  input.print(`trust list v${outcome.list.version} installed in ${where}; next update due ${new Date(outcome.list.nextUpdate * 1000).toISOString()}`);
-  input.print(outcome.activeKid ? `active signing key: ${outcome.activeKid}` : 'WARNING: no active signing key: the Worker cannot issue tokens');
+  input.print(
+    `trust list v${outcome.list.version} installed in ${where}; next update due ${new Date(outcome.list.nextUpdate * 1000).toISOString()}`,
+  );
+  input.print(
+    outcome.activeKid ? `active signing key: ${outcome.activeKid}` : 'WARNING: no active signing key: the Worker cannot issue tokens',
+  );
   if (outcome.pruned.length > 0) input.print(`pruned expired retired keys: ${outcome.pruned.join(', ')}`);
   if (outcome.removedSeeds.length > 0) input.print(`seeds no longer on the Worker or in the keystore: ${outcome.removedSeeds.join(', ')}`);
 }

@@ -1,6 +1,6 @@
 // `keys revoke <kid> --reason <text>`: the compromise path.
 
-import { stringOption, type Command } from '../command.ts';
+import { type Command, stringOption } from '../command.ts';
 import { usageError } from '../errors.ts';
 import { revoke } from '../operations.ts';
 import { storeAccess } from './access.ts';

@@ -1,6 +1,6 @@
 // `keys root init`: creates the keystore and the offline root key.
 
-import { stringOption, type Command } from '../command.ts';
+import { type Command, stringOption } from '../command.ts';
 import { parseDuration } from '../duration.ts';
 import { usageError } from '../errors.ts';
 import { initRoot } from '../operations.ts';
@@ -26,7 +26,7 @@ Choose a passphrase of at least 12 characters; it is asked twice when prompted.`
   },
   async run(input) {
     const issuer = stringOption(input.values, 'issuer');
-    if (!issuer || issuer.length > 16) throw usageError('--issuer <code> is required (1-16 characters, the Worker\'s ISSUER)');
+    if (!issuer || issuer.length > 16) throw usageError("--issuer <code> is required (1-16 characters, the Worker's ISSUER)");
     const lifetime = stringOption(input.values, 'max-token-lifetime');
     const publicOut = stringOption(input.values, 'public-out');
     const access = await storeAccess(input, { confirm: true });

@@ -25,7 +25,12 @@ describe('strict CBOR decoder', () => {
 
   it('decodes arrays, maps, tags and byte strings', () => {
     expect(decodeHex('83010203')).toEqual([1, 2, 3]);
-    expect(decodeHex('a201020304')).toEqual(new Map([[1, 2], [3, 4]]));
+    expect(decodeHex('a201020304')).toEqual(
+      new Map([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
     expect(decodeHex('4401020304')).toEqual(Uint8Array.of(1, 2, 3, 4));
     expect(decodeHex('d24100')).toEqual(new CborTagged(18, Uint8Array.of(0)));
   });
@@ -58,12 +63,12 @@ describe('strict CBOR decoder', () => {
   });
 
   it('caps nesting depth before recursing', () => {
-    const deep = fromHex('81'.repeat(10000) + '00');
+    const deep = fromHex(`${'81'.repeat(10000)}00`);
     expect(() => decodeCbor(deep)).toThrow(/nesting deeper/);
   });
 
   it('caps the total number of items', () => {
-    const wide = fromHex('99ffff' + '00'.repeat(0xffff));
+    const wide = fromHex(`99ffff${'00'.repeat(0xffff)}`);
     expect(() => decodeCbor(wide)).toThrow(/more than 512 data items/);
   });
 
@@ -83,8 +88,22 @@ describe('deterministic CBOR encoder', () => {
   });
 
   it('sorts map keys by their encoded bytes whatever the insertion order', () => {
-    const a = encodeCbor(new Map<number | string, number>([[-65537, 0], ['z', 1], [6, 2], [1, 3]]));
-    const b = encodeCbor(new Map<number | string, number>([[1, 3], [6, 2], ['z', 1], [-65537, 0]]));
+    const a = encodeCbor(
+      new Map<number | string, number>([
+        [-65537, 0],
+        ['z', 1],
+        [6, 2],
+        [1, 3],
+      ]),
+    );
+    const b = encodeCbor(
+      new Map<number | string, number>([
+        [1, 3],
+        [6, 2],
+        ['z', 1],
+        [-65537, 0],
+      ]),
+    );
     expect(toHex(a)).toBe(toHex(b));
     // 0x01 < 0x06 < 0x3a... < 0x61 'z'
     expect(toHex(a)).toBe('a4010306023a0001000000617a01');

@@ -1,5 +1,16 @@
 // Shared test fixtures for the core: real keys, real signatures, pinned clocks.
-import { CborTagged, createSigner, encodeBase45, encodeCbor, generateSeed, TOKEN_PREFIX, type CborValue, type Signer, type TokenClaims, type TrustedKey } from '../../src/index.ts';
+import {
+  CborTagged,
+  type CborValue,
+  createSigner,
+  encodeBase45,
+  encodeCbor,
+  generateSeed,
+  type Signer,
+  TOKEN_PREFIX,
+  type TokenClaims,
+  type TrustedKey,
+} from '../../src/index.ts';
 
 /** 2026-03-01T00:00:00Z, a fixed clock for every core test. */
 export const T0 = 1772323200;

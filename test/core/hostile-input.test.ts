@@ -5,18 +5,18 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeBase45,
   decodeCbor,
+  decodeClaims,
   encodeBase45,
   encodeClaims,
-  decodeClaims,
   REASON_CODES,
   signRevocationFeed,
   signToken,
   signTrustList,
   TOKEN_PREFIX,
+  type TokenClaims,
   verifyRevocationFeed,
   verifyToken,
   verifyTrustList,
-  type TokenClaims,
 } from '../../src/index.ts';
 import { greenClaims, newSigner, T0, trusted } from './helpers.ts';
 
@@ -47,7 +47,8 @@ describe('verifyToken under hostile input', () => {
   });
 
   it('rejects every truncation of the token bytes and of the QR text', async () => {
-    for (let n = 0; n < token.bytes.length; n++) await expectRejected(TOKEN_PREFIX + encodeBase45(token.bytes.subarray(0, n)), `bytes[0..${n}]`);
+    for (let n = 0; n < token.bytes.length; n++)
+      await expectRejected(TOKEN_PREFIX + encodeBase45(token.bytes.subarray(0, n)), `bytes[0..${n}]`);
     for (let n = 0; n < token.text.length; n++) await expectRejected(token.text.slice(0, n), `text[0..${n}]`);
   });
 
@@ -70,7 +71,10 @@ describe('verifyToken under hostile input', () => {
   });
 
   it('returns a known reason for random CBOR-shaped bytes behind a COSE tag', async () => {
-    const cborish = fc.array(fc.constantFrom(0x84, 0x40, 0x41, 0x58, 0xa0, 0xa1, 0xa2, 0x01, 0x27, 0x04, 0x48, 0x3a, 0xd2, 0xff, 0x9f, 0x00, 0x18, 0x60), { maxLength: 120 });
+    const cborish = fc.array(
+      fc.constantFrom(0x84, 0x40, 0x41, 0x58, 0xa0, 0xa1, 0xa2, 0x01, 0x27, 0x04, 0x48, 0x3a, 0xd2, 0xff, 0x9f, 0x00, 0x18, 0x60),
+      { maxLength: 120 },
+    );
     await fc.assert(
       fc.asyncProperty(cborish, async (body) => {
         await expectRejected(TOKEN_PREFIX + encodeBase45(Uint8Array.from([0xd2, 0x84, ...body])), 'cbor-ish');
@@ -81,8 +85,14 @@ describe('verifyToken under hostile input', () => {
 
   it('stays bounded on deeply nested or huge declared lengths', async () => {
     await expectRejected(TOKEN_PREFIX + encodeBase45(Uint8Array.from([0xd2, ...new Array(600).fill(0x81), 0x00])), 'deep nesting');
-    await expectRejected(TOKEN_PREFIX + encodeBase45(Uint8Array.from([0xd2, 0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])), 'huge array');
-    await expectRejected(TOKEN_PREFIX + encodeBase45(Uint8Array.from([0xd2, 0x5b, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00])), 'huge bstr');
+    await expectRejected(
+      TOKEN_PREFIX + encodeBase45(Uint8Array.from([0xd2, 0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])),
+      'huge array',
+    );
+    await expectRejected(
+      TOKEN_PREFIX + encodeBase45(Uint8Array.from([0xd2, 0x5b, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00])),
+      'huge bstr',
+    );
   });
 });
 
@@ -95,7 +105,10 @@ const claimsArbitrary: fc.Arbitrary<TokenClaims> = fc
     color: fc.constantFrom('green' as const, 'yellow' as const, 'red' as const),
     nbf: fc.option(fc.integer({ min: 0, max: 2 ** 40 }), { nil: undefined }),
     statusEnds: fc.option(fc.integer({ min: 0, max: 2 ** 40 }), { nil: undefined }),
-    maskedName: fc.option(fc.string({ maxLength: 16 }).filter((s) => new TextEncoder().encode(s).length <= 48), { nil: undefined }),
+    maskedName: fc.option(
+      fc.string({ maxLength: 16 }).filter((s) => new TextEncoder().encode(s).length <= 48),
+      { nil: undefined },
+    ),
   })
   .map(({ lifetime, nbf, statusEnds, maskedName, ...c }) => ({
     ...c,
@@ -155,7 +168,15 @@ describe('trust list and feed decoders under hostile input', () => {
   it('reject random bytes and every single-bit flip without throwing', async () => {
     const list = await signTrustList({ version: 1, issuedAt: T0, nextUpdate: T0 + 86400, issuer: 'ZJ', keys }, root);
     const feed = await signRevocationFeed(
-      { issuer: 'ZJ', kind: 'snapshot', fromSeq: 0, toSeq: 1, issuedAt: T0, maxTokenLifetime: 86400, entries: [{ sub: 'ABCDEFGH', revokedBefore: T0 }] },
+      {
+        issuer: 'ZJ',
+        kind: 'snapshot',
+        fromSeq: 0,
+        toSeq: 1,
+        issuedAt: T0,
+        maxTokenLifetime: 86400,
+        entries: [{ sub: 'ABCDEFGH', revokedBefore: T0 }],
+      },
       signer,
     );
     expect((await verifyTrustList(list, { rootPublicKey: root.publicKey })).ok).toBe(true);

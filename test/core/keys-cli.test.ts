@@ -3,13 +3,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, fromHex, verifyTrustList } from '../../src/index.ts';
+import { COMMANDS } from '../../keys/cli.ts';
 import { readDotenvValue } from '../../keys/dev-vars.ts';
 import { queryLocalD1 } from '../../keys/local-d1.ts';
 import { silentReporter } from '../../keys/progress.ts';
 import { runWrangler } from '../../keys/wrangler-exec.ts';
-import { COMMANDS } from '../../keys/cli.ts';
-import { REPO_ROOT, runCli, tempDir, type CliRun } from './keys-helpers.ts';
+import { fromBase64Url, fromHex, verifyTrustList } from '../../src/index.ts';
+import { type CliRun, REPO_ROOT, runCli, tempDir } from './keys-helpers.ts';
 
 const PASSPHRASE = 'cli test passphrase 7f3a';
 let dir: string;
@@ -70,7 +70,11 @@ describe('keys CLI', () => {
     expect((await keys('rotate')).code).toBe(0);
 
     const persistTo = join(dir, 'd1');
-    await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: REPO_ROOT, label: 'migrations', reporter: silentReporter });
+    await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
+      cwd: REPO_ROOT,
+      label: 'migrations',
+      reporter: silentReporter,
+    });
     const devVars = join(dir, '.dev.vars');
     const published = await keys('publish', '--local', '--dev-vars', devVars, '--persist-to', persistTo, '--next-update', '12h');
     expect(published.code, published.stderr).toBe(0);
@@ -81,7 +85,11 @@ describe('keys CLI', () => {
     const seeds = JSON.parse(readDotenvValue(vars, 'SIGNING_KEYS')!) as Record<string, string>;
     expect(Object.keys(seeds)).toEqual([kid]);
 
-    const rows = await queryLocalD1({ cwd: REPO_ROOT, configPath: join(REPO_ROOT, 'wrangler.toml'), persistTo, reporter: silentReporter }, 'SELECT version, hex(cose) AS cose FROM trust_lists', 'read');
+    const rows = await queryLocalD1(
+      { cwd: REPO_ROOT, configPath: join(REPO_ROOT, 'wrangler.toml'), persistTo, reporter: silentReporter },
+      'SELECT version, hex(cose) AS cose FROM trust_lists',
+      'read',
+    );
     expect(rows).toHaveLength(1);
     const verified = await verifyTrustList(fromHex(String(rows[0]!.cose)), { rootPublicKey: fromBase64Url(rootPublic.publicKey) });
     expect(verified.ok && verified.list).toMatchObject({ version: 1, issuer: 'ZJ', keys: [{ state: 'active' }] });

@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, verifyTrustList } from '../../src/index.ts';
 import { readDotenvValue } from '../../keys/dev-vars.ts';
 import { freeLoopbackPort } from '../../scripts/local-worker.ts';
+import { fromBase64Url, verifyTrustList } from '../../src/index.ts';
 import { REPO_ROOT, tempDir } from './keys-helpers.ts';
 
 /** Live processes as [pid, pgid, comm], read from /proc. */
@@ -45,7 +45,20 @@ describe('npm run dev', () => {
     const devDir = join(dir, '.dev');
     const devVars = join(dir, '.dev.vars');
     const [port, inspectorPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-    const args = ['scripts/dev.ts', '--port', String(port), '--inspector-port', String(inspectorPort), '--dev-dir', devDir, '--dev-vars', devVars, '--persist-to', join(dir, 'state'), '--skip-web-build'];
+    const args = [
+      'scripts/dev.ts',
+      '--port',
+      String(port),
+      '--inspector-port',
+      String(inspectorPort),
+      '--dev-dir',
+      devDir,
+      '--dev-vars',
+      devVars,
+      '--persist-to',
+      join(dir, 'state'),
+      '--skip-web-build',
+    ];
     const dev = spawn(process.execPath, args, { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     dev.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -53,18 +66,29 @@ describe('npm run dev', () => {
     const exited = new Promise<number | null>((resolve) => dev.on('exit', (code) => resolve(code)));
     const groups = [dev.pid!];
     try {
-      await until('/healthz', () => fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => (r.ok ? true : undefined), () => undefined), 90_000);
+      await until(
+        '/healthz',
+        () =>
+          fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+            (r) => (r.ok ? true : undefined),
+            () => undefined,
+          ),
+        90_000,
+      );
       groups.push(Number(/process group (\d+)/.exec(output)![1]));
       // The thing that must not be orphaned is really there, in wrangler's group.
       expect(processes().some((p) => p.pgid === groups[1] && p.comm === 'workerd')).toBe(true);
 
       // First-run material: secrets 0600 in .dev, only token hashes in .dev.vars.
-      for (const name of ['passphrase', 'operator-token', 'auditor-token']) expect((await stat(join(devDir, name))).mode & 0o777).toBe(0o600);
+      for (const name of ['passphrase', 'operator-token', 'auditor-token'])
+        expect((await stat(join(devDir, name))).mode & 0o777).toBe(0o600);
       const vars = await readFile(devVars, 'utf8');
       const operatorToken = (await readFile(join(devDir, 'operator-token'), 'utf8')).trim();
       expect(vars).not.toContain(operatorToken);
       const tokens = JSON.parse(readDotenvValue(vars, 'OPERATOR_TOKENS')!) as { role: string; sha256: string }[];
-      expect(tokens).toContainEqual(expect.objectContaining({ role: 'operator', sha256: createHash('sha256').update(operatorToken).digest('hex') }));
+      expect(tokens).toContainEqual(
+        expect.objectContaining({ role: 'operator', sha256: createHash('sha256').update(operatorToken).digest('hex') }),
+      );
       expect(fromBase64Url(readDotenvValue(vars, 'ID_HMAC_KEY')!).length).toBe(32);
 
       // The Worker serves a trust list signed by the dev root, naming an active key.
@@ -76,10 +100,14 @@ describe('npm run dev', () => {
       process.kill(-dev.pid!, 'SIGINT'); // what Ctrl-C does: the terminal signals the foreground group
     }
     expect(await exited).toBe(0);
-    const survivors = await until('every process of both groups to exit', () => {
-      const left = processes().filter((p) => groups.includes(p.pgid));
-      return left.length === 0 ? [] : undefined;
-    }, 15_000).catch(() => processes().filter((p) => groups.includes(p.pgid)));
+    const survivors = await until(
+      'every process of both groups to exit',
+      () => {
+        const left = processes().filter((p) => groups.includes(p.pgid));
+        return left.length === 0 ? [] : undefined;
+      },
+      15_000,
+    ).catch(() => processes().filter((p) => groups.includes(p.pgid)));
     expect(survivors).toEqual([]);
     expect(output).toContain('no wrangler or workerd process left');
   });

@@ -3,12 +3,12 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSeed, toBase64Url, toHex } from '../../src/index.ts';
 import { KeysError } from '../../keys/errors.ts';
 import { createKeystore, loadSeed, saveState, storeSeed, unlockKeystore } from '../../keys/keystore.ts';
 import type { KeystoreState } from '../../keys/keystore-state.ts';
 import { initRoot, newSigningKey } from '../../keys/operations.ts';
 import { silentReporter } from '../../keys/progress.ts';
+import { generateSeed, toBase64Url, toHex } from '../../src/index.ts';
 import { access, CHEAP_KDF, PASSPHRASE, T0, tempDir } from './keys-helpers.ts';
 
 const KID = '0123456789abcdef';
@@ -108,7 +108,10 @@ describe('keystore encryption at rest', () => {
 
   it('root init refuses a short passphrase and stores the root seed sealed', { timeout: 30_000 }, async () => {
     const dir = join(await tempDir(), 'store');
-    await expectKeysError(initRoot(access(dir, T0, 'short'), { issuer: 'ZJ', maxTokenLifetimeSeconds: 86400, kdfCost: CHEAP_KDF }), 'weak_passphrase');
+    await expectKeysError(
+      initRoot(access(dir, T0, 'short'), { issuer: 'ZJ', maxTokenLifetimeSeconds: 86400, kdfCost: CHEAP_KDF }),
+      'weak_passphrase',
+    );
     const root = await initRoot(access(dir), { issuer: 'ZJ', maxTokenLifetimeSeconds: 86400, kdfCost: CHEAP_KDF });
     const store = await unlockKeystore(dir, PASSPHRASE, silentReporter);
     expect(store.state.root.kid).toBe(root.kid);

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeLoopbackPort, startWorker, writeWorkerConfig, type RunningWorker } from '../../scripts/local-worker.ts';
+import { freeLoopbackPort, type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/local-worker.ts';
 
 export interface LocalWorker {
   url: string;
@@ -24,8 +24,12 @@ export async function startLocalWorker(options: { envFile: string; persistTo: st
   // One address for the whole run: the CLI under test is given the URL once.
   const ports = { port: await freeLoopbackPort(), inspectorPort: await freeLoopbackPort() };
   // Any HTTP answer means it is serving (a Worker without its secrets answers 500).
-  const launch = () => startWorker(config, options.persistTo, { ...ports, envFile: options.envFile, anyAnswerIsReady: true, readyTimeoutMs: 60_000 });
-  const digestOfFile = async () => createHash('sha256').update(await readFile(options.envFile)).digest('hex');
+  const launch = () =>
+    startWorker(config, options.persistTo, { ...ports, envFile: options.envFile, anyAnswerIsReady: true, readyTimeoutMs: 60_000 });
+  const digestOfFile = async () =>
+    createHash('sha256')
+      .update(await readFile(options.envFile))
+      .digest('hex');
   let applied = await digestOfFile();
   let running: RunningWorker | undefined;
   let busy = false;

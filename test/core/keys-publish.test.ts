@@ -1,12 +1,12 @@
 // publishTrustList on a real keystore, with an in-memory target standing in for D1/the Worker:
 // what gets signed, what the Worker is given, and what the keystore keeps afterwards.
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, verifyTrustList } from '../../src/index.ts';
 import { hasSeed, unlockKeystore } from '../../keys/keystore.ts';
 import { initRoot, newSigningKey, publish, revoke, rotate } from '../../keys/operations.ts';
 import { silentReporter } from '../../keys/progress.ts';
-import type { PreparedPublication, PublishTarget } from '../../keys/publish.ts';
 import { RETIREMENT_GRACE_SECONDS } from '../../keys/publication-plan.ts';
+import type { PreparedPublication, PublishTarget } from '../../keys/publish.ts';
+import { fromBase64Url, verifyTrustList } from '../../src/index.ts';
 import { access, CHEAP_KDF, PASSPHRASE, T0, tempDir } from './keys-helpers.ts';
 
 const DAY = 86400;
@@ -38,7 +38,13 @@ describe('keys publish (core flow)', () => {
     const outcome = await publish(access(dir, T0 + 60), target, 7200);
     const [installed] = target.installs;
     const verified = await verifyTrustList(installed!.cose, { rootPublicKey: rootKey });
-    expect(verified.ok && verified.list).toMatchObject({ version: 7, issuedAt: T0 + 60, nextUpdate: T0 + 7260, issuer: 'ZJ', keys: [{ state: 'active', validFrom: T0 }] });
+    expect(verified.ok && verified.list).toMatchObject({
+      version: 7,
+      issuedAt: T0 + 60,
+      nextUpdate: T0 + 7260,
+      issuer: 'ZJ',
+      keys: [{ state: 'active', validFrom: T0 }],
+    });
     expect(outcome).toMatchObject({ activeKid: a, pruned: [] });
     expect(Object.keys(installed!.signingKeys)).toEqual([a]);
     const second = memoryTarget(0);
@@ -95,7 +101,11 @@ describe('keys publish (core flow)', () => {
 
   it('installs nothing and records nothing when the target fails', async () => {
     const { dir } = await storeWithActiveKey();
-    const failing: PublishTarget = { kind: 'remote', installedVersion: async () => 0, install: async () => Promise.reject(new Error('network down')) };
+    const failing: PublishTarget = {
+      kind: 'remote',
+      installedVersion: async () => 0,
+      install: async () => Promise.reject(new Error('network down')),
+    };
     await expect(publish(access(dir, T0 + 20), failing, DAY)).rejects.toThrow('network down');
     expect((await unlockKeystore(dir, PASSPHRASE, silentReporter)).state.published).toBeUndefined();
   });

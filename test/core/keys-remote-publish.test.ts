@@ -7,19 +7,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fromBase64Url, toBase64Url, toHex, verifyToken, verifyTrustList, type TrustList } from '../../src/index.ts';
 import { readDotenvValue } from '../../keys/dev-vars.ts';
 import { silentReporter } from '../../keys/progress.ts';
 import { runWrangler } from '../../keys/wrangler-exec.ts';
-import { REPO_ROOT, runCli, tempDir, type CliRun } from './keys-helpers.ts';
-import { startLocalWorker, type LocalWorker } from './keys-local-worker.ts';
+import { fromBase64Url, type TrustList, toBase64Url, toHex, verifyToken, verifyTrustList } from '../../src/index.ts';
+import { type CliRun, REPO_ROOT, runCli, tempDir } from './keys-helpers.ts';
+import { type LocalWorker, startLocalWorker } from './keys-local-worker.ts';
 
 const PASSPHRASE = 'remote publish test passphrase';
 let worker: LocalWorker | undefined;
 afterAll(async () => worker?.stop());
 
 describe('keys publish --remote', () => {
-  it('installs the root, the signing seeds and the list on a Worker, then rotates keeping the old seed only until the new list is in', { timeout: 240_000 }, async () => {
+  it('installs the root, the signing seeds and the list on a Worker, then rotates keeping the old seed only until the new list is in', {
+    timeout: 240_000,
+  }, async () => {
     const dir = await tempDir();
     const store = join(dir, 'keystore');
     const env = { TRICOLOR_PASSPHRASE: PASSPHRASE };
@@ -36,9 +38,15 @@ describe('keys publish --remote', () => {
     await writeFile(tokenFile, `${operatorToken}\n`, { mode: 0o600 });
     const envFile = join(dir, 'secrets.env');
     const tokens = [{ name: 'ops', role: 'operator', sha256: createHash('sha256').update(operatorToken).digest('hex') }];
-    await writeFile(envFile, `ID_HMAC_KEY='${toBase64Url(randomBytes(32))}'\nOPERATOR_TOKENS='${JSON.stringify(tokens)}'\n`, { mode: 0o600 });
+    await writeFile(envFile, `ID_HMAC_KEY='${toBase64Url(randomBytes(32))}'\nOPERATOR_TOKENS='${JSON.stringify(tokens)}'\n`, {
+      mode: 0o600,
+    });
     const persistTo = join(dir, 'state');
-    await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: REPO_ROOT, label: 'migrations', reporter: silentReporter });
+    await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
+      cwd: REPO_ROOT,
+      label: 'migrations',
+      reporter: silentReporter,
+    });
 
     const publicOut = join(dir, 'root-public.json');
     expect((await keys('root', 'init', '--issuer', 'ZJ', '--public-out', publicOut)).code).toBe(0);
@@ -67,7 +75,11 @@ describe('keys publish --remote', () => {
     const enrol = await fetch(`${worker.url}/v1/holders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Test Holder', idNumber: 'REMOTE-0001', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } }),
+      body: JSON.stringify({
+        name: 'Test Holder',
+        idNumber: 'REMOTE-0001',
+        declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false },
+      }),
     });
     expect(enrol.status).toBe(201);
     const { token: tokenA, secret } = (await enrol.json()) as { token: string; secret: string };

@@ -9,7 +9,14 @@ import { T0 } from './keys-helpers.ts';
 const DAY = 86400;
 const kid = (n: number) => n.toString(16).padStart(16, '0');
 const pub = (n: number) => String.fromCharCode(65 + n).repeat(43);
-const key = (n: number, fields: Partial<SigningKeyRecord>): SigningKeyRecord => ({ kid: kid(n), publicKey: pub(n), state: 'next', validFrom: T0, createdAt: T0, ...fields });
+const key = (n: number, fields: Partial<SigningKeyRecord>): SigningKeyRecord => ({
+  kid: kid(n),
+  publicKey: pub(n),
+  state: 'next',
+  validFrom: T0,
+  createdAt: T0,
+  ...fields,
+});
 const base = (keys: SigningKeyRecord[], published?: KeystoreState['published']): KeystoreState => ({
   issuer: 'ZJ',
   maxTokenLifetimeSeconds: DAY,
@@ -71,7 +78,12 @@ describe('rotate', () => {
 describe('revoke', () => {
   it('revokes a key in any live state and records why', () => {
     for (const from of ['next', 'active', 'retired'] as const) {
-      const outcome = revokeKey(base([key(1, { state: from, validUntil: from === 'retired' ? T0 + 10 : undefined })]), kid(1), ' leaked in a backup ', T0 + 50);
+      const outcome = revokeKey(
+        base([key(1, { state: from, validUntil: from === 'retired' ? T0 + 10 : undefined })]),
+        kid(1),
+        ' leaked in a backup ',
+        T0 + 50,
+      );
       expect(outcome.state.keys[0]).toMatchObject({ state: 'revoked', revokedAt: T0 + 50, revocationReason: 'leaked in a backup' });
     }
   });
@@ -100,7 +112,11 @@ describe('revoke', () => {
 
 describe('publication plan', () => {
   it('prunes a retired key only once its window end plus the longest token lifetime has passed', () => {
-    const state = base([key(1, { state: 'retired', validUntil: T0 }), key(2, { state: 'revoked', revokedAt: T0 }), key(3, { state: 'active' })]);
+    const state = base([
+      key(1, { state: 'retired', validUntil: T0 }),
+      key(2, { state: 'revoked', revokedAt: T0 }),
+      key(3, { state: 'active' }),
+    ]);
     expect(pruneExpiredKeys(state, T0 + DAY).pruned).toEqual([]);
     const later = pruneExpiredKeys(state, T0 + DAY + 1);
     expect(later.pruned).toEqual([kid(1)]);

@@ -4,7 +4,7 @@ import { addLocalDays, instantOf, localDate, shiftDate, startOfLocalDate, wallTi
 const iso = (s: string) => Date.parse(s) / 1000;
 
 describe('local calendar arithmetic', () => {
-  it('puts an instant on the issuer\'s calendar day, not UTC\'s', () => {
+  it("puts an instant on the issuer's calendar day, not UTC's", () => {
     // 16:30 UTC is 00:30 the next day in Shanghai (UTC+8, no DST).
     expect(localDate(iso('2026-03-01T16:30:00Z'), 'Asia/Shanghai')).toBe('2026-03-02');
     expect(localDate(iso('2026-03-01T15:59:59Z'), 'Asia/Shanghai')).toBe('2026-03-01');

@@ -5,11 +5,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSeed, toBase64Url } from '../../src/index.ts';
 import { updateDotenv } from '../../keys/dev-vars.ts';
 import { createKeystore, storeSeed } from '../../keys/keystore.ts';
 import { findPrivateKeyMaterial } from '../../keys/private-key-patterns.ts';
 import { silentReporter } from '../../keys/progress.ts';
+import { generateSeed, toBase64Url } from '../../src/index.ts';
 import { CHEAP_KDF, PASSPHRASE, REPO_ROOT, tempDir } from './keys-helpers.ts';
 
 function git(...args: string[]): string {
@@ -32,14 +32,17 @@ describe('no private keys in git', () => {
       signingKeysJson: JSON.stringify({ '0123456789abcdef': seed }),
       hmacKey: `# dev\nID_HMAC_KEY=${seed}\n`,
     };
-    for (const [name, text] of Object.entries(samples)) expect({ name, found: findPrivateKeyMaterial(text).length > 0 }).toEqual({ name, found: true });
+    for (const [name, text] of Object.entries(samples))
+      expect({ name, found: findPrivateKeyMaterial(text).length > 0 }).toEqual({ name, found: true });
     // Public material passes: a public JWK and the root public key file.
     expect(findPrivateKeyMaterial(JSON.stringify(publicKey.export({ format: 'jwk' })))).toEqual([]);
     expect(findPrivateKeyMaterial(JSON.stringify({ publicKey: seed, kid: '0123456789abcdef' }))).toEqual([]);
   });
 
   it('finds none in any tracked file', async () => {
-    const files = git('ls-files', '-z').split('\0').filter((f) => f && !f.startsWith('test/vectors/'));
+    const files = git('ls-files', '-z')
+      .split('\0')
+      .filter((f) => f && !f.startsWith('test/vectors/'));
     expect(files.length).toBeGreaterThan(10);
     const offenders: string[] = [];
     for (const file of files) {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { applyRevocationFeed, encodeRevocationFeedPayload, generateSubId, RECORD_BYTES, signRevocationFeed, signToken, verifyRevocationFeed, verifyToken, type RevocationFeed } from '../../src/index.ts';
+import {
+  applyRevocationFeed,
+  encodeRevocationFeedPayload,
+  generateSubId,
+  RECORD_BYTES,
+  type RevocationFeed,
+  signRevocationFeed,
+  signToken,
+  verifyRevocationFeed,
+  verifyToken,
+} from '../../src/index.ts';
 import { greenClaims, newSigner, T0, trusted } from './helpers.ts';
 
 const signer = await newSigner();
@@ -43,8 +53,14 @@ describe('revocation feed', () => {
   it('rejects a feed signed by an untrusted or revoked key, or altered in any byte', async () => {
     const bytes = await signRevocationFeed(feed(), signer);
     const stranger = await newSigner();
-    expect(await verifyRevocationFeed(await signRevocationFeed(feed(), stranger), { keys, now: T0 })).toMatchObject({ ok: false, reason: 'unknown_kid' });
-    expect(await verifyRevocationFeed(bytes, { keys: [trusted(signer, { state: 'revoked' })], now: T0 })).toMatchObject({ ok: false, reason: 'key_revoked' });
+    expect(await verifyRevocationFeed(await signRevocationFeed(feed(), stranger), { keys, now: T0 })).toMatchObject({
+      ok: false,
+      reason: 'unknown_kid',
+    });
+    expect(await verifyRevocationFeed(bytes, { keys: [trusted(signer, { state: 'revoked' })], now: T0 })).toMatchObject({
+      ok: false,
+      reason: 'key_revoked',
+    });
     for (let i = 0; i < bytes.length; i++) {
       const altered = bytes.slice();
       altered[i]! ^= 0x01;
@@ -52,9 +68,12 @@ describe('revocation feed', () => {
     }
   });
 
-  it('refuses a feed issued outside its key\'s window or in the device\'s future', async () => {
+  it("refuses a feed issued outside its key's window or in the device's future", async () => {
     const bytes = await signRevocationFeed(feed(), signer);
-    expect(await verifyRevocationFeed(bytes, { keys: [trusted(signer, { validFrom: T0 + 1 })], now: T0 })).toMatchObject({ ok: false, reason: 'key_not_valid_at_iat' });
+    expect(await verifyRevocationFeed(bytes, { keys: [trusted(signer, { validFrom: T0 + 1 })], now: T0 })).toMatchObject({
+      ok: false,
+      reason: 'key_not_valid_at_iat',
+    });
     expect(await verifyRevocationFeed(bytes, { keys, now: T0 - 3600 })).toMatchObject({ ok: false, reason: 'not_yet_valid' });
   });
 
@@ -69,7 +88,11 @@ describe('revocation feed', () => {
     expect(s1).toMatchObject({ ok: true, changed: true });
     if (!s1.ok) return;
     expect(s1.state.seq).toBe(2);
-    const s2 = applyRevocationFeed(s1.state, feed({ kind: 'delta', fromSeq: 2, toSeq: 3, entries: [{ sub: 'ABCDEFGH', revokedBefore: T0 + 10 }] }), T0 + 20);
+    const s2 = applyRevocationFeed(
+      s1.state,
+      feed({ kind: 'delta', fromSeq: 2, toSeq: 3, entries: [{ sub: 'ABCDEFGH', revokedBefore: T0 + 10 }] }),
+      T0 + 20,
+    );
     expect(s2.ok && s2.state.revoked.get('ABCDEFGH')).toBe(T0 + 10);
     expect(s2.ok && s2.state.seq).toBe(3);
     // The original state is untouched: apply is pure.
@@ -79,9 +102,15 @@ describe('revocation feed', () => {
   it('asks for a snapshot when a delta leaves a gap, and ignores an older feed', () => {
     const s1 = applyRevocationFeed(undefined, feed(), T0);
     if (!s1.ok) throw new Error('setup');
-    expect(applyRevocationFeed(s1.state, feed({ kind: 'delta', fromSeq: 5, toSeq: 6, entries: [] }), T0)).toMatchObject({ ok: false, reason: 'gap' });
+    expect(applyRevocationFeed(s1.state, feed({ kind: 'delta', fromSeq: 5, toSeq: 6, entries: [] }), T0)).toMatchObject({
+      ok: false,
+      reason: 'gap',
+    });
     expect(applyRevocationFeed(undefined, feed({ kind: 'delta', fromSeq: 1, toSeq: 2 }), T0)).toMatchObject({ ok: false, reason: 'gap' });
-    expect(applyRevocationFeed(s1.state, feed({ kind: 'delta', fromSeq: 0, toSeq: 1, entries: [] }), T0)).toMatchObject({ ok: true, changed: false });
+    expect(applyRevocationFeed(s1.state, feed({ kind: 'delta', fromSeq: 0, toSeq: 1, entries: [] }), T0)).toMatchObject({
+      ok: true,
+      changed: false,
+    });
     expect(applyRevocationFeed(s1.state, feed({ toSeq: 1 }), T0)).toMatchObject({ ok: true, changed: false });
     expect(applyRevocationFeed(s1.state, feed({ issuer: 'XX' }), T0)).toMatchObject({ ok: false, reason: 'issuer_mismatch' });
   });

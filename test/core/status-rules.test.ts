@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type Checkin,
   checkinConsequence,
   colorForDeclaration,
   DEFAULT_POLICY,
   deriveStatus,
   dueTransition,
   isDowngrade,
-  type Checkin,
   type StatusEvent,
   type StatusPolicy,
 } from '../../src/index.ts';
@@ -70,7 +70,7 @@ describe('deriveStatus', () => {
     expect(s.checkinsDone).toBe(6);
   });
 
-  it('uses the issuer\'s calendar: two check-ins 20 hours apart on different local days both count', () => {
+  it("uses the issuer's calendar: two check-ins 20 hours apart on different local days both count", () => {
     // 23:30 and 19:30 next day, Shanghai; in UTC both fall on the same date.
     const policy = { ...DEFAULT_POLICY, requiredCheckins: { red: 2, yellow: 2 }, isolationDays: { red: 1, yellow: 1 } };
     const a = { at: iso('2026-03-02T23:30:00+08:00'), symptoms: false };
@@ -115,7 +115,7 @@ describe('deriveStatus', () => {
     expect(lapsed).toMatchObject({ color: 'yellow', checkinsDone: 0, until: iso('2026-03-16T00:00:00+08:00') });
   });
 
-  it('counts the run as broken as soon as today\'s first check-in does not qualify', () => {
+  it("counts the run as broken as soon as today's first check-in does not qualify", () => {
     const symptomaticToday = { at: iso('2026-03-05T08:00:00+08:00'), symptoms: true };
     const s = deriveStatus(yellow, [...checkinsOn([0, 1, 2]), symptomaticToday], iso('2026-03-05T10:00:00+08:00'));
     // Run of 3 (03-02..03-04) is over; a new run can start tomorrow, 03-06 .. 03-12.

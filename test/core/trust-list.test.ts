@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessTrustList, CborTagged, decodeCbor, encodeCbor, signTrustList, verifyTrustList, type TrustList } from '../../src/index.ts';
+import { assessTrustList, CborTagged, decodeCbor, encodeCbor, signTrustList, type TrustList, verifyTrustList } from '../../src/index.ts';
 import { newSigner, T0, trusted } from './helpers.ts';
 
 const root = await newSigner();
@@ -20,7 +20,7 @@ describe('trust list', () => {
     expect(await verifyTrustList(forged, check)).toMatchObject({ ok: false, reason: 'wrong_root' });
   });
 
-  it('rejects a list whose root kid is right but whose signature is not the root\'s', async () => {
+  it("rejects a list whose root kid is right but whose signature is not the root's", async () => {
     const impostor = await newSigner();
     const forged = await signTrustList(list, { ...impostor, kid: root.kid });
     expect(await verifyTrustList(forged, check)).toMatchObject({ ok: false, reason: 'bad_signature' });
@@ -44,7 +44,14 @@ describe('trust list', () => {
     const cose = decodeCbor(bytes) as CborTagged;
     const [, , payload] = cose.value as Uint8Array[];
     const { buildSign1 } = await import('../../src/cose.ts');
-    const tokenShaped = await buildSign1({ protectedHeader: new Map<number, number | Uint8Array>([[1, -8], [4, root.kid]]), payload: payload!, sign: (m) => root.sign(m) });
+    const tokenShaped = await buildSign1({
+      protectedHeader: new Map<number, number | Uint8Array>([
+        [1, -8],
+        [4, root.kid],
+      ]),
+      payload: payload!,
+      sign: (m) => root.sign(m),
+    });
     expect(await verifyTrustList(tokenShaped, check)).toMatchObject({ ok: false, reason: 'bad_header' });
   });
 
@@ -56,7 +63,9 @@ describe('trust list', () => {
   it('refuses to encode two active keys or duplicate kids', async () => {
     const second = await newSigner();
     await expect(signTrustList({ ...list, keys: [trusted(signing), trusted(second)] }, root)).rejects.toThrow(/one key may be active/);
-    await expect(signTrustList({ ...list, keys: [trusted(signing), trusted(signing, { state: 'retired' })] }, root)).rejects.toThrow(/duplicate kid/);
+    await expect(signTrustList({ ...list, keys: [trusted(signing), trusted(signing, { state: 'retired' })] }, root)).rejects.toThrow(
+      /duplicate kid/,
+    );
   });
 
   it('refuses oversized input before parsing', async () => {
@@ -69,7 +78,12 @@ describe('trust list', () => {
   });
 
   it('reports age, staleness and a device clock that is behind the list', () => {
-    expect(assessTrustList(list, T0 + 3600, 7 * 86400)).toEqual({ ageSeconds: 3600, pastNextUpdate: false, tooOld: false, clockBehindSeconds: 0 });
+    expect(assessTrustList(list, T0 + 3600, 7 * 86400)).toEqual({
+      ageSeconds: 3600,
+      pastNextUpdate: false,
+      tooOld: false,
+      clockBehindSeconds: 0,
+    });
     expect(assessTrustList(list, T0 + 2 * 86400, 7 * 86400)).toMatchObject({ pastNextUpdate: true, tooOld: false });
     expect(assessTrustList(list, T0 + 8 * 86400, 7 * 86400)).toMatchObject({ pastNextUpdate: true, tooOld: true });
     expect(assessTrustList(list, T0 - 3 * 3600, 7 * 86400)).toMatchObject({ clockBehindSeconds: 3 * 3600 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Base45Error,
   decodeBase45,
+  type Ed25519Backend,
   encodeBase45,
   fromHex,
   nobleEd25519,
@@ -12,24 +13,26 @@ import {
   sigStructure,
   toHex,
   webCryptoEd25519,
-  type Ed25519Backend,
 } from '../../src/index.ts';
+import cose from '../vectors/cose-eddsa-sig-01.json' with { type: 'json' };
 import rfc8032 from '../vectors/rfc8032-ed25519.json' with { type: 'json' };
 import rfc9285 from '../vectors/rfc9285-base45.json' with { type: 'json' };
-import cose from '../vectors/cose-eddsa-sig-01.json' with { type: 'json' };
 import wycheproof from '../vectors/wycheproof-ed25519.json' with { type: 'json' };
 
 const backends: Ed25519Backend[] = [nodeEd25519, webCryptoEd25519, nobleEd25519];
 
 describe.each(backends.map((b) => [b.name, b] as const))('Ed25519 via %s', (_name, backend) => {
-  it.each(rfc8032.cases.map((c) => [c.label, c] as const))('RFC 8032 §7.1 %s: derives the key, signs exactly, verifies', async (_label, c) => {
-    const seed = fromHex(c.secretKey);
-    expect(toHex(await backend.publicKeyFromSeed(seed))).toBe(c.publicKey);
-    // Ed25519 is deterministic (RFC 8032 §5.1.6), so the signature must match byte for byte.
-    expect(toHex(await backend.sign(seed, fromHex(c.message)))).toBe(c.signature);
-    const key = await backend.importPublicKey(fromHex(c.publicKey));
-    expect(await backend.verify(key, fromHex(c.message), fromHex(c.signature))).toBe(true);
-  });
+  it.each(rfc8032.cases.map((c) => [c.label, c] as const))(
+    'RFC 8032 §7.1 %s: derives the key, signs exactly, verifies',
+    async (_label, c) => {
+      const seed = fromHex(c.secretKey);
+      expect(toHex(await backend.publicKeyFromSeed(seed))).toBe(c.publicKey);
+      // Ed25519 is deterministic (RFC 8032 §5.1.6), so the signature must match byte for byte.
+      expect(toHex(await backend.sign(seed, fromHex(c.message)))).toBe(c.signature);
+      const key = await backend.importPublicKey(fromHex(c.publicKey));
+      expect(await backend.verify(key, fromHex(c.message), fromHex(c.signature))).toBe(true);
+    },
+  );
 
   it.each(wycheproof.cases.map((c) => [c.label, c] as const))('Wycheproof %s', async (_label, c) => {
     const key = await backend.importPublicKey(fromHex(c.publicKeyHex));

@@ -1,7 +1,7 @@
 // This project's TC1 conformance vectors through src/. The same file is checked by the
 // independent verifier in test/interop/, which is what keeps these expectations honest.
 import { describe, expect, it } from 'vitest';
-import { decodeClaims, fromHex, toHex, verifyToken, type KeyState, type TrustedKey } from '../../src/index.ts';
+import { decodeClaims, fromHex, type KeyState, type TrustedKey, toHex, verifyToken } from '../../src/index.ts';
 import vectors from '../vectors/tricolor-v1.json' with { type: 'json' };
 
 type VectorKey = { kidHex: string; publicKeyHex: string; state: string; validFrom: number; validUntil?: number };
@@ -19,7 +19,24 @@ function toTrusted(k: VectorKey): TrustedKey {
 describe('TC1 conformance vectors (test/vectors/tricolor-v1.json)', () => {
   it('covers every reason code at least once and has positive cases', () => {
     const reasons = new Set(vectors.cases.map((c) => ('reason' in c.expected ? c.expected.reason : 'valid')));
-    for (const r of ['valid', 'input_too_large', 'malformed_prefix', 'bad_base45', 'bad_cbor', 'not_cose_sign1', 'unsupported_alg', 'bad_header', 'unknown_kid', 'key_revoked', 'key_not_valid_at_iat', 'bad_signature', 'bad_claims', 'not_yet_valid', 'expired', 'token_revoked']) {
+    for (const r of [
+      'valid',
+      'input_too_large',
+      'malformed_prefix',
+      'bad_base45',
+      'bad_cbor',
+      'not_cose_sign1',
+      'unsupported_alg',
+      'bad_header',
+      'unknown_kid',
+      'key_revoked',
+      'key_not_valid_at_iat',
+      'bad_signature',
+      'bad_claims',
+      'not_yet_valid',
+      'expired',
+      'token_revoked',
+    ]) {
       expect(reasons, r).toContain(r);
     }
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ALG_EDDSA,
   CborTagged,
+  type CborValue,
   encodeBase45,
   encodeCbor,
   encodeClaims,
@@ -10,16 +11,15 @@ import {
   HEADER_KID,
   MAX_TOKEN_TEXT_LENGTH,
   nobleEd25519,
+  nodeEd25519,
   REASON_CODES,
-  sigStructure,
+  type Signer,
   signToken,
+  sigStructure,
   TOKEN_PREFIX,
+  type VerifyResult,
   verifyToken,
   webCryptoEd25519,
-  nodeEd25519,
-  type CborValue,
-  type Signer,
-  type VerifyResult,
 } from '../../src/index.ts';
 import { greenClaims, newSigner, qrOf, T0, tagged, trusted } from './helpers.ts';
 
@@ -29,12 +29,21 @@ const ctx = { keys, now: T0 + 60 };
 const valid = (await signToken(greenClaims(), signer)).text;
 
 /** Signs arbitrary protected/unprotected/payload parts with a real key, for header and claim defects. */
-async function signRaw(s: Signer, protectedHeader: Map<number, CborValue>, payload: Uint8Array, unprotected = new Map<number, CborValue>()): Promise<string> {
+async function signRaw(
+  s: Signer,
+  protectedHeader: Map<number, CborValue>,
+  payload: Uint8Array,
+  unprotected = new Map<number, CborValue>(),
+): Promise<string> {
   const protectedBytes = encodeCbor(protectedHeader);
   const signature = await s.sign(sigStructure(protectedBytes, payload));
   return TOKEN_PREFIX + encodeBase45(encodeCbor(tagged([protectedBytes, unprotected, payload, signature])));
 }
-const header = (kid: Uint8Array = signer.kid) => new Map<number, CborValue>([[HEADER_ALG, ALG_EDDSA], [HEADER_KID, kid]]);
+const header = (kid: Uint8Array = signer.kid) =>
+  new Map<number, CborValue>([
+    [HEADER_ALG, ALG_EDDSA],
+    [HEADER_KID, kid],
+  ]);
 
 function expectReason(result: VerifyResult, reason: string): void {
   expect(result.ok).toBe(false);
@@ -63,13 +72,13 @@ describe('verifyToken', () => {
     const dcc = await verifyToken('HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH', ctx);
     expectReason(dcc, 'malformed_prefix');
     if (!dcc.ok) expect(dcc.detail).toMatch(/EU DCC/);
-    expectReason(await verifyToken('tc1:' + valid.slice(4), ctx), 'malformed_prefix');
+    expectReason(await verifyToken(`tc1:${valid.slice(4)}`, ctx), 'malformed_prefix');
   });
 
   it('bad_base45: lowercase, a stray character, or a 1-mod-3 length', async () => {
     expectReason(await verifyToken(valid.toLowerCase().replace('tc1:', 'TC1:'), ctx), 'bad_base45');
-    expectReason(await verifyToken(valid + 'A', ctx), 'bad_base45');
-    expectReason(await verifyToken(TOKEN_PREFIX + 'GGW', ctx), 'bad_base45');
+    expectReason(await verifyToken(`${valid}A`, ctx), 'bad_base45');
+    expectReason(await verifyToken(`${TOKEN_PREFIX}GGW`, ctx), 'bad_base45');
   });
 
   it('bad_cbor: truncated bytes, trailing bytes, indefinite lengths', async () => {
@@ -89,9 +98,31 @@ describe('verifyToken', () => {
 
   it('unsupported_alg: another algorithm, alg only in the unprotected header, or kid/alg outside the signature', async () => {
     const payload = encodeClaims(greenClaims());
-    expectReason(await verifyToken(await signRaw(signer, new Map<number, CborValue>([[HEADER_ALG, -7], [HEADER_KID, signer.kid]]), payload), ctx), 'unsupported_alg');
-    expectReason(await verifyToken(await signRaw(signer, new Map<number, CborValue>([[HEADER_KID, signer.kid]]), payload, new Map([[HEADER_ALG, ALG_EDDSA]])), ctx), 'unsupported_alg');
-    expectReason(await verifyToken(await signRaw(signer, header(), payload, new Map<number, CborValue>([[HEADER_KID, new Uint8Array(8)]])), ctx), 'unsupported_alg');
+    expectReason(
+      await verifyToken(
+        await signRaw(
+          signer,
+          new Map<number, CborValue>([
+            [HEADER_ALG, -7],
+            [HEADER_KID, signer.kid],
+          ]),
+          payload,
+        ),
+        ctx,
+      ),
+      'unsupported_alg',
+    );
+    expectReason(
+      await verifyToken(
+        await signRaw(signer, new Map<number, CborValue>([[HEADER_KID, signer.kid]]), payload, new Map([[HEADER_ALG, ALG_EDDSA]])),
+        ctx,
+      ),
+      'unsupported_alg',
+    );
+    expectReason(
+      await verifyToken(await signRaw(signer, header(), payload, new Map<number, CborValue>([[HEADER_KID, new Uint8Array(8)]])), ctx),
+      'unsupported_alg',
+    );
   });
 
   it('bad_header: extra protected parameters, a malformed kid, or other unprotected parameters', async () => {
@@ -114,7 +145,10 @@ describe('verifyToken', () => {
 
   it('key_not_valid_at_iat: a token signed before the key window or after it closed', async () => {
     expectReason(await verifyToken(valid, { ...ctx, keys: [trusted(signer, { validFrom: T0 + 1 })] }), 'key_not_valid_at_iat');
-    expectReason(await verifyToken(valid, { ...ctx, keys: [trusted(signer, { state: 'retired', validUntil: T0 })] }), 'key_not_valid_at_iat');
+    expectReason(
+      await verifyToken(valid, { ...ctx, keys: [trusted(signer, { state: 'retired', validUntil: T0 })] }),
+      'key_not_valid_at_iat',
+    );
     // A retired key still verifies what it signed inside its window.
     expect((await verifyToken(valid, { ...ctx, keys: [trusted(signer, { state: 'retired', validUntil: T0 + 1 })] })).ok).toBe(true);
   });
@@ -124,18 +158,48 @@ describe('verifyToken', () => {
     const forged = await signRaw(impostor, header(signer.kid), encodeClaims(greenClaims()));
     expectReason(await verifyToken(forged, ctx), 'bad_signature');
     const protectedBytes = encodeCbor(header());
-    expectReason(await verifyToken(qrOf(tagged([protectedBytes, new Map(), encodeClaims(greenClaims()), new Uint8Array(64)])), ctx), 'bad_signature');
-    expectReason(await verifyToken(qrOf(tagged([protectedBytes, new Map(), encodeClaims(greenClaims()), new Uint8Array(63)])), ctx), 'bad_signature');
+    expectReason(
+      await verifyToken(qrOf(tagged([protectedBytes, new Map(), encodeClaims(greenClaims()), new Uint8Array(64)])), ctx),
+      'bad_signature',
+    );
+    expectReason(
+      await verifyToken(qrOf(tagged([protectedBytes, new Map(), encodeClaims(greenClaims()), new Uint8Array(63)])), ctx),
+      'bad_signature',
+    );
   });
 
   it('bad_claims: missing, ill-typed or unknown claims, even when properly signed', async () => {
-    const withoutColor = new Map<number, CborValue>([[1, 'ZJ'], [2, 'ABCDEFGH'], [4, T0 + 86400], [6, T0]]);
+    const withoutColor = new Map<number, CborValue>([
+      [1, 'ZJ'],
+      [2, 'ABCDEFGH'],
+      [4, T0 + 86400],
+      [6, T0],
+    ]);
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor(withoutColor)), ctx), 'bad_claims');
-    const stringExp = new Map<number, CborValue>([[1, 'ZJ'], [2, 'ABCDEFGH'], [4, String(T0 + 86400)], [6, T0], [-65537, 0]]);
+    const stringExp = new Map<number, CborValue>([
+      [1, 'ZJ'],
+      [2, 'ABCDEFGH'],
+      [4, String(T0 + 86400)],
+      [6, T0],
+      [-65537, 0],
+    ]);
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor(stringExp)), ctx), 'bad_claims');
-    const badColor = new Map<number, CborValue>([[1, 'ZJ'], [2, 'ABCDEFGH'], [4, T0 + 86400], [6, T0], [-65537, 3]]);
+    const badColor = new Map<number, CborValue>([
+      [1, 'ZJ'],
+      [2, 'ABCDEFGH'],
+      [4, T0 + 86400],
+      [6, T0],
+      [-65537, 3],
+    ]);
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor(badColor)), ctx), 'bad_claims');
-    const unknown = new Map<number, CborValue>([[1, 'ZJ'], [2, 'ABCDEFGH'], [4, T0 + 86400], [6, T0], [-65537, 0], [99, 'x']]);
+    const unknown = new Map<number, CborValue>([
+      [1, 'ZJ'],
+      [2, 'ABCDEFGH'],
+      [4, T0 + 86400],
+      [6, T0],
+      [-65537, 0],
+      [99, 'x'],
+    ]);
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor(unknown)), ctx), 'bad_claims');
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor([1, 2])), ctx), 'bad_claims');
   });
@@ -168,7 +232,9 @@ describe('verifyToken', () => {
     const protectedBytes = encodeCbor(header());
     const canonical = encodeClaims(greenClaims());
     const signature = await signer.sign(sigStructure(protectedBytes, canonical));
-    const hex = Buffer.from(canonical).toString('hex').replace(`04${'1a' + (T0 + 86400).toString(16)}`, `04${'1b00000000' + (T0 + 86400).toString(16)}`);
+    const hex = Buffer.from(canonical)
+      .toString('hex')
+      .replace(`04${`1a${(T0 + 86400).toString(16)}`}`, `04${`1b00000000${(T0 + 86400).toString(16)}`}`);
     expect(hex).not.toBe(Buffer.from(canonical).toString('hex'));
     const reencoded = Uint8Array.from(Buffer.from(hex, 'hex'));
     expectReason(await verifyToken(qrOf(tagged([protectedBytes, new Map(), reencoded, signature])), ctx), 'bad_signature');

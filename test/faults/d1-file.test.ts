@@ -10,7 +10,10 @@ const MIGRATIONS = join(import.meta.dirname, '../../worker/migrations');
 
 function databaseWithOneDowngrade(): DatabaseSync {
   const db = new DatabaseSync(':memory:');
-  for (const f of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) db.exec(readFileSync(join(MIGRATIONS, f), 'utf8').replaceAll('--> statement-breakpoint', ''));
+  for (const f of readdirSync(MIGRATIONS)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    db.exec(readFileSync(join(MIGRATIONS, f), 'utf8').replaceAll('--> statement-breakpoint', ''));
   db.exec(`
     insert into holders (id, sub, id_hash, secret_hash, masked_name, color, since, until, status_version, created_at, updated_at)
       values ('h1', 'AAAAAAAA', 'i', 's', 'Z*', 'red', 200, 1400, 2, 100, 200);

@@ -39,17 +39,45 @@ export interface HolderStory {
 /** Every holder's row, events, status audit rows and revocations, keyed by holder id. */
 export function readStories(db: DatabaseSync): Map<string, HolderStory> {
   const stories = new Map<string, HolderStory & { sub: string; since: number }>();
-  for (const h of db.prepare('select id, sub, color, since, status_version from holders').all() as { id: string; sub: string; color: Color; since: number; status_version: number }[]) {
-    stories.set(h.id, { id: h.id, sub: h.sub, color: h.color, since: h.since, version: h.status_version, events: [], audit: [], revokedBefore: [] });
+  for (const h of db.prepare('select id, sub, color, since, status_version from holders').all() as {
+    id: string;
+    sub: string;
+    color: Color;
+    since: number;
+    status_version: number;
+  }[]) {
+    stories.set(h.id, {
+      id: h.id,
+      sub: h.sub,
+      color: h.color,
+      since: h.since,
+      version: h.status_version,
+      events: [],
+      audit: [],
+      revokedBefore: [],
+    });
   }
-  for (const e of db.prepare('select holder_id, at, color, source, reason from status_events order by id').all() as { holder_id: string; at: number; color: Color; source: string; reason: string }[]) {
+  for (const e of db.prepare('select holder_id, at, color, source, reason from status_events order by id').all() as {
+    holder_id: string;
+    at: number;
+    color: Color;
+    source: string;
+    reason: string;
+  }[]) {
     stories.get(e.holder_id)?.events.push({ at: e.at, color: e.color, source: e.source, reason: e.reason });
   }
-  for (const a of db.prepare('select holder_id, action, from_color, to_color, reason from audit_log where holder_id is not null and to_color is not null order by id').all() as { holder_id: string; action: string; from_color: Color | null; to_color: Color; reason: string }[]) {
+  for (const a of db
+    .prepare(
+      'select holder_id, action, from_color, to_color, reason from audit_log where holder_id is not null and to_color is not null order by id',
+    )
+    .all() as { holder_id: string; action: string; from_color: Color | null; to_color: Color; reason: string }[]) {
     stories.get(a.holder_id)?.audit.push({ action: a.action, from: a.from_color, to: a.to_color, reason: a.reason });
   }
   const bySub = new Map([...stories.values()].map((s) => [s.sub, s]));
-  for (const r of db.prepare('select sub, revoked_before from revocations order by seq').all() as { sub: string; revoked_before: number }[]) {
+  for (const r of db.prepare('select sub, revoked_before from revocations order by seq').all() as {
+    sub: string;
+    revoked_before: number;
+  }[]) {
     bySub.get(r.sub)?.revokedBefore.push(r.revoked_before);
   }
   for (const s of stories.values()) {
@@ -80,7 +108,8 @@ function inconsistency(s: HolderStory & { since: number }): string | undefined {
     if (a.from !== before.color) return `audit row ${i} leaves ${a.from}, the holder was ${before.color}`;
     if (STRICTNESS[e.color] > STRICTNESS[before.color]) downgrades.push(e.at + 5);
   }
-  if (JSON.stringify(downgrades) !== JSON.stringify(s.revokedBefore)) return `revocations ${JSON.stringify(s.revokedBefore)}, downgrades need ${JSON.stringify(downgrades)}`;
+  if (JSON.stringify(downgrades) !== JSON.stringify(s.revokedBefore))
+    return `revocations ${JSON.stringify(s.revokedBefore)}, downgrades need ${JSON.stringify(downgrades)}`;
   return undefined;
 }
 

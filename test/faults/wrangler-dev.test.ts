@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holderSecret, newBenchSecrets, workerVars } from '../../bench/lib/bench-secrets.ts';
 import { buildImportPlan, type ImportChunk } from '../../bench/lib/import-plan.ts';
-import { startWorker, writeWorkerConfig, type RunningWorker } from '../../scripts/local-worker.ts';
 import { holderIdOf } from '../../bench/lib/seed.ts';
-import { seedD1, type SeededD1 } from '../../bench/lib/seeded-d1.ts';
+import { type SeededD1, seedD1 } from '../../bench/lib/seeded-d1.ts';
+import { type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/local-worker.ts';
 import { openLocalD1, shapeOf, storiesIn } from './d1-file.ts';
 
 // Three requests per file, so one can be cut off in the middle with one done before it.
@@ -74,7 +74,11 @@ describe('the rate limits of wrangler.toml, in local dev', () => {
       fetch(`${worker!.baseUrl}/v1/holders`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'cf-connecting-ip': address },
-        body: JSON.stringify({ name: 'Rate Test', idNumber: `RL${Date.now() % 1e9}${String(i).padStart(3, '0')}`, declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } }),
+        body: JSON.stringify({
+          name: 'Rate Test',
+          idNumber: `RL${Date.now() % 1e9}${String(i).padStart(3, '0')}`,
+          declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false },
+        }),
       });
     const statuses: number[] = [];
     for (let i = 0; i < 61; i++) statuses.push((await enrol('198.51.100.7', i)).status);
@@ -86,7 +90,8 @@ describe('the rate limits of wrangler.toml, in local dev', () => {
 
   it('answer the 31st token fetch by one holder within a minute with 429, and serve another holder', async () => {
     await awayFromMinuteEdge();
-    const fetchToken = (i: number) => fetch(`${worker!.baseUrl}/v1/holders/me/token`, { headers: { authorization: `Bearer ${holderSecret(seeded.secrets, i)}` } });
+    const fetchToken = (i: number) =>
+      fetch(`${worker!.baseUrl}/v1/holders/me/token`, { headers: { authorization: `Bearer ${holderSecret(seeded.secrets, i)}` } });
     const statuses: number[] = [];
     for (let n = 0; n < 31; n++) statuses.push((await fetchToken(0)).status);
     expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
@@ -121,7 +126,8 @@ describe('a Worker killed mid-import', () => {
     const killedChunk = planA.chunks[1]!.downgrades.map((d) => holderIdOf(d.holder));
     const doneInKilledChunk = killedChunk.filter((id) => afterKill.get(id)!.events.length > 1).length;
     // Really mid-import: some of the second request's holders were changed, not all.
-    if (process.env.FAULTS_VERBOSE) console.log(`killed after ${doneInKilledChunk} of ${killedChunk.length} downgrades in the second request`);
+    if (process.env.FAULTS_VERBOSE)
+      console.log(`killed after ${doneInKilledChunk} of ${killedChunk.length} downgrades in the second request`);
     expect(doneInKilledChunk).toBeGreaterThan(0);
     expect(doneInKilledChunk).toBeLessThan(killedChunk.length);
 
@@ -137,7 +143,12 @@ describe('a Worker killed mid-import', () => {
     }
     // Each downgrade happened exactly once across the three runs.
     expect(first.applied + doneInKilledChunk + rerunApplied).toBe(planA.chunks.reduce((n, c) => n + c.expected.applied, 0));
-    for (const chunk of planB.chunks) expect(await postImport(worker, chunk)).toMatchObject({ applied: chunk.expected.applied, unchanged: chunk.expected.unchanged, unknown: chunk.expected.unknown });
+    for (const chunk of planB.chunks)
+      expect(await postImport(worker, chunk)).toMatchObject({
+        applied: chunk.expected.applied,
+        unchanged: chunk.expected.unchanged,
+        unknown: chunk.expected.unknown,
+      });
     await worker.stop();
     worker = undefined;
 

@@ -8,15 +8,15 @@ import { describe, expect, it } from 'vitest';
 import {
   base45Decode,
   CLAIMS_LIMITS,
+  type Claims,
   decodeCbor,
   decodeClaims,
   OUTER_LIMITS,
+  type Revocation,
   sigStructure,
   Tagged,
-  verifyIndependently,
-  type Claims,
-  type Revocation,
   type TrustedKey,
+  verifyIndependently,
 } from './independent-verifier.ts';
 
 type Expected = { valid: true; color: string } | { valid: false; reason: string };
@@ -54,9 +54,7 @@ describe('tricolor-v1 vectors, checked by the independent verifier', () => {
         now: c.validationClock,
         skewSeconds: c.skewSeconds,
       });
-      const got = verdict.valid
-        ? { valid: true, color: verdict.claims.color }
-        : { valid: false, reason: verdict.reason };
+      const got = verdict.valid ? { valid: true, color: verdict.claims.color } : { valid: false, reason: verdict.reason };
       expect(got).toEqual(c.expected);
       if (verdict.valid && c.claims !== null) expect(verdict.claims).toEqual(c.claims);
     });
@@ -129,7 +127,7 @@ const base45 = (b: Uint8Array): string => {
   return s;
 };
 
-const A = vectors.keys['A']!;
+const A = vectors.keys.A!;
 const privateA = createPrivateKey({
   key: {
     kty: 'OKP',
@@ -163,12 +161,20 @@ const claimsMap = (extra: [unknown, unknown][] = [], drop: unknown[] = []): Map<
 type Parts = { protectedHex?: string; unprotected?: unknown; payloadHex?: string; wrap?: (p: unknown[]) => unknown };
 /** Signs properly (over the bytes as written) unless the parts make that meaningless. */
 const token = (claims: unknown, parts: Parts = {}): string => {
-  const protectedBytes = fromHex(parts.protectedHex ?? enc(new Map<unknown, unknown>([[1, -8], [4, KID]])));
+  const protectedBytes = fromHex(
+    parts.protectedHex ??
+      enc(
+        new Map<unknown, unknown>([
+          [1, -8],
+          [4, KID],
+        ]),
+      ),
+  );
   const payload = fromHex(parts.payloadHex ?? enc(claims));
   const signature = cryptoSign(null, sigStructure(protectedBytes, payload), privateA);
   const items: unknown[] = [protectedBytes, parts.unprotected ?? new Map(), payload, Uint8Array.from(signature)];
   const body = parts.wrap ? parts.wrap(items) : items;
-  return 'TC1:' + base45(fromHex(enc(new Tagged(18, body))));
+  return `TC1:${base45(fromHex(enc(new Tagged(18, body))))}`;
 };
 const reason = (qr: string): string => {
   const v = verifyIndependently(qr, ctx);
@@ -182,12 +188,12 @@ describe('spec rules the vectors do not exercise (this reading of docs/token-for
 
   it('"TC1:" followed by nothing is bad_cbor; QR text length is counted in UTF-16 units', () => {
     expect(reason('TC1:')).toBe('bad_cbor');
-    expect(reason('TC1:' + '€'.repeat(996))).toBe('bad_base45'); // 1000 units, not 2992 bytes
-    expect(reason('TC1:' + '€'.repeat(997))).toBe('input_too_large');
+    expect(reason(`TC1:${'€'.repeat(996)}`)).toBe('bad_base45'); // 1000 units, not 2992 bytes
+    expect(reason(`TC1:${'€'.repeat(997)}`)).toBe('input_too_large');
   });
 
   it('alg written 38 07 and keys in another order are accepted if signed', () => {
-    const protectedHex = 'a2' + '04' + enc(KID) + '01' + '3807';
+    const protectedHex = `a204${enc(KID)}013807`;
     expect(reason(token(claimsMap(), { protectedHex }))).toBe('valid:green');
   });
 
@@ -202,16 +208,16 @@ describe('spec rules the vectors do not exercise (this reading of docs/token-for
 
   it('bad CBOR inside the protected header is bad_cbor (check 4), before any shape check', () => {
     expect(reason(token(claimsMap(), { protectedHex: 'a20127' }))).toBe('bad_cbor');
-    expect(reason(token(claimsMap(), { protectedHex: 'a2012704' + enc(KID) + '00' }))).toBe('bad_cbor');
+    expect(reason(token(claimsMap(), { protectedHex: `a2012704${enc(KID)}00` }))).toBe('bad_cbor');
     // a tagged map key
-    expect(reason(token(claimsMap(), { protectedHex: 'a2c10127' + '04' + enc(KID) }))).toBe('bad_cbor');
+    expect(reason(token(claimsMap(), { protectedHex: `a2c1012704${enc(KID)}` }))).toBe('bad_cbor');
   });
 
   it('tags fail the type check of their place', () => {
     const tagged = (tag: number, v: unknown): Tagged => new Tagged(tag, v);
-    const alg = 'a2' + '01' + enc(tagged(1, -8)) + '04' + enc(KID);
+    const alg = `a201${enc(tagged(1, -8))}04${enc(KID)}`;
     expect(reason(token(claimsMap(), { protectedHex: alg }))).toBe('unsupported_alg');
-    const kid = 'a2' + '0127' + '04' + enc(tagged(64, KID));
+    const kid = `a2012704${enc(tagged(64, KID))}`;
     expect(reason(token(claimsMap(), { protectedHex: kid }))).toBe('bad_header');
     const wrapAt = (i: number) => (p: unknown[]) => p.map((x, j) => (j === i ? tagged(24, x) : x));
     expect(reason(token(claimsMap(), { wrap: wrapAt(0) }))).toBe('not_cose_sign1');
@@ -253,7 +259,7 @@ describe('spec rules the vectors do not exercise (this reading of docs/token-for
   it('claim text lengths are UTF-8 bytes', () => {
     const withName = (n: string) => token(claimsMap([[-65539, n]]));
     expect(reason(withName('张'.repeat(16)))).toBe('valid:green'); // 48 bytes
-    expect(reason(withName('张'.repeat(16) + '*'))).toBe('bad_claims'); // 49 bytes
+    expect(reason(withName(`${'张'.repeat(16)}*`))).toBe('bad_claims'); // 49 bytes
     expect(reason(withName(''))).toBe('valid:green');
     const withIss = (iss: string) => token(claimsMap([[1, iss]], [1]));
     expect(reason(withIss('ABCDEFGHIJKLMNOP'))).toBe('valid:green'); // 16 bytes
@@ -271,8 +277,8 @@ describe('spec rules the vectors do not exercise (this reading of docs/token-for
     // Nesting: a tag at depth 0 reaches level 1, which the claims decode allows; a map under it does not.
     expect(ok('d9ffff00')()).toEqual(new Tagged(65535, 0));
     expect(ok('c1a0')).toThrow();
-    expect((decodeCbor(fromHex('5903e8' + '00'.repeat(1000)), OUTER_LIMITS) as Uint8Array).length).toBe(1000);
-    expect(() => decodeCbor(fromHex('5903e9' + '00'.repeat(1001)), OUTER_LIMITS)).toThrow();
+    expect((decodeCbor(fromHex(`5903e8${'00'.repeat(1000)}`), OUTER_LIMITS) as Uint8Array).length).toBe(1000);
+    expect(() => decodeCbor(fromHex(`5903e9${'00'.repeat(1001)}`), OUTER_LIMITS)).toThrow();
     expect(() => decodeCbor(fromHex('5a000f4240' + '00'), OUTER_LIMITS)).toThrow(); // longer than input
     expect(ok('f4')()).toBe(false);
     expect(ok('f5')()).toBe(true);

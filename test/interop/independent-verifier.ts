@@ -201,8 +201,7 @@ const COLORS: readonly Color[] = ['green', 'yellow', 'red'];
 const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
 // "Text lengths are counted in UTF-8 bytes."
-const isText = (v: unknown, min: number, max: number): v is string =>
-  typeof v === 'string' && utf8Length(v) >= min && utf8Length(v) <= max;
+const isText = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && utf8Length(v) >= min && utf8Length(v) <= max;
 
 /** Check 11: decodes (11a, `bad_cbor`) and type-checks (11b, `bad_claims`) the claims bytes. */
 export function decodeClaims(payload: Uint8Array): Claims | 'bad_cbor' | 'bad_claims' {

@@ -24,7 +24,8 @@ function qrVideo(text: string, width = 640, height = 480, frames = 5): Buffer {
   for (let row = 0; row < size; row++) {
     for (let col = 0; col < size; col++) {
       if (!qr.modules.get(row, col)) continue;
-      for (let dy = 0; dy < scale; dy++) y.fill(16, (top + row * scale + dy) * width + left + col * scale, (top + row * scale + dy) * width + left + (col + 1) * scale);
+      for (let dy = 0; dy < scale; dy++)
+        y.fill(16, (top + row * scale + dy) * width + left + col * scale, (top + row * scale + dy) * width + left + (col + 1) * scale);
     }
   }
   const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
@@ -37,7 +38,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tricolor-camera-'));
   const video = join(dir, 'qr.y4m');
   writeFileSync(video, qrVideo(token));
-  browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+  browser = await launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`,
+  ]);
 });
 afterAll(async () => {
   await browser?.close();

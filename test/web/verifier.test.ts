@@ -3,7 +3,17 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { contrastRatio, isFocused, launchChromium, openPage, submitCode, tabTo, tamperToken, waitForServiceWorker, waitForSyncedData } from './support/browser.ts';
+import {
+  contrastRatio,
+  isFocused,
+  launchChromium,
+  openPage,
+  submitCode,
+  tabTo,
+  tamperToken,
+  waitForServiceWorker,
+  waitForSyncedData,
+} from './support/browser.ts';
 import { claimsOf, enrolGreenHolder, setHolderColor } from './support/holders.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 import { signGreenTokenAt } from './support/tokens.ts';
@@ -55,7 +65,12 @@ describe('verifier', () => {
     });
     expect(manifest.startUrl).toBe('/');
     expect(manifest.display).toBe('standalone');
-    expect(manifest.icons).toEqual(expect.arrayContaining([{ sizes: '192x192', ok: true }, { sizes: '512x512', ok: true }]));
+    expect(manifest.icons).toEqual(
+      expect.arrayContaining([
+        { sizes: '192x192', ok: true },
+        { sizes: '512x512', ok: true },
+      ]),
+    );
     await context.close();
   });
 
@@ -251,7 +266,9 @@ describe('verifier', () => {
     await submitCode(page, token);
     const shown = page.locator(verdict);
     await expect.poll(() => shown.getAttribute('data-color')).toBe('green');
-    expect(await page.locator('[data-testid=verdict-warnings]').textContent()).toContain('The trust list is out of date (8 days 8 hr old).');
+    expect(await page.locator('[data-testid=verdict-warnings]').textContent()).toContain(
+      'The trust list is out of date (8 days 8 hr old).',
+    );
     await page.keyboard.press('Escape');
     await shown.waitFor({ state: 'detached' });
     await page.locator('[data-testid=language-switch]').click();

@@ -2,7 +2,18 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DAY, REVOCATION_MARGIN, T0 } from './fixtures.ts';
-import { auditorToken, count, countingEnv, enrol, harness, NO_SYMPTOMS, operatorToken, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
+import {
+  auditorToken,
+  count,
+  countingEnv,
+  enrol,
+  harness,
+  NO_SYMPTOMS,
+  operatorToken,
+  setStatus,
+  syncedRevocations,
+  verifyAt,
+} from './helpers.ts';
 
 const ADMIN_ROUTES: [string, string, Record<string, unknown>?][] = [
   ['GET', '/v1/admin/holders/aaaaaaaaaaaaaaaa'],
@@ -15,7 +26,7 @@ const ADMIN_ROUTES: [string, string, Record<string, unknown>?][] = [
 describe('operator authentication', () => {
   it.each(ADMIN_ROUTES)('%s %s answers 401 without a valid operator token, before reading anything', async (method, path, options) => {
     const h = harness();
-    for (const token of [undefined, 'wrong-token', env.TEST_OPERATOR_TOKEN + 'x']) {
+    for (const token of [undefined, 'wrong-token', `${env.TEST_OPERATOR_TOKEN}x`]) {
       const { env: counted, calls } = countingEnv();
       const { status, body, res } = await h.json(method, path, { ...options, token, env: counted });
       expect(status).toBe(401);
@@ -46,10 +57,22 @@ describe('PUT /v1/admin/holders/{holderId}/status', () => {
     h.clock.t += 120;
     const res = await setStatus(h, holder.holderId, 'red', 'big-data match: close contact');
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ holderId: holder.holderId, changed: true, status: { color: 'red', since: T0 + 120, until: T0 + 120 + 14 * DAY } });
-    const event = await env.DB.prepare("select source, actor, reason from status_events where holder_id = ? and color = 'red'").bind(holder.holderId).first();
+    expect(await res.json()).toMatchObject({
+      holderId: holder.holderId,
+      changed: true,
+      status: { color: 'red', since: T0 + 120, until: T0 + 120 + 14 * DAY },
+    });
+    const event = await env.DB.prepare("select source, actor, reason from status_events where holder_id = ? and color = 'red'")
+      .bind(holder.holderId)
+      .first();
     expect(event).toEqual({ source: 'operator', actor: 'test-operator', reason: 'big-data match: close contact' });
-    expect(await count('audit_log', "holder_id = ? and actor_type = 'operator' and actor = 'test-operator' and from_color = 'green' and to_color = 'red'", holder.holderId)).toBe(1);
+    expect(
+      await count(
+        'audit_log',
+        "holder_id = ? and actor_type = 'operator' and actor = 'test-operator' and from_color = 'green' and to_color = 'red'",
+        holder.holderId,
+      ),
+    ).toBe(1);
     expect(await count('revocations', 'revoked_before = ?', T0 + 120 + REVOCATION_MARGIN)).toBe(1);
     expect(await verifyAt(h, holder.token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
   });
@@ -81,7 +104,9 @@ describe('PUT /v1/admin/holders/{holderId}/status', () => {
     }
     h.clock.t = T0 + 9 * DAY;
     await setStatus(h, holder.holderId, 'red', 'new exposure');
-    const events = await env.DB.prepare('select at, color, source from status_events where holder_id = ? order by id').bind(holder.holderId).all();
+    const events = await env.DB.prepare('select at, color, source from status_events where holder_id = ? order by id')
+      .bind(holder.holderId)
+      .all();
     expect(events.results).toEqual([
       { at: T0, color: 'yellow', source: 'declaration' },
       { at: T0 + 7 * DAY, color: 'green', source: 'rule' },
@@ -92,13 +117,22 @@ describe('PUT /v1/admin/holders/{holderId}/status', () => {
   it('refuses a bad body or holder id with 400, and an unknown holder with 404', async () => {
     const h = harness();
     const holder = await enrol(h);
-    const badColor = await h.json('PUT', `/v1/admin/holders/${holder.holderId}/status`, { json: { color: 'blue', reason: 'x' }, token: operatorToken() });
+    const badColor = await h.json('PUT', `/v1/admin/holders/${holder.holderId}/status`, {
+      json: { color: 'blue', reason: 'x' },
+      token: operatorToken(),
+    });
     expect([badColor.status, badColor.body.error.message]).toEqual([400, 'color: Invalid option: expected one of "green"|"yellow"|"red".']);
     const noReason = await h.json('PUT', `/v1/admin/holders/${holder.holderId}/status`, { json: { color: 'red' }, token: operatorToken() });
     expect([noReason.status, noReason.body.error.message]).toEqual([400, 'reason: is required.']);
-    const badId = await h.json('PUT', '/v1/admin/holders/NOT-AN-ID/status', { json: { color: 'red', reason: 'x' }, token: operatorToken() });
+    const badId = await h.json('PUT', '/v1/admin/holders/NOT-AN-ID/status', {
+      json: { color: 'red', reason: 'x' },
+      token: operatorToken(),
+    });
     expect([badId.status, badId.body.error.message]).toEqual([400, 'holderId: is not a holder id.']);
-    const unknown = await h.json('PUT', '/v1/admin/holders/aaaaaaaaaaaaaaaa/status', { json: { color: 'red', reason: 'x' }, token: operatorToken() });
+    const unknown = await h.json('PUT', '/v1/admin/holders/aaaaaaaaaaaaaaaa/status', {
+      json: { color: 'red', reason: 'x' },
+      token: operatorToken(),
+    });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
   });
@@ -140,7 +174,11 @@ describe('GET /v1/admin/audit', () => {
     let cursor: string | null = '';
     let pages = 0;
     while (cursor !== null && pages < 10) {
-      const page: { body: { entries: { id: number }[]; nextCursor: string | null } } = await h.json('GET', `/v1/admin/audit?holderId=${holder.holderId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: auditorToken() });
+      const page: { body: { entries: { id: number }[]; nextCursor: string | null } } = await h.json(
+        'GET',
+        `/v1/admin/audit?holderId=${holder.holderId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: auditorToken() },
+      );
       const body = page.body;
       seen.push(...body.entries.map((e) => e.id));
       cursor = body.nextCursor;

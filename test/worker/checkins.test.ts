@@ -45,9 +45,17 @@ describe('daily check-ins', () => {
     expect(body.status.color).toBe(color);
     if (color === 'yellow') {
       expect(body.status.since).toBe(T0 + 600);
-      const events = await env.DB.prepare("select source, actor from status_events where holder_id = ? and color = 'yellow'").bind(holder.holderId).all();
+      const events = await env.DB.prepare("select source, actor from status_events where holder_id = ? and color = 'yellow'")
+        .bind(holder.holderId)
+        .all();
       expect(events.results).toEqual([{ source: 'checkin', actor: 'holder' }]);
-      expect(await count('audit_log', "holder_id = ? and actor_type = 'holder' and from_color = 'green' and to_color = 'yellow'", holder.holderId)).toBe(1);
+      expect(
+        await count(
+          'audit_log',
+          "holder_id = ? and actor_type = 'holder' and from_color = 'green' and to_color = 'yellow'",
+          holder.holderId,
+        ),
+      ).toBe(1);
       // A downgrade: the green token is revoked.
       expect(await verifyAt(h, holder.token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
     }
@@ -56,13 +64,15 @@ describe('daily check-ins', () => {
   it('records the rule release at the check-in that completes the run after the isolation period', async () => {
     const h = harness();
     const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, symptoms: true } }); // yellow: 7 days, 7 check-ins
-    let last;
+    let last: { body: any } | undefined;
     for (const d of [1, 2, 3, 4, 5, 6, 7]) {
       h.clock.t = T0 + d * DAY + 7200; // day 7's check-in comes after the isolation end (T0 + 7 days)
       last = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
     }
     expect(last!.body.status).toEqual({ color: 'green', since: T0 + 7 * DAY + 7200 });
-    const rule = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'").bind(holder.holderId).all();
+    const rule = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'")
+      .bind(holder.holderId)
+      .all();
     expect(rule.results).toEqual([{ at: T0 + 7 * DAY + 7200, color: 'green', actor: 'checkin' }]);
     expect(await count('audit_log', "holder_id = ? and action = 'status.release' and actor_type = 'rule'", holder.holderId)).toBe(1);
     const row = await env.DB.prepare('select color, until, status_version from holders where id = ?').bind(holder.holderId).first();
@@ -73,9 +83,16 @@ describe('daily check-ins', () => {
     const h = harness();
     const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, symptoms: true } });
     const statuses = [];
-    for (const [d, symptoms] of [[0, false], [1, false], [2, true], [3, false]] as const) {
+    for (const [d, symptoms] of [
+      [0, false],
+      [1, false],
+      [2, true],
+      [3, false],
+    ] as const) {
       h.clock.t = T0 + d * DAY + 60;
-      statuses.push((await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms }, token: holder.secret })).body.status.checkinsDone);
+      statuses.push(
+        (await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms }, token: holder.secret })).body.status.checkinsDone,
+      );
     }
     // Day 3 starts a new run. (On day 2 itself src/status-rules.ts still projects the old run as
     // alive until the day is over: reported to the core owner; the release itself is unaffected.)

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { REVOCATION_MARGIN } from './fixtures.ts';
-import { count, enrol, harness, NO_SYMPTOMS, operatorToken, setStatus, type Enrolled, type Harness } from './helpers.ts';
+import { count, type Enrolled, enrol, type Harness, harness, NO_SYMPTOMS, operatorToken, setStatus } from './helpers.ts';
 
 type Color = 'green' | 'yellow' | 'red';
 /** The spec's order of strictness (issue 3): a move up this list is a downgrade and revokes. */
@@ -28,11 +28,27 @@ interface AuditRow {
 }
 
 async function historyOf(holderId: string) {
-  const holder = await env.DB.prepare('select sub, color, since, status_version from holders where id = ?').bind(holderId).first<{ sub: string; color: Color; since: number; status_version: number }>();
-  const events = (await env.DB.prepare('select id, at, color, source, reason from status_events where holder_id = ? order by id').bind(holderId).all<EventRow>()).results;
+  const holder = await env.DB.prepare('select sub, color, since, status_version from holders where id = ?')
+    .bind(holderId)
+    .first<{ sub: string; color: Color; since: number; status_version: number }>();
+  const events = (
+    await env.DB.prepare('select id, at, color, source, reason from status_events where holder_id = ? order by id')
+      .bind(holderId)
+      .all<EventRow>()
+  ).results;
   // Every status step writes one audit row with a to_color (a secret rotation has none).
-  const audit = (await env.DB.prepare('select id, action, from_color, to_color, reason, detail from audit_log where holder_id = ? and to_color is not null order by id').bind(holderId).all<AuditRow>()).results;
-  const revocations = (await env.DB.prepare('select revoked_before from revocations where sub = ? order by seq').bind(holder!.sub).all<{ revoked_before: number }>()).results;
+  const audit = (
+    await env.DB.prepare(
+      'select id, action, from_color, to_color, reason, detail from audit_log where holder_id = ? and to_color is not null order by id',
+    )
+      .bind(holderId)
+      .all<AuditRow>()
+  ).results;
+  const revocations = (
+    await env.DB.prepare('select revoked_before from revocations where sub = ? order by seq')
+      .bind(holder!.sub)
+      .all<{ revoked_before: number }>()
+  ).results;
   return { holder: holder!, events, audit, revocations };
 }
 
@@ -44,7 +60,11 @@ async function historyOf(holderId: string) {
 async function expectConsistent(holderId: string): Promise<Awaited<ReturnType<typeof historyOf>>> {
   const h = await historyOf(holderId);
   const last = h.events.at(-1)!;
-  expect({ color: h.holder.color, since: h.holder.since, version: h.holder.status_version }).toEqual({ color: last.color, since: last.at, version: h.events.length });
+  expect({ color: h.holder.color, since: h.holder.since, version: h.holder.status_version }).toEqual({
+    color: last.color,
+    since: last.at,
+    version: h.events.length,
+  });
   expect(h.audit.map((a) => [a.to_color, a.reason])).toEqual(h.events.map((e) => [e.color, e.reason]));
   const downgrades: number[] = [];
   for (let i = 1; i < h.events.length; i++) {
@@ -66,34 +86,39 @@ describe('50 concurrent status changes on one holder', () => {
   it.each([
     ['arriving all at once', (_i: number) => 0],
     ['arriving staggered', (i: number) => (i * 3) % 10],
-  ])('%s, apply each change exactly once or not at all, with no lost update, and leave a state the audit log explains', async (_pattern, delayOf) => {
-    const h = harness();
-    const holder = await enrol(h);
-    h.clock.t += 60;
-    const requests = Array.from({ length: 50 }, (_, i) => ({ color: COLORS[(i * 7) % 3]!, reason: `change ${i}` }));
-    const responses = await Promise.all(
-      requests.map(async (r, i) => {
-        if (delayOf(i) > 0) await new Promise((resolve) => setTimeout(resolve, delayOf(i)));
-        return h.json('PUT', `/v1/admin/holders/${holder.holderId}/status`, { json: r, token: operatorToken() });
-      }),
-    );
+  ])(
+    '%s, apply each change exactly once or not at all, with no lost update, and leave a state the audit log explains',
+    async (_pattern, delayOf) => {
+      const h = harness();
+      const holder = await enrol(h);
+      h.clock.t += 60;
+      const requests = Array.from({ length: 50 }, (_, i) => ({ color: COLORS[(i * 7) % 3]!, reason: `change ${i}` }));
+      const responses = await Promise.all(
+        requests.map(async (r, i) => {
+          if (delayOf(i) > 0) await new Promise((resolve) => setTimeout(resolve, delayOf(i)));
+          return h.json('PUT', `/v1/admin/holders/${holder.holderId}/status`, { json: r, token: operatorToken() });
+        }),
+      );
 
-    const outcome = responses.map((r) => (r.status === 200 ? (r.body.changed ? 'changed' : 'unchanged') : `${r.status} ${r.body.error.code}`));
-    // A lost race is retried from a fresh read; past three attempts the client is told to retry.
-    for (const o of outcome) expect(['changed', 'unchanged', '409 conflict']).toContain(o);
-    const history = await expectConsistent(holder.holderId);
-    const operatorReasons = history.events.filter((e) => e.source === 'operator').map((e) => e.reason);
-    const changed = requests.filter((_, i) => outcome[i] === 'changed').map((r) => r.reason);
-    // Exactly the requests answered "changed" are in the log, each once; the others left no trace.
-    expect([...operatorReasons].sort()).toEqual([...changed].sort());
-    expect(new Set(operatorReasons).size).toBe(operatorReasons.length);
-    expect(history.events).toHaveLength(1 + changed.length);
-    expect(changed.length).toBeGreaterThan(1); // the test really interleaved writers
-    // Each answer that reported a status reported one the holder really passed through.
-    for (const [i, r] of responses.entries()) {
-      if (outcome[i] === 'changed') expect(r.body.status.color).toBe(requests[i]!.color);
-    }
-  });
+      const outcome = responses.map((r) =>
+        r.status === 200 ? (r.body.changed ? 'changed' : 'unchanged') : `${r.status} ${r.body.error.code}`,
+      );
+      // A lost race is retried from a fresh read; past three attempts the client is told to retry.
+      for (const o of outcome) expect(['changed', 'unchanged', '409 conflict']).toContain(o);
+      const history = await expectConsistent(holder.holderId);
+      const operatorReasons = history.events.filter((e) => e.source === 'operator').map((e) => e.reason);
+      const changed = requests.filter((_, i) => outcome[i] === 'changed').map((r) => r.reason);
+      // Exactly the requests answered "changed" are in the log, each once; the others left no trace.
+      expect([...operatorReasons].sort()).toEqual([...changed].sort());
+      expect(new Set(operatorReasons).size).toBe(operatorReasons.length);
+      expect(history.events).toHaveLength(1 + changed.length);
+      expect(changed.length).toBeGreaterThan(1); // the test really interleaved writers
+      // Each answer that reported a status reported one the holder really passed through.
+      for (const [i, r] of responses.entries()) {
+        if (outcome[i] === 'changed') expect(r.body.status.color).toBe(requests[i]!.color);
+      }
+    },
+  );
 
   it('keeps the log consistent when check-ins, operator changes and a re-enrolment race', async () => {
     const h = harness();
@@ -104,7 +129,16 @@ describe('50 concurrent status changes on one holder', () => {
       work.push(setStatus(h, holder.holderId, COLORS[i % 3]!, `op ${i}`));
       if (i % 5 === 0) work.push(h.call('POST', '/v1/holders/me/checkins', { json: { symptoms: true }, token: holder.secret }));
     }
-    work.push(h.call('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber: holder.idNumber, phone: '13800138000', declaration: { ...NO_SYMPTOMS, contactWithCase: true } } }));
+    work.push(
+      h.call('POST', '/v1/holders', {
+        json: {
+          name: 'Zhang San',
+          idNumber: holder.idNumber,
+          phone: '13800138000',
+          declaration: { ...NO_SYMPTOMS, contactWithCase: true },
+        },
+      }),
+    );
     await Promise.all(work);
     await expectConsistent(holder.holderId);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBeLessThanOrEqual(1);
@@ -113,7 +147,11 @@ describe('50 concurrent status changes on one holder', () => {
 
 describe('overlapping imports', () => {
   async function importCsv(h: Harness, rows: string[]) {
-    return h.json('POST', '/v1/admin/holders/import', { body: ['idNumber,color,reason', ...rows].join('\n'), contentType: 'text/csv', token: operatorToken() });
+    return h.json('POST', '/v1/admin/holders/import', {
+      body: ['idNumber,color,reason', ...rows].join('\n'),
+      contentType: 'text/csv',
+      token: operatorToken(),
+    });
   }
 
   it('end with every holder consistent, every row accounted for, and each applied row logged once under its own import', async () => {
@@ -152,7 +190,9 @@ describe('overlapping imports', () => {
       expect(new Set(importReasons).size).toBe(importReasons.length);
     }
     // Each import's "applied" is exactly the number of changes logged under its id.
-    expect(Object.fromEntries(reports.map((r) => [r.body.importId, r.body.applied]))).toEqual(Object.fromEntries(reports.map((r) => [r.body.importId, perImport.get(r.body.importId) ?? 0])));
+    expect(Object.fromEntries(reports.map((r) => [r.body.importId, r.body.applied]))).toEqual(
+      Object.fromEntries(reports.map((r) => [r.body.importId, perImport.get(r.body.importId) ?? 0])),
+    );
   });
 });
 
@@ -161,7 +201,9 @@ describe('a status change commits whole or not at all', () => {
   async function injectFault(table: string, when = '1'): Promise<() => Promise<void>> {
     const name = `fault_${table}_${crypto.randomUUID().replaceAll('-', '')}`;
     const event = table === 'holders' ? 'UPDATE' : 'INSERT';
-    await env.DB.prepare(`create trigger ${name} before ${event} on ${table} when ${when} begin select raise(abort, 'injected fault'); end`).run();
+    await env.DB.prepare(
+      `create trigger ${name} before ${event} on ${table} when ${when} begin select raise(abort, 'injected fault'); end`,
+    ).run();
     return async () => {
       await env.DB.prepare(`drop trigger ${name}`).run();
     };
@@ -192,17 +234,20 @@ describe('a status change commits whole or not at all', () => {
     },
   );
 
-  it.each(['revocations', 'checkins'])('writes neither the check-in nor the yellow it causes when the %s statement fails', async (table) => {
-    const h = harness();
-    const holder = await enrol(h);
-    h.clock.t += 60;
-    const before = await snapshot(holder.holderId);
-    const heal = await injectFault(table);
-    const failed = await h.call('POST', '/v1/holders/me/checkins', { json: { symptoms: true }, token: holder.secret });
-    await heal();
-    expect(failed.status).toBe(500);
-    expect(await snapshot(holder.holderId)).toEqual(before);
-  });
+  it.each(['revocations', 'checkins'])(
+    'writes neither the check-in nor the yellow it causes when the %s statement fails',
+    async (table) => {
+      const h = harness();
+      const holder = await enrol(h);
+      h.clock.t += 60;
+      const before = await snapshot(holder.holderId);
+      const heal = await injectFault(table);
+      const failed = await h.call('POST', '/v1/holders/me/checkins', { json: { symptoms: true }, token: holder.secret });
+      await heal();
+      expect(failed.status).toBe(500);
+      expect(await snapshot(holder.holderId)).toEqual(before);
+    },
+  );
 
   it('leaves a whole import batch unwritten when one holder in it fails, and a re-run completes it exactly once', async () => {
     const h = harness();

@@ -3,9 +3,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { configFor } from '../../worker/config.ts';
-import { FeedHeadCache } from '../../worker/feed/head-cache.ts';
 import { openDb } from '../../worker/db/client.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
+import { FeedHeadCache } from '../../worker/feed/head-cache.ts';
 import { recordCheckin } from '../../worker/holders/checkin.ts';
 import { applyStatus, writePlan } from '../../worker/status/apply.ts';
 import { planStatus } from '../../worker/status/plan.ts';
@@ -25,7 +25,14 @@ describe('lost races', () => {
     h.clock.t += 10;
     await setStatus(h, holder.holderId, 'yellow', 'someone else got there first');
     const before = await counts();
-    const plan = planStatus(stale, [], T0 + 20, policy(), () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale decision' }), 'test');
+    const plan = planStatus(
+      stale,
+      [],
+      T0 + 20,
+      policy(),
+      () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale decision' }),
+      'test',
+    );
     expect(await writePlan(db, stale, plan, { now: T0 + 20, audit: { action: 'status.set' } })).toBeUndefined();
     expect(await counts()).toEqual(before);
     expect((await findHolderById(db, holder.holderId))!).toMatchObject({ color: 'yellow', statusVersion: 2 });
@@ -43,7 +50,8 @@ describe('lost races', () => {
       policy: policy(),
       ruleActor: 'test',
       audit: { action: 'status.set' },
-      decide: (current) => (current.color === 'red' ? undefined : { to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'retry' }),
+      decide: (current) =>
+        current.color === 'red' ? undefined : { to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'retry' },
     });
     expect(result.written).toBe(true);
     expect(result.plan.steps.map((s) => [s.from, s.to])).toEqual([['yellow', 'red']]);
@@ -56,7 +64,9 @@ describe('lost races', () => {
     const holder = await enrol(h);
     const db = openDb(env.DB);
     const stale = (await findHolderById(db, holder.holderId))!;
-    await env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 0)").bind(holder.holderId, T0 + 5).run();
+    await env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 0)")
+      .bind(holder.holderId, T0 + 5)
+      .run();
     const outcome = await recordCheckin(db, policy(), T0 + 10, stale, { symptoms: true }, () => {});
     expect(outcome).toMatchObject({ day: '2026-03-01', counted: false, status: { color: 'green' } });
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
@@ -71,7 +81,9 @@ describe('concurrent feed polls', () => {
     const etag = (await h.call('GET', '/v1/revocations?since=0')).headers.get('etag')!;
     h.clock.t += 10; // the head cache (5 s) has lapsed
     const { env: counted, calls } = countingEnv();
-    const polls = await Promise.all(Array.from({ length: 32 }, () => h.call('GET', '/v1/revocations?since=0', { headers: { 'if-none-match': etag }, env: counted })));
+    const polls = await Promise.all(
+      Array.from({ length: 32 }, () => h.call('GET', '/v1/revocations?since=0', { headers: { 'if-none-match': etag }, env: counted })),
+    );
     expect(polls.map((r) => r.status)).toEqual(Array(32).fill(304));
     // One head read: withSession on the binding (the query itself runs on the session).
     expect(calls()).toBe(1);

@@ -18,7 +18,9 @@ async function runCronAt(seconds: number): Promise<void> {
 }
 
 async function holderRow(id: string) {
-  return env.DB.prepare('select color, since, until, status_version from holders where id = ?').bind(id).first<{ color: string; since: number; until: number | null; status_version: number }>();
+  return env.DB.prepare('select color, since, until, status_version from holders where id = ?')
+    .bind(id)
+    .first<{ color: string; since: number; until: number | null; status_version: number }>();
 }
 
 describe('the cron', () => {
@@ -31,9 +33,17 @@ describe('the cron', () => {
     }
     await runCronAt(T0 + 14 * DAY + 3 * 3600);
     expect(await holderRow(holder.holderId)).toEqual({ color: 'green', since: T0 + 14 * DAY, until: null, status_version: 2 });
-    const events = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'").bind(holder.holderId).all();
+    const events = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'")
+      .bind(holder.holderId)
+      .all();
     expect(events.results).toEqual([{ at: T0 + 14 * DAY, color: 'green', actor: 'cron' }]);
-    expect(await count('audit_log', "holder_id = ? and action = 'status.release' and actor_type = 'rule' and from_color = 'red' and to_color = 'green'", holder.holderId)).toBe(1);
+    expect(
+      await count(
+        'audit_log',
+        "holder_id = ? and action = 'status.release' and actor_type = 'rule' and from_color = 'red' and to_color = 'green'",
+        holder.holderId,
+      ),
+    ).toBe(1);
     // A second run finds nothing more to do.
     await runCronAt(T0 + 14 * DAY + 4 * 3600);
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(2);
@@ -59,7 +69,10 @@ describe('the cron', () => {
   it('prunes revocations older than two token lifetimes but always keeps the newest row', async () => {
     const now = T0 + 30 * DAY;
     await env.DB.batch([
-      env.DB.prepare("insert into revocations (sub, revoked_before, created_at) values ('AAAAAAAA', ?, ?)").bind(now - 3 * DAY, now - 3 * DAY),
+      env.DB.prepare("insert into revocations (sub, revoked_before, created_at) values ('AAAAAAAA', ?, ?)").bind(
+        now - 3 * DAY,
+        now - 3 * DAY,
+      ),
       env.DB.prepare("insert into revocations (sub, revoked_before, created_at) values ('BBBBBBBB', ?, ?)").bind(now - DAY, now - DAY),
     ]);
     await runCronAt(now);

@@ -4,9 +4,9 @@
 // or failing everything. Old lists keep working past nextUpdate, with their age shown.
 import { describe, expect, it } from 'vitest';
 import { assessTrustList, createSigner, signToken, toHex } from '../../src/index.ts';
+import { DrillOperator, DrillVerifier, enrolOn, fetchToken, verdict } from './drill-operator.ts';
 import { DAY, T0 } from './fixtures.ts';
 import { harness } from './helpers.ts';
-import { DrillOperator, DrillVerifier, enrolOn, fetchToken, verdict } from './drill-operator.ts';
 
 /** The verifier PWA's default warning limit for a trust list's age (Settings: 30 days). */
 const MAX_LIST_AGE = 30 * DAY;
@@ -46,7 +46,9 @@ describe('drill 4: clock', () => {
     const earlyB = (await signToken(claims(windowB.validFrom - 1), signerB)).text;
     expect(verdict(await verifier.verify(earlyB, h.clock.t))).toBe('key_not_valid_at_iat');
     // The same keys inside their windows verify: the window is what failed above.
-    expect(verdict(await verifier.verify((await signToken(claims(windowA.validUntil! - 1), signerA)).text, windowA.validUntil! + 10))).toBe(`ok:${a}`);
+    expect(verdict(await verifier.verify((await signToken(claims(windowA.validUntil! - 1), signerA)).text, windowA.validUntil! + 10))).toBe(
+      `ok:${a}`,
+    );
     expect(verdict(await verifier.verify((await signToken(claims(windowB.validFrom), signerB)).text, h.clock.t))).toBe(`ok:${b}`);
   });
 
@@ -58,7 +60,10 @@ describe('drill 4: clock', () => {
     operator.rotate(h.clock.t + 3600);
     const published = await operator.publish(h.clock.t + 3600);
     expect((await operator.install(h, published.cose, published.env)).status).toBe(201);
-    const refused = await h.json('POST', '/v1/holders', { json: { name: 'Wang Wu', idNumber: 'CLOCK-0001', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } }, env: published.env });
+    const refused = await h.json('POST', '/v1/holders', {
+      json: { name: 'Wang Wu', idNumber: 'CLOCK-0001', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } },
+      env: published.env,
+    });
     expect([refused.status, refused.body.error?.code]).toEqual([503, 'signing_unavailable']);
     h.clock.t += 3600; // once the window is open, it signs
     const holder = await enrolOn(h, published.env);
@@ -85,7 +90,12 @@ describe('drill 4: clock', () => {
 
     // Forty days ahead: codes have expired, and the list reads as 40 days old, past the limit.
     const ahead = h.clock.t + 40 * DAY;
-    expect(assessTrustList(list, ahead, MAX_LIST_AGE)).toMatchObject({ clockBehindSeconds: 0, pastNextUpdate: true, tooOld: true, ageSeconds: ahead - list.issuedAt });
+    expect(assessTrustList(list, ahead, MAX_LIST_AGE)).toMatchObject({
+      clockBehindSeconds: 0,
+      pastNextUpdate: true,
+      tooOld: true,
+      ageSeconds: ahead - list.issuedAt,
+    });
     expect(verdict(await verifier.verify(holder.token, ahead))).toBe('expired');
   });
 

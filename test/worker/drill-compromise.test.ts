@@ -2,9 +2,9 @@
 // key_revoked, whenever it was issued; the Worker refuses to sign with A; holders get B tokens.
 import { describe, expect, it } from 'vitest';
 import { createSigner, signToken, toHex } from '../../src/index.ts';
+import { DrillOperator, DrillVerifier, enrolOn, fetchToken, verdict } from './drill-operator.ts';
 import { T0 } from './fixtures.ts';
 import { harness } from './helpers.ts';
-import { DrillOperator, DrillVerifier, enrolOn, fetchToken, verdict } from './drill-operator.ts';
 
 describe('drill 2: compromise', () => {
   it('rejects every A token after a sync and moves issuance to B at once', async () => {
@@ -48,7 +48,8 @@ describe('drill 2: compromise', () => {
     expect(fresh.status).toBe(200);
     // Even a deployment that still held A's seed signs with B: the list decides, not the secret.
     const stale = await fetchToken(h, holder.secret, operator.envWith([a, b]));
-    for (const token of [fresh.body.token, stale.body.token]) expect(verdict(await verifier.snapshot().verify(token, h.clock.t))).toBe(`ok:${b}`);
+    for (const token of [fresh.body.token, stale.body.token])
+      expect(verdict(await verifier.snapshot().verify(token, h.clock.t))).toBe(`ok:${b}`);
 
     // After a sync, every A token is rejected with key_revoked, however it was made.
     expect((await verifier.sync(h, deployment)).ok).toBe(true);
@@ -57,7 +58,8 @@ describe('drill 2: compromise', () => {
       [b, 'active'],
     ]);
     for (const token of [holder.token, forged]) expect(verdict(await verifier.verify(token, h.clock.t))).toBe('key_revoked');
-    const mintedLater = (await signToken({ iss: 'ZJ', sub: 'FORGED22', iat: h.clock.t, exp: h.clock.t + 86400, color: 'green' }, stolen)).text;
+    const mintedLater = (await signToken({ iss: 'ZJ', sub: 'FORGED22', iat: h.clock.t, exp: h.clock.t + 86400, color: 'green' }, stolen))
+      .text;
     expect(verdict(await verifier.verify(mintedLater, h.clock.t))).toBe('key_revoked');
     expect(verdict(await verifier.verify(fresh.body.token, h.clock.t))).toBe(`ok:${b}`);
     // A device that has not synced since still trusts A: the reason verifiers must sync often.

@@ -3,11 +3,24 @@
 // last good list each time. The Worker refuses the same lists, and ignores one written to D1.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildSign1, createSigner, generateSeed, signTrustList, toHex, type CborValue, type TrustList } from '../../src/index.ts';
-import { ALG_EDDSA, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, encodeTrustListPayload, TRUST_LIST_CONTENT_TYPE } from '../../src/index.ts';
+import {
+  ALG_EDDSA,
+  buildSign1,
+  type CborValue,
+  createSigner,
+  encodeTrustListPayload,
+  generateSeed,
+  HEADER_ALG,
+  HEADER_CONTENT_TYPE,
+  HEADER_KID,
+  signTrustList,
+  TRUST_LIST_CONTENT_TYPE,
+  type TrustList,
+  toHex,
+} from '../../src/index.ts';
+import { DrillOperator, type DrillPublication, DrillVerifier, enrolOn, verdict } from './drill-operator.ts';
 import { T0 } from './fixtures.ts';
-import { harness, type Harness, type TestEnv } from './helpers.ts';
-import { DrillOperator, DrillVerifier, enrolOn, verdict, type DrillPublication } from './drill-operator.ts';
+import { type Harness, harness, type TestEnv } from './helpers.ts';
 
 let h: Harness;
 let operator: DrillOperator;

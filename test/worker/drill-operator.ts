@@ -6,26 +6,26 @@
 // - DrillVerifier: the PWA's verifier, built from src/ only: a pinned root, the last good trust
 //   list (kept whenever a new one fails), verifyToken and the revocation feed.
 import { env } from 'cloudflare:workers';
+import type { KeystoreState } from '../../keys/keystore-state.ts';
+import { buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from '../../keys/publication-plan.ts';
+import { addNextKey, revokeKey, rotateKeys } from '../../keys/transitions.ts';
 import {
   applyRevocationFeed,
   createSigner,
   generateSeed,
+  type Signer,
   signTrustList,
+  type TrustList,
+  type TrustListResult,
   toBase64Url,
   toHex,
+  type VerifyResult,
   verifyRevocationFeed,
   verifyToken,
   verifyTrustList,
-  type Signer,
-  type TrustList,
-  type TrustListResult,
-  type VerifyResult,
 } from '../../src/index.ts';
-import type { KeystoreState } from '../../keys/keystore-state.ts';
-import { buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from '../../keys/publication-plan.ts';
-import { addNextKey, revokeKey, rotateKeys } from '../../keys/transitions.ts';
 import { DAY } from './fixtures.ts';
-import { NO_SYMPTOMS, newIdNumber, operatorToken, type Harness, type TestEnv } from './helpers.ts';
+import { type Harness, NO_SYMPTOMS, newIdNumber, operatorToken, type TestEnv } from './helpers.ts';
 
 export interface DrillPublication {
   list: TrustList;
@@ -43,7 +43,12 @@ export class DrillOperator {
 
   private constructor(root: Signer, now: number) {
     this.root = root;
-    this.state = { issuer: env.ISSUER, maxTokenLifetimeSeconds: Number(env.TOKEN_LIFETIME_SECONDS), root: { kid: toHex(root.kid), publicKey: toBase64Url(root.publicKey), createdAt: now }, keys: [] };
+    this.state = {
+      issuer: env.ISSUER,
+      maxTokenLifetimeSeconds: Number(env.TOKEN_LIFETIME_SECONDS),
+      root: { kid: toHex(root.kid), publicKey: toBase64Url(root.publicKey), createdAt: now },
+      keys: [],
+    };
   }
 
   static async create(now: number): Promise<DrillOperator> {
@@ -95,7 +100,12 @@ export class DrillOperator {
 
   /** PUT /v1/admin/trust-list on the given deployment. */
   install(h: Harness, cose: Uint8Array, deployment: TestEnv): Promise<Response> {
-    return h.call('PUT', '/v1/admin/trust-list', { body: cose as Uint8Array<ArrayBuffer>, contentType: 'application/cose', token: operatorToken(), env: deployment });
+    return h.call('PUT', '/v1/admin/trust-list', {
+      body: cose as Uint8Array<ArrayBuffer>,
+      contentType: 'application/cose',
+      token: operatorToken(),
+      env: deployment,
+    });
   }
 
   /** publish, then install with the transitional secrets; returns the deployment to keep using. */
@@ -118,7 +128,10 @@ export class DrillVerifier {
 
   /** Offers a trust list; a failing one never replaces the last good list (docs/trust-list.md step 6). */
   async offer(bytes: Uint8Array): Promise<TrustListResult> {
-    const result = await verifyTrustList(bytes, { rootPublicKey: this.rootPublicKey, ...(this.list ? { minimumVersion: this.list.version } : {}) });
+    const result = await verifyTrustList(bytes, {
+      rootPublicKey: this.rootPublicKey,
+      ...(this.list ? { minimumVersion: this.list.version } : {}),
+    });
     if (result.ok) this.list = result.list;
     return result;
   }
@@ -158,12 +171,19 @@ export function verdict(result: VerifyResult): string {
 
 /** POST /v1/holders on a given deployment: the holder's secret and first token. */
 export async function enrolOn(h: Harness, deployment: TestEnv): Promise<{ secret: string; token: string; holderId: string }> {
-  const { status, body } = await h.json('POST', '/v1/holders', { json: { name: 'Li Si', idNumber: newIdNumber(), declaration: NO_SYMPTOMS }, env: deployment });
+  const { status, body } = await h.json('POST', '/v1/holders', {
+    json: { name: 'Li Si', idNumber: newIdNumber(), declaration: NO_SYMPTOMS },
+    env: deployment,
+  });
   if (status !== 201) throw new Error(`enrolment failed: ${status} ${JSON.stringify(body)}`);
   return body;
 }
 
 /** GET /v1/holders/me/token on a given deployment. */
-export function fetchToken(h: Harness, secret: string, deployment: TestEnv): Promise<{ status: number; body: { token: string; exp: number; error?: { code: string } } }> {
+export function fetchToken(
+  h: Harness,
+  secret: string,
+  deployment: TestEnv,
+): Promise<{ status: number; body: { token: string; exp: number; error?: { code: string } } }> {
   return h.json('GET', '/v1/holders/me/token', { token: secret, env: deployment });
 }

@@ -3,9 +3,9 @@
 // synced before the rotation already accepts B's tokens.
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/index.ts';
+import { DrillOperator, DrillVerifier, enrolOn, fetchToken, verdict } from './drill-operator.ts';
 import { T0 } from './fixtures.ts';
 import { harness } from './helpers.ts';
-import { DrillOperator, DrillVerifier, enrolOn, fetchToken, verdict } from './drill-operator.ts';
 
 describe('drill 1: planned rotation', () => {
   it('moves issuance from A to B with no token rejected along the way', async () => {

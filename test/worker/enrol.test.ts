@@ -2,12 +2,14 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { T0 } from './fixtures.ts';
-import { count, enrol, harness, newIdNumber, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
+import { count, enrol, harness, NO_SYMPTOMS, newIdNumber, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
 
 describe('enrolment', () => {
   it('creates a holder and returns its id, a one-time secret, the status and a token that verifies', async () => {
     const h = harness();
-    const { status, body } = await h.json('POST', '/v1/holders', { json: { name: '张三', idNumber: newIdNumber(), declaration: NO_SYMPTOMS } });
+    const { status, body } = await h.json('POST', '/v1/holders', {
+      json: { name: '张三', idNumber: newIdNumber(), declaration: NO_SYMPTOMS },
+    });
     expect(status).toBe(201);
     expect(body.holderId).toMatch(/^[a-z2-7]{16}$/);
     expect(body.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -52,8 +54,16 @@ describe('enrolment', () => {
   it('writes the first status event and an audit row with the holder', async () => {
     const h = harness();
     const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, fromHighRiskArea: true } });
-    expect(await count('status_events', "holder_id = ? and source = 'declaration' and color = 'yellow' and at = ?", holder.holderId, T0)).toBe(1);
-    expect(await count('audit_log', "holder_id = ? and action = 'holder.enrol' and actor_type = 'declaration' and to_color = 'yellow'", holder.holderId)).toBe(1);
+    expect(
+      await count('status_events', "holder_id = ? and source = 'declaration' and color = 'yellow' and at = ?", holder.holderId, T0),
+    ).toBe(1);
+    expect(
+      await count(
+        'audit_log',
+        "holder_id = ? and action = 'holder.enrol' and actor_type = 'declaration' and to_color = 'yellow'",
+        holder.holderId,
+      ),
+    ).toBe(1);
   });
 });
 
@@ -62,7 +72,9 @@ describe('re-enrolment with the same ID number', () => {
     const h = harness();
     const first = await enrol(h, { idNumber: '11010119900307123x' });
     h.clock.t += 60;
-    const { status, body } = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber: ' 110101 19900307 123X ', declaration: NO_SYMPTOMS } });
+    const { status, body } = await h.json('POST', '/v1/holders', {
+      json: { name: 'Zhang San', idNumber: ' 110101 19900307 123X ', declaration: NO_SYMPTOMS },
+    });
     expect(status).toBe(200);
     expect(body.holderId).toBe(first.holderId);
     expect(body.secret).not.toBe(first.secret);
@@ -78,7 +90,9 @@ describe('re-enrolment with the same ID number', () => {
     h.clock.t += 3600;
     const again = await enrol(h, { idNumber: first.idNumber, declaration: { ...NO_SYMPTOMS, contactWithCase: true } });
     expect(again.status).toMatchObject({ color: 'red', since: T0 + 3600 });
-    const events = await env.DB.prepare('select color, source from status_events where holder_id = ? order by id').bind(first.holderId).all();
+    const events = await env.DB.prepare('select color, source from status_events where holder_id = ? order by id')
+      .bind(first.holderId)
+      .all();
     expect(events.results).toEqual([
       { color: 'green', source: 'declaration' },
       { color: 'red', source: 'declaration' },
@@ -100,9 +114,15 @@ describe('re-enrolment with the same ID number', () => {
   it('refuses different identity details (409 identity_mismatch) and changes nothing', async () => {
     const h = harness();
     const first = await enrol(h, { phone: '13800138000' });
-    const wrongName = await h.json('POST', '/v1/holders', { json: { name: 'Li Si', idNumber: first.idNumber, phone: '13800138000', declaration: NO_SYMPTOMS } });
-    const wrongPhone = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber: first.idNumber, phone: '13900139000', declaration: NO_SYMPTOMS } });
-    const noPhone = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber: first.idNumber, declaration: NO_SYMPTOMS } });
+    const wrongName = await h.json('POST', '/v1/holders', {
+      json: { name: 'Li Si', idNumber: first.idNumber, phone: '13800138000', declaration: NO_SYMPTOMS },
+    });
+    const wrongPhone = await h.json('POST', '/v1/holders', {
+      json: { name: 'Zhang San', idNumber: first.idNumber, phone: '13900139000', declaration: NO_SYMPTOMS },
+    });
+    const noPhone = await h.json('POST', '/v1/holders', {
+      json: { name: 'Zhang San', idNumber: first.idNumber, declaration: NO_SYMPTOMS },
+    });
     for (const r of [wrongName, wrongPhone, noPhone]) {
       expect(r.status).toBe(409);
       expect(r.body.error.code).toBe('identity_mismatch');
@@ -124,7 +144,11 @@ describe('enrolment validation', () => {
 
   it.each([
     ['a missing field', (b: any) => ({ ...b, declaration: undefined }), 'declaration: is required.'],
-    ['a wrong type', (b: any) => ({ ...b, declaration: { ...b.declaration, symptoms: 'no' } }), 'declaration.symptoms: expected a boolean.'],
+    [
+      'a wrong type',
+      (b: any) => ({ ...b, declaration: { ...b.declaration, symptoms: 'no' } }),
+      'declaration.symptoms: expected a boolean.',
+    ],
     ['an unknown field', (b: any) => ({ ...b, extra: 1 }), 'body: unknown field "extra".'],
     ['an empty name', (b: any) => ({ ...b, name: '   ' }), 'name: must not be empty.'],
     ['a malformed ID number', (b: any) => ({ ...b, idNumber: '12;DROP' }), 'idNumber: must be 4-32 letters, digits or hyphens.'],

@@ -5,7 +5,7 @@ import { generateSubId } from '../../src/index.ts';
 import { openDb } from '../../worker/db/client.ts';
 import { chooseFeed } from '../../worker/feed/build.ts';
 import { DAY, REVOCATION_MARGIN, T0 } from './fixtures.ts';
-import { countingEnv, enrol, fetchFeed, harness, setStatus, type Harness } from './helpers.ts';
+import { countingEnv, enrol, fetchFeed, type Harness, harness, setStatus } from './helpers.ts';
 
 async function downgraded(h: Harness) {
   const holder = await enrol(h);
@@ -39,7 +39,14 @@ describe('the revocation feed', () => {
     h.clock.t += 10;
     await setStatus(h, a.holderId, 'yellow'); // a second downgrade of the same holder
     const { feed, res } = await fetchFeed(h, 0);
-    expect(feed).toMatchObject({ issuer: env.ISSUER, kind: 'snapshot', fromSeq: 0, toSeq: a.seq + 1, maxTokenLifetime: 86400, issuedAt: h.clock.t });
+    expect(feed).toMatchObject({
+      issuer: env.ISSUER,
+      kind: 'snapshot',
+      fromSeq: 0,
+      toSeq: a.seq + 1,
+      maxTokenLifetime: 86400,
+      issuedAt: h.clock.t,
+    });
     expect(feed.entries.filter((e) => e.sub === a.sub)).toEqual([{ sub: a.sub, revokedBefore: a.revokedBefore + 20 }]);
     expect(res.headers.get('content-type')).toBe('application/cose');
     expect(res.headers.get('etag')).toBe(`"rv-${a.seq + 1}"`);
@@ -181,7 +188,9 @@ describe('feed size targets (issue 3)', () => {
     expect(delta.feed.kind).toBe('delta');
     expect(delta.feed.entries).toHaveLength(100);
     expect(delta.bytes.length).toBeLessThan(2048);
-    console.log(`feed sizes: snapshot ${snapshot.bytes.length} B for ${live} entries (${perEntry.toFixed(2)} B/entry); delta of 100 entries ${delta.bytes.length} B`);
+    console.log(
+      `feed sizes: snapshot ${snapshot.bytes.length} B for ${live} entries (${perEntry.toFixed(2)} B/entry); delta of 100 entries ${delta.bytes.length} B`,
+    );
     expect(a.seq).toBeGreaterThan(0);
   });
 });

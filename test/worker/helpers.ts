@@ -6,12 +6,12 @@ import { env } from 'cloudflare:workers';
 import {
   applyRevocationFeed,
   fromBase64Url,
-  verifyRevocationFeed,
-  verifyToken,
-  verifyTrustList,
   type RevocationFeed,
   type TrustedKey,
   type VerifyResult,
+  verifyRevocationFeed,
+  verifyToken,
+  verifyTrustList,
 } from '../../src/index.ts';
 import { createApp } from '../../worker/app.ts';
 import type { AppDeps } from '../../worker/state.ts';
@@ -84,7 +84,9 @@ export interface Enrolled {
 
 export async function enrol(h: Harness, overrides: Record<string, unknown> = {}): Promise<Enrolled> {
   const idNumber = (overrides.idNumber as string | undefined) ?? newIdNumber();
-  const { status, body } = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber, declaration: NO_SYMPTOMS, ...overrides } });
+  const { status, body } = await h.json('POST', '/v1/holders', {
+    json: { name: 'Zhang San', idNumber, declaration: NO_SYMPTOMS, ...overrides },
+  });
   if (status !== 201 && status !== 200) throw new Error(`enrolment failed: ${status} ${JSON.stringify(body)}`);
   return { ...body, idNumber };
 }
@@ -97,7 +99,9 @@ export async function setStatus(h: Harness, holderId: string, color: string, rea
 export async function trustedKeys(h: Harness): Promise<readonly TrustedKey[]> {
   const res = await h.call('GET', '/v1/trust-list');
   if (res.status !== 200) throw new Error(`trust list: ${res.status}`);
-  const verified = await verifyTrustList(new Uint8Array(await res.arrayBuffer()), { rootPublicKey: fromBase64Url(env.TRUST_ROOT_PUBLIC_KEY) });
+  const verified = await verifyTrustList(new Uint8Array(await res.arrayBuffer()), {
+    rootPublicKey: fromBase64Url(env.TRUST_ROOT_PUBLIC_KEY),
+  });
   if (!verified.ok) throw new Error(`trust list does not verify: ${verified.reason}`);
   return verified.list.keys;
 }

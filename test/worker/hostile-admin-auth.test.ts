@@ -50,28 +50,31 @@ describe('admin routes as the router lists them', () => {
     );
   });
 
-  it.each(ROUTES.map((r) => [r.method, r.path]))('%s %s answers 401 to a missing or wrong credential without a D1 call', async (method, path) => {
-    const h = harness();
-    const holder = await enrol(h);
-    const credentials: [string, Record<string, string>][] = [
-      ['no header', {}],
-      ['an empty bearer', { authorization: 'Bearer ' }],
-      ['a wrong token', { authorization: `Bearer ${'x'.repeat(43)}` }],
-      ['the operator token with a byte more', { authorization: `Bearer ${operatorToken()}A` }],
-      ['the operator token cut short', { authorization: `Bearer ${operatorToken().slice(0, -1)}` }],
-      ['the operator token as Basic auth', { authorization: `Basic ${btoa(`operator:${operatorToken()}`)}` }],
-      ['the operator token in another header', { 'x-operator-token': operatorToken() }],
-      ['the token hash instead of the token', { authorization: `Bearer ${JSON.parse(env.OPERATOR_TOKENS)[0].sha256}` }],
-      ['a holder secret', { authorization: `Bearer ${holder.secret}` }],
-    ];
-    for (const [what, headers] of credentials) {
-      const { env: counted, calls } = countingEnv();
-      const res = await h.json(method, concrete(path), { ...(method === 'GET' ? {} : plausibleBody(path)), headers, env: counted });
-      expect([what, res.status, res.body.error.code]).toEqual([what, 401, 'unauthorized']);
-      expect(res.res.headers.get('www-authenticate')).toContain('Bearer');
-      expect([what, calls()]).toEqual([what, 0]);
-    }
-  });
+  it.each(ROUTES.map((r) => [r.method, r.path]))(
+    '%s %s answers 401 to a missing or wrong credential without a D1 call',
+    async (method, path) => {
+      const h = harness();
+      const holder = await enrol(h);
+      const credentials: [string, Record<string, string>][] = [
+        ['no header', {}],
+        ['an empty bearer', { authorization: 'Bearer ' }],
+        ['a wrong token', { authorization: `Bearer ${'x'.repeat(43)}` }],
+        ['the operator token with a byte more', { authorization: `Bearer ${operatorToken()}A` }],
+        ['the operator token cut short', { authorization: `Bearer ${operatorToken().slice(0, -1)}` }],
+        ['the operator token as Basic auth', { authorization: `Basic ${btoa(`operator:${operatorToken()}`)}` }],
+        ['the operator token in another header', { 'x-operator-token': operatorToken() }],
+        ['the token hash instead of the token', { authorization: `Bearer ${JSON.parse(env.OPERATOR_TOKENS)[0].sha256}` }],
+        ['a holder secret', { authorization: `Bearer ${holder.secret}` }],
+      ];
+      for (const [what, headers] of credentials) {
+        const { env: counted, calls } = countingEnv();
+        const res = await h.json(method, concrete(path), { ...(method === 'GET' ? {} : plausibleBody(path)), headers, env: counted });
+        expect([what, res.status, res.body.error.code]).toEqual([what, 401, 'unauthorized']);
+        expect(res.res.headers.get('www-authenticate')).toContain('Bearer');
+        expect([what, calls()]).toEqual([what, 0]);
+      }
+    },
+  );
 
   it.each(WRITES.map((r) => [r.method, r.path]))('%s %s answers 403 to the auditor without a D1 call', async (method, path) => {
     const h = harness();
@@ -100,7 +103,16 @@ describe('admin routes as the router lists them', () => {
 
   it('answers 401 anywhere under the admin prefix, however the path is spelled, before knowing whether a route exists', async () => {
     const h = harness();
-    for (const path of ['/v1/admin', '/v1/admin/', '/v1/admin/nothing', '/v1/admin/holders', '/v1/admin/../admin/audit', '/v1/holders/../admin/audit', '/v1/admin/%2e%2e/admin/audit', '/v1/admin//audit']) {
+    for (const path of [
+      '/v1/admin',
+      '/v1/admin/',
+      '/v1/admin/nothing',
+      '/v1/admin/holders',
+      '/v1/admin/../admin/audit',
+      '/v1/holders/../admin/audit',
+      '/v1/admin/%2e%2e/admin/audit',
+      '/v1/admin//audit',
+    ]) {
       const { env: counted, calls } = countingEnv();
       const res = await h.call('GET', path, { env: counted });
       expect([path, res.status, calls()]).toEqual([path, 401, 0]);

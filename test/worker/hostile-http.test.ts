@@ -5,7 +5,18 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { MAX_TRUST_LIST_BYTES } from '../../src/index.ts';
-import { auditorToken, count, enrol, harness, newIdNumber, NO_SYMPTOMS, operatorToken, setStatus, type Enrolled, type Harness } from './helpers.ts';
+import {
+  auditorToken,
+  count,
+  type Enrolled,
+  enrol,
+  type Harness,
+  harness,
+  NO_SYMPTOMS,
+  newIdNumber,
+  operatorToken,
+  setStatus,
+} from './helpers.ts';
 
 const TABLES = ['holders', 'status_events', 'audit_log', 'revocations', 'checkins', 'trust_lists'];
 const fingerprint = () => Promise.all(TABLES.map((t) => count(t)));
@@ -26,7 +37,13 @@ async function bodyRoutes(h: Harness): Promise<{ routes: BodyRoute[]; secret: st
     routes: [
       { method: 'POST', path: '/v1/holders', limit: 16 * 1024, contentType: 'application/json', auth: 'none' },
       { method: 'POST', path: '/v1/holders/me/checkins', limit: 16 * 1024, contentType: 'application/json', auth: 'holder' },
-      { method: 'PUT', path: `/v1/admin/holders/${holder.holderId}/status`, limit: 16 * 1024, contentType: 'application/json', auth: 'operator' },
+      {
+        method: 'PUT',
+        path: `/v1/admin/holders/${holder.holderId}/status`,
+        limit: 16 * 1024,
+        contentType: 'application/json',
+        auth: 'operator',
+      },
       { method: 'POST', path: '/v1/admin/holders/import', limit: 2 * 1024 * 1024, contentType: 'text/csv', auth: 'operator' },
       { method: 'PUT', path: '/v1/admin/trust-list', limit: MAX_TRUST_LIST_BYTES, contentType: 'application/cose', auth: 'operator' },
     ],
@@ -39,7 +56,10 @@ function tokenFor(route: BodyRoute, secret: string): string | undefined {
 
 /** A body of `size` bytes that would be valid up to its length for the route's media type. */
 function filler(route: BodyRoute, size: number): Uint8Array {
-  const text = route.contentType === 'text/csv' ? `idNumber,color,reason\n${'1234567890,red,x\n'.repeat(Math.ceil(size / 17))}` : `{"name":"${'x'.repeat(size)}"}`;
+  const text =
+    route.contentType === 'text/csv'
+      ? `idNumber,color,reason\n${'1234567890,red,x\n'.repeat(Math.ceil(size / 17))}`
+      : `{"name":"${'x'.repeat(size)}"}`;
   return new TextEncoder().encode(text).slice(0, size);
 }
 
@@ -62,10 +82,28 @@ describe('oversized bodies', () => {
     const before = await fingerprint();
     for (const route of routes) {
       const big = filler(route, route.limit + 1);
-      const declared = await h.json(route.method, route.path, { body: big, contentType: route.contentType, token: tokenFor(route, secret) });
-      expect([route.path, 'declared', declared.status, declared.body.error.code]).toEqual([route.path, 'declared', 413, 'payload_too_large']);
-      const streamed = await h.json(route.method, route.path, { body: streamOf(big), contentType: route.contentType, token: tokenFor(route, secret) });
-      expect([route.path, 'streamed', streamed.status, streamed.body.error.code]).toEqual([route.path, 'streamed', 413, 'payload_too_large']);
+      const declared = await h.json(route.method, route.path, {
+        body: big,
+        contentType: route.contentType,
+        token: tokenFor(route, secret),
+      });
+      expect([route.path, 'declared', declared.status, declared.body.error.code]).toEqual([
+        route.path,
+        'declared',
+        413,
+        'payload_too_large',
+      ]);
+      const streamed = await h.json(route.method, route.path, {
+        body: streamOf(big),
+        contentType: route.contentType,
+        token: tokenFor(route, secret),
+      });
+      expect([route.path, 'streamed', streamed.status, streamed.body.error.code]).toEqual([
+        route.path,
+        'streamed',
+        413,
+        'payload_too_large',
+      ]);
     }
     expect(await fingerprint()).toEqual(before);
   });
@@ -81,7 +119,12 @@ describe('oversized bodies', () => {
           controller.enqueue(new Uint8Array(1024));
         },
       });
-      const res = await h.call(route.method, route.path, { body, contentType: route.contentType, token: tokenFor(route, secret), headers: { 'content-length': String(route.limit + 1) } });
+      const res = await h.call(route.method, route.path, {
+        body,
+        contentType: route.contentType,
+        token: tokenFor(route, secret),
+        headers: { 'content-length': String(route.limit + 1) },
+      });
       expect([route.path, res.status]).toEqual([route.path, 413]);
       expect(pulled).toBeLessThanOrEqual(1); // a stream may be primed once; it is never drained
     }
@@ -91,7 +134,7 @@ describe('oversized bodies', () => {
     const h = harness();
     const json = { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS };
     const text = JSON.stringify(json);
-    const padded = text.slice(0, -1) + ' '.repeat(16 * 1024 - text.length) + '}';
+    const padded = `${text.slice(0, -1) + ' '.repeat(16 * 1024 - text.length)}}`;
     expect(new TextEncoder().encode(padded).length).toBe(16 * 1024);
     expect((await h.call('POST', '/v1/holders', { body: padded, contentType: 'application/json' })).status).toBe(201);
   });
@@ -103,11 +146,21 @@ describe('wrong media types', () => {
     const { routes, secret } = await bodyRoutes(h);
     const before = await fingerprint();
     for (const route of routes) {
-      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json-patch+json', '']) {
+      for (const type of [
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/json-patch+json',
+        '',
+      ]) {
         if (type === route.contentType) continue;
         const headers: Record<string, string> = type === '' ? {} : { 'content-type': type };
         // A Blob body would bring its own type; bytes bring none.
-        const res = await h.json(route.method, route.path, { body: new TextEncoder().encode('{}'), headers, token: tokenFor(route, secret) });
+        const res = await h.json(route.method, route.path, {
+          body: new TextEncoder().encode('{}'),
+          headers,
+          token: tokenFor(route, secret),
+        });
         expect([route.path, type, res.status, res.body.error.code]).toEqual([route.path, type, 415, 'unsupported_media_type']);
       }
     }
@@ -116,7 +169,10 @@ describe('wrong media types', () => {
 
   it('accepts media type parameters and any letter case', async () => {
     const h = harness();
-    const res = await h.call('POST', '/v1/holders', { body: JSON.stringify({ name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS }), contentType: 'Application/JSON; charset=UTF-8' });
+    const res = await h.call('POST', '/v1/holders', {
+      body: JSON.stringify({ name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS }),
+      contentType: 'Application/JSON; charset=UTF-8',
+    });
     expect(res.status).toBe(201);
   });
 });
@@ -173,7 +229,11 @@ describe('malformed imports', () => {
       `${holder.idNumber},red,no header\n`,
     ]) {
       const res = await importBody(h, body);
-      expect([JSON.stringify(typeof body === 'string' ? body : 'bytes'), res.status, res.body.error.code]).toEqual([JSON.stringify(typeof body === 'string' ? body : 'bytes'), 400, 'validation_failed']);
+      expect([JSON.stringify(typeof body === 'string' ? body : 'bytes'), res.status, res.body.error.code]).toEqual([
+        JSON.stringify(typeof body === 'string' ? body : 'bytes'),
+        400,
+        'validation_failed',
+      ]);
     }
     expect(await fingerprint()).toEqual(before);
   });
@@ -201,14 +261,22 @@ describe('malformed imports', () => {
     expect(res.body.applied).toBe(1);
     expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(res.body.applied + res.body.unchanged + res.body.unknown + res.body.rejected.length).toBe(lines.length - 1);
-    const reason = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'import'").bind(good.holderId).first<{ reason: string }>();
+    const reason = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'import'")
+      .bind(good.holderId)
+      .first<{ reason: string }>();
     expect(reason!.reason).toBe('quoted, with "quotes" and a comma');
   });
 
   it('rejects NDJSON lines that are not single JSON objects and keeps counting lines', async () => {
     const h = harness();
     const before = await fingerprint();
-    const lines = ['{"idNumber": "1234", "color": "red"', '{"idNumber": "1234", "color": "red", "reason": "x"} {"a": 1}', '"just a string"', '{"idNumber": ["1234"], "color": "red", "reason": "x"}', '{"__proto__": {"x": 1}, "idNumber": "1234", "color": "red", "reason": "x"}'];
+    const lines = [
+      '{"idNumber": "1234", "color": "red"',
+      '{"idNumber": "1234", "color": "red", "reason": "x"} {"a": 1}',
+      '"just a string"',
+      '{"idNumber": ["1234"], "color": "red", "reason": "x"}',
+      '{"__proto__": {"x": 1}, "idNumber": "1234", "color": "red", "reason": "x"}',
+    ];
     const res = await importBody(h, lines.join('\r\n'), 'application/x-ndjson');
     expect(res.status).toBe(200);
     expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual([1, 2, 3, 4, 5]);
@@ -223,7 +291,7 @@ describe('strings with SQL metacharacters, control characters and extreme length
     "Robert'); DROP TABLE holders;--",
     '" OR "1"="1',
     "' OR 1=1 --",
-    'x\'; update holders set color = \'green\'; --',
+    "x'; update holders set color = 'green'; --",
     '%_\\%\\_ LIKE wildcards',
     'semicolon; backslash \\ and `backtick`',
     'new\nline\ttab\rreturn',
@@ -233,37 +301,47 @@ describe('strings with SQL metacharacters, control characters and extreme length
     'right-to-left \u202eoverride\u202c and zero width \u200b',
     'é composed and e\u0301 decomposed',
     '<script>alert(1)</script>',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as literal text
     '${{7*7}} {{7*7}} %s %n',
     'r'.repeat(500),
   ];
 
-  it.each(NASTY.map((s) => [JSON.stringify(s).slice(0, 60), s]))('stores and returns the reason %s byte for byte (status event, history, audit)', async (_label, reason) => {
-    const h = harness();
-    const holder = await enrol(h);
-    h.clock.t += 10;
-    const res = await setStatus(h, holder.holderId, 'red', reason);
-    expect(res.status).toBe(200);
-    const view = await h.json('GET', `/v1/admin/holders/${holder.holderId}`, { token: auditorToken() });
-    expect(view.body.events.at(-1).reason).toBe(reason);
-    const audit = await h.json('GET', `/v1/admin/audit?holderId=${holder.holderId}&actorType=operator`, { token: auditorToken() });
-    expect(audit.body.entries[0].reason).toBe(reason);
-    const stored = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'operator'").bind(holder.holderId).first<{ reason: string }>();
-    expect(stored!.reason).toBe(reason);
-    // Nothing was executed: every holder row is still there, and this one alone is red.
-    expect(await count('holders', "id = ? and color = 'red'", holder.holderId)).toBe(1);
-  });
+  it.each(NASTY.map((s) => [JSON.stringify(s).slice(0, 60), s]))(
+    'stores and returns the reason %s byte for byte (status event, history, audit)',
+    async (_label, reason) => {
+      const h = harness();
+      const holder = await enrol(h);
+      h.clock.t += 10;
+      const res = await setStatus(h, holder.holderId, 'red', reason);
+      expect(res.status).toBe(200);
+      const view = await h.json('GET', `/v1/admin/holders/${holder.holderId}`, { token: auditorToken() });
+      expect(view.body.events.at(-1).reason).toBe(reason);
+      const audit = await h.json('GET', `/v1/admin/audit?holderId=${holder.holderId}&actorType=operator`, { token: auditorToken() });
+      expect(audit.body.entries[0].reason).toBe(reason);
+      const stored = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'operator'")
+        .bind(holder.holderId)
+        .first<{ reason: string }>();
+      expect(stored!.reason).toBe(reason);
+      // Nothing was executed: every holder row is still there, and this one alone is red.
+      expect(await count('holders', "id = ? and color = 'red'", holder.holderId)).toBe(1);
+    },
+  );
 
   it('stores import reasons with SQL metacharacters intact', async () => {
     const h = harness();
     const holders: Enrolled[] = [];
     for (let i = 0; i < 4; i++) holders.push(await enrol(h));
     const reasons = NASTY.filter((s) => !/[\r\n]/.test(s)).slice(0, 4);
-    const csv = ['idNumber,color,reason', ...holders.map((x, i) => `${x.idNumber},yellow,"${reasons[i]!.replaceAll('"', '""')}"`)].join('\n');
+    const csv = ['idNumber,color,reason', ...holders.map((x, i) => `${x.idNumber},yellow,"${reasons[i]!.replaceAll('"', '""')}"`)].join(
+      '\n',
+    );
     h.clock.t += 10;
     const res = await h.json('POST', '/v1/admin/holders/import', { body: csv, contentType: 'text/csv', token: operatorToken() });
     expect(res.body).toMatchObject({ applied: 4, rejected: [] });
     for (const [i, x] of holders.entries()) {
-      const row = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'import'").bind(x.holderId).first<{ reason: string }>();
+      const row = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'import'")
+        .bind(x.holderId)
+        .first<{ reason: string }>();
       expect(row!.reason).toBe(reasons[i]);
     }
   });
@@ -286,7 +364,9 @@ describe('strings with SQL metacharacters, control characters and extreme length
   ])('refuses %s with 400 naming the field, writing nothing', async (_what, override, field) => {
     const h = harness();
     const before = await fingerprint();
-    const res = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS, ...override } });
+    const res = await h.json('POST', '/v1/holders', {
+      json: { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS, ...override },
+    });
     expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);
     expect(res.body.error.message.startsWith(`${field}:`)).toBe(true);
     expect(await fingerprint()).toEqual(before);
@@ -295,10 +375,14 @@ describe('strings with SQL metacharacters, control characters and extreme length
   it('keeps only the digits of a phone number written with SQL, so it hashes like the plain number', async () => {
     const h = harness();
     const idNumber = newIdNumber();
-    const first = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber, phone: "+86 138');--0013 8000", declaration: NO_SYMPTOMS } });
+    const first = await h.json('POST', '/v1/holders', {
+      json: { name: 'Zhang San', idNumber, phone: "+86 138');--0013 8000", declaration: NO_SYMPTOMS },
+    });
     expect(first.status).toBe(201);
     // Re-enrolment checks the phone hash: the plain number must match what was stored.
-    const again = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber, phone: '+8613800138000', declaration: NO_SYMPTOMS } });
+    const again = await h.json('POST', '/v1/holders', {
+      json: { name: 'Zhang San', idNumber, phone: '+8613800138000', declaration: NO_SYMPTOMS },
+    });
     expect([again.status, again.body.holderId]).toEqual([200, first.body.holderId]);
     expect(await count('holders')).toBeGreaterThan(0);
   });
@@ -306,7 +390,10 @@ describe('strings with SQL metacharacters, control characters and extreme length
   it('refuses a reason of 501 characters, and SQL in path and query parameters, with 400', async () => {
     const h = harness();
     const holder = await enrol(h);
-    const long = await h.json('PUT', `/v1/admin/holders/${holder.holderId}/status`, { json: { color: 'red', reason: 'r'.repeat(501) }, token: operatorToken() });
+    const long = await h.json('PUT', `/v1/admin/holders/${holder.holderId}/status`, {
+      json: { color: 'red', reason: 'r'.repeat(501) },
+      token: operatorToken(),
+    });
     expect([long.status, long.body.error.message]).toEqual([400, 'reason: must be at most 500 characters.']);
     for (const path of [
       `/v1/admin/holders/${encodeURIComponent("' OR 1=1 --")}`,
@@ -322,7 +409,9 @@ describe('strings with SQL metacharacters, control characters and extreme length
 
   it('echoes no more than 40 characters of an unknown field name, however long', async () => {
     const h = harness();
-    const res = await h.json('POST', '/v1/holders', { json: { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS, ['k'.repeat(10_000)]: 1 } });
+    const res = await h.json('POST', '/v1/holders', {
+      json: { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS, ['k'.repeat(10_000)]: 1 },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.message.length).toBeLessThan(100);
   });

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { clientAddressKey } from '../../worker/http/client-address.ts';
-import { count, harness, newIdNumber, NO_SYMPTOMS, type TestEnv } from './helpers.ts';
+import { count, harness, NO_SYMPTOMS, newIdNumber, type TestEnv } from './helpers.ts';
 
 // awayFromWindowEdge may wait a few seconds on top of the test itself.
 vi.setConfig({ testTimeout: 15_000 });
@@ -34,7 +34,11 @@ function freshAddress(): string {
 }
 
 function enrolFrom(h: ReturnType<typeof harness>, address: string, testEnv: TestEnv, idNumber = newIdNumber()) {
-  return h.json('POST', '/v1/holders', { json: { name: 'Wang Wu', idNumber, declaration: NO_SYMPTOMS }, headers: { 'cf-connecting-ip': address }, env: testEnv });
+  return h.json('POST', '/v1/holders', {
+    json: { name: 'Wang Wu', idNumber, declaration: NO_SYMPTOMS },
+    headers: { 'cf-connecting-ip': address },
+    env: testEnv,
+  });
 }
 
 describe('enrolment is rate-limited per client address', () => {
@@ -61,7 +65,12 @@ describe('enrolment is rate-limited per client address', () => {
     const e = limitedEnv();
     const address = freshAddress();
     for (let i = 0; i < LIMIT; i++) await enrolFrom(h, address, e);
-    const garbage = await h.json('POST', '/v1/holders', { body: '{"not json', contentType: 'application/json', headers: { 'cf-connecting-ip': address }, env: e });
+    const garbage = await h.json('POST', '/v1/holders', {
+      body: '{"not json',
+      contentType: 'application/json',
+      headers: { 'cf-connecting-ip': address },
+      env: e,
+    });
     expect([garbage.status, garbage.body.error.code]).toEqual([429, 'rate_limited']);
   });
 
@@ -105,7 +114,8 @@ describe('token fetch is rate-limited per holder', () => {
   it('answers a wrong secret 401, not 429: the holder limit never reveals whether a secret exists', async () => {
     const h = harness();
     const e = limitedEnv();
-    for (let i = 0; i < LIMIT + 2; i++) expect((await h.call('GET', '/v1/holders/me/token', { token: 'B'.repeat(43), env: e })).status).toBe(401);
+    for (let i = 0; i < LIMIT + 2; i++)
+      expect((await h.call('GET', '/v1/holders/me/token', { token: 'B'.repeat(43), env: e })).status).toBe(401);
   });
 });
 
@@ -134,10 +144,17 @@ describe('the client key', () => {
     expect(clientAddressKey(header)).toBe(key);
   });
 
-  it.each([undefined, '', 'localhost', '999.1.1.1', '1.2.3', '1::2::3', '1:2:3:4:5:6:7:8:9', "1.2.3.4'; drop table holders;--", 'x'.repeat(100)])(
-    'keys the missing or malformed header %j as unknown',
-    (header) => {
-      expect(clientAddressKey(header)).toBe('unknown');
-    },
-  );
+  it.each([
+    undefined,
+    '',
+    'localhost',
+    '999.1.1.1',
+    '1.2.3',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    "1.2.3.4'; drop table holders;--",
+    'x'.repeat(100),
+  ])('keys the missing or malformed header %j as unknown', (header) => {
+    expect(clientAddressKey(header)).toBe('unknown');
+  });
 });

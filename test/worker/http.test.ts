@@ -2,12 +2,23 @@
 // answers, unknown routes and wrong methods get JSON errors, and the "done means" flow of issue 3.
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { applyRevocationFeed, fromBase64Url, verifyRevocationFeed, verifyToken, verifyTrustList, type TrustedKey } from '../../src/index.ts';
-import { newIdNumber, NO_SYMPTOMS } from './helpers.ts';
+import {
+  applyRevocationFeed,
+  fromBase64Url,
+  type TrustedKey,
+  verifyRevocationFeed,
+  verifyToken,
+  verifyTrustList,
+} from '../../src/index.ts';
+import { NO_SYMPTOMS, newIdNumber } from './helpers.ts';
 
 const BASE = 'http://127.0.0.1:8787';
 
-async function send(method: string, path: string, o: { json?: unknown; body?: BodyInit; contentType?: string; token?: string } = {}): Promise<Response> {
+async function send(
+  method: string,
+  path: string,
+  o: { json?: unknown; body?: BodyInit; contentType?: string; token?: string } = {},
+): Promise<Response> {
   const headers: Record<string, string> = {};
   if (o.json !== undefined) headers['content-type'] = 'application/json';
   if (o.contentType) headers['content-type'] = o.contentType;
@@ -45,9 +56,15 @@ describe('issue 3 "done means", over the Worker entry point', () => {
     expect(checkin.status).toBe(201);
 
     const keys = await verifierKeys();
-    expect(await verifyToken(first.token, { keys, revocations: await verifierRevocations(keys), now: now() })).toMatchObject({ ok: true, claims: { color: 'green' } });
+    expect(await verifyToken(first.token, { keys, revocations: await verifierRevocations(keys), now: now() })).toMatchObject({
+      ok: true,
+      claims: { color: 'green' },
+    });
 
-    const downgrade = await send('PUT', `/v1/admin/holders/${holderId}/status`, { json: { color: 'red', reason: 'close contact of a confirmed case' }, token: env.TEST_OPERATOR_TOKEN });
+    const downgrade = await send('PUT', `/v1/admin/holders/${holderId}/status`, {
+      json: { color: 'red', reason: 'close contact of a confirmed case' },
+      token: env.TEST_OPERATOR_TOKEN,
+    });
     expect(downgrade.status).toBe(200);
     const second = (await (await send('GET', '/v1/holders/me/token', { token: secret })).json()) as { token: string; color: string };
     expect(second.color).toBe('red');
@@ -60,7 +77,9 @@ describe('issue 3 "done means", over the Worker entry point', () => {
 
 describe('routing', () => {
   it('answers every route of the API', async () => {
-    const enrolled = (await (await send('POST', '/v1/holders', { json: { name: 'Han Meimei', idNumber: newIdNumber(), declaration: NO_SYMPTOMS } })).json()) as { holderId: string; secret: string };
+    const enrolled = (await (
+      await send('POST', '/v1/holders', { json: { name: 'Han Meimei', idNumber: newIdNumber(), declaration: NO_SYMPTOMS } })
+    ).json()) as { holderId: string; secret: string };
     const trustList = new Uint8Array(await (await send('GET', '/v1/trust-list')).arrayBuffer());
     const cases: [string, string, Parameters<typeof send>[2], number][] = [
       ['GET', '/healthz', {}, 200],
@@ -70,12 +89,23 @@ describe('routing', () => {
       ['GET', '/v1/revocations?since=0', {}, 200],
       ['GET', '/v1/trust-list', {}, 200],
       ['PUT', '/v1/admin/trust-list', { body: trustList, contentType: 'application/cose', token: env.TEST_OPERATOR_TOKEN }, 409],
-      ['PUT', `/v1/admin/holders/${enrolled.holderId}/status`, { json: { color: 'yellow', reason: 'test' }, token: env.TEST_OPERATOR_TOKEN }, 200],
-      ['POST', '/v1/admin/holders/import', { body: 'idNumber,color,reason\n', contentType: 'text/csv', token: env.TEST_OPERATOR_TOKEN }, 200],
+      [
+        'PUT',
+        `/v1/admin/holders/${enrolled.holderId}/status`,
+        { json: { color: 'yellow', reason: 'test' }, token: env.TEST_OPERATOR_TOKEN },
+        200,
+      ],
+      [
+        'POST',
+        '/v1/admin/holders/import',
+        { body: 'idNumber,color,reason\n', contentType: 'text/csv', token: env.TEST_OPERATOR_TOKEN },
+        200,
+      ],
       ['GET', `/v1/admin/holders/${enrolled.holderId}`, { token: env.TEST_AUDITOR_TOKEN }, 200],
       ['GET', '/v1/admin/audit', { token: env.TEST_AUDITOR_TOKEN }, 200],
     ];
-    for (const [method, path, options, status] of cases) expect([method, path, (await send(method, path, options)).status]).toEqual([method, path, status]);
+    for (const [method, path, options, status] of cases)
+      expect([method, path, (await send(method, path, options)).status]).toEqual([method, path, status]);
   });
 
   it('answers an unknown route with 404 JSON and a wrong method with 405 JSON and Allow', async () => {
@@ -90,7 +120,16 @@ describe('routing', () => {
   });
 
   it('answers a CORS preflight for the public feed so third-party verifiers can poll it', async () => {
-    const res = await exports.default.fetch(new Request(`${BASE}/v1/revocations?since=0`, { method: 'OPTIONS', headers: { origin: 'https://verifier.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'if-none-match' } }));
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/v1/revocations?since=0`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://verifier.example',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'if-none-match',
+        },
+      }),
+    );
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });

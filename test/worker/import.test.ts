@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { REVOCATION_MARGIN, T0 } from './fixtures.ts';
-import { count, enrol, harness, NO_SYMPTOMS, operatorToken, type Harness } from './helpers.ts';
+import { count, enrol, type Harness, harness, NO_SYMPTOMS, operatorToken } from './helpers.ts';
 
 async function importFile(h: Harness, body: string, contentType = 'text/csv') {
   return h.json('POST', '/v1/admin/holders/import', { body, contentType, token: operatorToken() });
@@ -39,22 +39,33 @@ describe('importing key people', () => {
       ],
     });
     expect(body.applied + body.unchanged + body.unknown + body.rejected.length).toBe(8); // non-blank data lines
-    const event = await env.DB.prepare("select source, actor, reason from status_events where holder_id = ? and source = 'import'").bind(a.holderId).first();
+    const event = await env.DB.prepare("select source, actor, reason from status_events where holder_id = ? and source = 'import'")
+      .bind(a.holderId)
+      .first();
     expect(event).toEqual({ source: 'import', actor: 'test-operator', reason: 'close contact, train G123' });
     expect(await count('audit_log', "holder_id = ? and actor_type = 'import' and to_color = 'yellow'", b.holderId)).toBe(1);
     expect(await count('revocations', 'revoked_before = ?', T0 + 60 + REVOCATION_MARGIN)).toBe(2);
-    const summary = await env.DB.prepare("select actor, detail from audit_log where action = 'import.run' and detail like ?").bind(`%${body.importId}%`).first<{ detail: string }>();
+    const summary = await env.DB.prepare("select actor, detail from audit_log where action = 'import.run' and detail like ?")
+      .bind(`%${body.importId}%`)
+      .first<{ detail: string }>();
     expect(JSON.parse(summary!.detail)).toMatchObject({ format: 'csv', rows: 8, applied: 2, unchanged: 1, unknown: 1, rejected: 4 });
   });
 
   it('changes nothing when the same file is imported again', async () => {
     const h = harness();
     const holders = [await enrol(h), await enrol(h), await enrol(h)];
-    const ndjson = holders.map((x, i) => JSON.stringify({ idNumber: x.idNumber, color: i === 0 ? 'yellow' : 'red', reason: 'list 2026-03-01' })).join('\n') + '\n';
+    const ndjson = `${holders
+      .map((x, i) => JSON.stringify({ idNumber: x.idNumber, color: i === 0 ? 'yellow' : 'red', reason: 'list 2026-03-01' }))
+      .join('\n')}\n`;
     h.clock.t += 60;
     const first = await importFile(h, ndjson, 'application/x-ndjson');
     expect(first.body).toMatchObject({ applied: 3, unchanged: 0, unknown: 0, rejected: [] });
-    const snapshot = async () => Promise.all(['status_events', 'revocations', 'holders where status_version > 1'].map((t) => count(t.split(' ')[0]!, t.includes('where') ? t.split(' where ')[1] : undefined)));
+    const snapshot = async () =>
+      Promise.all(
+        ['status_events', 'revocations', 'holders where status_version > 1'].map((t) =>
+          count(t.split(' ')[0]!, t.includes('where') ? t.split(' where ')[1] : undefined),
+        ),
+      );
     const before = await snapshot();
     h.clock.t += 3600;
     const again = await importFile(h, ndjson, 'application/x-ndjson');
@@ -65,7 +76,13 @@ describe('importing key people', () => {
   it('rejects NDJSON lines that are not objects with the three fields', async () => {
     const h = harness();
     const holder = await enrol(h);
-    const lines = [JSON.stringify({ idNumber: holder.idNumber, color: 'red', reason: 'ok' }), '[1,2]', '{"idNumber": "1234", "color": "red"}', 'not json', '{"idNumber":"12345","color":"red","reason":"x","extra":1}'];
+    const lines = [
+      JSON.stringify({ idNumber: holder.idNumber, color: 'red', reason: 'ok' }),
+      '[1,2]',
+      '{"idNumber": "1234", "color": "red"}',
+      'not json',
+      '{"idNumber":"12345","color":"red","reason":"x","extra":1}',
+    ];
     const { body } = await importFile(h, lines.join('\n'), 'application/x-ndjson');
     expect(body.applied).toBe(1);
     expect(body.rejected).toEqual([
@@ -91,12 +108,15 @@ describe('importing key people', () => {
     const h = harness();
     const holder = await enrol(h);
     const header = await importFile(h, `id,colour,why\n${holder.idNumber},red,x\n`);
-    expect([header.status, header.body.error.message]).toEqual([400, 'The CSV header must be exactly idNumber,color,reason (in any order).']);
+    expect([header.status, header.body.error.message]).toEqual([
+      400,
+      'The CSV header must be exactly idNumber,color,reason (in any order).',
+    ]);
     const json = await importFile(h, '[]', 'application/json');
     expect(json.status).toBe(415);
-    const big = await importFile(h, 'idNumber,color,reason\n' + `${holder.idNumber},red,${'x'.repeat(400)}\n`.repeat(6000));
+    const big = await importFile(h, `idNumber,color,reason\n${`${holder.idNumber},red,${'x'.repeat(400)}\n`.repeat(6000)}`);
     expect([big.status, big.body.error.code]).toEqual([413, 'payload_too_large']);
-    const rows = await importFile(h, 'idNumber,color,reason\n' + '12345,red,x\n'.repeat(5001));
+    const rows = await importFile(h, `idNumber,color,reason\n${'12345,red,x\n'.repeat(5001)}`);
     expect([rows.status, rows.body.error.message]).toEqual([413, 'An import holds at most 5000 rows; split the file.']);
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
   });

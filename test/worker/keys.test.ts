@@ -1,9 +1,19 @@
 // The trust list, its installation, the JWKS view, and choosing the signing key at run time.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createSigner, fromBase64Url, generateSeed, signTrustList, toBase64Url, toHex, verifyTrustList, type Signer, type TrustedKey } from '../../src/index.ts';
+import {
+  createSigner,
+  fromBase64Url,
+  generateSeed,
+  type Signer,
+  signTrustList,
+  type TrustedKey,
+  toBase64Url,
+  toHex,
+  verifyTrustList,
+} from '../../src/index.ts';
 import { DAY, KEY_VALID_FROM, T0 } from './fixtures.ts';
-import { count, enrol, harness, operatorToken, verifyAt, type Harness } from './helpers.ts';
+import { count, enrol, type Harness, harness, operatorToken, verifyAt } from './helpers.ts';
 
 const root = () => createSigner(fromBase64Url(env.TEST_ROOT_SEED));
 const testSigner = () => createSigner(fromBase64Url(env.TEST_SIGNING_SEED));
@@ -19,7 +29,13 @@ async function currentVersion(): Promise<number> {
 async function listBytes(keys: TrustedKey[], options: { version?: number; issuer?: string; signer?: Signer; issuedAt?: number } = {}) {
   const issuedAt = options.issuedAt ?? T0;
   return signTrustList(
-    { version: options.version ?? (await currentVersion()) + 1, issuedAt, nextUpdate: issuedAt + 7 * DAY, issuer: options.issuer ?? env.ISSUER, keys },
+    {
+      version: options.version ?? (await currentVersion()) + 1,
+      issuedAt,
+      nextUpdate: issuedAt + 7 * DAY,
+      issuer: options.issuer ?? env.ISSUER,
+      keys,
+    },
     options.signer ?? (await root()),
   );
 }
@@ -33,7 +49,9 @@ describe('GET /v1/trust-list', () => {
     const h = harness();
     const res = await h.call('GET', '/v1/trust-list');
     expect(res.headers.get('content-type')).toBe('application/cose');
-    const verified = await verifyTrustList(new Uint8Array(await res.arrayBuffer()), { rootPublicKey: fromBase64Url(env.TRUST_ROOT_PUBLIC_KEY) });
+    const verified = await verifyTrustList(new Uint8Array(await res.arrayBuffer()), {
+      rootPublicKey: fromBase64Url(env.TRUST_ROOT_PUBLIC_KEY),
+    });
     expect(verified.ok).toBe(true);
     const etag = res.headers.get('etag')!;
     expect(etag).toBe(`"tl-${await currentVersion()}"`);
@@ -46,7 +64,10 @@ describe('GET /v1/trust-list', () => {
     const e = { ...env, TRUST_ROOT_PUBLIC_KEY: toBase64Url(otherRoot.publicKey) };
     const list = await h.json('GET', '/v1/trust-list', { env: e });
     expect([list.status, list.body.error.code]).toEqual([503, 'trust_list_unavailable']);
-    const enrolled = await h.json('POST', '/v1/holders', { env: e, json: { name: 'A B', idNumber: '123456', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } } });
+    const enrolled = await h.json('POST', '/v1/holders', {
+      env: e,
+      json: { name: 'A B', idNumber: '123456', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } },
+    });
     expect([enrolled.status, enrolled.body.error.code]).toEqual([503, 'signing_unavailable']);
   });
 });
@@ -54,7 +75,9 @@ describe('GET /v1/trust-list', () => {
 describe('choosing the signing key', () => {
   it('refuses to sign outside the active key’s window', async () => {
     const h = harness(KEY_VALID_FROM - 10);
-    const { status, body } = await h.json('POST', '/v1/holders', { json: { name: 'A B', idNumber: '654321', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } } });
+    const { status, body } = await h.json('POST', '/v1/holders', {
+      json: { name: 'A B', idNumber: '654321', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } },
+    });
     expect([status, body.error.code]).toEqual([503, 'signing_unavailable']);
   });
 
@@ -70,12 +93,46 @@ describe('choosing the signing key', () => {
 
 describe('PUT /v1/admin/trust-list', () => {
   it.each([
-    ['signed by another root', async () => listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)], { signer: await createSigner(generateSeed()) }), 422, 'trust_list_invalid'],
-    ['altered after signing', async () => { const b = await listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)]); b[b.length - 70]! ^= 1; return b; }, 422, 'trust_list_invalid'],
-    ['truncated', async () => (await listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)])).slice(0, 60), 422, 'trust_list_invalid'],
-    ['not newer than the installed one', async () => listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)], { version: await currentVersion() }), 409, 'trust_list_not_newer'],
-    ['for another issuer', async () => listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)], { issuer: 'XX' }), 422, 'trust_list_invalid'],
-    ['naming an active key whose seed the Worker lacks', async () => listBytes([key(await createSigner(generateSeed()), 'active', T0)]), 409, 'signing_key_missing'],
+    [
+      'signed by another root',
+      async () => listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)], { signer: await createSigner(generateSeed()) }),
+      422,
+      'trust_list_invalid',
+    ],
+    [
+      'altered after signing',
+      async () => {
+        const b = await listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)]);
+        b[b.length - 70]! ^= 1;
+        return b;
+      },
+      422,
+      'trust_list_invalid',
+    ],
+    [
+      'truncated',
+      async () => (await listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)])).slice(0, 60),
+      422,
+      'trust_list_invalid',
+    ],
+    [
+      'not newer than the installed one',
+      async () => listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)], { version: await currentVersion() }),
+      409,
+      'trust_list_not_newer',
+    ],
+    [
+      'for another issuer',
+      async () => listBytes([key(await testSigner(), 'active', KEY_VALID_FROM)], { issuer: 'XX' }),
+      422,
+      'trust_list_invalid',
+    ],
+    [
+      'naming an active key whose seed the Worker lacks',
+      async () => listBytes([key(await createSigner(generateSeed()), 'active', T0)]),
+      409,
+      'signing_key_missing',
+    ],
   ])('refuses a list %s, installing nothing', async (_what, make, status, code) => {
     const h = harness();
     const before = await currentVersion();
@@ -106,7 +163,15 @@ describe('PUT /v1/admin/trust-list', () => {
     expect(await count('audit_log', "action = 'trust_list.install' and actor = 'test-operator'")).toBe(1);
     // 2. Rotate: B active, A retired as of now.
     h.clock.t = T0 + 3600;
-    expect((await install(h, await listBytes([key(a, 'retired', KEY_VALID_FROM, T0 + 3600), key(b, 'active', T0)], { issuedAt: T0 + 3600 }), withB)).status).toBe(201);
+    expect(
+      (
+        await install(
+          h,
+          await listBytes([key(a, 'retired', KEY_VALID_FROM, T0 + 3600), key(b, 'active', T0)], { issuedAt: T0 + 3600 }),
+          withB,
+        )
+      ).status,
+    ).toBe(201);
     const fresh = await h.json('GET', '/v1/holders/me/token', { token: holder.secret, env: withB });
     const verified = await verifyAt(h, fresh.body.token);
     expect(verified.ok && toHex(verified.key.kid)).toBe(toHex(b.kid));
@@ -123,19 +188,32 @@ describe('/.well-known/jwks.json', () => {
     const h = harness(T0 + 10 * DAY);
     const a = await testSigner();
     const [next, recent, old, revoked] = await Promise.all([0, 1, 2, 3].map(() => createSigner(generateSeed())));
-    await install(h, await listBytes([
-      key(a, 'active', KEY_VALID_FROM),
-      key(next!, 'next', T0),
-      key(recent!, 'retired', KEY_VALID_FROM, T0 + 10 * DAY - 3600), // its tokens live for a day after
-      key(old!, 'retired', KEY_VALID_FROM, T0 + 8 * DAY),
-      key(revoked!, 'revoked', KEY_VALID_FROM, T0),
-    ], { issuedAt: T0 + 10 * DAY }));
+    await install(
+      h,
+      await listBytes(
+        [
+          key(a, 'active', KEY_VALID_FROM),
+          key(next!, 'next', T0),
+          key(recent!, 'retired', KEY_VALID_FROM, T0 + 10 * DAY - 3600), // its tokens live for a day after
+          key(old!, 'retired', KEY_VALID_FROM, T0 + 8 * DAY),
+          key(revoked!, 'revoked', KEY_VALID_FROM, T0),
+        ],
+        { issuedAt: T0 + 10 * DAY },
+      ),
+    );
     const { status, body, res } = await h.json('GET', '/.well-known/jwks.json');
     expect(status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     const kids = body.keys.map((k: { kid: string }) => k.kid);
     expect(kids.sort()).toEqual([a, next!, recent!].map((s) => toBase64Url(s.kid)).sort());
-    expect(body.keys.find((k: { kid: string }) => k.kid === toBase64Url(a.kid))).toEqual({ kty: 'OKP', crv: 'Ed25519', x: toBase64Url(a.publicKey), kid: toBase64Url(a.kid), alg: 'EdDSA', use: 'sig' });
+    expect(body.keys.find((k: { kid: string }) => k.kid === toBase64Url(a.kid))).toEqual({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: toBase64Url(a.publicKey),
+      kid: toBase64Url(a.kid),
+      alg: 'EdDSA',
+      use: 'sig',
+    });
     expect(fromBase64Url(kids[0]!)).toHaveLength(8);
   });
 });

@@ -1,7 +1,8 @@
 // GET /v1/holders/me/token: deterministic issuance, lazy status evaluation, holder auth.
-import { describe, expect, it } from 'vitest';
-import { decodeBase45, parseSign1, decodeClaims } from '../../src/index.ts';
+
 import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { decodeBase45, decodeClaims, parseSign1 } from '../../src/index.ts';
 import { configFor } from '../../worker/config.ts';
 import { planStatus } from '../../worker/status/plan.ts';
 import { tokenClaims } from '../../worker/tokens/issue.ts';
@@ -32,7 +33,12 @@ describe('token issuance', () => {
     expect(a.status).toBe(200);
     expect(b.body.token).toBe(a.body.token);
     expect(c.body.token).not.toBe(a.body.token);
-    expect(claimsOf(a.body.token)).toMatchObject({ iat: T0, exp: T0 + LIFETIME, color: 'green', sub: expect.stringMatching(/^[A-Z2-7]{8}$/) });
+    expect(claimsOf(a.body.token)).toMatchObject({
+      iat: T0,
+      exp: T0 + LIFETIME,
+      color: 'green',
+      sub: expect.stringMatching(/^[A-Z2-7]{8}$/),
+    });
     expect(claimsOf(c.body.token).iat).toBe(T0 + WINDOW);
     expect(a.body).toMatchObject({ color: 'green', iat: T0, exp: T0 + LIFETIME });
     // At least 75% of the lifetime, less the replica allowance, is left whenever a token is fetched.
@@ -59,7 +65,10 @@ describe('token issuance', () => {
     const revoked = await syncedRevocations(h);
     expect(claimsOf(fresh.body.token).iat).toBeGreaterThan([...revoked.values()][0]!);
     expect(await verifyAt(h, holder.token, revoked)).toMatchObject({ ok: false, reason: 'token_revoked' });
-    expect(await verifyAt(h, fresh.body.token, revoked)).toMatchObject({ ok: true, claims: { color: 'red', statusEnds: T0 + 37 + 14 * DAY } });
+    expect(await verifyAt(h, fresh.body.token, revoked)).toMatchObject({
+      ok: true,
+      claims: { color: 'red', statusEnds: T0 + 37 + 14 * DAY },
+    });
   });
 
   it('revokes the first token even when the downgrade comes in the same second as the enrolment', async () => {
@@ -78,11 +87,21 @@ describe('token issuance', () => {
     for (const oldSince of [T0 - 100, T0, T0 + 1, T0 + WINDOW - 70, T0 + WINDOW - 3, T0 + WINDOW]) {
       for (const delay of [0, 1, 3, 7, 50]) {
         const downgradeAt = oldSince + delay;
-        const plan = planStatus({ color: 'green', since: oldSince }, [], downgradeAt, policy, () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'x', reason: 'x' }), 'test');
+        const plan = planStatus(
+          { color: 'green', since: oldSince },
+          [],
+          downgradeAt,
+          policy,
+          () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'x', reason: 'x' }),
+          'test',
+        );
         const at = plan.steps[0]!.at;
         const revokedBefore = at + REVOCATION_MARGIN; // worker/db/status-writes.ts
         const issue = (status: { color: 'green' | 'red'; since: number }, now: number) =>
-          tokenClaims({ issuer: 'ZJ', sub: 'AAAAAAAA', maskedName: '', status: { ...status, byRule: false }, lifetimeSeconds: LIFETIME, now }, KEY_VALID_FROM);
+          tokenClaims(
+            { issuer: 'ZJ', sub: 'AAAAAAAA', maskedName: '', status: { ...status, byRule: false }, lifetimeSeconds: LIFETIME, now },
+            KEY_VALID_FROM,
+          );
         // `late`: a request that read the old status (in flight, or from a lagging replica).
         for (let late = 0; late <= REVOCATION_MARGIN + REPLICA_LAG_ALLOWANCE; late++) {
           expect(issue({ color: 'green', since: oldSince }, downgradeAt + late).iat).toBeLessThanOrEqual(revokedBefore);

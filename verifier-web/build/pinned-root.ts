@@ -14,7 +14,8 @@ const DEFAULT_FILE = 'keys/root-public.json';
 
 export function readPinnedRoot(fileFromEnv: string | undefined, repoRoot: string): PinnedRoot {
   const file = resolve(fileFromEnv ? process.cwd() : repoRoot, fileFromEnv || DEFAULT_FILE);
-  const fix = 'Create it with the keys CLI (`npm run keys`), or point TRICOLOR_ROOT_PUBLIC_KEY_FILE at a JSON file {"publicKey": "<base64url>", "kid": "<hex>"}.';
+  const fix =
+    'Create it with the keys CLI (`npm run keys`), or point TRICOLOR_ROOT_PUBLIC_KEY_FILE at a JSON file {"publicKey": "<base64url>", "kid": "<hex>"}.';
   if (!existsSync(file)) throw new Error(`Tricolor: the pinned root public key file ${file} does not exist. ${fix}`);
   let parsed: unknown;
   try {
@@ -27,6 +28,7 @@ export function readPinnedRoot(fileFromEnv: string | undefined, repoRoot: string
   if (typeof publicKey !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(publicKey)) {
     throw new Error(`Tricolor: ${file} has no valid "publicKey" (base64url of 32 bytes). ${fix}`);
   }
-  if (typeof kid !== 'string' || !/^[0-9a-f]{16}$/.test(kid)) throw new Error(`Tricolor: ${file} has no valid "kid" (16 lowercase hex digits). ${fix}`);
+  if (typeof kid !== 'string' || !/^[0-9a-f]{16}$/.test(kid))
+    throw new Error(`Tricolor: ${file} has no valid "kid" (16 lowercase hex digits). ${fix}`);
   return { publicKey, kid };
 }

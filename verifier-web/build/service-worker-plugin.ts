@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { minify, transformWithOxc, type Plugin, type ResolvedConfig } from 'vite';
+import { minify, type Plugin, type ResolvedConfig, transformWithOxc } from 'vite';
 
 export interface ServiceWorkerOptions {
   /** Path of the service worker's TypeScript source (no imports: it is compiled on its own). */
@@ -35,13 +35,13 @@ export function serviceWorkerPlugin(options: ServiceWorkerOptions): Plugin {
         hash.update(fileName);
         hash.update(item.type === 'chunk' ? item.code : item.source);
         // HTML is cached under its navigation URL, not its file name.
-        if (!htmlFiles.has(fileName)) urls.push('/' + fileName);
+        if (!htmlFiles.has(fileName)) urls.push(`/${fileName}`);
       }
       for (const file of listFiles(config.publicDir)) {
         const fileName = relative(config.publicDir, file).split('\\').join('/');
         hash.update(fileName);
         hash.update(readFileSync(file));
-        urls.push('/' + fileName);
+        urls.push(`/${fileName}`);
       }
       const manifest: PrecacheManifest = {
         version: hash.digest('hex').slice(0, 16),

@@ -1,8 +1,9 @@
 // A stand-in issuer for the bench and for UI work without the Worker: serves a built PWA the way
 // the Worker's static assets do (`/` and `/wallet`), plus a signed trust list and revocation feed
 // with ETag/304 and a Date header. Loopback only. The browser tests use the real Worker instead.
-import { createServer, type Server } from 'node:http';
+
 import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 
 export interface CannedIssuer {
@@ -22,7 +23,12 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-export async function startCannedIssuer(options: { distDir: string; trustList: Uint8Array; feed: Uint8Array; port?: number }): Promise<CannedIssuer> {
+export async function startCannedIssuer(options: {
+  distDir: string;
+  trustList: Uint8Array;
+  feed: Uint8Array;
+  port?: number;
+}): Promise<CannedIssuer> {
   let feed = { bytes: options.feed, etag: '"rv-1"' };
   const trustEtag = '"tl-1"';
   const server: Server = createServer((req, res) => {
@@ -34,7 +40,8 @@ export async function startCannedIssuer(options: { distDir: string; trustList: U
     };
     if (url.pathname === '/v1/trust-list') return cose(options.trustList, trustEtag);
     if (url.pathname === '/v1/revocations') return cose(feed.bytes, feed.etag);
-    const file = url.pathname === '/' ? 'index.html' : url.pathname === '/wallet' ? 'wallet.html' : normalize(url.pathname).replace(/^[/\\]+/, '');
+    const file =
+      url.pathname === '/' ? 'index.html' : url.pathname === '/wallet' ? 'wallet.html' : normalize(url.pathname).replace(/^[/\\]+/, '');
     if (file.startsWith('..')) return void res.writeHead(400).end();
     readFile(join(options.distDir, file)).then(
       (body) => res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
@@ -46,7 +53,9 @@ export async function startCannedIssuer(options: { distDir: string; trustList: U
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    setFeed: (bytes, etag) => void (feed = { bytes, etag }),
+    setFeed: (bytes, etag) => {
+      feed = { bytes, etag };
+    },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,6 +1,6 @@
 // Launch options for Debian's headless Chromium, shared by the browser tests and the bench. No
 // browser download: /usr/bin/chromium only (override with TRICOLOR_CHROMIUM).
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.TRICOLOR_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import {
   createSigner,
   generateSeed,
+  type RevocationEntry,
+  type Signer,
   signRevocationFeed,
   signToken,
   signTrustList,
+  type TokenClaims,
   toBase64Url,
   toHex,
-  type RevocationEntry,
-  type Signer,
-  type TokenClaims,
 } from '../../src/index.ts';
 
 export interface TestIssuer {
@@ -29,7 +29,14 @@ export interface TestIssuer {
 export async function createTestIssuer(now: number, issuer = 'ZJ'): Promise<TestIssuer> {
   const rootSeed = generateSeed();
   const signingSeed = generateSeed();
-  return { root: await createSigner(rootSeed), rootSeed, signing: await createSigner(signingSeed), signingSeed, issuer, validFrom: now - 7 * 86400 };
+  return {
+    root: await createSigner(rootSeed),
+    rootSeed,
+    signing: await createSigner(signingSeed),
+    signingSeed,
+    issuer,
+    validFrom: now - 7 * 86400,
+  };
 }
 
 /** Writes the pinned-root JSON the PWA build reads (TRICOLOR_ROOT_PUBLIC_KEY_FILE). */
@@ -54,10 +61,21 @@ export function signTestTrustList(issuer: TestIssuer, now: number, version = 1):
 }
 
 export function signTestFeed(issuer: TestIssuer, now: number, entries: RevocationEntry[], toSeq = entries.length): Promise<Uint8Array> {
-  return signRevocationFeed({ issuer: issuer.issuer, kind: 'snapshot', fromSeq: 0, toSeq, issuedAt: now, maxTokenLifetime: 86400, entries }, issuer.signing);
+  return signRevocationFeed(
+    { issuer: issuer.issuer, kind: 'snapshot', fromSeq: 0, toSeq, issuedAt: now, maxTokenLifetime: 86400, entries },
+    issuer.signing,
+  );
 }
 
 export async function signTestToken(issuer: TestIssuer, now: number, overrides: Partial<TokenClaims> = {}): Promise<string> {
-  const claims: TokenClaims = { iss: issuer.issuer, sub: 'ABCDEFGH', iat: now - 60, exp: now + 86400, color: 'green', maskedName: '张*', ...overrides };
+  const claims: TokenClaims = {
+    iss: issuer.issuer,
+    sub: 'ABCDEFGH',
+    iat: now - 60,
+    exp: now + 86400,
+    color: 'green',
+    maskedName: '张*',
+    ...overrides,
+  };
   return (await signToken(claims, issuer.signing)).text;
 }

@@ -29,7 +29,10 @@ const STATIC_IMPORT = /(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"
 
 function initialChunks(distDir: string): string[] {
   const html = readFileSync(join(distDir, 'index.html'), 'utf8');
-  const roots = [...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) => m[1]!);
+  const roots = [
+    ...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
+  ].map((m) => m[1]!);
   const seen = new Set<string>();
   const queue = roots.map((src) => posix.normalize(src.replace(/^\//, '')));
   while (queue.length) {
@@ -50,6 +53,19 @@ const notInitial = readdirSync(join(dist, 'assets'))
   .filter((f) => (f.endsWith('.js') || f.endsWith('.wasm')) && !initialSet.has(f))
   .map((file) => ({ file, gzipBytes: gz(file) }));
 const total = initial.reduce((sum, c) => sum + c.gzipBytes, 0);
-console.log(JSON.stringify({ what: 'initial JS for / (gzip -9 bytes)', initialGzipBytes: total, budgetBytes, withinBudget: total <= budgetBytes, initial, notInitial }, null, 1));
+console.log(
+  JSON.stringify(
+    {
+      what: 'initial JS for / (gzip -9 bytes)',
+      initialGzipBytes: total,
+      budgetBytes,
+      withinBudget: total <= budgetBytes,
+      initial,
+      notInitial,
+    },
+    null,
+    1,
+  ),
+);
 if (temp) rmSync(temp, { recursive: true, force: true });
 process.exit(total <= budgetBytes ? 0 : 1);

@@ -1,5 +1,5 @@
 // From decoded QR text to a verdict, with whatever data the device holds at this instant.
-import { defaultEd25519Backend, preparedKey, verifyToken, type RevocationLookup, type TrustList } from '../../src/index.ts';
+import { defaultEd25519Backend, preparedKey, type RevocationLookup, type TrustList, verifyToken } from '../../src/index.ts';
 import { decideVerdict, type TemperatureCheck, type Verdict } from './verdict.ts';
 
 export interface HeldData {

@@ -31,7 +31,7 @@ export function giveFeedback(result: VerdictResult, color: string | undefined): 
   try {
     audio ??= new AudioContext();
     const tones = pass ? [880] : [330, 330];
-    tones.forEach((frequency, i) => beep(audio!, frequency, audio!.currentTime + i * 0.2, pass ? 0.12 : 0.15));
+    for (const [i, frequency] of tones.entries()) beep(audio, frequency, audio.currentTime + i * 0.2, pass ? 0.12 : 0.15);
   } catch {
     // no audio (autoplay policy, no device): the screen still shows the verdict
   }

@@ -60,6 +60,7 @@ export function assessFreshness(input: FreshnessInput): Freshness {
   }
   const offset = input.clockOffsetSeconds ?? 0;
   if (offset > CLOCK_TOLERANCE_SECONDS) warnings.push({ kind: 'clock_ahead', seconds: offset });
-  else if (offset < -CLOCK_TOLERANCE_SECONDS || clockBehind > 0) warnings.push({ kind: 'clock_behind', seconds: Math.max(-offset, clockBehind) });
+  else if (offset < -CLOCK_TOLERANCE_SECONDS || clockBehind > 0)
+    warnings.push({ kind: 'clock_behind', seconds: Math.max(-offset, clockBehind) });
   return { revocationsAgeSeconds, trustListAgeSeconds, warnings };
 }

@@ -1,12 +1,12 @@
 // Entry point of the verifier (`/`).
 import './components/tc-verifier-app.ts';
+import { nowSeconds, warmUpVerifier } from './check-code.ts';
+import { primeAudioOnFirstGesture } from './feedback.ts';
 import { initLanguage } from './i18n/i18n.ts';
 import { PINNED_ROOT_PUBLIC_KEY } from './pinned-root.ts';
 import { registerServiceWorker } from './register-sw.ts';
 import { openBestStore } from './storage/kv.ts';
 import { SyncService } from './sync/sync-service.ts';
-import { nowSeconds, warmUpVerifier } from './check-code.ts';
-import { primeAudioOnFirstGesture } from './feedback.ts';
 
 initLanguage();
 registerServiceWorker();

@@ -21,13 +21,13 @@ export function addToTally(tally: Tally, day: string, bucket: TallyBucket): Tall
 }
 
 export function tallyToCsv(tally: Tally): string {
-  const lines = ['date,' + TALLY_BUCKETS.join(',') + ',total'];
+  const lines = [`date,${TALLY_BUCKETS.join(',')},total`];
   for (const day of Object.keys(tally).sort()) {
     const counts = tally[day]!;
     const values = TALLY_BUCKETS.map((b) => counts[b] ?? 0);
     lines.push([day, ...values, values.reduce((a, b) => a + b, 0)].join(','));
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }
 
 export function loadTally(): Tally {

@@ -1,7 +1,7 @@
 // Plain-word texts for the data warnings (freshness.ts), shared by the status bar and the verdict.
 import type { Warning } from './freshness.ts';
-import { currentLanguage, t } from './i18n/i18n.ts';
 import { formatDuration } from './i18n/format.ts';
+import { currentLanguage, t } from './i18n/i18n.ts';
 
 export function describeWarning(warning: Warning): string {
   const lang = currentLanguage();

@@ -6,8 +6,8 @@ import { createMiddleware } from 'hono/factory';
 import { fromBase64Url } from '../../src/index.ts';
 import { sha256Hex } from '../crypto.ts';
 import { findHolderBySecretHash } from '../db/holders.ts';
-import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
 import { bearerToken } from './bearer.ts';
 
 /**

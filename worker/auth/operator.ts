@@ -7,8 +7,8 @@ import { createMiddleware } from 'hono/factory';
 import { constantTimeEqual } from '../../src/index.ts';
 import type { Role } from '../config.ts';
 import { sha256 } from '../crypto.ts';
-import { ApiError } from '../errors.ts';
 import type { AppEnv } from '../env.ts';
+import { ApiError } from '../errors.ts';
 import { bearerToken } from './bearer.ts';
 
 export interface Operator {

@@ -4,8 +4,8 @@
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { Color } from '../../src/index.ts';
 import type { ActorType } from '../status/plan.ts';
-import { rawStatement, type Db } from './client.ts';
-import { auditLog, type AuditRow } from './schema.ts';
+import { type Db, rawStatement } from './client.ts';
+import { type AuditRow, auditLog } from './schema.ts';
 
 export interface AuditEntry {
   at: number;

@@ -4,7 +4,7 @@
 import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Checkin } from '../../src/index.ts';
 import { chunk, type Db } from './client.ts';
-import { checkins, type CheckinRow } from './schema.ts';
+import { type CheckinRow, checkins } from './schema.ts';
 
 export function toCheckin(row: CheckinRow): Checkin {
   return { at: row.at, symptoms: row.symptoms, temperature: row.temperature ?? undefined };
@@ -20,7 +20,12 @@ export async function loadCheckins(db: Db, holderId: string, fromDay: string): P
 }
 
 /** Check-ins of many holders from `fromDay` on, grouped by holder id. */
-export async function loadCheckinsForMany(db: Db, holderIds: readonly string[], fromDay: string, perQuery: number): Promise<Map<string, CheckinRow[]>> {
+export async function loadCheckinsForMany(
+  db: Db,
+  holderIds: readonly string[],
+  fromDay: string,
+  perQuery: number,
+): Promise<Map<string, CheckinRow[]>> {
   const byHolder = new Map<string, CheckinRow[]>();
   for (const part of chunk(holderIds, perQuery - 1)) {
     const rows = await db

@@ -1,7 +1,7 @@
 // The drizzle handle over the D1 binding. Query helpers in worker/db/*.ts take it as their first
 // argument, so tests can call them directly and the routes never build SQL themselves.
 
-import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
+import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import * as schema from './schema.ts';
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };

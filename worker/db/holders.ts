@@ -3,7 +3,7 @@
 
 import { and, asc, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
 import { chunk, type Db } from './client.ts';
-import { holders, type HolderRow } from './schema.ts';
+import { type HolderRow, holders } from './schema.ts';
 
 export async function findHolderBySecretHash(db: Db, secretHash: string): Promise<HolderRow | undefined> {
   return db.select().from(holders).where(eq(holders.secretHash, secretHash)).get();
@@ -29,7 +29,12 @@ export async function findHoldersByIdHashes(db: Db, idHashes: readonly string[],
  * Red/yellow holders whose earliest possible release (`until`) has passed, in (until, id) order
  * from a keyset cursor, through the partial index holders_due_idx.
  */
-export async function findDueHolders(db: Db, now: number, after: { until: number; id: string } | undefined, limit: number): Promise<HolderRow[]> {
+export async function findDueHolders(
+  db: Db,
+  now: number,
+  after: { until: number; id: string } | undefined,
+  limit: number,
+): Promise<HolderRow[]> {
   const due = and(isNotNull(holders.until), lte(holders.until, now));
   const cursor = after ? or(gt(holders.until, after.until), and(eq(holders.until, after.until), gt(holders.id, after.id))) : undefined;
   return db

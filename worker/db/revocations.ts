@@ -8,7 +8,10 @@ import { revocations } from './schema.ts';
 
 /** The newest sequence number, 0 when nothing was ever revoked. */
 export async function readHeadSeq(db: Db): Promise<number> {
-  const row = await db.select({ seq: max(revocations.seq) }).from(revocations).get();
+  const row = await db
+    .select({ seq: max(revocations.seq) })
+    .from(revocations)
+    .get();
   return row?.seq ?? 0;
 }
 

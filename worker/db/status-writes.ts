@@ -8,10 +8,10 @@
 // transaction on its single writer, so nothing interleaves between these statements.
 
 import { and, eq, type SQL } from 'drizzle-orm';
-import { TUNABLES } from '../tunables.ts';
 import { revokes, type StatusPlan, type StatusStep } from '../status/plan.ts';
-import { rawStatement, runBatch, statementOf, type Db } from './client.ts';
-import { holders, type HolderRow } from './schema.ts';
+import { TUNABLES } from '../tunables.ts';
+import { type Db, rawStatement, runBatch, statementOf } from './client.ts';
+import { type HolderRow, holders } from './schema.ts';
 
 export interface AuditFacts {
   action: string;
@@ -45,14 +45,14 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
     db,
     db
       .update(holders)
-    .set({
-      ...w.patch,
-      color: plan.after.color,
-      since: plan.after.since,
-      until: plan.after.until ?? null,
-      statusVersion: holder.statusVersion + 1,
-      updatedAt: now,
-    })
+      .set({
+        ...w.patch,
+        color: plan.after.color,
+        since: plan.after.since,
+        until: plan.after.until ?? null,
+        statusVersion: holder.statusVersion + 1,
+        updatedAt: now,
+      })
       .where(w.guard ? and(version, w.guard) : version),
   );
   const statements: D1PreparedStatement[] = [update, ...(w.gated ?? [])];
@@ -63,7 +63,15 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
       // docs/revocation-feed.md: every token with iat <= revokedBefore is revoked. The margin
       // and why tokens for the new status escape it: worker/tokens/issue.ts.
       const revokedBefore = step.at + TUNABLES.revocationMarginSeconds;
-      statements.push(rawStatement(db, 'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1', holder.sub, revokedBefore, now));
+      statements.push(
+        rawStatement(
+          db,
+          'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1',
+          holder.sub,
+          revokedBefore,
+          now,
+        ),
+      );
       revocationCount++;
     }
   }

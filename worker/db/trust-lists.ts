@@ -12,7 +12,12 @@ export interface StoredTrustList {
 
 /** The newest few rows: if the newest fails verification, an older good one still serves. */
 export async function readRecentTrustLists(db: Db, limit: number): Promise<StoredTrustList[]> {
-  return db.select({ version: trustLists.version, cose: trustLists.cose }).from(trustLists).orderBy(desc(trustLists.version)).limit(limit).all();
+  return db
+    .select({ version: trustLists.version, cose: trustLists.cose })
+    .from(trustLists)
+    .orderBy(desc(trustLists.version))
+    .limit(limit)
+    .all();
 }
 
 export function insertTrustList(db: Db, row: { version: number; cose: Uint8Array; issuedAt: number; installedAt: number }) {

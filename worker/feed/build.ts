@@ -5,7 +5,7 @@
 //   toSeq is the last entry included, so a verifier far behind catches up page by page.
 //   (A snapshot cannot be paged: it replaces what the verifier holds.)
 
-import { signRevocationFeed, type RevocationFeed } from '../../src/index.ts';
+import { type RevocationFeed, signRevocationFeed } from '../../src/index.ts';
 import type { Db } from '../db/client.ts';
 import { readDelta, readFirstLiveSeq, readSnapshot } from '../db/revocations.ts';
 import type { ActiveSigner } from '../keys/signer.ts';

@@ -8,8 +8,8 @@
 // against; otherwise the whole decision is taken again.
 
 import { and, eq, notExists, sql } from 'drizzle-orm';
-import { checkinConsequence, localDate, type Checkin, type DerivedStatus, type StatusPolicy } from '../../src/index.ts';
-import { rawStatement, type Db } from '../db/client.ts';
+import { type Checkin, checkinConsequence, type DerivedStatus, localDate, type StatusPolicy } from '../../src/index.ts';
+import { type Db, rawStatement } from '../db/client.ts';
 import { findHolderById } from '../db/holders.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -30,7 +30,14 @@ export interface CheckinOutcome {
 
 const ATTEMPTS = 3;
 
-export async function recordCheckin(db: Db, policy: StatusPolicy, now: number, first: HolderRow, input: CheckinInput, onRevocation: () => void): Promise<CheckinOutcome> {
+export async function recordCheckin(
+  db: Db,
+  policy: StatusPolicy,
+  now: number,
+  first: HolderRow,
+  input: CheckinInput,
+  onRevocation: () => void,
+): Promise<CheckinOutcome> {
   const day = localDate(now, policy.timeZone);
   const checkin: Checkin = { at: now, symptoms: input.symptoms, temperature: input.temperature };
   let holder = first;
@@ -49,7 +56,12 @@ export async function recordCheckin(db: Db, policy: StatusPolicy, now: number, f
     const updated = await writePlan(db, holder, plan, {
       now,
       audit: { action: 'status.checkin', detail: { day } },
-      guard: notExists(db.select({ one: sql`1` }).from(checkins).where(and(eq(checkins.holderId, holder.id), eq(checkins.day, day)))),
+      guard: notExists(
+        db
+          .select({ one: sql`1` })
+          .from(checkins)
+          .where(and(eq(checkins.holderId, holder.id), eq(checkins.day, day))),
+      ),
       gated: [
         rawStatement(
           db,
@@ -73,7 +85,9 @@ export async function recordCheckin(db: Db, policy: StatusPolicy, now: number, f
 
 function consequenceOf(current: DerivedStatus, checkin: Checkin, policy: StatusPolicy) {
   const to = checkinConsequence(current, checkin, policy);
-  return to ? { to, source: 'checkin' as const, actorType: 'holder' as const, actor: 'holder', reason: symptomReason(checkin, policy) } : undefined;
+  return to
+    ? { to, source: 'checkin' as const, actorType: 'holder' as const, actor: 'holder', reason: symptomReason(checkin, policy) }
+    : undefined;
 }
 
 function symptomReason(c: Checkin, policy: StatusPolicy): string {

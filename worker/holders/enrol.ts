@@ -3,13 +3,22 @@
 // recovery path for a lost secret), and the new declaration applied only if it is stricter than
 // the current colour. See docs/api.md (POST /v1/holders) for the identity check.
 
-import { colorForDeclaration, deriveStatus, generateSubId, isDowngrade, type Color, type Declaration, type DerivedStatus, type StatusPolicy } from '../../src/index.ts';
-import { newHolderId, sha256Hex, newHolderSecret } from '../crypto.ts';
+import {
+  type Color,
+  colorForDeclaration,
+  type Declaration,
+  type DerivedStatus,
+  deriveStatus,
+  generateSubId,
+  isDowngrade,
+  type StatusPolicy,
+} from '../../src/index.ts';
+import { newHolderId, newHolderSecret, sha256Hex } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
-import { holders, statusEvents, type HolderRow } from '../db/schema.ts';
+import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import { applyStatus } from '../status/apply.ts';
 
@@ -50,7 +59,15 @@ export async function enrol(db: Db, policy: StatusPolicy, now: number, input: En
   throw new ApiError(409, 'conflict', 'Enrolment could not complete; try again.');
 }
 
-async function createHolder(db: Db, policy: StatusPolicy, now: number, input: EnrolInput, declared: Color, secret: string, secretHash: string): Promise<Enrolment> {
+async function createHolder(
+  db: Db,
+  policy: StatusPolicy,
+  now: number,
+  input: EnrolInput,
+  declared: Color,
+  secret: string,
+  secretHash: string,
+): Promise<Enrolment> {
   const status = deriveStatus([{ at: now, color: declared, source: 'declaration' }], [], now, policy);
   const holder: HolderRow = {
     id: newHolderId(),
@@ -71,7 +88,15 @@ async function createHolder(db: Db, policy: StatusPolicy, now: number, input: En
   await db.batch([
     db.insert(holders).values(holder),
     db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
-    insertAudit(db, { at: now, actorType: 'declaration', actor: 'holder', action: 'holder.enrol', holderId: holder.id, toColor: declared, reason }),
+    insertAudit(db, {
+      at: now,
+      actorType: 'declaration',
+      actor: 'holder',
+      action: 'holder.enrol',
+      holderId: holder.id,
+      toColor: declared,
+      reason,
+    }),
   ]);
   return { created: true, holder, status, secret };
 }
@@ -99,10 +124,25 @@ async function reenrol(
     audit: { action: 'holder.reenrol', detail: { declared } },
     patch: { secretHash, phoneHash },
     // The secret rotation is audited whether or not the status changes.
-    gated: [insertAuditIfChanged(db, { at: now, actorType: 'holder', actor: 'holder', action: 'holder.secret_rotated', holderId: existing.id, detail: { declared } })],
+    gated: [
+      insertAuditIfChanged(db, {
+        at: now,
+        actorType: 'holder',
+        actor: 'holder',
+        action: 'holder.secret_rotated',
+        holderId: existing.id,
+        detail: { declared },
+      }),
+    ],
     decide: (current) =>
       isDowngrade(current.color, declared)
-        ? { to: declared, source: 'declaration', actorType: 'declaration', actor: 'holder', reason: `re-enrolment: ${declarationReason(input.declaration)}` }
+        ? {
+            to: declared,
+            source: 'declaration',
+            actorType: 'declaration',
+            actor: 'holder',
+            reason: `re-enrolment: ${declarationReason(input.declaration)}`,
+          }
         : undefined,
     onRevocation,
   });
@@ -110,6 +150,10 @@ async function reenrol(
 }
 
 function declarationReason(d: Declaration): string {
-  const answers = [d.contactWithCase && 'contact with a case', d.symptoms && 'symptoms', d.fromHighRiskArea && 'from a high-risk area'].filter(Boolean);
+  const answers = [
+    d.contactWithCase && 'contact with a case',
+    d.symptoms && 'symptoms',
+    d.fromHighRiskArea && 'from a high-risk area',
+  ].filter(Boolean);
   return answers.length > 0 ? `declaration: ${answers.join(', ')}` : 'declaration: nothing to report';
 }

@@ -35,7 +35,11 @@ const MAX_MASKED_BYTES = 48;
  * 48-byte limit for the masked name.
  */
 export function maskName(name: string): string {
-  const words = name.trim().split(/\s+/u).filter((w) => w.length > 0).slice(0, MAX_MASKED_WORDS);
+  const words = name
+    .trim()
+    .split(/\s+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, MAX_MASKED_WORDS);
   let masked = '';
   for (const word of words) {
     const next = `${masked}${masked ? ' ' : ''}${firstGrapheme(word)}*`;

@@ -6,15 +6,15 @@
 // Report: applied + unchanged + unknown + rejected = the file's non-blank data rows.
 
 import { localDate, type StatusPolicy } from '../../src/index.ts';
-import { TUNABLES } from '../tunables.ts';
-import { toCheckin, loadCheckinsForMany } from '../db/checkins.ts';
-import { chunk, runBatch, type Db } from '../db/client.ts';
+import { loadCheckinsForMany, toCheckin } from '../db/checkins.ts';
+import { chunk, type Db, runBatch } from '../db/client.ts';
 import { findHoldersByIdHashes } from '../db/holders.ts';
 import type { HolderRow } from '../db/schema.ts';
 import { prepareStatusWrite } from '../db/status-writes.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { applyStatus } from '../status/apply.ts';
 import { checkinWindowStart, planStatus, type Request, type StatusPlan } from '../status/plan.ts';
+import { TUNABLES } from '../tunables.ts';
 import type { ImportRow, ParsedImport, Rejection } from './parse.ts';
 
 export interface ImportReport {
@@ -57,9 +57,19 @@ export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Pro
     if (holder) known.push({ row, holder });
     else report.unknown++;
   }
-  const checkins = await checkinsOf(ctx, known.map((k) => k.holder));
+  const checkins = await checkinsOf(
+    ctx,
+    known.map((k) => k.holder),
+  );
   for (const { row, holder } of known) {
-    const plan = planStatus(holder, (checkins.get(holder.id) ?? []).map(toCheckin), ctx.now, ctx.policy, (current) => requestFor(ctx, row, current.color), `import:${ctx.importId}`);
+    const plan = planStatus(
+      holder,
+      (checkins.get(holder.id) ?? []).map(toCheckin),
+      ctx.now,
+      ctx.policy,
+      (current) => requestFor(ctx, row, current.color),
+      `import:${ctx.importId}`,
+    );
     if (plan.requestApplied) pending.push({ row, holder, plan });
     else report.unchanged++;
   }
@@ -97,8 +107,16 @@ function firstPerIdNumber(rows: ImportRow[], rejected: Rejection[]): ImportRow[]
 async function checkinsOf(ctx: ImportContext, holders: HolderRow[]) {
   if (holders.length === 0) return new Map();
   const today = localDate(ctx.now, ctx.policy.timeZone);
-  const fromDay = holders.map((h) => (h.color === 'green' ? today : checkinWindowStart(h, ctx.policy))).reduce((a, b) => (b < a ? b : a), today);
-  return loadCheckinsForMany(ctx.db, holders.map((h) => h.id), fromDay, TUNABLES.maxBoundParameters);
+  const fromDay = holders
+    .map((h) => (h.color === 'green' ? today : checkinWindowStart(h, ctx.policy)))
+    // biome-ignore lint/complexity/useMathMinMax: local dates are ISO strings (YYYY-MM-DD); the earliest is the least in string order
+    .reduce((a, b) => (b < a ? b : a), today);
+  return loadCheckinsForMany(
+    ctx.db,
+    holders.map((h) => h.id),
+    fromDay,
+    TUNABLES.maxBoundParameters,
+  );
 }
 
 /** One D1 batch for the group; holders that lost a race are redone one by one from a fresh read. */
@@ -107,7 +125,12 @@ async function writeGroup(ctx: ImportContext, group: Pending[]): Promise<('appli
   const guards: number[] = [];
   let revocations = 0;
   for (const p of group) {
-    const prepared = prepareStatusWrite(ctx.db, { holder: p.holder, plan: p.plan, now: ctx.now, audit: { action: 'status.import', detail: { importId: ctx.importId, line: p.row.line } } });
+    const prepared = prepareStatusWrite(ctx.db, {
+      holder: p.holder,
+      plan: p.plan,
+      now: ctx.now,
+      audit: { action: 'status.import', detail: { importId: ctx.importId, line: p.row.line } },
+    });
     guards.push(statements.length);
     statements.push(...prepared.statements);
     revocations += prepared.revocations;

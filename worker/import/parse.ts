@@ -60,7 +60,8 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
     if (parsed.success) out.rows.push({ line, ...parsed.data });
     else out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
   }
-  if (format === 'csv' && columns === undefined) throw new ApiError(400, 'validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
+  if (format === 'csv' && columns === undefined)
+    throw new ApiError(400, 'validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
   return out;
 }
 
@@ -80,7 +81,7 @@ function csvRecord(raw: string, columns: number[]): Record<string, string> | str
   if (typeof fields === 'string') return fields;
   if (fields.length !== COLUMNS.length) return `expected ${COLUMNS.length} fields, found ${fields.length}`;
   const record: Record<string, string> = {};
-  COLUMNS.forEach((name, i) => (record[name] = fields[columns[i]!]!));
+  for (const [i, name] of COLUMNS.entries()) record[name] = fields[columns[i]!]!;
   return record;
 }
 

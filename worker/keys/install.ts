@@ -3,7 +3,7 @@
 // must hold that key's seed (else 409 signing_key_missing). The row and its audit entry commit
 // in one batch.
 
-import { toHex, verifyTrustList, type TrustList } from '../../src/index.ts';
+import { type TrustList, toHex, verifyTrustList } from '../../src/index.ts';
 import type { Config } from '../config.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
@@ -23,10 +23,15 @@ export async function installTrustList(db: Db, config: Config, cose: Uint8Array,
     throw new ApiError(422, 'trust_list_invalid', `The trust list was refused (${verified.reason}): ${verified.detail}.`);
   }
   const list = verified.list;
-  if (list.issuer !== config.issuer) throw new ApiError(422, 'trust_list_invalid', `The trust list is for issuer "${list.issuer}", not "${config.issuer}".`);
+  if (list.issuer !== config.issuer)
+    throw new ApiError(422, 'trust_list_invalid', `The trust list is for issuer "${list.issuer}", not "${config.issuer}".`);
   const active = list.keys.find((k) => k.state === 'active');
   if (active && !(await hasSeedFor(config, active))) {
-    throw new ApiError(409, 'signing_key_missing', `SIGNING_KEYS has no seed for the active key ${toHex(active.kid)}; put the secret first, then install the list.`);
+    throw new ApiError(
+      409,
+      'signing_key_missing',
+      `SIGNING_KEYS has no seed for the active key ${toHex(active.kid)}; put the secret first, then install the list.`,
+    );
   }
   try {
     await db.batch([

@@ -3,7 +3,7 @@
 // active keys, and retired keys until validUntil + the longest token lifetime has passed. Revoked
 // keys never appear: nothing they signed may be trusted.
 
-import { toBase64Url, type TrustedKey } from '../../src/index.ts';
+import { type TrustedKey, toBase64Url } from '../../src/index.ts';
 
 export interface Jwk {
   kty: 'OKP';

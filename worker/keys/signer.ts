@@ -3,7 +3,7 @@
 // a window that has closed, a missing seed, a seed that is not that key's) is 503
 // signing_unavailable, before anything is written.
 
-import { bytesEqual, createSigner, keyWindowContains, toHex, type Signer, type TrustedKey } from '../../src/index.ts';
+import { bytesEqual, createSigner, keyWindowContains, type Signer, type TrustedKey, toHex } from '../../src/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { ApiError } from '../errors.ts';

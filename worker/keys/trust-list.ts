@@ -3,10 +3,10 @@
 // can therefore never make the Worker publish or sign with a key the root did not vouch for.
 // This module and ./signer.ts are the only places that know where keys live.
 
-import { bytesEqual, verifyTrustList, type TrustList } from '../../src/index.ts';
-import { TUNABLES } from '../tunables.ts';
+import { bytesEqual, type TrustList, verifyTrustList } from '../../src/index.ts';
 import type { Db } from '../db/client.ts';
 import { readRecentTrustLists } from '../db/trust-lists.ts';
+import { TUNABLES } from '../tunables.ts';
 
 export interface CurrentTrustList {
   list: TrustList;

@@ -8,8 +8,17 @@ import { holderIdSchema, queryParams } from '../validate.ts';
 
 const auditQuery = z
   .object({
-    cursor: z.string().regex(/^[1-9]\d{0,14}$/, 'must be a cursor from a previous page').transform(Number).optional(),
-    limit: z.string().regex(/^\d{1,3}$/, 'must be a number from 1 to 200').transform(Number).pipe(z.number().min(1, 'must be at least 1').max(200, 'must be at most 200')).optional(),
+    cursor: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/, 'must be a cursor from a previous page')
+      .transform(Number)
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/, 'must be a number from 1 to 200')
+      .transform(Number)
+      .pipe(z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'))
+      .optional(),
     holderId: holderIdSchema.optional(),
     actorType: z.enum(['operator', 'import', 'rule', 'declaration', 'holder', 'system']).optional(),
   })

@@ -4,10 +4,10 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { requireWriteRole } from '../auth/operator.ts';
 import { toCheckin } from '../db/checkins.ts';
-import { findHolderById } from '../db/holders.ts';
-import { loadHistory } from '../db/history.ts';
-import type { HolderRow } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
+import { loadHistory } from '../db/history.ts';
+import { findHolderById } from '../db/holders.ts';
+import type { HolderRow } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { applyStatus } from '../status/apply.ts';
@@ -49,7 +49,10 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
       ruleActor: `operator:${operator.name}`,
       audit: { action: 'status.set' },
       onlyWithRequest: true,
-      decide: (current) => (current.color === body.color ? undefined : { to: body.color, source: 'operator', actorType: 'operator', actor: operator.name, reason: body.reason }),
+      decide: (current) =>
+        current.color === body.color
+          ? undefined
+          : { to: body.color, source: 'operator', actorType: 'operator', actor: operator.name, reason: body.reason },
       onRevocation: () => state.feedHead.invalidate(),
     });
     return c.json({ holderId: holder.id, changed: result.written, status: statusView(result.plan.after) });

@@ -2,15 +2,15 @@
 // and TUNABLES.maxImportRows (413 beyond; split the file).
 
 import type { Hono } from 'hono';
-import { TUNABLES } from '../tunables.ts';
-import { insertAudit } from '../db/audit.ts';
+import { requireWriteRole } from '../auth/operator.ts';
 import { newHolderId } from '../crypto.ts';
+import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
 import { applyImport } from '../import/apply.ts';
 import { formatFor, parseImport } from '../import/parse.ts';
-import { requireWriteRole } from '../auth/operator.ts';
+import { TUNABLES } from '../tunables.ts';
 
 export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
   app.post('/v1/admin/holders/import', requireWriteRole, async (c) => {
@@ -28,7 +28,15 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
     // An id for this run, so its audit rows can be found together.
     const importId = newHolderId();
     const report = await applyImport(
-      { db, policy: config.policy, idHmacKey: config.idHmacKey, now, operator: operator.name, importId, onRevocation: () => state.feedHead.invalidate() },
+      {
+        db,
+        policy: config.policy,
+        idHmacKey: config.idHmacKey,
+        now,
+        operator: operator.name,
+        importId,
+        onRevocation: () => state.feedHead.invalidate(),
+      },
       parsed,
     );
     await insertAudit(db, {
@@ -36,7 +44,15 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
       actorType: 'operator',
       actor: operator.name,
       action: 'import.run',
-      detail: { importId, format, rows: report.rows, applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected.length },
+      detail: {
+        importId,
+        format,
+        rows: report.rows,
+        applied: report.applied,
+        unchanged: report.unchanged,
+        unknown: report.unknown,
+        rejected: report.rejected.length,
+      },
     }).run();
     c.header('Cache-Control', 'no-store');
     return c.json({ importId, applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected });

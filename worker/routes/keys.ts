@@ -2,8 +2,8 @@
 // view (docs/trust-list.md, docs/architecture.md "Keys and the trust list at run time").
 
 import type { Context, Hono } from 'hono';
-import { requireWriteRole } from '../auth/operator.ts';
 import { MAX_TRUST_LIST_BYTES } from '../../src/index.ts';
+import { requireWriteRole } from '../auth/operator.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
@@ -32,7 +32,8 @@ export function registerKeyRoutes(app: Hono<AppEnv>): void {
 
   app.put('/v1/admin/trust-list', requireWriteRole, async (c) => {
     const { db, config, now, operator, state } = c.var;
-    if (mediaType(c.req.raw) !== 'application/cose') throw new ApiError(415, 'unsupported_media_type', 'Send the trust list as application/cose (the raw COSE_Sign1 bytes).');
+    if (mediaType(c.req.raw) !== 'application/cose')
+      throw new ApiError(415, 'unsupported_media_type', 'Send the trust list as application/cose (the raw COSE_Sign1 bytes).');
     const bytes = await readBodyLimited(c.req.raw, MAX_TRUST_LIST_BYTES);
     const list = await installTrustList(db, config, bytes, now, operator.name);
     state.trust.invalidate();
@@ -42,6 +43,7 @@ export function registerKeyRoutes(app: Hono<AppEnv>): void {
 
 async function currentOr503(c: Context<AppEnv>): Promise<CurrentTrustList> {
   const current = await c.var.state.trust.current(c.var.readDb, c.var.config.rootPublicKey, c.var.now);
-  if (!current) throw new ApiError(503, 'trust_list_unavailable', 'No trust list signed by the pinned root is installed yet.', { 'Retry-After': '60' });
+  if (!current)
+    throw new ApiError(503, 'trust_list_unavailable', 'No trust list signed by the pinned root is installed yet.', { 'Retry-After': '60' });
   return current;
 }

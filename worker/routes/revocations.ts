@@ -12,16 +12,22 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { toHex } from '../../src/index.ts';
-import { TUNABLES } from '../tunables.ts';
 import { readHeadSeq } from '../db/revocations.ts';
 import type { AppEnv } from '../env.ts';
 import { chooseFeed, signFeed } from '../feed/build.ts';
 import { activeSigner } from '../keys/signer.ts';
+import { TUNABLES } from '../tunables.ts';
 import { queryParams } from '../validate.ts';
 import { etagMatches, PUBLIC_CACHE } from './http-cache.ts';
 
 const feedQuery = z
-  .object({ since: z.string().regex(/^(0|[1-9]\d{0,14})$/, 'must be a sequence number (0 or a positive integer)').transform(Number).optional() })
+  .object({
+    since: z
+      .string()
+      .regex(/^(0|[1-9]\d{0,14})$/, 'must be a sequence number (0 or a positive integer)')
+      .transform(Number)
+      .optional(),
+  })
   .strict();
 
 export function registerRevocationRoutes(app: Hono<AppEnv>): void {
@@ -50,7 +56,14 @@ export function registerRevocationRoutes(app: Hono<AppEnv>): void {
     // Re-wrapped: a cached response's headers are immutable, and middleware may add some.
     if (hit) return new Response(hit.body, hit);
 
-    const feed = await chooseFeed(readDb(), { since, head, issuer: config.issuer, maxTokenLifetime: config.tokenLifetimeSeconds, now, maxDeltaEntries: TUNABLES.feedMaxDeltaEntries });
+    const feed = await chooseFeed(readDb(), {
+      since,
+      head,
+      issuer: config.issuer,
+      maxTokenLifetime: config.tokenLifetimeSeconds,
+      now,
+      maxDeltaEntries: TUNABLES.feedMaxDeltaEntries,
+    });
     const body = await signFeed(feed, active);
     const response = new Response(body.slice().buffer as ArrayBuffer, {
       headers: {

@@ -3,12 +3,12 @@
 // top of a status it was not decided against.
 
 import type { SQL } from 'drizzle-orm';
-import { localDate, type Checkin, type DerivedStatus, type StatusPolicy } from '../../src/index.ts';
+import { type Checkin, type DerivedStatus, localDate, type StatusPolicy } from '../../src/index.ts';
 import { loadCheckins, toCheckin } from '../db/checkins.ts';
 import type { Db } from '../db/client.ts';
 import { findHolderById } from '../db/holders.ts';
 import type { HolderRow } from '../db/schema.ts';
-import { prepareStatusWrite, runStatusWrite, type AuditFacts } from '../db/status-writes.ts';
+import { type AuditFacts, prepareStatusWrite, runStatusWrite } from '../db/status-writes.ts';
 import { ApiError } from '../errors.ts';
 import { checkinWindowStart, planStatus, type Request, type StatusPlan } from './plan.ts';
 
@@ -49,7 +49,13 @@ export interface ApplyResult {
  * green), else those from the local day the status began. Before a write: also today's, because
  * a change made now starts a status whose run may already include today's check-in.
  */
-export async function loadStatusInputs(db: Db, holder: HolderRow, policy: StatusPolicy, now: number, purpose: 'read' | 'write'): Promise<Checkin[]> {
+export async function loadStatusInputs(
+  db: Db,
+  holder: HolderRow,
+  policy: StatusPolicy,
+  now: number,
+  purpose: 'read' | 'write',
+): Promise<Checkin[]> {
   if (holder.color === 'green' && purpose === 'read') return [];
   const today = localDate(now, policy.timeZone);
   const statusStart = checkinWindowStart(holder, policy);

@@ -3,7 +3,17 @@
 // (enrolment, check-in, operator, import, cron) goes through here, so they all agree with what
 // the token endpoint derives lazily.
 
-import { deriveStatus, isDowngrade, localDate, type Checkin, type Color, type DerivedStatus, type EventSource, type StatusEvent, type StatusPolicy } from '../../src/index.ts';
+import {
+  type Checkin,
+  type Color,
+  type DerivedStatus,
+  deriveStatus,
+  type EventSource,
+  isDowngrade,
+  localDate,
+  type StatusEvent,
+  type StatusPolicy,
+} from '../../src/index.ts';
 
 export type ActorType = 'operator' | 'import' | 'rule' | 'declaration' | 'holder' | 'system';
 
@@ -76,7 +86,15 @@ export function planStatus(
     for (let i = 0; i < 2; i++) {
       const derived = deriveStatus(events, checkins, now, policy);
       if (!derived.byRule) return derived;
-      steps.push({ at: derived.since, from: color, to: derived.color, source: 'rule', actorType: 'rule', actor: ruleActor, reason: releaseReason(color) });
+      steps.push({
+        at: derived.since,
+        from: color,
+        to: derived.color,
+        source: 'rule',
+        actorType: 'rule',
+        actor: ruleActor,
+        reason: releaseReason(color),
+      });
       events.push({ at: derived.since, color: derived.color, source: 'rule' });
       color = derived.color;
     }

@@ -23,9 +23,9 @@
 // - the signing key's validFrom: a key vouches only for tokens inside its window (trust-list.md).
 // iat may thus lie a few seconds ahead of the clock; verifiers allow 300 s of skew.
 
-import { signToken, toHex, type DerivedStatus, type TokenClaims } from '../../src/index.ts';
-import { TUNABLES } from '../tunables.ts';
+import { type DerivedStatus, signToken, type TokenClaims, toHex } from '../../src/index.ts';
 import type { ActiveSigner } from '../keys/signer.ts';
+import { TUNABLES } from '../tunables.ts';
 import { Lru } from './lru.ts';
 
 export interface IssueInput {
@@ -62,7 +62,16 @@ export class TokenIssuer {
   async issue(input: IssueInput, active: ActiveSigner): Promise<IssuedToken> {
     const claims = tokenClaims(input, active.key.validFrom);
     // The key covers everything that determines the bytes: signing key and every claim.
-    const cacheKey = [toHex(active.key.kid), claims.iss, claims.sub, claims.iat, claims.exp, claims.color, claims.statusEnds ?? '', claims.maskedName ?? ''].join('|');
+    const cacheKey = [
+      toHex(active.key.kid),
+      claims.iss,
+      claims.sub,
+      claims.iat,
+      claims.exp,
+      claims.color,
+      claims.statusEnds ?? '',
+      claims.maskedName ?? '',
+    ].join('|');
     let token = this.#cache.get(cacheKey);
     if (token === undefined) {
       token = (await signToken(claims, active.signer)).text;

@@ -63,7 +63,9 @@ function countingEnv(env: Env, variant: string | null): Env {
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const counter = { calls: 0, statements: 0 };
-    const response = await scope.run(counter, () => worker.fetch(request, countingEnv(env, request.headers.get('tricolor-bench-variant')), ctx));
+    const response = await scope.run(counter, () =>
+      worker.fetch(request, countingEnv(env, request.headers.get('tricolor-bench-variant')), ctx),
+    );
     const out = new Response(response.body, response);
     out.headers.set('Tricolor-Bench-D1-Calls', String(counter.calls));
     out.headers.set('Tricolor-Bench-D1-Statements', String(counter.statements));

@@ -13,8 +13,16 @@ export interface OpenedPage {
   problems: string[];
 }
 
-export async function openPage(browser: Browser, baseUrl: string, path = '/', options: { viewport?: { width: number; height: number }; locale?: string; fakeClock?: boolean } = {}): Promise<OpenedPage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 412, height: 860 }, locale: options.locale ?? 'en-US' });
+export async function openPage(
+  browser: Browser,
+  baseUrl: string,
+  path = '/',
+  options: { viewport?: { width: number; height: number }; locale?: string; fakeClock?: boolean } = {},
+): Promise<OpenedPage> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 412, height: 860 },
+    locale: options.locale ?? 'en-US',
+  });
   const problems: string[] = [];
   const origin = new URL(baseUrl).origin;
   // Nothing may leave this origin (no CDN for the wasm, no fonts, no telemetry).
@@ -34,14 +42,18 @@ export async function openPage(browser: Browser, baseUrl: string, path = '/', op
 
 /** Waits until the app holds a verified trust list and has synced revocations at least once. */
 export async function waitForSyncedData(page: Page): Promise<void> {
-  await page.locator('[data-testid=data-age]').filter({ hasNotText: /never|尚未/ }).waitFor();
+  await page
+    .locator('[data-testid=data-age]')
+    .filter({ hasNotText: /never|尚未/ })
+    .waitFor();
 }
 
 /** Waits until a service worker controls the page, so the shell is precached. */
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    if (!navigator.serviceWorker.controller)
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
   });
 }
 
@@ -83,7 +95,10 @@ export async function contrastRatio(page: Page, selector: string): Promise<numbe
     return [style.color, style.backgroundColor];
   });
   const luminance = (rgb: string) => {
-    const [r, g, b] = rgb.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((v) => Number(v) / 255);
+    const [r, g, b] = rgb
+      .match(/\d+(\.\d+)?/g)!
+      .slice(0, 3)
+      .map((v) => Number(v) / 255);
     const f = (c: number) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
     return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
   };

@@ -11,7 +11,9 @@ export async function decodeQrPng(png: Uint8Array): Promise<string[]> {
   if (!prepared) {
     const wasm = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
     const bytes = readFileSync(wasm);
-    prepareZXingModule({ overrides: { wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer } });
+    prepareZXingModule({
+      overrides: { wasmBinary: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer },
+    });
     prepared = true;
   }
   const results = await readBarcodes(png, { formats: ['QRCode'], tryHarder: true });

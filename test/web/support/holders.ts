@@ -1,5 +1,6 @@
 // Drives the Worker's holder and operator API from Node, as a holder's phone and an operator would.
 import { decodeBase45, decodeClaims, parseSign1, TOKEN_PREFIX, type TokenClaims } from '../../../src/index.ts';
+
 let counter = 0;
 
 export interface Enrolled {
@@ -11,20 +12,31 @@ export interface Enrolled {
 /** A random 18-character ID number, so every test gets its own holder. */
 export function uniqueIdNumber(): string {
   counter += 1;
-  return `T${Date.now().toString().slice(-9)}${String(counter).padStart(3, '0')}${Math.floor(Math.random() * 1e5).toString().padStart(5, '0')}`;
+  return `T${Date.now().toString().slice(-9)}${String(counter).padStart(3, '0')}${Math.floor(Math.random() * 1e5)
+    .toString()
+    .padStart(5, '0')}`;
 }
 
 export async function enrolGreenHolder(baseUrl: string, name = '张三'): Promise<Enrolled> {
   const response = await fetch(`${baseUrl}/v1/holders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, idNumber: uniqueIdNumber(), declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } }),
+    body: JSON.stringify({
+      name,
+      idNumber: uniqueIdNumber(),
+      declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false },
+    }),
   });
   if (response.status !== 201 && response.status !== 200) throw new Error(`enrol failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as Enrolled;
 }
 
-export async function setHolderColor(baseUrl: string, operatorToken: string, holderId: string, color: 'green' | 'yellow' | 'red'): Promise<void> {
+export async function setHolderColor(
+  baseUrl: string,
+  operatorToken: string,
+  holderId: string,
+  color: 'green' | 'yellow' | 'red',
+): Promise<void> {
   const response = await fetch(`${baseUrl}/v1/admin/holders/${encodeURIComponent(holderId)}/status`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },

@@ -8,6 +8,13 @@ let counter = 0;
 export async function signGreenTokenAt(seed: string, issuer: string, now: number): Promise<string> {
   counter += 1;
   const signer = await createSigner(fromBase64Url(seed));
-  const claims = { iss: issuer, sub: `browser-test-${Date.now()}-${counter}`, iat: now - 60, exp: now + 3600, color: 'green' as const, maskedName: '赵*' };
+  const claims = {
+    iss: issuer,
+    sub: `browser-test-${Date.now()}-${counter}`,
+    iat: now - 60,
+    exp: now + 3600,
+    color: 'green' as const,
+    maskedName: '赵*',
+  };
   return (await signToken(claims, signer)).text;
 }

@@ -1,6 +1,6 @@
 // Fresh secrets for one browser-test run: the root that signs the test trust list (and is pinned
 // into the test build of the PWA), the Worker's signing seed, the HMAC key and an operator token.
-import { createSigner, generateSeed, toBase64Url, toHex, type Signer } from '../../../src/index.ts';
+import { createSigner, generateSeed, type Signer, toBase64Url, toHex } from '../../../src/index.ts';
 
 export interface WebTestSecrets {
   root: Signer;

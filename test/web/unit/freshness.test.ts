@@ -4,7 +4,14 @@ import { assessFreshness, type FreshnessInput } from '../../../verifier-web/src/
 
 const NOW = 1_800_000_000;
 const list: TrustList = { version: 3, issuedAt: NOW - 86400, nextUpdate: NOW + 86400, issuer: 'ZJ', keys: [] };
-const base: FreshnessInput = { now: NOW, list, revocationsCheckedAt: NOW - 600, clockOffsetSeconds: 0, staleAfterSeconds: 12 * 3600, trustListMaxAgeSeconds: 30 * 86400 };
+const base: FreshnessInput = {
+  now: NOW,
+  list,
+  revocationsCheckedAt: NOW - 600,
+  clockOffsetSeconds: 0,
+  staleAfterSeconds: 12 * 3600,
+  trustListMaxAgeSeconds: 30 * 86400,
+};
 
 describe('assessFreshness', () => {
   test('fresh data gives its age and no warning', () => {
@@ -12,7 +19,9 @@ describe('assessFreshness', () => {
   });
 
   test('revocations older than the limit warn with their age', () => {
-    expect(assessFreshness({ ...base, revocationsCheckedAt: NOW - 13 * 3600 }).warnings).toEqual([{ kind: 'stale', ageSeconds: 13 * 3600 }]);
+    expect(assessFreshness({ ...base, revocationsCheckedAt: NOW - 13 * 3600 }).warnings).toEqual([
+      { kind: 'stale', ageSeconds: 13 * 3600 },
+    ]);
   });
 
   test('missing data says what is missing', () => {
@@ -28,7 +37,9 @@ describe('assessFreshness', () => {
 
   test('a trust list issued in the device future means the device clock is behind', () => {
     const future = { ...list, issuedAt: NOW + 7200, nextUpdate: NOW + 90000 };
-    expect(assessFreshness({ ...base, list: future, clockOffsetSeconds: undefined }).warnings).toEqual([{ kind: 'clock_behind', seconds: 7200 }]);
+    expect(assessFreshness({ ...base, list: future, clockOffsetSeconds: undefined }).warnings).toEqual([
+      { kind: 'clock_behind', seconds: 7200 },
+    ]);
   });
 
   test('a trust list past its nextUpdate gives its age, without a warning while under the limit', () => {

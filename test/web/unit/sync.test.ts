@@ -1,12 +1,12 @@
 // The PWA's trust-list and revocation sync, with real signatures, a memory store and a scripted
 // server: what is kept, what is refused, and which conditional requests are sent.
 import { beforeEach, describe, expect, test } from 'vitest';
-import { createSigner, generateSeed, signRevocationFeed, type RevocationFeed } from '../../../src/index.ts';
+import { createSigner, generateSeed, type RevocationFeed, signRevocationFeed } from '../../../src/index.ts';
+import { createTestIssuer, signTestTrustList, type TestIssuer } from '../../../verifier-web/scripts/issuer-fixtures.ts';
 import { createMemoryStore, type KeyValueStore } from '../../../verifier-web/src/storage/kv.ts';
 import type { Fetcher } from '../../../verifier-web/src/sync/http.ts';
 import { loadRevocations, syncRevocations } from '../../../verifier-web/src/sync/revocation-sync.ts';
 import { loadTrustList, syncTrustList, TRUST_LIST_KEY } from '../../../verifier-web/src/sync/trust-list-sync.ts';
-import { createTestIssuer, signTestTrustList, type TestIssuer } from '../../../verifier-web/scripts/issuer-fixtures.ts';
 
 const NOW = 1_800_000_000;
 const BASE = 'http://127.0.0.1:1';
@@ -30,7 +30,10 @@ function scriptedServer(answers: Record<string, Answer | ((url: string) => Answe
     const answer = typeof a === 'function' ? a(path) : a;
     const responseHeaders: Record<string, string> = { date: new Date(NOW * 1000).toUTCString() };
     if (answer.etag) responseHeaders.etag = answer.etag;
-    return new Response(answer.status === 304 ? null : (answer.body as Uint8Array<ArrayBuffer>), { status: answer.status, headers: responseHeaders });
+    return new Response(answer.status === 304 ? null : (answer.body as Uint8Array<ArrayBuffer>), {
+      status: answer.status,
+      headers: responseHeaders,
+    });
   };
   return { fetcher, requests };
 }
@@ -49,7 +52,9 @@ function feed(overrides: Partial<RevocationFeed>): RevocationFeed {
 
 describe('trust list sync', () => {
   test('keeps a list that verifies against the pinned root and re-verifies it when loaded', async () => {
-    const { fetcher } = scriptedServer({ '/v1/trust-list': { status: 200, body: await signTestTrustList(issuer, NOW, 2), etag: '"tl-2"' } });
+    const { fetcher } = scriptedServer({
+      '/v1/trust-list': { status: 200, body: await signTestTrustList(issuer, NOW, 2), etag: '"tl-2"' },
+    });
     const synced = await syncTrustList({ fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE }, undefined);
     expect(synced.ok && synced.holding.list.version).toBe(2);
     expect((await loadTrustList(store, issuer.root.publicKey))?.list.version).toBe(2);
@@ -61,30 +66,48 @@ describe('trust list sync', () => {
   test('a list signed by another root never replaces the good one', async () => {
     const good = await signTestTrustList(issuer, NOW, 1);
     const first = scriptedServer({ '/v1/trust-list': { status: 200, body: good } });
-    const held = await syncTrustList({ fetcher: first.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE }, undefined);
+    const held = await syncTrustList(
+      { fetcher: first.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE },
+      undefined,
+    );
     if (!held.ok) throw new Error(held.error);
     const impostor = await createTestIssuer(NOW);
     const second = scriptedServer({ '/v1/trust-list': { status: 200, body: await signTestTrustList(impostor, NOW, 9) } });
-    const refused = await syncTrustList({ fetcher: second.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW + 60, baseUrl: BASE }, held.holding);
+    const refused = await syncTrustList(
+      { fetcher: second.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW + 60, baseUrl: BASE },
+      held.holding,
+    );
     expect(refused).toMatchObject({ ok: false, error: 'trust list refused: wrong_root' });
     expect((await loadTrustList(store, issuer.root.publicKey))?.list.version).toBe(1);
   });
 
   test('an older version than the one held is refused as a rollback', async () => {
     const server = scriptedServer({ '/v1/trust-list': { status: 200, body: await signTestTrustList(issuer, NOW, 5) } });
-    const held = await syncTrustList({ fetcher: server.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE }, undefined);
+    const held = await syncTrustList(
+      { fetcher: server.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE },
+      undefined,
+    );
     if (!held.ok) throw new Error(held.error);
     const older = scriptedServer({ '/v1/trust-list': { status: 200, body: await signTestTrustList(issuer, NOW, 4) } });
-    const result = await syncTrustList({ fetcher: older.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE }, held.holding);
+    const result = await syncTrustList(
+      { fetcher: older.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE },
+      held.holding,
+    );
     expect(result).toMatchObject({ ok: false, error: 'trust list refused: rollback' });
   });
 
   test('sends the last ETag and treats 304 as confirmed, keeping the list', async () => {
     const first = scriptedServer({ '/v1/trust-list': { status: 200, body: await signTestTrustList(issuer, NOW), etag: '"tl-1"' } });
-    const held = await syncTrustList({ fetcher: first.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE }, undefined);
+    const held = await syncTrustList(
+      { fetcher: first.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW, baseUrl: BASE },
+      undefined,
+    );
     if (!held.ok) throw new Error(held.error);
     const second = scriptedServer({ '/v1/trust-list': { status: 304 } });
-    const confirmed = await syncTrustList({ fetcher: second.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW + 500, baseUrl: BASE }, held.holding);
+    const confirmed = await syncTrustList(
+      { fetcher: second.fetcher, store, rootPublicKey: issuer.root.publicKey, now: NOW + 500, baseUrl: BASE },
+      held.holding,
+    );
     expect(second.requests[0]!.ifNoneMatch).toBe('"tl-1"');
     expect(confirmed.ok && confirmed.changed).toBe(false);
     expect((await store.get<{ checkedAt: number }>(TRUST_LIST_KEY))?.checkedAt).toBe(NOW + 500);
@@ -94,7 +117,13 @@ describe('trust list sync', () => {
 describe('revocation sync', () => {
   async function listOf(i: TestIssuer) {
     const r = await syncTrustList(
-      { fetcher: scriptedServer({ '/v1/trust-list': { status: 200, body: await signTestTrustList(i, NOW) } }).fetcher, store, rootPublicKey: i.root.publicKey, now: NOW, baseUrl: BASE },
+      {
+        fetcher: scriptedServer({ '/v1/trust-list': { status: 200, body: await signTestTrustList(i, NOW) } }).fetcher,
+        store,
+        rootPublicKey: i.root.publicKey,
+        now: NOW,
+        baseUrl: BASE,
+      },
       undefined,
     );
     if (!r.ok) throw new Error(r.error);
@@ -122,9 +151,15 @@ describe('revocation sync', () => {
     const setup = scriptedServer({ '/v1/revocations': { status: 200, body: start } });
     const held = await syncRevocations({ fetcher: setup.fetcher, store, now: NOW, baseUrl: BASE }, list, undefined);
     if (!held.ok) throw new Error(held.error);
-    const gapDelta = await signRevocationFeed(feed({ kind: 'delta', fromSeq: 10, toSeq: 12, entries: [{ sub: 'AAAAAAAA', revokedBefore: NOW }] }), issuer.signing);
+    const gapDelta = await signRevocationFeed(
+      feed({ kind: 'delta', fromSeq: 10, toSeq: 12, entries: [{ sub: 'AAAAAAAA', revokedBefore: NOW }] }),
+      issuer.signing,
+    );
     const snapshot = await signRevocationFeed(feed({ toSeq: 12, entries: [{ sub: 'BBBBBBBB', revokedBefore: NOW }] }), issuer.signing);
-    const server = scriptedServer({ '/v1/revocations?since=3': { status: 200, body: gapDelta }, '/v1/revocations?since=0': { status: 200, body: snapshot } });
+    const server = scriptedServer({
+      '/v1/revocations?since=3': { status: 200, body: gapDelta },
+      '/v1/revocations?since=0': { status: 200, body: snapshot },
+    });
     const result = await syncRevocations({ fetcher: server.fetcher, store, now: NOW, baseUrl: BASE }, list, held.stored);
     expect(server.requests.map((r) => r.url)).toEqual([`${BASE}/v1/revocations?since=3`, `${BASE}/v1/revocations?since=0`]);
     expect(result.ok && [...result.stored.state.revoked.keys()]).toEqual(['BBBBBBBB']);
@@ -135,7 +170,10 @@ describe('revocation sync', () => {
     const stranger = await createTestIssuer(NOW);
     const forged = await signRevocationFeed(feed({ entries: [{ sub: 'ABCDEFGH', revokedBefore: NOW }] }), stranger.signing);
     const server = scriptedServer({ '/v1/revocations': { status: 200, body: forged } });
-    expect(await syncRevocations({ fetcher: server.fetcher, store, now: NOW, baseUrl: BASE }, list, undefined)).toMatchObject({ ok: false, error: 'revocation feed refused: unknown_kid' });
+    expect(await syncRevocations({ fetcher: server.fetcher, store, now: NOW, baseUrl: BASE }, list, undefined)).toMatchObject({
+      ok: false,
+      error: 'revocation feed refused: unknown_kid',
+    });
     expect(await loadRevocations(store)).toBeUndefined();
   });
 });

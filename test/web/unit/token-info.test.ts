@@ -7,7 +7,10 @@ const NOW = 1_800_000_000;
 describe('wallet token display', () => {
   test('reads colour, masked name and expiry out of the holder token', async () => {
     const signer = await createSigner(generateSeed());
-    const { text } = await signToken({ iss: 'ZJ', sub: 'ABCDEFGH', iat: NOW, exp: NOW + 86400, color: 'red', maskedName: '王*', statusEnds: NOW + 14 * 86400 }, signer);
+    const { text } = await signToken(
+      { iss: 'ZJ', sub: 'ABCDEFGH', iat: NOW, exp: NOW + 86400, color: 'red', maskedName: '王*', statusEnds: NOW + 14 * 86400 },
+      signer,
+    );
     expect(readTokenClaims(text)).toMatchObject({ color: 'red', maskedName: '王*', exp: NOW + 86400, statusEnds: NOW + 14 * 86400 });
   });
 

@@ -2,13 +2,28 @@ import { describe, expect, test } from 'vitest';
 import type { TokenClaims, VerifyResult } from '../../../src/index.ts';
 import { decideVerdict, parseTemperature, tallyBucketOf } from '../../../verifier-web/src/verdict.ts';
 
-const claims: TokenClaims = { iss: 'ZJ', sub: 'ABCDEFGH', iat: 1_800_000_000, exp: 1_800_086_400, color: 'yellow', maskedName: '张*', statusEnds: 1_800_500_000 };
+const claims: TokenClaims = {
+  iss: 'ZJ',
+  sub: 'ABCDEFGH',
+  iat: 1_800_000_000,
+  exp: 1_800_086_400,
+  color: 'yellow',
+  maskedName: '张*',
+  statusEnds: 1_800_500_000,
+};
 const key = { kid: new Uint8Array(8), publicKey: new Uint8Array(32), state: 'active' as const, validFrom: 0 };
 const valid: VerifyResult = { ok: true, claims, key };
 
 describe('decideVerdict', () => {
   test('a verified code is valid with its colour, name, pseudonym and times', () => {
-    expect(decideVerdict(valid)).toEqual({ result: 'valid', color: 'yellow', maskedName: '张*', sub: 'ABCDEFGH', exp: 1_800_086_400, statusEnds: 1_800_500_000 });
+    expect(decideVerdict(valid)).toEqual({
+      result: 'valid',
+      color: 'yellow',
+      maskedName: '张*',
+      sub: 'ABCDEFGH',
+      exp: 1_800_086_400,
+      statusEnds: 1_800_500_000,
+    });
   });
 
   test('a refused code is invalid with its reason, and keeps the claims once the signature verified', () => {

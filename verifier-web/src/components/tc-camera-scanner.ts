@@ -1,9 +1,9 @@
 // Camera scanning: rear camera preferred, a torch toggle where the device has one, and the QR
 // detector run on downscaled frames a few times a second.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
-import { openCamera, type CameraSession } from '../scanner/camera.ts';
+import { type CameraSession, openCamera } from '../scanner/camera.ts';
 import { loadQrDetector, type QrDetector } from '../scanner/qr-detector.ts';
 import { sharedStyles } from './shared-styles.ts';
 
@@ -66,21 +66,27 @@ export class TcCameraScanner extends LitElement {
 
   override render() {
     return html`
-      ${this.state !== 'off'
-        ? html`<div class="frame">
+      ${
+        this.state !== 'off'
+          ? html`<div class="frame">
             <video muted playsinline autoplay data-testid="camera-video"></video>
             <p class="hint">${this.state === 'starting' ? t('scan.camera.starting') : this.detector ? t('scan.camera.hint') : t('scan.camera.loadingDecoder')}</p>
           </div>`
-        : nothing}
+          : nothing
+      }
       <div class="controls">
-        ${this.state === 'off'
-          ? html`<button data-testid="camera-start" @click=${() => this.start()}>${t('scan.camera.start')}</button>`
-          : html`<button class="secondary" data-testid="camera-stop" @click=${() => this.stop(true)}>${t('scan.camera.stop')}</button>`}
-        ${this.session?.hasTorch
-          ? html`<button class="secondary" aria-pressed=${this.torchOn ? 'true' : 'false'} @click=${this.toggleTorch}>
+        ${
+          this.state === 'off'
+            ? html`<button data-testid="camera-start" @click=${() => this.start()}>${t('scan.camera.start')}</button>`
+            : html`<button class="secondary" data-testid="camera-stop" @click=${() => this.stop(true)}>${t('scan.camera.stop')}</button>`
+        }
+        ${
+          this.session?.hasTorch
+            ? html`<button class="secondary" aria-pressed=${this.torchOn ? 'true' : 'false'} @click=${this.toggleTorch}>
               ${this.torchOn ? t('scan.torch.off') : t('scan.torch.on')}
             </button>`
-          : nothing}
+            : nothing
+        }
       </div>
       ${this.error ? html`<p class="error" role="alert">${t('scan.camera.error', { error: this.error })}</p>` : nothing}
     `;
@@ -146,7 +152,8 @@ export class TcCameraScanner extends LitElement {
       this.canvas.getContext('2d', { willReadFrequently: true })!.drawImage(video, 0, 0, this.canvas.width, this.canvas.height);
       try {
         const [text] = await this.detector.detect(this.canvas);
-        if (text && !this.paused) this.dispatchEvent(new CustomEvent('tc-code', { detail: { text, source: 'camera' }, bubbles: true, composed: true }));
+        if (text && !this.paused)
+          this.dispatchEvent(new CustomEvent('tc-code', { detail: { text, source: 'camera' }, bubbles: true, composed: true }));
       } catch {
         // a frame that fails to decode is just a frame without a code
       }

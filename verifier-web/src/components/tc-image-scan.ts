@@ -1,5 +1,5 @@
 // "Scan a photo": pick an image file (or take a photo) and read the QR code in it.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import { decodeImageFile } from '../scanner/decode-image.ts';
@@ -48,7 +48,8 @@ export class TcImageScan extends LitElement {
     this.message = undefined;
     try {
       const decoded = await decodeImageFile(file);
-      if (decoded.ok) this.dispatchEvent(new CustomEvent('tc-code', { detail: { text: decoded.text, source: 'image' }, bubbles: true, composed: true }));
+      if (decoded.ok)
+        this.dispatchEvent(new CustomEvent('tc-code', { detail: { text: decoded.text, source: 'image' }, bubbles: true, composed: true }));
       else this.message = decoded.error === 'no_code' ? t('scan.image.none') : t('scan.image.error');
     } catch {
       this.message = t('scan.image.error');

@@ -1,6 +1,6 @@
 // Text entry for pasted codes and for USB/Bluetooth barcode scanners, which "type" the code and
 // then press Enter. Enter submits; the field clears and keeps focus for the next person.
-import { LitElement, css, html } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import { sharedStyles } from './shared-styles.ts';

@@ -1,6 +1,6 @@
 // Checkpoint settings: temperature check and threshold, the two stale-data limits (revocations in
 // hours, the trust list in days: docs/trust-list.md step 8), reset time, sound.
-import { LitElement, css, html } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import type { Settings } from '../settings.ts';
@@ -50,7 +50,7 @@ export class TcSettingsPanel extends LitElement {
   private save(e: Event): void {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
-    const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement);
+    const value = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
     const edited: Settings = {
       ...this.settings!,
       temperatureCheck: value('temperatureCheck').checked,

@@ -1,7 +1,7 @@
 // How old the data is ("revocations updated 3 h ago"; the trust list's age once it is past its
 // nextUpdate), whether a sync is running, and warnings that need attention (stale data, clock
 // skew). A warning here also stays on every verdict.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import type { Freshness, Warning } from '../freshness.ts';
 import { formatAgo } from '../i18n/format.ts';
 import { currentLanguage, t } from '../i18n/i18n.ts';

@@ -1,9 +1,9 @@
 // The local tally: counts per day, no personal data, exportable as CSV.
-import { LitElement, css, html } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import type { MessageKey } from '../i18n/messages-en.ts';
-import { TALLY_BUCKETS, tallyToCsv, type Tally } from '../tally.ts';
+import { TALLY_BUCKETS, type Tally, tallyToCsv } from '../tally.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 export class TcTallyPanel extends LitElement {
@@ -33,8 +33,9 @@ export class TcTallyPanel extends LitElement {
     return html`
       <h2>${t('tally.title')}</h2>
       <p class="note">${t('tally.privacy')}</p>
-      ${days.length
-        ? html`<table data-testid="tally">
+      ${
+        days.length
+          ? html`<table data-testid="tally">
             <thead><tr><th scope="col">${t('tally.date')}</th>${TALLY_BUCKETS.map((b) => html`<th scope="col">${heading(b)}</th>`)}<th scope="col">${t('tally.total')}</th></tr></thead>
             <tbody>
               ${days.map((day) => {
@@ -44,7 +45,8 @@ export class TcTallyPanel extends LitElement {
               })}
             </tbody>
           </table>`
-        : html`<p>${t('tally.empty')}</p>`}
+          : html`<p>${t('tally.empty')}</p>`
+      }
       <p><button @click=${this.exportCsv} ?disabled=${!days.length}>${t('tally.export')}</button></p>
     `;
   }

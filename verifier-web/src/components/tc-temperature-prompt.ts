@@ -1,6 +1,6 @@
 // At temperature checkpoints: asks for this person's reading after the code was read, before the
 // verdict. Enter submits; Escape cancels.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import { parseTemperature } from '../verdict.ts';
@@ -58,7 +58,8 @@ export class TcTemperaturePrompt extends LitElement {
     e.preventDefault();
     const celsius = parseTemperature(this.renderRoot.querySelector('input')!.value);
     this.invalid = celsius === undefined;
-    if (celsius !== undefined) this.dispatchEvent(new CustomEvent('tc-temperature', { detail: { celsius }, bubbles: true, composed: true }));
+    if (celsius !== undefined)
+      this.dispatchEvent(new CustomEvent('tc-temperature', { detail: { celsius }, bubbles: true, composed: true }));
   }
 
   private cancel(): void {

@@ -1,17 +1,17 @@
 // The verdict screen: the whole screen in the result's colour, with an icon and a word, the
 // holder's masked name and pseudonym, the times that matter, the reason for a refusal in plain
 // words, and any data warning. Tap, Escape or the button dismisses it; so does a timer.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Warning } from '../freshness.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { currentLanguage, t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
-import { describeReason } from '../i18n/reasons.ts';
 import type { MessageKey } from '../i18n/messages-en.ts';
+import { describeReason } from '../i18n/reasons.ts';
 import type { Verdict } from '../verdict.ts';
 import { describeWarning } from '../warnings-text.ts';
 import { sharedStyles } from './shared-styles.ts';
-import { verdictIcon, type VerdictIconKind } from './verdict-icon.ts';
+import { type VerdictIconKind, verdictIcon } from './verdict-icon.ts';
 
 /**
  * @fires tc-dismiss - the person is done with this result (tap, key, button or timer)
@@ -144,9 +144,11 @@ export class TcVerdict extends LitElement {
         <p class="action">${action}</p>
         ${reason ? html`<p class="reason" data-testid="verdict-reason">${reason.sentence}</p>` : nothing}
         ${this.renderDetails(v, lang)}
-        ${this.warnings.length
-          ? html`<ul class="warnings" data-testid="verdict-warnings">${this.warnings.map((w) => html`<li>${describeWarning(w)}</li>`)}</ul>`
-          : nothing}
+        ${
+          this.warnings.length
+            ? html`<ul class="warnings" data-testid="verdict-warnings">${this.warnings.map((w) => html`<li>${describeWarning(w)}</li>`)}</ul>`
+            : nothing
+        }
         <button class="next">${t('verdict.next')}</button>
         <p class="countdown">${t('verdict.resetsIn', { seconds: Math.max(0, this.remaining) })}</p>
       </section>

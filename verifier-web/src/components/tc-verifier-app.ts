@@ -1,14 +1,14 @@
 // The verifier: status bar, the three ways in (camera, photo, typed or scanner text), the verdict
 // screen, and the tally and settings panels. Data sync runs beside it and never blocks a scan.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { checkCode, nowSeconds } from '../check-code.ts';
 import { giveFeedback } from '../feedback.ts';
 import { assessFreshness, type Freshness } from '../freshness.ts';
 import { currentLanguage, setLanguage, t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
-import { describeReason } from '../i18n/reasons.ts';
 import type { MessageKey } from '../i18n/messages-en.ts';
-import { loadSettings, saveSettings, type Settings } from '../settings.ts';
+import { describeReason } from '../i18n/reasons.ts';
+import { loadSettings, type Settings, saveSettings } from '../settings.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { addToTally, loadTally, localDay, saveTally, type Tally } from '../tally.ts';
 import { tallyBucketOf, type Verdict } from '../verdict.ts';
@@ -233,9 +233,11 @@ export class TcVerifierApp extends LitElement {
           ${t('lang.switch')}
         </button>
       </header>
-      ${this.updateReady
-        ? html`<div class="update" role="status">${t('update.ready')} <button class="secondary" @click=${this.applyUpdate}>${t('update.reload')}</button></div>`
-        : nothing}
+      ${
+        this.updateReady
+          ? html`<div class="update" role="status">${t('update.ready')} <button class="secondary" @click=${this.applyUpdate}>${t('update.reload')}</button></div>`
+          : nothing
+      }
       <tc-status-bar
         .freshness=${freshness}
         .trustListVersion=${snap?.list?.version}
@@ -245,25 +247,33 @@ export class TcVerifierApp extends LitElement {
         @tc-sync-request=${() => void this.sync?.syncNow()}
       ></tc-status-bar>
       <main @tc-code=${this.onCode} @tc-next=${this.dismissVerdict}>
-        ${this.view === 'scan'
-          ? html`
+        ${
+          this.view === 'scan'
+            ? html`
               <tc-camera-scanner .paused=${Boolean(this.verdict || this.pendingText)}></tc-camera-scanner>
               <tc-image-scan></tc-image-scan>
               <tc-manual-input></tc-manual-input>
             `
-          : html`
+            : html`
               <button class="secondary panel-close" @click=${() => (this.view = 'scan')}>${t('menu.close')}</button>
-              ${this.view === 'tally'
-                ? html`<tc-tally-panel .tally=${this.tally}></tc-tally-panel>`
-                : html`<tc-settings-panel .settings=${this.settings} @tc-settings=${this.onSettings}></tc-settings-panel>`}
-            `}
+              ${
+                this.view === 'tally'
+                  ? html`<tc-tally-panel .tally=${this.tally}></tc-tally-panel>`
+                  : html`<tc-settings-panel .settings=${this.settings} @tc-settings=${this.onSettings}></tc-settings-panel>`
+              }
+            `
+        }
       </main>
-      ${this.pendingText
-        ? html`<tc-temperature-prompt @tc-temperature=${this.onTemperature} @tc-cancel=${() => (this.pendingText = undefined)}></tc-temperature-prompt>`
-        : nothing}
-      ${this.verdict
-        ? html`<tc-verdict .verdict=${this.verdict} .warnings=${freshness.warnings} .resetSeconds=${this.settings.resetSeconds} @tc-dismiss=${this.dismissVerdict}></tc-verdict>`
-        : nothing}
+      ${
+        this.pendingText
+          ? html`<tc-temperature-prompt @tc-temperature=${this.onTemperature} @tc-cancel=${() => (this.pendingText = undefined)}></tc-temperature-prompt>`
+          : nothing
+      }
+      ${
+        this.verdict
+          ? html`<tc-verdict .verdict=${this.verdict} .warnings=${freshness.warnings} .resetSeconds=${this.settings.resetSeconds} @tc-dismiss=${this.dismissVerdict}></tc-verdict>`
+          : nothing
+      }
       <div class="visually-hidden" aria-live="assertive" aria-atomic="true" data-testid="announcer">${this.announcement}</div>
     `;
   }

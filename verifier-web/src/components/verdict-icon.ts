@@ -1,5 +1,5 @@
 // One icon per verdict, so the result never depends on telling colours apart.
-import { svg, type SVGTemplateResult } from 'lit';
+import { type SVGTemplateResult, svg } from 'lit';
 
 export type VerdictIconKind = 'green' | 'yellow' | 'red' | 'invalid' | 'refer';
 

@@ -24,6 +24,8 @@ export async function openCamera(): Promise<CameraSession> {
     stream,
     hasTorch: capabilities.torch === true,
     setTorch: (on) => track.applyConstraints({ advanced: [{ torch: on } as MediaTrackConstraintSet] }),
-    stop: () => stream.getTracks().forEach((t) => t.stop()),
+    stop: () => {
+      for (const t of stream.getTracks()) t.stop();
+    },
   };
 }

@@ -48,7 +48,7 @@ export const indexedDbStore: KeyValueStore = {
 export function createMemoryStore(): KeyValueStore {
   const data = new Map<string, unknown>();
   return {
-    get: async <T,>(key: string) => data.get(key) as T | undefined,
+    get: async <T>(key: string) => data.get(key) as T | undefined,
     set: async (key, value) => void data.set(key, structuredClone(value)),
     delete: async (key) => void data.delete(key),
   };

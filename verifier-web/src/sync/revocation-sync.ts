@@ -1,9 +1,9 @@
 // The revocation state on this device, kept current by delta sync (docs/revocation-feed.md "Sync
 // protocol"): ask `since=<toSeq>` with the last ETag; a gap or an issuer change falls back to a
 // snapshot; only a feed signed by a key of the verified trust list is ever applied.
-import { applyRevocationFeed, verifyRevocationFeed, type RevocationState, type TrustList } from '../../../src/index.ts';
+import { applyRevocationFeed, type RevocationState, type TrustList, verifyRevocationFeed } from '../../../src/index.ts';
 import type { KeyValueStore } from '../storage/kv.ts';
-import { fetchBytes, type Fetcher } from './http.ts';
+import { type Fetcher, fetchBytes } from './http.ts';
 
 export const REVOCATIONS_KEY = 'revocations';
 
@@ -14,7 +14,9 @@ export interface StoredRevocations {
   checkedAt: number;
 }
 
-export type RevocationSync = { ok: true; stored: StoredRevocations; changed: boolean; serverDate?: number } | { ok: false; error: string; serverDate?: number };
+export type RevocationSync =
+  | { ok: true; stored: StoredRevocations; changed: boolean; serverDate?: number }
+  | { ok: false; error: string; serverDate?: number };
 
 interface Deps {
   fetcher: Fetcher;

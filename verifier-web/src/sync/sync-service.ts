@@ -4,7 +4,7 @@
 import type { TrustList } from '../../../src/index.ts';
 import type { KeyValueStore } from '../storage/kv.ts';
 import type { Fetcher } from './http.ts';
-import { loadRevocations, syncRevocations, type StoredRevocations } from './revocation-sync.ts';
+import { loadRevocations, type StoredRevocations, syncRevocations } from './revocation-sync.ts';
 import { loadTrustList, syncTrustList, type TrustListHolding } from './trust-list-sync.ts';
 
 const CLOCK_KEY = 'clock';

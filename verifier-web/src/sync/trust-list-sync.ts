@@ -1,9 +1,9 @@
 // The trust list on this device: the last good list, re-verified against the pinned root whenever
 // it is loaded, and replaced only by a newer list that verifies (docs/trust-list.md "What a
 // verifier does").
-import { verifyTrustList, type TrustList } from '../../../src/index.ts';
+import { type TrustList, verifyTrustList } from '../../../src/index.ts';
 import type { KeyValueStore } from '../storage/kv.ts';
-import { fetchBytes, type Fetcher } from './http.ts';
+import { type Fetcher, fetchBytes } from './http.ts';
 
 export const TRUST_LIST_KEY = 'trust-list';
 

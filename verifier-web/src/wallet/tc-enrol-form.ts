@@ -1,10 +1,10 @@
 // Enrolment (the health declaration) and sign-in with an existing secret.
-import { LitElement, css, html } from 'lit';
+import { css, html, LitElement } from 'lit';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import type { Enrolment } from './holder-api.ts';
-import { walletText, type WalletMessageKey } from './messages.ts';
+import { type WalletMessageKey, walletText } from './messages.ts';
 
 /**
  * @fires tc-enrol - detail: Enrolment

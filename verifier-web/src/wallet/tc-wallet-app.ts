@@ -1,13 +1,13 @@
 // The holder's wallet (`/wallet`): enrol or sign in, then show the current code, refresh it when
 // online, keep showing the last one offline until it expires, and check in daily.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import type { TokenClaims } from '../../../src/index.ts';
 import { nowSeconds } from '../check-code.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { currentLanguage, setLanguage, t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
-import { enrolHolder, fetchCurrentToken, postCheckin, type ApiResult, type Enrolment } from './holder-api.ts';
-import { walletText, type WalletMessageKey } from './messages.ts';
+import { type ApiResult, type Enrolment, enrolHolder, fetchCurrentToken, postCheckin } from './holder-api.ts';
+import { type WalletMessageKey, walletText } from './messages.ts';
 import { readTokenClaims, tokenNeedsRefresh } from './token-info.ts';
 import { forgetWallet, loadWallet, saveWallet, type WalletState } from './wallet-store.ts';
 import './tc-enrol-form.ts';
@@ -161,7 +161,10 @@ export class TcWalletApp extends LitElement {
     const temperature = temperatureText ? Number(temperatureText.replace(',', '.')) : undefined;
     this.busy = true;
     this.notice = undefined;
-    const result = await postCheckin(this.wallet!.secret, temperature === undefined || !Number.isFinite(temperature) ? { symptoms } : { symptoms, temperature });
+    const result = await postCheckin(
+      this.wallet!.secret,
+      temperature === undefined || !Number.isFinite(temperature) ? { symptoms } : { symptoms, temperature },
+    );
     this.busy = false;
     if (!result.ok) {
       this.error = this.describeFailure(result);
@@ -199,9 +202,11 @@ export class TcWalletApp extends LitElement {
     const expired = !claims || claims.exp <= this.now;
     return html`
       ${!this.online && !expired ? html`<p class="notice" role="status">${this.w('wallet.offline')}</p>` : nothing}
-      ${expired
-        ? html`<p class="expired" role="alert" data-testid="wallet-expired">${this.w('wallet.expired')}</p>`
-        : html`<tc-wallet-code .token=${this.wallet!.token!} .claims=${claims} .now=${this.now}></tc-wallet-code>`}
+      ${
+        expired
+          ? html`<p class="expired" role="alert" data-testid="wallet-expired">${this.w('wallet.expired')}</p>`
+          : html`<tc-wallet-code .token=${this.wallet!.token!} .claims=${claims} .now=${this.now}></tc-wallet-code>`
+      }
       <button class="secondary" ?disabled=${!this.online} @click=${() => this.refresh()}>${this.w('wallet.refresh')}</button>
       <section>
         <h2>${this.w('wallet.checkin.title')}</h2>

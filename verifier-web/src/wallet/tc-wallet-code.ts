@@ -1,6 +1,6 @@
 // The holder's code: a large QR (error correction M, docs/token-format.md) framed in the status
 // colour, with the colour as a word, the masked name and the time left.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import QRCode from 'qrcode';
 import type { TokenClaims } from '../../../src/index.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
