@@ -4,9 +4,10 @@
 // (import-plan.ts), so each response is checked category by category, not just summed. Then the
 // feed the Worker serves: a snapshot of every live entry (the seed's 10 000 plus one per applied
 // downgrade) and a delta of 100.
+
+import { buildImportPlan, type ImportChunk } from '../scripts/lib/seed/import-plan.ts';
+import type { SeededWorker } from '../scripts/lib/seed/seeded-d1.ts';
 import { fetchVerifiedFeed, snapshotFigure } from './edge.ts';
-import { buildImportPlan, type ImportChunk } from './lib/import-plan.ts';
-import type { SeededWorker } from './lib/seeded-d1.ts';
 import { sharedSeededWorker } from './lib/shared-worker.ts';
 import type { Figure } from './report.ts';
 

@@ -4,7 +4,7 @@
 // exits 1 when over budget, which is a figure here, not a failure.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../scripts/local-worker.ts';
+import { REPO_ROOT } from '../scripts/lib/local-worker.ts';
 import type { Figure } from './report.ts';
 
 const SECTION = 'Verifier PWA';

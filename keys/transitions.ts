@@ -5,7 +5,7 @@
 // Impossible transitions throw a KeysError with a stable code.
 
 import { KeysError } from './errors.ts';
-import { findKey, type KeystoreState, keysInState, type SigningKeyRecord } from './keystore-state.ts';
+import { findKey, type KeystoreState, keysInState, type SigningKeyRecord } from './keystore/state.ts';
 
 export const MAX_REASON_LENGTH = 200;
 

@@ -5,9 +5,9 @@
 import { CborError, type CborLimits, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
-import { lookupKey, parseTypedDocument } from './key-lookup.ts';
-import type { Signer, TrustedKey } from './keys.ts';
 import type { ReasonCode } from './reasons.ts';
+import { lookupKey, parseTypedDocument } from './sign1.ts';
+import type { Signer, TrustedKey } from './signing-keys.ts';
 import { SUB_BYTES, subFromBytes, subToBytes } from './sub-id.ts';
 import { keyWindowContains, verifySign1Signature } from './verify.ts';
 

@@ -6,8 +6,8 @@ import { bytesEqual, toHex } from './bytes.ts';
 import { CborError, type CborLimits, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
-import { parseTypedDocument } from './key-lookup.ts';
-import { computeKid, KEY_STATES, KID_LENGTH, type Signer, type TrustedKey } from './keys.ts';
+import { parseTypedDocument } from './sign1.ts';
+import { computeKid, KEY_STATES, KID_LENGTH, type Signer, type TrustedKey } from './signing-keys.ts';
 import { verifySign1Signature } from './verify.ts';
 
 export const TRUST_LIST_CONTENT_TYPE = 'application/vnd.tricolor.trust-list+cbor';

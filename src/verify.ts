@@ -6,9 +6,9 @@ import type { CborLimits } from './cbor.ts';
 import { decodeClaims, type TokenClaims } from './claims.ts';
 import { CoseError, type ParsedSign1, parseSign1, sigStructure } from './cose.ts';
 import { defaultEd25519Backend, type Ed25519Backend, type PreparedPublicKey } from './ed25519.ts';
-import { checkSign1Header, lookupKey } from './key-lookup.ts';
-import type { TrustedKey } from './keys.ts';
 import type { ReasonCode } from './reasons.ts';
+import { checkSign1Header, lookupKey } from './sign1.ts';
+import type { TrustedKey } from './signing-keys.ts';
 import { TOKEN_PREFIX } from './token.ts';
 
 /** Longest QR text accepted; a real token is about 200 characters. Checked before any decoding. */

@@ -11,11 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holderSecret, newBenchSecrets, workerVars } from '../../bench/lib/bench-secrets.ts';
-import { buildImportPlan, type ImportChunk } from '../../bench/lib/import-plan.ts';
-import { holderIdOf } from '../../bench/lib/seed.ts';
-import { type SeededD1, seedD1 } from '../../bench/lib/seeded-d1.ts';
-import { type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/local-worker.ts';
+import { type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
+import { buildImportPlan, type ImportChunk } from '../../scripts/lib/seed/import-plan.ts';
+import { holderIdOf } from '../../scripts/lib/seed/plan.ts';
+import { holderSecret, newBenchSecrets, workerVars } from '../../scripts/lib/seed/secrets.ts';
+import { type SeededD1, seedD1 } from '../../scripts/lib/seed/seeded-d1.ts';
 import { openLocalD1, shapeOf, storiesIn } from './d1-file.ts';
 
 // Three requests per file, so one can be cut off in the middle with one done before it.

@@ -6,8 +6,8 @@
 // - DrillVerifier: the PWA's verifier, built from src/ only: a pinned root, the last good trust
 //   list (kept whenever a new one fails), verifyToken and the revocation feed.
 import { env } from 'cloudflare:workers';
-import type { KeystoreState } from '../../keys/keystore-state.ts';
-import { buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from '../../keys/publication-plan.ts';
+import type { KeystoreState } from '../../keys/keystore/state.ts';
+import { buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from '../../keys/publication/plan.ts';
 import { addNextKey, revokeKey, rotateKeys } from '../../keys/transitions.ts';
 import {
   applyRevocationFeed,

@@ -7,11 +7,11 @@ import { recordCheckin } from '../holders/checkin.ts';
 import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, hashPhone, maskName } from '../holders/identity.ts';
 import { checkinBody, enrolBody } from '../holders/schemas.ts';
-import { activeSigner } from '../keys/signer.ts';
 import { limitEnrolmentByAddress, limitTokenByHolder } from '../rate-limit.ts';
 import { loadStatusInputs } from '../status/apply.ts';
 import { currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
+import { activeSigner } from '../trust/signer.ts';
 import { jsonBody } from '../validate.ts';
 
 export function registerHolderRoutes(app: Hono<AppEnv>): void {

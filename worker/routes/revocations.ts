@@ -15,7 +15,7 @@ import { toHex } from '../../src/index.ts';
 import { readHeadSeq } from '../db/revocations.ts';
 import type { AppEnv } from '../env.ts';
 import { chooseFeed, signFeed } from '../feed/build.ts';
-import { activeSigner } from '../keys/signer.ts';
+import { activeSigner } from '../trust/signer.ts';
 import { TUNABLES } from '../tunables.ts';
 import { queryParams } from '../validate.ts';
 import { etagMatches, PUBLIC_CACHE } from './http-cache.ts';
