@@ -10,6 +10,7 @@ export * from './ed25519.ts';
 export * from './local-time.ts';
 export * from './reasons.ts';
 export * from './revocation-feed.ts';
+export * from './sign1.ts';
 export * from './signing-keys.ts';
 export * from './status-rules.ts';
 export * from './sub-id.ts';

@@ -1,8 +1,10 @@
-// Header checks and key lookup shared by every Tricolor COSE_Sign1 (token, revocation feed).
+// The steps every Tricolor COSE_Sign1 shares (token, trust list, revocation feed): header checks,
+// key lookup, the key's signing window and the Ed25519 signature over the bytes as received.
 
 import { toHex } from './bytes.ts';
 import type { CborLimits } from './cbor.ts';
-import { ALG_EDDSA, CoseError, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, type ParsedSign1, parseSign1 } from './cose.ts';
+import { ALG_EDDSA, CoseError, HEADER_ALG, HEADER_CONTENT_TYPE, HEADER_KID, type ParsedSign1, parseSign1, sigStructure } from './cose.ts';
+import { defaultEd25519Backend, type Ed25519Backend, type PreparedPublicKey } from './ed25519.ts';
 import type { ReasonCode } from './reasons.ts';
 import { KID_LENGTH, type TrustedKey } from './signing-keys.ts';
 
@@ -65,4 +67,39 @@ export function parseTypedDocument(
   }
   const header = checkSign1Header(parsed, contentType);
   return header.ok ? { ok: true, parsed, kid: header.kid } : header;
+}
+
+/** A key vouches only for what it signed inside its window (docs/trust-list.md). */
+export function keyWindowContains(key: TrustedKey, time: number): boolean {
+  return time >= key.validFrom && (key.validUntil === undefined || time < key.validUntil);
+}
+
+/** Verifies the Ed25519 signature over the Sig_structure of the received bytes. */
+export async function verifySign1Signature(parsed: ParsedSign1, key: TrustedKey, backend?: Ed25519Backend): Promise<boolean> {
+  const ed = backend ?? (await defaultEd25519Backend());
+  let prepared: PreparedPublicKey;
+  try {
+    prepared = await preparedKey(ed, key);
+  } catch {
+    return false; // a trusted key that is not a valid point can vouch for nothing
+  }
+  return ed.verify(prepared, sigStructure(parsed.protectedBytes, parsed.payload), parsed.signature);
+}
+
+const preparedCache = new Map<string, WeakMap<TrustedKey, Promise<PreparedPublicKey>>>();
+
+/** Imports each trusted key once per backend; the hot path then only verifies. */
+export function preparedKey(backend: Ed25519Backend, key: TrustedKey): Promise<PreparedPublicKey> {
+  let byKey = preparedCache.get(backend.name);
+  if (!byKey) {
+    byKey = new WeakMap();
+    preparedCache.set(backend.name, byKey);
+  }
+  let prepared = byKey.get(key);
+  if (!prepared) {
+    prepared = backend.importPublicKey(key.publicKey);
+    byKey.set(key, prepared);
+    prepared.catch(() => byKey.delete(key));
+  }
+  return prepared;
 }
