@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../scripts/lib/local-worker.ts';
 import type { Figure } from './report.ts';
+import { benchWorkerBundle } from './worker-bundle.ts';
 
 const SECTION = 'Verifier PWA';
 
@@ -39,7 +40,10 @@ export async function benchWeb(quick: boolean): Promise<Figure[]> {
   console.log('bench:   timing QR text to verdict in headless Chromium ...');
   const verdict = await runScript('verifier-web/scripts/measure-verdict.ts', ['--runs', quick ? '15' : '40', '--budget-ms', '50']);
   const median = Number(verdict.medianMs);
+  console.log('bench:   measuring the Worker bundle (wrangler deploy --dry-run) ...');
+  const workerBundle = await benchWorkerBundle();
   return [
+    workerBundle,
     {
       section: SECTION,
       name: 'Initial JS for / (gzip -9)',
