@@ -1,4 +1,4 @@
-// Verifier PWA figures (issue 5 budgets, issue 6 table), by running the PWA's own measuring
+// Verifier PWA figures (docs/verifier.md budgets), by running the PWA's own measuring
 // scripts: verifier-web/scripts/measure-bundle.ts (initial JS, gzipped) and measure-verdict.ts
 // (decoded QR text to painted verdict in headless Chromium). Each prints one JSON object and
 // exits 1 when over budget, which is a figure here, not a failure.

@@ -1,4 +1,4 @@
-// Checkpoint settings, kept on this device. Defaults follow issue 5 (37.3 °C) and docs/verifier.md.
+// Checkpoint settings, kept on this device. Defaults follow docs/verifier.md (37.3 °C).
 import { DEFAULT_FEVER_THRESHOLD } from './verdict.ts';
 
 export interface Settings {

@@ -36,7 +36,7 @@ export function decideVerdict(result: VerifyResult | undefined, temperature?: Te
     ? { color: claims.color, maskedName: claims.maskedName, sub: claims.sub, exp: claims.exp, statusEnds: claims.statusEnds }
     : {};
   if (!result.ok) return { result: 'invalid', reason: result.reason, ...details, ...reading };
-  // Issue 5 "Temperature": a reading at or above the threshold refers, whatever the colour.
+  // docs/verifier.md, temperature: a reading at or above the threshold refers, whatever the colour.
   if (temperature && temperature.celsius >= temperature.threshold) return { result: 'refer', ...details, ...reading };
   return { result: 'valid', ...details, ...reading };
 }

@@ -1,4 +1,4 @@
-// Daily check-ins (issue 3, POST /v1/holders/me/checkins). One counts per calendar day in the
+// Daily check-ins (POST /v1/holders/me/checkins, docs/api.md). One counts per calendar day in the
 // issuer's zone: the first. A repeat the same day changes nothing and says so.
 //
 // A check-in that changes nothing else is a single idempotent insert. One that changes the

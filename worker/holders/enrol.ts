@@ -1,4 +1,4 @@
-// Enrolment (issue 3, POST /v1/holders). A new ID number creates a holder; a known one is a
+// Enrolment (POST /v1/holders, docs/api.md). A new ID number creates a holder; a known one is a
 // re-enrolment: the same holder, its history kept, a NEW secret (the old one stops working: the
 // recovery path for a lost secret), and the new declaration applied only if it is stricter than
 // the current colour. See docs/api.md (POST /v1/holders) for the identity check.

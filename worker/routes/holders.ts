@@ -1,4 +1,4 @@
-// Holder routes: enrolment, token, check-in (issue 3 "API", docs/api.md).
+// Holder routes: enrolment, token, check-in (docs/api.md).
 
 import type { Hono } from 'hono';
 import { requireHolderSecret } from '../auth/holder.ts';

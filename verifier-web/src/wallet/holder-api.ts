@@ -1,4 +1,4 @@
-// The holder API of the issuer Worker (issue 3): enrol, fetch the current token, check in.
+// The holder API of the issuer Worker (docs/api.md): enrol, fetch the current token, check in.
 // Every failure comes back as a typed result; a network failure is `offline`, not an exception.
 
 export interface Declaration {
