@@ -2,7 +2,7 @@
 // no line breaks inside fields) or NDJSON (one JSON object per line). Every non-blank data line
 // becomes either a row or a rejection naming its line; a bad header rejects the whole file.
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Color } from '../../src/index.ts';
 import { ApiError } from '../errors.ts';
 import { idNumberSchema } from '../holders/schemas.ts';
@@ -28,7 +28,7 @@ export interface ParsedImport {
   rejected: Rejection[];
 }
 
-const rowSchema = z.object({ idNumber: idNumberSchema, color: colorSchema, reason: reasonSchema }).strict();
+const rowSchema = z.strictObject({ idNumber: idNumberSchema, color: colorSchema, reason: reasonSchema });
 const COLUMNS = ['idNumber', 'color', 'reason'] as const;
 
 export function formatFor(mediaType: string): ImportFormat | undefined {
@@ -56,7 +56,7 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
       out.rejected.push({ line, error: record });
       continue;
     }
-    const parsed = rowSchema.safeParse(record, { reportInput: true });
+    const parsed = z.safeParse(rowSchema, record, { reportInput: true });
     if (parsed.success) out.rows.push({ line, ...parsed.data });
     else out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
   }
