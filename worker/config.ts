@@ -5,9 +5,9 @@
 
 import * as z from 'zod/mini';
 import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
+import { DomainError } from './domain-errors.ts';
 import type { Env } from './env.ts';
-import { ApiError } from './errors.ts';
-import { plainMessage } from './validate.ts';
+import { plainMessage } from './issue-text.ts';
 
 export type Role = 'operator' | 'auditor';
 
@@ -175,6 +175,6 @@ function describeIssue(error: z.core.$ZodError): string {
   return issue ? `${issue.path.join('.') || 'value'}: ${plainMessage(issue)}` : 'invalid';
 }
 
-function misconfigured(name: string, problem: string): ApiError {
-  return new ApiError(500, 'misconfigured', `The issuer is misconfigured: ${name} ${problem}.`);
+function misconfigured(name: string, problem: string): DomainError {
+  return new DomainError('misconfigured', `The issuer is misconfigured: ${name} ${problem}.`);
 }

@@ -12,7 +12,7 @@ import { type Checkin, checkinConsequence, type DerivedStatus, localDate, type S
 import { type Db, rawStatement } from '../db/client.ts';
 import { findHolderById } from '../db/holders.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { loadStatusInputs, writePlan } from '../status/apply.ts';
 import { currentStatus, planStatus } from '../status/plan.ts';
 
@@ -80,7 +80,7 @@ export async function recordCheckin(
     if (!fresh) break;
     holder = fresh;
   }
-  throw new ApiError(409, 'conflict', 'The holder changed while the check-in was recorded; try again.');
+  throw new DomainError('conflict', 'The holder changed while the check-in was recorded; try again.');
 }
 
 function consequenceOf(current: DerivedStatus, checkin: Checkin, policy: StatusPolicy) {

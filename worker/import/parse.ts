@@ -4,9 +4,10 @@
 
 import * as z from 'zod/mini';
 import type { Color } from '../../src/index.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { idNumberSchema } from '../holders/schemas.ts';
-import { colorSchema, describeIssues, reasonSchema } from '../validate.ts';
+import { describeIssues } from '../issue-text.ts';
+import { colorSchema, reasonSchema } from '../schemas.ts';
 
 export type ImportFormat = 'csv' | 'ndjson';
 
@@ -50,7 +51,7 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
       columns = headerColumns(raw);
       continue;
     }
-    if (++count > maxRows) throw new ApiError(413, 'payload_too_large', `An import holds at most ${maxRows} rows; split the file.`);
+    if (++count > maxRows) throw new DomainError('payload_too_large', `An import holds at most ${maxRows} rows; split the file.`);
     const record = format === 'csv' ? csvRecord(raw, columns!) : jsonRecord(raw);
     if (typeof record === 'string') {
       out.rejected.push({ line, error: record });
@@ -61,7 +62,7 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
     else out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
   }
   if (format === 'csv' && columns === undefined)
-    throw new ApiError(400, 'validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
+    throw new DomainError('validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
   return out;
 }
 
@@ -71,7 +72,7 @@ function headerColumns(raw: string): number[] {
   const names = typeof fields === 'string' ? [] : fields.map((f) => f.trim());
   const positions = COLUMNS.map((name) => names.indexOf(name));
   if (names.length !== COLUMNS.length || positions.some((p) => p < 0)) {
-    throw new ApiError(400, 'validation_failed', 'The CSV header must be exactly idNumber,color,reason (in any order).');
+    throw new DomainError('validation_failed', 'The CSV header must be exactly idNumber,color,reason (in any order).');
   }
   return positions;
 }

@@ -5,7 +5,8 @@ import * as z from 'zod/mini';
 import { AUDIT_ACTOR_TYPES, AUDIT_PAGE_LIMIT, type AuditPage } from '../../src/index.ts';
 import { listAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
-import { holderIdSchema, queryParams } from '../validate.ts';
+import { holderIdSchema } from '../schemas.ts';
+import { queryParams } from '../validate.ts';
 
 const { max: MAX_LIMIT, default: DEFAULT_LIMIT } = AUDIT_PAGE_LIMIT;
 const auditQuery = z.strictObject({

@@ -11,10 +11,11 @@ import { findHolderById } from '../db/holders.ts';
 import type { HolderRow } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { colorSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
 import { applyStatus } from '../status/apply.ts';
 import { checkinWindowStart, currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
-import { colorSchema, holderIdSchema, jsonBody, pathParams, reasonSchema } from '../validate.ts';
+import { jsonBody, pathParams } from '../validate.ts';
 
 const holderParams = z.object({ holderId: holderIdSchema });
 const statusBody: z.ZodMiniType<StatusChangeRequest, unknown> = z.strictObject({ color: colorSchema, reason: reasonSchema });
