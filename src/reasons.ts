@@ -33,6 +33,7 @@ export const DOCUMENT_REASONS = {
   bad_format: 'The document is signed but its contents are not in the expected form.',
   gap: 'The revocation update does not follow on from what this device holds; a full copy is needed.',
   issuer_mismatch: 'The revocation feed is for a different issuer than this device’s trust list.',
+  bad_status_set: 'The list of revoked codes inside the update is damaged or not in the expected form.',
 } as const;
 
 export type DocumentReasonCode = keyof typeof DOCUMENT_REASONS;
