@@ -1,4 +1,5 @@
-// The bench's figures, and how they are written: bench/results/latest.json and latest.md.
+// The bench's figures, and how they are written: bench/results/latest.json and latest.md (or
+// latest-<sections>.* for a partial run).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -35,11 +36,11 @@ function packageVersion(name: string): string {
   }
 }
 
-export function writeResults(figures: Figure[], dir: URL): void {
+export function writeResults(figures: Figure[], dir: URL, name = 'latest'): void {
   mkdirSync(dir, { recursive: true });
   const machine = machineDescription();
   const at = new Date().toISOString();
-  writeFileSync(new URL('latest.json', dir), `${JSON.stringify({ at, machine, figures }, null, 2)}\n`);
+  writeFileSync(new URL(`${name}.json`, dir), `${JSON.stringify({ at, machine, figures }, null, 2)}\n`);
   const lines = [
     '# Benchmark results',
     '',
@@ -57,7 +58,7 @@ export function writeResults(figures: Figure[], dir: URL): void {
     if (notes.length) lines.push('', ...notes.map((f) => `- ${f.name}: ${f.note}`));
     lines.push('');
   }
-  writeFileSync(new URL('latest.md', dir), lines.join('\n'));
+  writeFileSync(new URL(`${name}.md`, dir), lines.join('\n'));
 }
 
 export function printTable(figures: Figure[]): void {

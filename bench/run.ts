@@ -1,10 +1,11 @@
 // `npm run bench`: every performance figure in one run, printed as a table and written to
 // bench/results/latest.json and latest.md. `--quick` shortens the rounds; `--only core,feed`
-// picks sections.
+// picks sections and writes bench/results/latest-core-feed.* instead.
 import { parseArgs } from 'node:util';
 import { benchCore } from './core.ts';
 import { benchEdge } from './edge.ts';
 import { benchFeed } from './feed.ts';
+import { benchFeedPrivacy } from './feed-privacy.ts';
 import { benchImport } from './import.ts';
 import { stopSharedWorker } from './lib/shared-worker.ts';
 import { type Figure, printTable, writeResults } from './report.ts';
@@ -14,6 +15,7 @@ const { values } = parseArgs({ options: { quick: { type: 'boolean', default: fal
 const sections: Record<string, (quick: boolean) => Promise<Figure[]>> = {
   core: benchCore,
   feed: benchFeed,
+  privacy: benchFeedPrivacy,
   // edge before import: edge measures the feed at 10 k entries, import then adds 90 k.
   edge: benchEdge,
   import: benchImport,
@@ -35,5 +37,7 @@ try {
   await stopSharedWorker();
 }
 printTable(figures);
-writeResults(figures, new URL('./results/', import.meta.url));
-console.log('bench: wrote bench/results/latest.json and latest.md');
+// A partial run writes its own file, so it never replaces the full run's latest.*.
+const name = only ? `latest-${chosen.join('-')}` : 'latest';
+writeResults(figures, new URL('./results/', import.meta.url), name);
+console.log(`bench: wrote bench/results/${name}.json and ${name}.md`);
