@@ -221,4 +221,10 @@ describe('status sets under hostile input', () => {
       if (!decoded.ok) expect(decoded.reason, label).toBe('bad_status_set');
     }
   });
+
+  it('stops a unary run where the domain ends, not where the bytes end', () => {
+    // 1.6 million one bits against a domain of 1000: the work is bounded by the domain.
+    const decoded = decodeStatusSets(encodeCbor([[1, 0, 1000, 1, 0, new Uint8Array(200_000).fill(0xff)]]));
+    expect(decoded.ok || decoded.detail).toBe('index beyond the domain');
+  });
 });

@@ -9,6 +9,8 @@ import { referenceIndex } from './feed-privacy-reference.ts';
 import { T0 } from './helpers.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+// HMAC-heavy cases on a shared 2-core machine: generous, and growing with FUZZ_RUNS.
+const SLOW_MS = 30_000 + RUNS * 20;
 const feedKey = Uint8Array.from(Buffer.from(vectors.feedKeyHex, 'hex'));
 const keyArb = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
@@ -23,55 +25,67 @@ describe('window index vectors', () => {
 });
 
 describe('the window permutation', () => {
-  it('is a bijection on small domains (exhaustive for 1..40 and a few awkward sizes)', () => {
-    for (const domain of [...Array.from({ length: 40 }, (_, i) => i + 1), 63, 64, 65, 255, 257, 1000, 4097]) {
-      const perm = windowPermutation(feedKey, 7, 0, domain);
-      const seen = new Set<number>();
-      for (let slot = 0; slot < domain; slot++) {
-        const index = windowIndex(perm, slot);
-        expect(index).toBeGreaterThanOrEqual(0);
-        expect(index).toBeLessThan(domain);
-        seen.add(index);
-        expect(slotOfWindowIndex(perm, index)).toBe(slot);
-      }
-      expect(seen.size).toBe(domain);
-    }
-  });
-
-  it('agrees with the independent implementation on random keys, windows, epochs and domains', () => {
-    fc.assert(
-      fc.property(
-        keyArb,
-        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
-        fc.integer({ min: 0, max: 15 }),
-        fc.integer({ min: 1, max: MAX_DOMAIN }),
-        fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
-        (key, window, epoch, domain, at) => {
-          const slot = Math.floor(at * domain);
-          const perm = windowPermutation(key, window, epoch, domain);
+  it(
+    'is a bijection on small domains (exhaustive for 1..40 and a few awkward sizes)',
+    () => {
+      for (const domain of [...Array.from({ length: 40 }, (_, i) => i + 1), 63, 64, 65, 255, 257, 1000, 4097]) {
+        const perm = windowPermutation(feedKey, 7, 0, domain);
+        const seen = new Set<number>();
+        for (let slot = 0; slot < domain; slot++) {
           const index = windowIndex(perm, slot);
-          expect(index).toBe(referenceIndex(Buffer.from(key), window, epoch, domain, slot));
+          expect(index).toBeGreaterThanOrEqual(0);
+          expect(index).toBeLessThan(domain);
+          seen.add(index);
           expect(slotOfWindowIndex(perm, index)).toBe(slot);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
+        }
+        expect(seen.size).toBe(domain);
+      }
+    },
+    SLOW_MS,
+  );
 
-  it('gives one holder a different permutation in every window: slot sets map differently', () => {
-    // Unlinkability can only be argued from the PRP; what a test can state: across windows
-    // the permutations differ, so a known index in one window says nothing fixed about the next.
-    const domain = 1_000_000;
-    const w0 = windowOf(T0);
-    const perms = [0, 1, 2, 3, 4].map((d) => windowPermutation(feedKey, w0 + d, 0, domain));
-    let sameInAnyTwo = 0;
-    for (let slot = 0; slot < 2000; slot++) {
-      const indices = perms.map((p) => windowIndex(p, slot));
-      if (new Set(indices).size < indices.length) sameInAnyTwo++;
-    }
-    // Independent random permutations collide for a given slot with probability about 10 / 1e6.
-    expect(sameInAnyTwo).toBeLessThan(3);
-  });
+  it(
+    'agrees with the independent implementation on random keys, windows, epochs and domains',
+    () => {
+      fc.assert(
+        fc.property(
+          keyArb,
+          fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+          fc.integer({ min: 0, max: 15 }),
+          fc.integer({ min: 1, max: MAX_DOMAIN }),
+          fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+          (key, window, epoch, domain, at) => {
+            const slot = Math.floor(at * domain);
+            const perm = windowPermutation(key, window, epoch, domain);
+            const index = windowIndex(perm, slot);
+            expect(index).toBe(referenceIndex(Buffer.from(key), window, epoch, domain, slot));
+            expect(slotOfWindowIndex(perm, index)).toBe(slot);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    SLOW_MS,
+  );
+
+  it(
+    'gives one holder a different permutation in every window: slot sets map differently',
+    () => {
+      // Unlinkability can only be argued from the PRP; what a test can state: across windows
+      // the permutations differ, so a known index in one window says nothing fixed about the next.
+      const domain = 1_000_000;
+      const w0 = windowOf(T0);
+      const perms = [0, 1, 2, 3, 4].map((d) => windowPermutation(feedKey, w0 + d, 0, domain));
+      let sameInAnyTwo = 0;
+      for (let slot = 0; slot < 2000; slot++) {
+        const indices = perms.map((p) => windowIndex(p, slot));
+        if (new Set(indices).size < indices.length) sameInAnyTwo++;
+      }
+      // Independent random permutations collide for a given slot with probability about 10 / 1e6.
+      expect(sameInAnyTwo).toBeLessThan(3);
+    },
+    SLOW_MS,
+  );
 
   it('separates epochs and domains of the same window too', () => {
     const w = windowOf(T0);
