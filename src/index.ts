@@ -22,3 +22,4 @@ export * from './token.ts';
 export * from './trust-list.ts';
 export * from './verify.ts';
 export * from './window-pseudonym.ts';
+export * from './window-status.ts';

@@ -5,15 +5,14 @@ import { describe, expect, it } from 'vitest';
 import {
   applyStatusPieces,
   decodeStatusPiece,
+  downgradeStatusReferences,
   encodeStatusPiece,
   isWindowIndexRevoked,
   MAX_REVOCATION_EPOCH,
   oldestLiveWindow,
   revokedReferences,
   tokenEpoch,
-  windowIndex,
-  windowOf,
-  windowPermutation,
+  tokenStatusReference,
 } from '../../src/index.ts';
 import { T0 } from './helpers.ts';
 
@@ -22,29 +21,28 @@ const W = 21600;
 const LIFETIME = 86400;
 const feedKey = new Uint8Array(32).fill(9);
 const DOMAIN = 1000;
+const domainOf = () => DOMAIN;
 
 /** A verifier's answer for a token of `slot` issued at `iat`, after the issuer listed `cuts` of `downgradedSlot`. */
 function revokedAt(slot: number, cuts: number[], iat: number, downgradedSlot = slot): boolean {
   const pieces = new Map<string, Set<number>>();
   cuts.forEach((cut, i) => {
-    for (const ref of revokedReferences(cuts.slice(0, i), cut, LIFETIME)) {
+    for (const ref of downgradeStatusReferences(feedKey, downgradedSlot, cuts.slice(0, i), cut, LIFETIME, domainOf)) {
       const key = `${ref.window}/${ref.epoch}`;
       if (!pieces.has(key)) pieces.set(key, new Set());
-      pieces.get(key)!.add(windowIndex(windowPermutation(feedKey, ref.window, ref.epoch, DOMAIN), downgradedSlot));
+      pieces.get(key)!.add(ref.index);
     }
   });
   const coded = [...pieces].map(([key, set]) => {
     const [window, epoch] = key.split('/').map(Number) as [number, number];
-    const piece = decodeStatusPiece(
-      encodeStatusPiece({ window, epoch, domain: DOMAIN, indices: Uint32Array.from([...set].sort((a, b) => a - b)) }),
-    );
+    const indices = Uint32Array.from([...set].sort((a, b) => a - b));
+    const piece = decodeStatusPiece(encodeStatusPiece({ window, epoch, domain: DOMAIN, indices }));
     if (!piece.ok) throw new Error(piece.detail);
     return piece.piece;
   });
   const state = applyStatusPieces(undefined, 'snapshot', coded, 0);
-  const epoch = tokenEpoch(cuts, iat);
-  const window = windowOf(iat);
-  return isWindowIndexRevoked(state, window, epoch, windowIndex(windowPermutation(feedKey, window, epoch, DOMAIN), slot));
+  const token = tokenStatusReference(feedKey, slot, cuts, iat, domainOf);
+  return isWindowIndexRevoked(state, token.window, token.epoch, token.index);
 }
 
 describe('revocation epochs', () => {

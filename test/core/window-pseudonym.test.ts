@@ -87,6 +87,29 @@ describe('the window permutation', () => {
     SLOW_MS,
   );
 
+  it(
+    'an index in one window predicts nothing about the next: χ² on the top bits of both',
+    () => {
+      // 4 096 slots; the top 3 bits of (index in w, index in w+1) fall in an 8 × 8 table. For
+      // independent uniform values χ² has 63 degrees of freedom: mean 63, and above 110 with
+      // probability below 10⁻⁴. A permanent pseudonym puts everything on the diagonal (χ² ≈ 28 000).
+      const domain = 2 ** 21;
+      const w = windowOf(T0);
+      const a = windowPermutation(feedKey, w, 0, domain);
+      const b = windowPermutation(feedKey, w + 1, 0, domain);
+      const table = new Array<number>(64).fill(0);
+      const slots = 4096;
+      for (let slot = 0; slot < slots; slot++) {
+        const top = (index: number) => Math.floor(index / 2 ** 18);
+        table[top(windowIndex(a, slot)) * 8 + top(windowIndex(b, slot))]!++;
+      }
+      const expected = slots / 64;
+      const chi2 = table.reduce((sum, observed) => sum + (observed - expected) ** 2 / expected, 0);
+      expect(chi2).toBeLessThan(110);
+    },
+    SLOW_MS,
+  );
+
   it('separates epochs and domains of the same window too', () => {
     const w = windowOf(T0);
     const a = windowPermutation(feedKey, w, 0, 1_000_000);
