@@ -76,6 +76,19 @@ export function log2Binomial(n: number, k: number): number {
   return bits;
 }
 
+/** draft-ietf-oauth-status-list §4.1, 1-bit statuses: token i is bit (i mod 8) of byte i / 8, LSB first. */
+function setStatusBit(bits: Uint8Array, index: number): void {
+  bits[index >> 3]! |= 1 << (index & 7);
+}
+
+/** The draft's own example (§4.1): statuses of 16 tokens give bytes b9 a3 and lst "eNrbuRgAAhcBXQ". */
+function checkStatusListEncoding(): void {
+  const bits = new Uint8Array(2);
+  for (const i of [0, 3, 4, 5, 7, 8, 9, 13, 15]) setStatusBit(bits, i);
+  const lst = deflateSync(bits, { level: 9 }).toString('base64url');
+  if (lst !== 'eNrbuRgAAhcBXQ') throw new Error(`Token Status List encoding does not match the draft's example: ${lst}`);
+}
+
 /** The Token Status List: live tokens numbered in issuance order, bit i set when token i is revoked. */
 function tokenStatusListBytes(downgraded: Set<number>, rnd: () => number): { bytes: number; liveTokens: number; revoked: number } {
   const chunks: Uint8Array[] = [];
@@ -92,9 +105,8 @@ function tokenStatusListBytes(downgraded: Set<number>, rnd: () => number): { byt
     }
     const bits = new Uint8Array(Math.ceil(order.length / 8));
     order.forEach((holder, index) => {
-      // draft-ietf-oauth-status-list §4.1: index 0 is the least significant bit of byte 0.
       if (downgraded.has(holder)) {
-        bits[index >> 3]! |= 1 << (index & 7);
+        setStatusBit(bits, index);
         revoked++;
       }
     });
@@ -142,6 +154,7 @@ export async function benchFeedPrivacy(quick: boolean): Promise<Figure[]> {
   const signer = await createSigner(generateSeed());
   const feedKey = crypto.getRandomValues(new Uint8Array(32));
   const figures: Figure[] = [];
+  checkStatusListEncoding();
   for (const rate of [0.001, 0.01]) {
     const rnd = random(rate === 0.01 ? 101 : 1001);
     const k = Math.round(HOLDERS * rate);
