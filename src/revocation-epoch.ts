@@ -4,6 +4,7 @@
 // window that came before its iat, so tokens after a downgrade get a fresh window index. Both
 // sides compute it from the same data the status comes from, so no write happens at issuance.
 
+import { DEFAULT_SKEW_SECONDS } from './verify.ts';
 import { MAX_REVOCATION_EPOCH, WINDOW_SECONDS, windowOf } from './window-pseudonym.ts';
 
 /** The epoch of a token issued at `iat`: downgrade cuts in iat's window strictly before iat. */
@@ -22,20 +23,22 @@ export interface WindowReference {
 }
 
 /**
- * What a downgrade with cut `cut` revokes: in every window that can still hold a live token
- * (from the window of `cut − maxTokenLifetime` to the window of `cut`), the epoch of the tokens
- * issued last before the cut. Tokens of earlier epochs there were revoked by the earlier cuts.
- * `earlierCuts` are the holder's previous cuts within the same span.
+ * What a downgrade with cut `cut` revokes: in every window that can still hold a token some
+ * verifier accepts (from the window of `cut − maxTokenLifetime − skewSeconds`, since a verifier
+ * whose clock lags by the skew still accepts a token that long after it expired, to the window of
+ * `cut`), the epoch of the tokens issued last before the cut. Tokens of earlier epochs there were
+ * revoked by the earlier cuts. `earlierCuts` are the holder's previous cuts within the same span.
  */
 export function revokedReferences(
   earlierCuts: readonly number[],
   cut: number,
   maxTokenLifetime: number,
+  skewSeconds = DEFAULT_SKEW_SECONDS,
   windowSeconds = WINDOW_SECONDS,
 ): WindowReference[] {
   const references: WindowReference[] = [];
   const last = windowOf(cut, windowSeconds);
-  for (let window = windowOf(cut - maxTokenLifetime, windowSeconds); window <= last; window++) {
+  for (let window = windowOf(cut - maxTokenLifetime - skewSeconds, windowSeconds); window <= last; window++) {
     let epoch = 0;
     for (const earlier of earlierCuts) if (earlier < cut && windowOf(earlier, windowSeconds) === window) epoch++;
     references.push({ window, epoch: Math.min(epoch, MAX_REVOCATION_EPOCH) });

@@ -2,6 +2,7 @@
 // (docs/feed-privacy.md): the token side and the feed side must agree exactly, so both call these.
 
 import { revokedReferences, tokenEpoch } from './revocation-epoch.ts';
+import { DEFAULT_SKEW_SECONDS } from './verify.ts';
 import { WINDOW_SECONDS, windowIndex, windowOf, windowPermutation } from './window-pseudonym.ts';
 
 export interface WindowStatusReference {
@@ -36,9 +37,10 @@ export function downgradeStatusReferences(
   cut: number,
   maxTokenLifetime: number,
   domainOf: WindowDomain,
+  skewSeconds = DEFAULT_SKEW_SECONDS,
   windowSeconds = WINDOW_SECONDS,
 ): WindowStatusReference[] {
-  return revokedReferences(earlierCuts, cut, maxTokenLifetime, windowSeconds).map(({ window, epoch }) => ({
+  return revokedReferences(earlierCuts, cut, maxTokenLifetime, skewSeconds, windowSeconds).map(({ window, epoch }) => ({
     window,
     epoch,
     index: windowIndex(windowPermutation(feedKey, window, epoch, domainOf(window)), slot),

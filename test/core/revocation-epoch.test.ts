@@ -47,11 +47,17 @@ function revokedAt(slot: number, cuts: number[], iat: number, downgradedSlot = s
 
 describe('revocation epochs', () => {
   it('worked by hand: a downgrade mid-window lists the five windows that can hold live tokens', () => {
-    const cut = T0 + 4 * W + 100;
+    const cut = T0 + 4 * W + 1000;
     expect(revokedReferences([], cut, LIFETIME)).toEqual([0, 1, 2, 3, 4].map((d) => ({ window: T0 / W + d, epoch: 0 })));
+    // Within the 300 s skew of a window start, one window more: a verifier whose clock lags
+    // still accepts a token of window −1 issued in its last seconds.
+    expect(revokedReferences([], T0 + 4 * W + 100, LIFETIME)).toEqual([-1, 0, 1, 2, 3, 4].map((d) => ({ window: T0 / W + d, epoch: 0 })));
+    expect(revokedReferences([], T0 + 4 * W + 100, LIFETIME, 0)).toHaveLength(5);
     // A second downgrade in the same window revokes epoch 1 there; epoch 0 elsewhere.
     expect(revokedReferences([cut], cut + 50, LIFETIME).at(-1)).toEqual({ window: T0 / W + 4, epoch: 1 });
     expect(revokedReferences([cut], cut + 50, LIFETIME)[0]).toEqual({ window: T0 / W + 0, epoch: 0 });
+    // A cut in an earlier window counts in that window only.
+    expect(revokedReferences([T0 + 3 * W + 5], cut, LIFETIME).map((r) => r.epoch)).toEqual([0, 0, 0, 1, 0]);
   });
 
   it('revokes a token issued before the downgrade and keeps one issued after it in the same window', () => {
