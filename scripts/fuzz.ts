@@ -13,7 +13,12 @@ if (!Number.isSafeInteger(runs) || runs < 1) {
 const files =
   positionals.length > 0
     ? positionals
-    : ['test/core/hostile-input.test.ts', 'test/core/cbor-differential.test.ts', 'test/worker/hostile-fuzz.test.ts'];
+    : [
+        'test/core/hostile-input.test.ts',
+        'test/core/cbor-differential.test.ts',
+        'test/core/status-set.test.ts',
+        'test/worker/hostile-fuzz.test.ts',
+      ];
 console.log(`fuzz: ${runs} runs per property over ${files.join(', ')}`);
 // Worker files run inside workerd (the worker project reads FUZZ_RUNS in vitest.config.ts); the rest in Node.
 const byProject = new Map<string, string[]>();
