@@ -3,10 +3,10 @@
 // the feed key and two small numbers the holder row already has, so issuing a token writes
 // nothing; without the key, indices of one holder in different windows look independent.
 //
-// The permutation is a 10-round Feistel network over the smallest power of two that covers the
-// domain, restricted to [0, domain) by cycle walking: the construction of NIST SP 800-38G Rev. 1
-// (FF1: 10 rounds, alternating halves, a keyed round function), with HMAC-SHA-256 (RFC 2104) as
-// the round function instead of AES-CBC-MAC, because @noble/hashes is what the core already has.
+// The permutation is the construction of NIST SP 800-38G Rev. 1 FF1 (10 Feistel rounds over two
+// halves of mixed radix, modular addition, halves alternating) on Z_left × Z_right with
+// left · right just above the domain, cycle-walked onto [0, domain). The round function is
+// HMAC-SHA-256 (RFC 2104) instead of AES-CBC-MAC, because @noble/hashes is what the core has.
 
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -43,9 +43,9 @@ export interface WindowPermutation {
   readonly window: number;
   readonly epoch: number;
   readonly domain: number;
-  /** Bits of the left (A) and right (B) Feistel halves; left ≥ right. */
-  readonly leftBits: number;
-  readonly rightBits: number;
+  /** Sizes of the left (A) and right (B) Feistel halves: right = ⌈√domain⌉, left · right ≥ domain. */
+  readonly left: number;
+  readonly right: number;
   /** HMAC keyed with the derived round key, its pads already hashed; cloned for each round. */
   readonly mac: ReturnType<typeof hmac.create>;
 }
@@ -68,53 +68,58 @@ export function windowPermutation(feedKey: Uint8Array, window: number, epoch: nu
   // The domain as 8 bytes: different domains must give unrelated permutations.
   u32(view, KEY_LABEL.length + 5, Math.floor(domain / 2 ** 32));
   u32(view, KEY_LABEL.length + 9, domain % 2 ** 32);
-  let bits = 2;
-  while (2 ** bits < domain) bits++;
-  const rightBits = bits >> 1;
+  // left · right < domain + right, so cycle walking almost never takes a second step.
+  const right = Math.ceil(Math.sqrt(domain));
+  const left = Math.ceil(domain / right);
   const mac = hmac.create(sha256, hmac(sha256, feedKey, info));
-  return { window, epoch, domain, leftBits: bits - rightBits, rightBits, mac };
+  return { window, epoch, domain, left, right, mac };
 }
 
 const roundMessage = new Uint8Array(5);
 const roundMessageView = new DataView(roundMessage.buffer);
 const roundDigest = new Uint8Array(32);
 
-/** Round i's value for half `half`: the first 4 bytes of HMAC(roundKey, i ‖ half), masked. */
-function round(perm: WindowPermutation, i: number, half: number, bits: number): number {
+/**
+ * Round i's value for half `half`, reduced mod `size`: the first 4 bytes of
+ * HMAC(roundKey, i ‖ half) as a big-endian integer. Sizes are at most 2^16, so the bias of the
+ * reduction is below 2^-15 per value (FF1 takes more bytes for larger radices).
+ */
+function round(perm: WindowPermutation, i: number, half: number, size: number): number {
   roundMessage[0] = i;
   roundMessageView.setUint32(1, half, false);
   // Cloning the keyed state saves the two pad compressions of every HMAC call.
   perm.mac.clone().update(roundMessage).digestInto(roundDigest);
-  const mac = roundDigest;
-  const word = ((mac[0]! << 24) | (mac[1]! << 16) | (mac[2]! << 8) | mac[3]!) >>> 0;
-  return word % 2 ** bits;
+  const word = ((roundDigest[0]! << 24) | (roundDigest[1]! << 16) | (roundDigest[2]! << 8) | roundDigest[3]!) >>> 0;
+  return word % size;
+}
+
+/** The size of half A in round i: `left` in even rounds, `right` in odd ones (SP 800-38G Alg. 7 step 6). */
+function sizeOfA(perm: WindowPermutation, i: number): number {
+  return i % 2 === 0 ? perm.left : perm.right;
 }
 
 function encryptOnce(perm: WindowPermutation, x: number): number {
-  const split = 2 ** perm.rightBits;
-  let a = Math.floor(x / split);
-  let b = x % split;
+  let a = Math.floor(x / perm.right);
+  let b = x % perm.right;
   for (let i = 0; i < FEISTEL_ROUNDS; i++) {
-    // A has leftBits in even rounds and rightBits in odd ones (SP 800-38G Alg. 7 step 6).
-    const aBits = i % 2 === 0 ? perm.leftBits : perm.rightBits;
-    const c = (a ^ round(perm, i, b, aBits)) >>> 0;
+    const size = sizeOfA(perm, i);
+    const c = (a + round(perm, i, b, size)) % size;
     a = b;
     b = c;
   }
-  return a * split + b;
+  return a * perm.right + b;
 }
 
 function decryptOnce(perm: WindowPermutation, y: number): number {
-  const split = 2 ** perm.rightBits;
-  let a = Math.floor(y / split);
-  let b = y % split;
+  let a = Math.floor(y / perm.right);
+  let b = y % perm.right;
   for (let i = FEISTEL_ROUNDS - 1; i >= 0; i--) {
-    const aBits = i % 2 === 0 ? perm.leftBits : perm.rightBits;
-    const previousA = (b ^ round(perm, i, a, aBits)) >>> 0;
+    const size = sizeOfA(perm, i);
+    const previousA = (b - round(perm, i, a, size) + size) % size;
     b = a;
     a = previousA;
   }
-  return a * split + b;
+  return a * perm.right + b;
 }
 
 function checkPoint(perm: WindowPermutation, value: number, what: string): void {
@@ -123,8 +128,8 @@ function checkPoint(perm: WindowPermutation, value: number, what: string): void 
 
 /**
  * The index of `slot` in this window and epoch. Cycle walking (Black and Rogaway, "Ciphers with
- * Arbitrary Finite Domains", 2002) keeps the result in [0, domain); the power of two is less than
- * twice the domain, so fewer than two steps are expected.
+ * Arbitrary Finite Domains", 2002) keeps the result in [0, domain); the Feistel domain exceeds it
+ * by less than √domain points, so a second step is rare.
  */
 export function windowIndex(perm: WindowPermutation, slot: number): number {
   checkPoint(perm, slot, 'slot');

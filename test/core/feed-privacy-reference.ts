@@ -12,26 +12,32 @@ export function referenceIndex(feedKey: Buffer, window: number, epoch: number, d
   const roundKey = createHmac('sha256', feedKey)
     .update(Buffer.concat([Buffer.from('tricolor/window-index/v1'), info]))
     .digest();
-  let m = 2;
-  while (2 ** m < domain) m++;
-  const v = Math.floor(m / 2);
-  const u = m - v;
-  const f = (i: number, half: number, bits: number): bigint => {
+  // Halves Z_left × Z_right with right = ceil(sqrt(domain)), computed with BigInt square roots.
+  let right = 1n;
+  while (right * right < BigInt(domain)) right++;
+  const D = BigInt(domain);
+  const left = (D + right - 1n) / right;
+  const f = (i: number, half: bigint, size: bigint): bigint => {
     const msg = Buffer.alloc(5);
     msg[0] = i;
-    msg.writeUInt32BE(half, 1);
-    const word = BigInt(createHmac('sha256', roundKey).update(msg).digest().readUInt32BE(0));
-    return word & ((1n << BigInt(bits)) - 1n);
+    msg.writeUInt32BE(Number(half), 1);
+    return BigInt(createHmac('sha256', roundKey).update(msg).digest().readUInt32BE(0)) % size;
   };
   const once = (x: number): number => {
-    let a = BigInt(x) >> BigInt(v);
-    let b = BigInt(x) & ((1n << BigInt(v)) - 1n);
+    let a = BigInt(x) / right;
+    let b = BigInt(x) % right;
     if (!inverse) {
-      for (let i = 0; i < 10; i++) [a, b] = [b, a ^ f(i, Number(b), i % 2 === 0 ? u : v)];
+      for (let i = 0; i < 10; i++) {
+        const size = i % 2 === 0 ? left : right;
+        [a, b] = [b, (a + f(i, b, size)) % size];
+      }
     } else {
-      for (let i = 9; i >= 0; i--) [a, b] = [b ^ f(i, Number(a), i % 2 === 0 ? u : v), a];
+      for (let i = 9; i >= 0; i--) {
+        const size = i % 2 === 0 ? left : right;
+        [a, b] = [(((b - f(i, a, size)) % size) + size) % size, a];
+      }
     }
-    return Number((a << BigInt(v)) | b);
+    return Number(a * right + b);
   };
   let y = once(slot);
   while (y >= domain) y = once(y);
