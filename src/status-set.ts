@@ -1,9 +1,10 @@
 // The revoked window indices of one (window, epoch), Golomb-Rice coded (docs/feed-privacy.md).
 // A sorted set of k indices out of a domain of N costs at least log2 C(N, k) bits; coding the
-// gaps between them with a Rice code (Golomb, "Run-length encodings", 1966; the parameter a
-// power of two as in RFC 9639 §9.2.7) comes within a few percent of that when revocations are
-// spread uniformly, which the keyed permutation guarantees. A one-bit-per-token list compressed
-// with DEFLATE, as draft-ietf-oauth-status-list §4 does, cannot do better than the same bound.
+// gaps between them with a Rice code (Golomb, "Run-length encodings", 1966, with a power-of-two
+// parameter, as FLAC codes its residuals, RFC 9639) comes within a few percent of that when the
+// indices are spread uniformly, which the keyed permutation sees to. A one-bit-per-token list
+// compressed with DEFLATE (draft-ietf-oauth-status-list §4) cannot beat that bound on average
+// for such sets either.
 //
 // The encoder appends sorted runs, so the issuer can build a piece page by page from several
 // shards without holding the rows twice; the decoder is strict and bounded for hostile bytes.

@@ -14,7 +14,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 /** Issuance windows are a quarter of the 24 h token lifetime, so about 4.5 windows are live. */
 export const WINDOW_SECONDS = 6 * 3600;
 export const FEISTEL_ROUNDS = 10;
-/** SP 800-38G Rev. 1 §5.2 asks for at least a million points; smaller domains are for tests only. */
+/** SP 800-38G Rev. 1 requires FF1 domains of at least a million points; smaller ones are for tests only. */
 export const MIN_SECURE_DOMAIN = 1_000_000;
 export const MAX_DOMAIN = 2 ** 32;
 /** Downgrades of one holder within one window beyond this share the last epoch (docs/feed-privacy.md). */
@@ -93,7 +93,7 @@ function round(perm: WindowPermutation, i: number, half: number, size: number): 
   return word % size;
 }
 
-/** The size of half A in round i: `left` in even rounds, `right` in odd ones (SP 800-38G Alg. 7 step 6). */
+/** The size of half A in round i: `left` in even rounds, `right` in odd ones (as FF1.Encrypt alternates them, SP 800-38G). */
 function sizeOfA(perm: WindowPermutation, i: number): number {
   return i % 2 === 0 ? perm.left : perm.right;
 }
