@@ -11,6 +11,7 @@ export * from './keys.ts';
 export * from './local-time.ts';
 export * from './reasons.ts';
 export * from './revocation-feed.ts';
+export * from './status-changes.ts';
 export * from './status-rules.ts';
 export * from './sub-id.ts';
 export * from './token.ts';

@@ -39,6 +39,7 @@ const policyOverride = z
     feverThresholdCelsius: z.number().min(35).max(42),
     declaration: z.object({ contactWithCase: color, symptoms: color, fromHighRiskArea: color }).partial(),
     symptomaticCheckinOnGreen: color,
+    maxExposureAgeDays: z.number().int().min(1).max(60),
   })
   .partial()
   .strict();
@@ -99,6 +100,7 @@ function parsePolicy(env: Env): StatusPolicy {
     feverThresholdCelsius: override.feverThresholdCelsius ?? DEFAULT_POLICY.feverThresholdCelsius,
     declaration: { ...DEFAULT_POLICY.declaration, ...override.declaration },
     symptomaticCheckinOnGreen: override.symptomaticCheckinOnGreen ?? DEFAULT_POLICY.symptomaticCheckinOnGreen,
+    maxExposureAgeDays: override.maxExposureAgeDays ?? DEFAULT_POLICY.maxExposureAgeDays,
   };
 }
 

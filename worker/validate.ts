@@ -11,6 +11,24 @@ import { TUNABLES } from './tunables.ts';
 
 export const colorSchema = z.enum(COLORS as [Color, ...Color[]]);
 export const reasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+/**
+ * An exposure time: NumericDate seconds, or an ISO 8601 date-time with its zone (a spreadsheet's
+ * "2026-03-01T09:00:00+08:00"). Whether it is too old or in the future is a rule of the status
+ * policy (src/status-changes.ts checkExposure), checked where `now` is known.
+ */
+export const exposedAtSchema = z.union([
+  z.number().int('must be whole seconds').min(0, 'must not be negative').max(253402300799, 'is too far in the future'),
+  z
+    .string()
+    .max(40, 'must be at most 40 characters')
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/,
+      'must be an ISO 8601 time with a zone, e.g. 2026-03-01T09:00:00+08:00',
+    )
+    .transform((v) => Math.floor(Date.parse(v) / 1000))
+    .refine((v) => Number.isFinite(v), 'is not a real date'),
+]);
+
 /** Public holder ids are 16 lower-case base32 characters (worker/crypto.ts randomId). */
 export const holderIdSchema = z.string().regex(/^[a-z2-7]{16}$/, 'is not a holder id');
 

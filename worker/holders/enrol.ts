@@ -8,7 +8,6 @@ import {
   colorForDeclaration,
   type Declaration,
   type DerivedStatus,
-  deriveStatus,
   generateSubId,
   isDowngrade,
   type StatusPolicy,
@@ -21,6 +20,7 @@ import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import { applyStatus } from '../status/apply.ts';
+import { startingStatus } from '../status/pending.ts';
 
 export interface EnrolInput {
   idHash: string;
@@ -68,7 +68,9 @@ async function createHolder(
   secret: string,
   secretHash: string,
 ): Promise<Enrolment> {
-  const status = deriveStatus([{ at: now, color: declared, source: 'declaration' }], [], now, policy);
+  // A key-people list row kept for this ID number applies now, in the same batch.
+  const start = await startingStatus(db, policy, now, input.idHash, declared);
+  const status = start.status;
   const holder: HolderRow = {
     id: newHolderId(),
     sub: generateSubId(),
@@ -79,12 +81,13 @@ async function createHolder(
     color: status.color,
     since: status.since,
     until: status.until ?? null,
+    isolationFrom: status.isolationFrom !== undefined && status.isolationFrom < status.since ? status.isolationFrom : null,
     statusVersion: 1,
     createdAt: now,
     updatedAt: now,
   };
   const reason = declarationReason(input.declaration);
-  // One batch: the holder, its first status event and the audit row, or nothing.
+  // One batch: the holder, its first status event and the audit row, any list row applied, or nothing.
   await db.batch([
     db.insert(holders).values(holder),
     db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
@@ -97,6 +100,7 @@ async function createHolder(
       toColor: declared,
       reason,
     }),
+    ...start.statements(holder.id),
   ]);
   return { created: true, holder, status, secret };
 }
@@ -134,14 +138,17 @@ async function reenrol(
         detail: { declared },
       }),
     ],
+    // Only stricter, or the same red/yellow again: a declaration reports an exposure now, which
+    // restarts the isolation when it ends later (docs/status-rules.md).
     decide: (current) =>
-      isDowngrade(current.color, declared)
+      declared !== 'green' && !isDowngrade(declared, current.color)
         ? {
             to: declared,
             source: 'declaration',
             actorType: 'declaration',
             actor: 'holder',
             reason: `re-enrolment: ${declarationReason(input.declaration)}`,
+            exposureNow: true,
           }
         : undefined,
     onRevocation,

@@ -1,6 +1,8 @@
 // Request bodies of the holder routes (docs/api.md), validated before any handler runs.
 
 import { z } from 'zod';
+import { isSubId } from '../../src/index.ts';
+import { colorSchema, exposedAtSchema, reasonSchema } from '../validate.ts';
 import { normaliseIdNumber, normalisePhone } from './identity.ts';
 
 /** National ID, passport or permit numbers: 4-32 letters, digits or hyphens once normalised. */
@@ -31,3 +33,21 @@ export const checkinBody = z
     temperature: z.number().min(30, 'must be at least 30 (degrees Celsius)').max(45, 'must be at most 45 (degrees Celsius)').optional(),
   })
   .strict();
+
+/** PUT /v1/admin/holders/{holderId}/status: exposedAt restarts the isolation at the same colour. */
+export const statusBody = z.object({ color: colorSchema, reason: reasonSchema, exposedAt: exposedAtSchema.optional() }).strict();
+
+/** POST /v1/admin/holders/lookup: exactly one of an ID number or a pseudonym. */
+export const holderLookupBody = z.union([
+  z.object({ idNumber: idNumberSchema }).strict(),
+  z
+    .object({
+      sub: z
+        .string()
+        .max(16, 'must be at most 16 characters')
+        .trim()
+        .toUpperCase()
+        .refine(isSubId, 'must be the 8-character code shown at the checkpoint'),
+    })
+    .strict(),
+]);

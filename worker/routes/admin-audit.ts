@@ -20,6 +20,8 @@ const auditQuery = z
       .pipe(z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'))
       .optional(),
     holderId: holderIdSchema.optional(),
+    /** Everything one import changed (its id is in the import's response). */
+    importId: holderIdSchema.optional(),
     actorType: z.enum(['operator', 'import', 'rule', 'declaration', 'holder', 'system']).optional(),
   })
   .strict();
@@ -31,7 +33,13 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
     const q = c.var.query;
     const limit = q.limit ?? DEFAULT_LIMIT;
     // One extra row tells whether another page exists without a count query.
-    const rows = await listAudit(c.var.db, { before: q.cursor, limit: limit + 1, holderId: q.holderId, actorType: q.actorType });
+    const rows = await listAudit(c.var.db, {
+      before: q.cursor,
+      limit: limit + 1,
+      holderId: q.holderId,
+      actorType: q.actorType,
+      importId: q.importId,
+    });
     const page = rows.slice(0, limit);
     c.header('Cache-Control', 'no-store');
     return c.json({
@@ -46,6 +54,7 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
         to: r.toColor,
         reason: r.reason,
         detail: r.detail ? (JSON.parse(r.detail) as unknown) : null,
+        importId: r.importId,
       })),
       nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
     });

@@ -57,13 +57,32 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
       active,
     );
     c.header('Cache-Control', 'no-store');
-    return c.json({ token: issued.token, color: status.color, iat: issued.claims.iat, exp: issued.claims.exp, status: statusView(status) });
+    return c.json({
+      token: issued.token,
+      color: status.color,
+      iat: issued.claims.iat,
+      exp: issued.claims.exp,
+      status: statusView(status),
+      // The zone whose calendar days count check-ins, so the wallet can name it with `until`.
+      timeZone: config.policy.timeZone,
+    });
   });
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
     const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
     c.header('Cache-Control', 'no-store');
-    return c.json({ day: outcome.day, counted: outcome.counted, status: statusView(outcome.status) }, outcome.counted ? 201 : 200);
+    return c.json(
+      {
+        day: outcome.day,
+        counted: outcome.counted,
+        ...(outcome.notCounted ? { notCounted: outcome.notCounted } : {}),
+        clean: outcome.clean,
+        replacedEarlier: outcome.replacedEarlier,
+        status: statusView(outcome.status),
+        timeZone: config.policy.timeZone,
+      },
+      outcome.counted ? 201 : 200,
+    );
   });
 }
