@@ -16,18 +16,26 @@ export const reasonSchema = z.string().trim().min(1, 'must not be empty').max(50
  * "2026-03-01T09:00:00+08:00"). Whether it is too old or in the future is a rule of the status
  * policy (src/status-changes.ts checkExposure), checked where `now` is known.
  */
-export const exposedAtSchema = z.union([
-  z.number().int('must be whole seconds').min(0, 'must not be negative').max(253402300799, 'is too far in the future'),
-  z
-    .string()
-    .max(40, 'must be at most 40 characters')
-    .regex(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/,
-      'must be an ISO 8601 time with a zone, e.g. 2026-03-01T09:00:00+08:00',
-    )
-    .transform((v) => Math.floor(Date.parse(v) / 1000))
-    .refine((v) => Number.isFinite(v), 'is not a real date'),
-]);
+export const EXPOSED_AT_FORMAT = 'must be NumericDate seconds or an ISO 8601 time with a zone, e.g. 2026-03-01T09:00:00+08:00';
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** Year 9999: anything later is not a time a person was exposed. */
+const MAX_SECONDS = 253402300799;
+export const exposedAtSchema = z.union([z.number(), z.string().max(40, 'must be at most 40 characters')]).transform((value, ctx) => {
+  // CSV fields are text, so whole seconds may come as digits.
+  const seconds =
+    typeof value === 'number'
+      ? value
+      : /^\d{1,12}$/.test(value)
+        ? Number(value)
+        : ISO_WITH_ZONE.test(value)
+          ? Date.parse(value) / 1000
+          : Number.NaN;
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_SECONDS) {
+    ctx.addIssue({ code: 'custom', message: EXPOSED_AT_FORMAT });
+    return z.NEVER;
+  }
+  return Math.floor(seconds);
+});
 
 /** Public holder ids are 16 lower-case base32 characters (worker/crypto.ts randomId). */
 export const holderIdSchema = z.string().regex(/^[a-z2-7]{16}$/, 'is not a holder id');

@@ -227,8 +227,6 @@ describe('fevers while red or yellow (docs/status-rules.md)', () => {
   it('R8: a check-in from before the status began never counts', () => {
     const events: StatusEvent[] = [{ at: from, color: 'yellow', source: 'operator' }];
     const early = { at: iso('2026-03-01T08:00:00+08:00'), symptoms: false };
-    expect(checkinDays(events, [early], from + 3600)).toEqual([
-      { day: '2026-03-01', at: early.at, counted: false, note: 'before_status' },
-    ]);
+    expect(checkinDays(events, [early], from + 3600)).toEqual([{ day: '2026-03-01', at: early.at, counted: false, note: 'before_status' }]);
   });
 });
