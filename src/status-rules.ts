@@ -31,6 +31,9 @@ export const DEFAULT_POLICY: Readonly<StatusPolicy> = Object.freeze<StatusPolicy
   maxExposureAgeDays: 14,
 });
 
+/** The temperatures a check-in may report, °C: the API refuses others, the wallet checks first. */
+export const CHECKIN_TEMPERATURE_CELSIUS = Object.freeze({ min: 30, max: 45 });
+
 export type EventSource = 'declaration' | 'operator' | 'import' | 'rule' | 'checkin';
 
 export interface StatusEvent {

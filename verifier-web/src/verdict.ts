@@ -2,6 +2,7 @@
 // shows. Pure: the UI, the tally and the tests all read the same decision.
 import type { Color, VerifyResult } from '../../src/index.ts';
 import type { AppReason } from './i18n/reasons.ts';
+import { readTemperature } from './temperature.ts';
 
 export type VerdictResult = 'valid' | 'invalid' | 'refer';
 
@@ -50,6 +51,6 @@ export function tallyBucketOf(verdict: Verdict): TallyBucket {
 
 /** Plausible human body temperatures a person could type; anything else is a typo. */
 export function parseTemperature(text: string): number | undefined {
-  const value = Number(text.trim().replace(',', '.'));
-  return Number.isFinite(value) && value >= 30 && value <= 45 ? value : undefined;
+  const reading = readTemperature(text);
+  return reading.ok ? reading.celsius : undefined;
 }

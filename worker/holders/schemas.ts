@@ -1,7 +1,7 @@
 // Request bodies of the holder routes (docs/api.md), validated before any handler runs.
 
 import { z } from 'zod';
-import { isSubId } from '../../src/index.ts';
+import { CHECKIN_TEMPERATURE_CELSIUS, isSubId } from '../../src/index.ts';
 import { colorSchema, exposedAtSchema, reasonSchema } from '../validate.ts';
 import { normaliseIdNumber, normalisePhone } from './identity.ts';
 
@@ -30,7 +30,11 @@ export const enrolBody = z
 export const checkinBody = z
   .object({
     symptoms: z.boolean(),
-    temperature: z.number().min(30, 'must be at least 30 (degrees Celsius)').max(45, 'must be at most 45 (degrees Celsius)').optional(),
+    temperature: z
+      .number()
+      .min(CHECKIN_TEMPERATURE_CELSIUS.min, `must be at least ${CHECKIN_TEMPERATURE_CELSIUS.min} (degrees Celsius)`)
+      .max(CHECKIN_TEMPERATURE_CELSIUS.max, `must be at most ${CHECKIN_TEMPERATURE_CELSIUS.max} (degrees Celsius)`)
+      .optional(),
   })
   .strict();
 

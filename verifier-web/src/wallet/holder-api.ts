@@ -21,10 +21,37 @@ export interface EnrolResponse {
   token: string;
 }
 
+/** The status as the issuer reports it (docs/api.md "Status"). */
+export interface HolderStatus {
+  color: string;
+  since: number;
+  /** Red/yellow: when the holder is due to turn green if they keep checking in daily. */
+  until?: number;
+  checkinsDone?: number;
+  checkinsRequired?: number;
+}
+
 export interface TokenResponse {
   token: string;
   color: string;
   exp: number;
+  status?: HolderStatus;
+  /** The zone whose calendar days count check-ins (the issuer's policy). */
+  timeZone?: string;
+}
+
+/** What the issuer did with a check-in (docs/api.md POST /v1/holders/me/checkins). */
+export interface CheckinResponse {
+  day: string;
+  counted: boolean;
+  /** Why it was not counted. */
+  notCounted?: string;
+  /** Counted and free of symptoms and fever. */
+  clean: boolean;
+  /** It replaced a clean check-in from earlier the same day. */
+  replacedEarlier: boolean;
+  status: HolderStatus;
+  timeZone: string;
 }
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; offline: boolean; status: number; code: string; message: string };
@@ -69,6 +96,6 @@ export function fetchCurrentToken(secret: string): Promise<ApiResult<TokenRespon
   return call('/v1/holders/me/token', { headers: { authorization: `Bearer ${secret}` } });
 }
 
-export function postCheckin(secret: string, checkin: { symptoms: boolean; temperature?: number }): Promise<ApiResult<unknown>> {
+export function postCheckin(secret: string, checkin: { symptoms: boolean; temperature?: number }): Promise<ApiResult<CheckinResponse>> {
   return call('/v1/holders/me/checkins', json(checkin, secret));
 }
