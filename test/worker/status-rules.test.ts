@@ -4,7 +4,12 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { configFor } from '../../worker/config.ts';
+import { openDb } from '../../worker/db/client.ts';
+import { findHolderById } from '../../worker/db/holders.ts';
+import { keepPending } from '../../worker/import/pending.ts';
 import worker from '../../worker/index.ts';
+import { applyLatePending } from '../../worker/status/pending.ts';
 import { EXPOSED_AT_FORMAT } from '../../worker/validate.ts';
 import { DAY, REVOCATION_MARGIN, T0 } from './fixtures.ts';
 import {
@@ -377,5 +382,58 @@ describe('an import as one unit', () => {
         ['status.import', b.holderId],
       ].sort(),
     );
+  });
+});
+
+describe('an import racing an enrolment never leaves a row pending for someone enrolled', () => {
+  const policy = () => configFor(env).policy;
+  const holderRow = async (holderId: string) => (await findHolderById(openDb(env.DB), holderId))!;
+
+  it('does not keep a row for a person who enrolled after the import looked them up, and says so', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const row = await holderRow(holder.holderId);
+    const ctx = {
+      db: openDb(env.DB),
+      policy: policy(),
+      idHmacKey: new Uint8Array(32),
+      now: h.clock.t,
+      operator: 'test-operator',
+      importId: 'raceraceraceracx',
+      onRevocation: () => {},
+    };
+    const outcomes = await keepPending(
+      ctx,
+      [{ row: { line: 2, idNumber: holder.idNumber, color: 'red', reason: 'late list' }, idHash: row.idHash }],
+      new Map(),
+    );
+    expect(outcomes).toEqual(['enrolled']);
+    expect(await count('pending_statuses', 'id_hash = ?', row.idHash)).toBe(0);
+    expect(await count('audit_log', 'import_id = ?', 'raceraceraceracx')).toBe(0);
+  });
+
+  it('applies a row kept between the enrolment reading the list and creating the holder', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const row = await holderRow(holder.holderId);
+    // As if the import had kept it just before the creation batch committed.
+    await env.DB.prepare(
+      "insert into pending_statuses (id_hash, color, reason, exposed_at, import_id, line, actor, created_at, expires_at) values (?, 'red', 'raced list', null, 'raceraceraceracy', 2, 'test-operator', ?, ?)",
+    )
+      .bind(row.idHash, h.clock.t, h.clock.t + 14 * DAY)
+      .run();
+    h.clock.t += 1;
+    const late = await applyLatePending(openDb(env.DB), policy(), h.clock.t, row);
+    expect(late?.status.color).toBe('red');
+    expect((await holderRow(holder.holderId)).color).toBe('red');
+    expect(await count('pending_statuses', 'id_hash = ?', row.idHash)).toBe(0);
+    expect(
+      await count(
+        'audit_log',
+        "holder_id = ? and action = 'import.pending_applied' and import_id = ?",
+        holder.holderId,
+        'raceraceraceracy',
+      ),
+    ).toBe(1);
   });
 });

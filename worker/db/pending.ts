@@ -3,7 +3,7 @@
 // whose isolation is over are invisible to reads and pruned by the cron.
 
 import { and, eq, gt, inArray, lte } from 'drizzle-orm';
-import { chunk, type Db } from './client.ts';
+import { chunk, type Db, rawStatement } from './client.ts';
 import { type PendingStatusRow, pendingStatuses } from './schema.ts';
 
 export async function findPending(db: Db, idHash: string, now: number): Promise<PendingStatusRow | undefined> {
@@ -32,10 +32,30 @@ export async function findPendingMany(
   return found;
 }
 
-/** Insert or supersede the row for this hash. */
-export function upsertPending(db: Db, row: PendingStatusRow) {
-  const { idHash: _, ...rest } = row;
-  return db.insert(pendingStatuses).values(row).onConflictDoUpdate({ target: pendingStatuses.idHash, set: rest });
+/**
+ * Insert or supersede the row for this hash, unless a holder with that hash exists by now: a
+ * person who enrolled after the import looked them up gets the row as a status change instead
+ * (worker/import/apply.ts), so it can never be left pending for someone already enrolled.
+ */
+export function upsertPending(db: Db, r: PendingStatusRow): D1PreparedStatement {
+  return rawStatement(
+    db,
+    `insert into pending_statuses (id_hash, color, reason, exposed_at, import_id, line, actor, created_at, expires_at)
+     select ?, ?, ?, ?, ?, ?, ?, ?, ? where not exists (select 1 from holders where id_hash = ?)
+     on conflict (id_hash) do update set color = excluded.color, reason = excluded.reason, exposed_at = excluded.exposed_at,
+       import_id = excluded.import_id, line = excluded.line, actor = excluded.actor, created_at = excluded.created_at,
+       expires_at = excluded.expires_at`,
+    r.idHash,
+    r.color,
+    r.reason,
+    r.exposedAt,
+    r.importId,
+    r.line,
+    r.actor,
+    r.createdAt,
+    r.expiresAt,
+    r.idHash,
+  );
 }
 
 export function deletePending(db: Db, idHash: string) {

@@ -20,7 +20,7 @@ import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
 import { applyStatus } from '../status/apply.ts';
-import { startingStatus } from '../status/pending.ts';
+import { applyLatePending, startingStatus } from '../status/pending.ts';
 
 export interface EnrolInput {
   idHash: string;
@@ -102,6 +102,8 @@ async function createHolder(
     }),
     ...start.statements(holder.id),
   ]);
+  const late = await applyLatePending(db, policy, now, holder);
+  if (late) return { created: true, holder: late.holder, status: late.status, secret };
   return { created: true, holder, status, secret };
 }
 

@@ -57,7 +57,36 @@ export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Pro
     else unknown.push({ row, idHash });
   }
 
-  for (const group of chunk(known, TUNABLES.writeBatchHolders)) {
+  await applyToHolders(ctx, known, report);
+  const existing = await findPendingMany(
+    ctx.db,
+    unknown.map((u) => u.idHash),
+    ctx.now,
+    TUNABLES.maxBoundParameters,
+  );
+  for (const group of chunk(unknown, TUNABLES.writeBatchHolders)) {
+    const outcomes = await keepPending(ctx, group, existing);
+    const enrolled = group.filter((_, i) => outcomes[i] === 'enrolled');
+    for (const outcome of outcomes) if (outcome !== 'enrolled') report[outcome]++;
+    // Enrolled since the lookup above: the row is a status change for them after all.
+    if (enrolled.length > 0) {
+      const found = await findHoldersByIdHashes(
+        ctx.db,
+        enrolled.map((u) => u.idHash),
+        TUNABLES.maxBoundParameters - 1,
+      );
+      await applyToHolders(
+        ctx,
+        enrolled.map(({ row, idHash }) => ({ row, holder: found.get(idHash)! })),
+        report,
+      );
+    }
+  }
+  return report;
+}
+
+async function applyToHolders(ctx: ImportContext, rows: { row: ImportRow; holder: HolderRow }[], report: ImportReport): Promise<void> {
+  for (const group of chunk(rows, TUNABLES.writeBatchHolders)) {
     const checkins = await checkinsOf(
       ctx,
       group.map((k) => k.holder),
@@ -72,17 +101,6 @@ export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Pro
       else report.unchanged++;
     }
   }
-
-  const existing = await findPendingMany(
-    ctx.db,
-    unknown.map((u) => u.idHash),
-    ctx.now,
-    TUNABLES.maxBoundParameters,
-  );
-  for (const group of chunk(unknown, TUNABLES.writeBatchHolders)) {
-    for (const outcome of await keepPending(ctx, group, existing)) report[outcome]++;
-  }
-  return report;
 }
 
 /** The status-writer options for one row: the row's colour, isolating from its exposure. */

@@ -1,42 +1,54 @@
 // Import rows for ID numbers nobody has enrolled with: kept in pending_statuses under the keyed
 // hash (never the ID number), one batch per group. A row identical to the one kept changes
 // nothing (a re-run is a no-op); a different one supersedes it; a green row clears it. Each
-// write is audited under the import's id, without the hash.
+// write is audited under the import's id, without the hash. A row whose person enrolled after
+// the import looked them up is not kept but handed back, to be applied to that holder.
 
-import type { BatchItem } from 'drizzle-orm/batch';
-import { insertAudit } from '../db/audit.ts';
+import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
+import { runBatch, statementOf } from '../db/client.ts';
 import { deletePending, upsertPending } from '../db/pending.ts';
 import type { PendingStatusRow } from '../db/schema.ts';
 import { pendingExpiry } from '../status/pending.ts';
 import type { ImportContext } from './apply.ts';
 import type { ImportRow } from './parse.ts';
 
-export type PendingOutcome = 'pending' | 'unchanged';
+export type PendingOutcome = 'pending' | 'unchanged' | 'enrolled';
+
+export interface UnknownRow {
+  row: ImportRow;
+  idHash: string;
+}
 
 export async function keepPending(
   ctx: ImportContext,
-  group: { row: ImportRow; idHash: string }[],
+  group: UnknownRow[],
   existing: ReadonlyMap<string, PendingStatusRow>,
 ): Promise<PendingOutcome[]> {
   const { db, now } = ctx;
-  const writes: BatchItem<'sqlite'>[] = [];
+  const writes: D1PreparedStatement[] = [];
   const outcomes: PendingOutcome[] = [];
-  for (const { row, idHash } of group) {
+  /** Where each kept row's guarded upsert sits in the batch. */
+  const upserts = new Map<number, number>();
+  for (const [i, { row, idHash }] of group.entries()) {
     const kept = existing.get(idHash);
-    const audit = (action: string, reason: string, extra: Record<string, unknown> = {}) =>
-      insertAudit(db, {
-        at: now,
-        actorType: 'import',
-        actor: ctx.operator,
-        action,
-        toColor: row.color,
-        reason,
-        detail: { importId: ctx.importId, line: row.line, ...extra },
-        importId: ctx.importId,
-      });
+    const facts = (action: string, reason: string, extra: Record<string, unknown> = {}) => ({
+      at: now,
+      actorType: 'import' as const,
+      actor: ctx.operator,
+      action,
+      toColor: row.color,
+      reason,
+      detail: { importId: ctx.importId, line: row.line, ...extra },
+      importId: ctx.importId,
+    });
     if (row.color === 'green') {
       // Nothing to keep for a green row; it clears an earlier list entry for the person.
-      if (kept) writes.push(deletePending(db, idHash), audit('import.pending_cleared', row.reason, { supersedes: kept.importId }));
+      if (kept) {
+        writes.push(
+          statementOf(db, deletePending(db, idHash)),
+          statementOf(db, insertAudit(db, facts('import.pending_cleared', row.reason, { supersedes: kept.importId }))),
+        );
+      }
       outcomes.push(kept ? 'pending' : 'unchanged');
       continue;
     }
@@ -48,10 +60,12 @@ export async function keepPending(
     const expiresAt = pendingExpiry(row.color, exposedAt, ctx.policy);
     // An exposure whose isolation is already over is not kept: it could change nothing.
     if (expiresAt <= now) {
-      writes.push(audit('status.exposure_lapsed', `${row.reason} (not kept: the isolation this exposure implies is over)`, { exposedAt }));
+      const why = `${row.reason} (not kept: the isolation this exposure implies is over)`;
+      writes.push(statementOf(db, insertAudit(db, facts('status.exposure_lapsed', why, { exposedAt }))));
       outcomes.push('unchanged');
       continue;
     }
+    upserts.set(i, writes.length);
     writes.push(
       upsertPending(db, {
         idHash,
@@ -64,14 +78,16 @@ export async function keepPending(
         createdAt: now,
         expiresAt,
       }),
-      audit(
-        kept ? 'import.pending_superseded' : 'import.pending',
-        row.reason,
-        kept ? { supersedes: kept.importId, exposedAt: row.exposedAt } : { exposedAt: row.exposedAt },
+      insertAuditIfChanged(
+        db,
+        kept
+          ? facts('import.pending_superseded', row.reason, { supersedes: kept.importId, exposedAt: row.exposedAt })
+          : facts('import.pending', row.reason, { exposedAt: row.exposedAt }),
       ),
     );
     outcomes.push('pending');
   }
-  if (writes.length > 0) await db.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  const results = await runBatch(db, writes);
+  for (const [i, at] of upserts) if (results[at]!.meta.changes === 0) outcomes[i] = 'enrolled';
   return outcomes;
 }

@@ -7,7 +7,8 @@ import { type Color, type DerivedStatus, isDowngrade, isolationEndOf, type Statu
 import { insertAudit } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
 import { deletePending, findPending } from '../db/pending.ts';
-import { type PendingStatusRow, statusEvents } from '../db/schema.ts';
+import { type HolderRow, type PendingStatusRow, statusEvents } from '../db/schema.ts';
+import { applyStatus } from './apply.ts';
 import { planStatus, type Request } from './plan.ts';
 
 /** The change a pending row asks for: the list's colour, isolating from its exposure. */
@@ -84,4 +85,30 @@ export async function startingStatus(db: Db, policy: StatusPolicy, now: number, 
       return items;
     },
   };
+}
+
+/**
+ * A list row kept after startingStatus read and before the creation batch committed (an import
+ * racing the enrolment) would otherwise stay pending for someone already enrolled: read again
+ * once the holder exists and apply it through the status writer. Rows kept later than this read
+ * never exist: an import does not keep a row once the holder exists (worker/db/pending.ts).
+ */
+export async function applyLatePending(
+  db: Db,
+  policy: StatusPolicy,
+  now: number,
+  holder: HolderRow,
+): Promise<{ holder: HolderRow; status: DerivedStatus } | undefined> {
+  const row = await findPending(db, holder.idHash, now);
+  if (!row) return undefined;
+  const result = await applyStatus(db, holder, {
+    now,
+    policy,
+    ruleActor: 'enrolment',
+    audit: { action: 'import.pending_applied', detail: { importId: row.importId, line: row.line }, importId: row.importId },
+    onlyWithRequest: true,
+    decide: (current) => (row.color !== 'green' && !isDowngrade(row.color, current.color) ? pendingRequest(row) : undefined),
+  });
+  await deletePending(db, holder.idHash).run();
+  return { holder: result.holder, status: result.plan.after };
 }
