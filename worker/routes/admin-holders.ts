@@ -33,14 +33,11 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   // POST, not GET: an ID number must not sit in a URL, where proxies and logs keep it.
   app.post('/v1/admin/holders/lookup', jsonBody(holderLookupBody), async (c) => {
     const { db, config, now, body } = c.var;
-    let holder: HolderRow | undefined;
-    let pending = [] as Awaited<ReturnType<typeof findPending>>[];
-    if ('idNumber' in body) {
-      const idHash = await hashIdNumber(config.idHmacKey, body.idNumber);
-      holder = await findHolderByIdHash(db, idHash);
-      pending = [await findPending(db, idHash, now)];
-    } else holder = await findHolderBySub(db, body.sub);
-    const entries = pending.filter((p) => p !== undefined);
+    const idHash = 'idNumber' in body ? await hashIdNumber(config.idHmacKey, body.idNumber) : undefined;
+    const holder = 'sub' in body ? await findHolderBySub(db, body.sub) : await findHolderByIdHash(db, idHash!);
+    const listHash = idHash ?? holder?.idHash;
+    const kept = listHash === undefined ? undefined : await findPending(db, listHash, now);
+    const entries = kept ? [kept] : [];
     await auditLookup(c.var, 'idNumber' in body ? 'idNumber' : 'sub', holder, entries.length);
     c.header('Cache-Control', 'no-store');
     if (!holder && entries.length === 0) throw new ApiError(404, 'not_found', 'No holder and no pending list entry for this person.');
