@@ -10,7 +10,7 @@ import { findDueHolders } from './db/holders.ts';
 import { prunePending } from './db/pending.ts';
 import { pruneRevocations } from './db/revocations.ts';
 import type { HolderRow } from './db/schema.ts';
-import { ApiError } from './errors.ts';
+import { DomainError } from './domain-errors.ts';
 import { applyStatusMany } from './status/apply.ts';
 import { checkinWindowStart } from './status/plan.ts';
 import { TUNABLES } from './tunables.ts';
@@ -64,7 +64,7 @@ async function settlePage(db: Db, config: Config, now: number, page: HolderRow[]
       checkins,
     );
   } catch (err) {
-    if (!(err instanceof ApiError && err.code === 'conflict')) throw err;
+    if (!(err instanceof DomainError && err.code === 'conflict')) throw err;
     report.skipped += page.length;
     return;
   }

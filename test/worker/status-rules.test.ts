@@ -9,8 +9,8 @@ import { openDb } from '../../worker/db/client.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
 import { keepPending } from '../../worker/import/pending.ts';
 import worker from '../../worker/index.ts';
+import { EXPOSED_AT_FORMAT } from '../../worker/schemas.ts';
 import { applyLatePending } from '../../worker/status/pending.ts';
-import { EXPOSED_AT_FORMAT } from '../../worker/validate.ts';
 import { DAY, REVOCATION_MARGIN, T0 } from './fixtures.ts';
 import {
   auditorToken,

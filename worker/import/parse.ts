@@ -2,11 +2,12 @@
 // `exposedAt`, in any order, no line breaks inside fields) or NDJSON (one JSON object per line). Every non-blank data line
 // becomes either a row or a rejection naming its line; a bad header rejects the whole file.
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Color } from '../../src/index.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { idNumberSchema } from '../holders/schemas.ts';
-import { colorSchema, describeIssues, exposedAtSchema, reasonSchema } from '../validate.ts';
+import { describeIssues } from '../issue-text.ts';
+import { colorSchema, exposedAtSchema, reasonSchema } from '../schemas.ts';
 
 export type ImportFormat = 'csv' | 'ndjson';
 
@@ -30,9 +31,12 @@ export interface ParsedImport {
   rejected: Rejection[];
 }
 
-const rowSchema = z
-  .object({ idNumber: idNumberSchema, color: colorSchema, reason: reasonSchema, exposedAt: exposedAtSchema.optional() })
-  .strict();
+const rowSchema = z.strictObject({
+  idNumber: idNumberSchema,
+  color: colorSchema,
+  reason: reasonSchema,
+  exposedAt: z.optional(exposedAtSchema),
+});
 const COLUMNS = ['idNumber', 'color', 'reason'] as const;
 const OPTIONAL_COLUMNS = ['exposedAt'] as const;
 
@@ -58,18 +62,18 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
       columns = headerColumns(raw);
       continue;
     }
-    if (++count > maxRows) throw new ApiError(413, 'payload_too_large', `An import holds at most ${maxRows} rows; split the file.`);
+    if (++count > maxRows) throw new DomainError('payload_too_large', `An import holds at most ${maxRows} rows; split the file.`);
     const record = format === 'csv' ? csvRecord(raw, columns!) : jsonRecord(raw);
     if (typeof record === 'string') {
       out.rejected.push({ line, error: record });
       continue;
     }
-    const parsed = rowSchema.safeParse(record, { reportInput: true });
+    const parsed = z.safeParse(rowSchema, record, { reportInput: true });
     if (parsed.success) out.rows.push({ line, ...parsed.data });
     else out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
   }
   if (format === 'csv' && columns === undefined)
-    throw new ApiError(400, 'validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
+    throw new DomainError('validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
   return out;
 }
 
@@ -80,7 +84,7 @@ function headerColumns(raw: string): ColumnIndex {
   const known: readonly string[] = [...COLUMNS, ...OPTIONAL_COLUMNS];
   const index: ColumnIndex = new Map(names.map((name, i) => [name, i]));
   if (index.size !== names.length || names.some((n) => !known.includes(n)) || COLUMNS.some((c) => !index.has(c))) {
-    throw new ApiError(400, 'validation_failed', 'The CSV header must be idNumber,color,reason and optionally exposedAt (in any order).');
+    throw new DomainError('validation_failed', 'The CSV header must be idNumber,color,reason and optionally exposedAt (in any order).');
   }
   return index;
 }

@@ -3,8 +3,15 @@
 // and setting a colour. Every lookup is audited as a read (docs/api.md).
 
 import type { Hono } from 'hono';
-import { z } from 'zod';
-import { checkExposure, EXPOSURE_REJECTION_MESSAGES } from '../../src/index.ts';
+import * as z from 'zod/mini';
+import {
+  type AdminHolderView,
+  checkExposure,
+  EXPOSURE_REJECTION_MESSAGES,
+  type HolderLookupResponse,
+  type StatusChangeRequest,
+  type StatusChangeResponse,
+} from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { insertAudit } from '../db/audit.ts';
 import { loadHistory } from '../db/history.ts';
@@ -14,12 +21,19 @@ import type { HolderRow } from '../db/schema.ts';
 import type { AppEnv, AppVariables } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { hashIdNumber } from '../holders/identity.ts';
-import { holderLookupBody, statusBody } from '../holders/schemas.ts';
+import { holderLookupBody } from '../holders/schemas.ts';
+import { colorSchema, exposedAtSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
 import { applyStatus } from '../status/apply.ts';
 import { holderView, pendingView, statusView } from '../status/view.ts';
-import { holderIdSchema, jsonBody, pathParams } from '../validate.ts';
+import { jsonBody, pathParams } from '../validate.ts';
 
 const holderParams = z.object({ holderId: holderIdSchema });
+/** exposedAt restarts the isolation at the same colour (docs/status-rules.md C6). */
+const statusBody: z.ZodMiniType<StatusChangeRequest & { exposedAt?: number }, unknown> = z.strictObject({
+  color: colorSchema,
+  reason: reasonSchema,
+  exposedAt: z.optional(exposedAtSchema),
+});
 
 export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/holders/:holderId', pathParams(holderParams), async (c) => {
@@ -41,7 +55,10 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
     await auditLookup(c.var, 'idNumber' in body ? 'idNumber' : 'sub', holder, entries.length);
     c.header('Cache-Control', 'no-store');
     if (!holder && entries.length === 0) throw new ApiError(404, 'not_found', 'No holder and no pending list entry for this person.');
-    return c.json({ holder: holder ? await viewOf(c.var, holder) : null, pending: entries.map(pendingView) });
+    return c.json({
+      holder: holder ? await viewOf(c.var, holder) : null,
+      pending: entries.map(pendingView),
+    } satisfies HolderLookupResponse);
   });
 
   app.put('/v1/admin/holders/:holderId/status', requireWriteRole, pathParams(holderParams), jsonBody(statusBody), async (c) => {
@@ -71,15 +88,15 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
       holderId: holder.id,
       changed: result.written,
       // 'change', 'restart', 'unchanged' (why: 'same_status' | 'not_later') or 'lapsed'.
-      outcome: decision ? { kind: decision.kind, ...('why' in decision ? { why: decision.why } : {}) } : undefined,
+      outcome: { kind: decision?.kind ?? 'unchanged', ...(decision && 'why' in decision ? { why: decision.why } : {}) },
       status: statusView(result.plan.after),
-    });
+    } satisfies StatusChangeResponse);
   });
 }
 
 type LookupVars = Pick<AppVariables, 'db' | 'now' | 'config' | 'operator'>;
 
-async function viewOf({ db, now, config }: LookupVars, holder: HolderRow) {
+async function viewOf({ db, now, config }: LookupVars, holder: HolderRow): Promise<AdminHolderView> {
   const history = await loadHistory(db, holder.id);
   const pending = await findPending(db, holder.idHash, now);
   return holderView(holder, history, pending ? [pending] : [], now, config.policy);

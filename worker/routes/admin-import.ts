@@ -2,6 +2,7 @@
 // and TUNABLES.maxImportRows (413 beyond; split the file).
 
 import type { Hono } from 'hono';
+import type { ImportReport } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { newHolderId } from '../crypto.ts';
 import type { AppEnv } from '../env.ts';
@@ -38,6 +39,12 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
     const report = await applyImport(ctx, parsed);
     await recordImport(ctx, format, report);
     c.header('Cache-Control', 'no-store');
-    return c.json({ importId, applied: report.applied, unchanged: report.unchanged, pending: report.pending, rejected: report.rejected });
+    return c.json({
+      importId,
+      applied: report.applied,
+      unchanged: report.unchanged,
+      pending: report.pending,
+      rejected: report.rejected,
+    } satisfies ImportReport);
   });
 }

@@ -1,17 +1,18 @@
-// Holder routes: enrolment, token, check-in (issue 3 "API", docs/api.md).
+// Holder routes: enrolment, token, check-in (docs/api.md).
 
 import type { Hono } from 'hono';
+import type { CheckinResponse, EnrolResponse, TokenResponse } from '../../src/index.ts';
 import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, hashPhone, maskName } from '../holders/identity.ts';
 import { checkinBody, enrolBody } from '../holders/schemas.ts';
-import { activeSigner } from '../keys/signer.ts';
 import { limitEnrolmentByAddress, limitTokenByHolder } from '../rate-limit.ts';
 import { loadStatusInputs } from '../status/apply.ts';
 import { currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
+import { activeSigner } from '../trust/signer.ts';
 import { jsonBody } from '../validate.ts';
 
 export function registerHolderRoutes(app: Hono<AppEnv>): void {
@@ -40,7 +41,13 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     );
     c.header('Cache-Control', 'no-store');
     return c.json(
-      { holderId: holder.id, secret: enrolment.secret, status: statusView(status), token: issued.token, exp: issued.claims.exp },
+      {
+        holderId: holder.id,
+        secret: enrolment.secret,
+        status: statusView(status),
+        token: issued.token,
+        exp: issued.claims.exp,
+      } satisfies EnrolResponse,
       enrolment.created ? 201 : 200,
     );
   });
@@ -65,7 +72,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
       status: statusView(status),
       // The zone whose calendar days count check-ins, so the wallet can name it with `until`.
       timeZone: config.policy.timeZone,
-    });
+    } satisfies TokenResponse);
   });
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
@@ -81,7 +88,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
         replacedEarlier: outcome.replacedEarlier,
         status: statusView(outcome.status),
         timeZone: config.policy.timeZone,
-      },
+      } satisfies CheckinResponse,
       outcome.counted ? 201 : 200,
     );
   });

@@ -11,7 +11,7 @@ import { type Db, runBatch, statementOf } from '../db/client.ts';
 import { findHolderById } from '../db/holders.ts';
 import type { HolderRow } from '../db/schema.ts';
 import { type AuditFacts, prepareStatusWrite, runStatusWrite } from '../db/status-writes.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { checkinWindowStart, planStatus, type Request, type StatusPlan } from './plan.ts';
 
 const ATTEMPTS = 3;
@@ -99,9 +99,9 @@ export async function applyStatus(db: Db, first: HolderRow, o: ApplyOptions): Pr
       if (updated === 'nothing') return { holder, plan, written: false, stopped: false };
       if (updated) return { holder: updated, plan, written: true, stopped: false };
     }
-    if (attempt >= ATTEMPTS) throw new ApiError(409, 'conflict', 'The holder changed while this request was applied; try again.');
+    if (attempt >= ATTEMPTS) throw new DomainError('conflict', 'The holder changed while this request was applied; try again.');
     const fresh = await findHolderById(db, holder.id);
-    if (!fresh) throw new ApiError(409, 'conflict', 'The holder disappeared while this request was applied.');
+    if (!fresh) throw new DomainError('conflict', 'The holder disappeared while this request was applied.');
     holder = fresh;
   }
 }
@@ -163,7 +163,7 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
       continue;
     }
     const fresh = await findHolderById(db, holder.id);
-    if (!fresh) throw new ApiError(409, 'conflict', 'The holder disappeared while this request was applied.');
+    if (!fresh) throw new DomainError('conflict', 'The holder disappeared while this request was applied.');
     results[i] = await applyStatus(db, fresh, o);
   }
   return results as ApplyResult[];

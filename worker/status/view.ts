@@ -1,21 +1,20 @@
 // How a status appears in API responses: the holder's (token, check-in) and the operator's view
 // of one holder (docs/api.md "The holder view"), which a console renders.
 
-import { type CheckinDay, type Color, checkinDays, type DerivedStatus, type StatusPolicy } from '../../src/index.ts';
+import {
+  type AdminHolderView,
+  type CheckinDay,
+  checkinDays,
+  type DerivedStatus,
+  type PendingEntry,
+  type StatusPolicy,
+  type StatusView,
+} from '../../src/index.ts';
 import { toCheckin } from '../db/checkins.ts';
 import type { CheckinRow, HolderRow, PendingStatusRow, StatusEventRow } from '../db/schema.ts';
 import { checkinWindowStart, currentStatus, latestEventOf } from './plan.ts';
 
-export interface StatusView {
-  color: Color;
-  since: number;
-  /** Red/yellow: when the status is due to end if the holder keeps checking in daily. */
-  until?: number;
-  /** Red/yellow: when the isolation counts from (an exposure, else `since`). */
-  isolationFrom?: number;
-  checkinsDone?: number;
-  checkinsRequired?: number;
-}
+export type { StatusView };
 
 export function statusView(s: DerivedStatus): StatusView {
   const view: StatusView = { color: s.color, since: s.since };
@@ -28,17 +27,7 @@ export function statusView(s: DerivedStatus): StatusView {
   return view;
 }
 
-export interface PendingView {
-  color: Color;
-  reason: string;
-  exposedAt: number | null;
-  importId: string;
-  line: number;
-  createdAt: number;
-  expiresAt: number;
-}
-
-export function pendingView(row: PendingStatusRow): PendingView {
+export function pendingView(row: PendingStatusRow): PendingEntry {
   const { color, reason, exposedAt, importId, line, createdAt, expiresAt } = row;
   return { color, reason, exposedAt, importId, line, createdAt, expiresAt };
 }
@@ -50,7 +39,7 @@ export function holderView(
   pending: PendingStatusRow[],
   now: number,
   policy: StatusPolicy,
-) {
+): AdminHolderView {
   const fromDay = checkinWindowStart(holder, policy);
   const current = history.checkins.filter((r) => r.day >= fromDay).map(toCheckin);
   const status = currentStatus(holder, current, now, policy);

@@ -1,9 +1,17 @@
 // What the wallet says about its status and a check-in (verifier-web/src/wallet/status-text.ts).
 import { describe, expect, it } from 'vitest';
+import type { CheckinResponse, StatusView } from '../../../src/index.ts';
 import { checkinOutcomeText, greenFromText, progressText, temperatureErrorText } from '../../../verifier-web/src/wallet/status-text.ts';
 
-const yellow = { color: 'yellow', since: 1772326800, until: 1772928000, checkinsDone: 3, checkinsRequired: 7 };
-const response = { day: '2026-03-04', counted: true, clean: true, replacedEarlier: false, status: yellow, timeZone: 'Asia/Shanghai' };
+const yellow: StatusView = { color: 'yellow', since: 1772326800, until: 1772928000, checkinsDone: 3, checkinsRequired: 7 };
+const response: CheckinResponse = {
+  day: '2026-03-04',
+  counted: true,
+  clean: true,
+  replacedEarlier: false,
+  status: yellow,
+  timeZone: 'Asia/Shanghai',
+};
 
 describe('wallet status text', () => {
   it('shows progress as clean days done of those required, only while red or yellow', () => {

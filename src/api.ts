@@ -1,0 +1,223 @@
+// The issuer's HTTP contract (docs/api.md), written once: the request and response bodies of the
+// public and admin API and their limits. The Worker's validators are typed against these and the
+// wallet calls the API through them, so a field renamed on one side fails the type check on the
+// other. Plain types and constants only: no validation library reaches the PWA bundle.
+
+import type { Color } from './claims.ts';
+import type { Declaration } from './status-rules.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+/** Temperatures a check-in may report, in °C: anything outside is a typing error, not a reading. */
+export const CHECKIN_TEMPERATURE_CELSIUS = { min: 30, max: 45 } as const;
+/**
+ * Fever thresholds, in °C: the default both the status rules and checkpoints use, and the range a
+ * deployment (STATUS_POLICY) or a checkpoint (settings) may choose from.
+ */
+export const FEVER_THRESHOLD_CELSIUS = { default: 37.3, min: 35, max: 42 } as const;
+/** Reasons given by operators and import rows. */
+export const REASON_MAX_LENGTH = 500;
+/** Public holder ids: 16 lower-case base32 characters. */
+export const HOLDER_ID_PATTERN = /^[a-z2-7]{16}$/;
+/** Audit pages. */
+export const AUDIT_PAGE_LIMIT = { default: 50, max: 200 } as const;
+/** Rows per import request; bigger files are sent in several requests. */
+export const IMPORT_MAX_ROWS = 5_000;
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** How a status appears in API responses. */
+export interface StatusView {
+  color: Color;
+  since: number;
+  /** Red/yellow: when the status is due to end if the holder keeps checking in daily. */
+  until?: number;
+  /** Red/yellow: when the isolation counts from (an exposure, else `since`). */
+  isolationFrom?: number;
+  checkinsDone?: number;
+  checkinsRequired?: number;
+}
+
+/**
+ * An exposure time: NumericDate seconds, or an ISO 8601 time with its zone
+ * ("2026-03-01T09:00:00+08:00"); CSV may give the seconds as digits. docs/status-rules.md.
+ */
+export type ExposureTime = number | string;
+
+// ---------------------------------------------------------------------------------------------
+// Holder routes
+
+/** POST /v1/holders */
+export interface EnrolRequest {
+  name: string;
+  idNumber: string;
+  phone?: string;
+  declaration: Declaration;
+}
+
+export interface EnrolResponse {
+  holderId: string;
+  secret: string;
+  status: StatusView;
+  token: string;
+  exp: number;
+}
+
+/** GET /v1/holders/me/token */
+export interface TokenResponse {
+  token: string;
+  color: Color;
+  iat: number;
+  exp: number;
+  status: StatusView;
+  /** The zone whose calendar days count check-ins, for showing `until` with the zone named. */
+  timeZone: string;
+}
+
+/** POST /v1/holders/me/checkins */
+export interface CheckinRequest {
+  symptoms: boolean;
+  temperature?: number;
+}
+
+export interface CheckinResponse {
+  /** The issuer's calendar day the check-in counted for (YYYY-MM-DD). */
+  day: string;
+  counted: boolean;
+  /** Why it was not counted: the day already has a check-in this one does not make stricter. */
+  notCounted?: 'already_checked_in';
+  /** Counted and free of symptoms and fever. */
+  clean: boolean;
+  /** It replaced a clean check-in from earlier the same day (a fever is never discarded). */
+  replacedEarlier: boolean;
+  status: StatusView;
+  timeZone: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin routes
+
+/** PUT /v1/admin/holders/:holderId/status */
+export interface StatusChangeRequest {
+  color: Color;
+  reason: string;
+  /** Red/yellow: the isolation counts from here; at the same colour a later one restarts it. */
+  exposedAt?: ExposureTime;
+}
+
+export interface StatusChangeResponse {
+  holderId: string;
+  changed: boolean;
+  /** What the rules made of the request (docs/status-rules.md). */
+  outcome: { kind: 'change' | 'restart' | 'unchanged' | 'lapsed'; why?: 'same_status' | 'not_later' };
+  status: StatusView;
+}
+
+/** POST /v1/admin/holders/lookup: exactly one of the two. */
+export type HolderLookupRequest = { idNumber: string } | { sub: string };
+
+/** A key-people row kept for a person not enrolled yet. */
+export interface PendingEntry {
+  color: Color;
+  reason: string;
+  exposedAt: number | null;
+  importId: string;
+  line: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface HolderLookupResponse {
+  /** Null when nobody with that ID number has enrolled but a list row is pending for them. */
+  holder: AdminHolderView | null;
+  pending: PendingEntry[];
+}
+
+/** One day of the current red/yellow status's check-ins, counted towards the run or not. */
+export interface CheckinDayView {
+  day: string;
+  at: number;
+  counted: boolean;
+  note: 'clean' | 'symptomatic' | 'before_status' | 'after_release';
+}
+
+/** GET /v1/admin/holders/:holderId */
+export interface AdminHolderView {
+  holderId: string;
+  sub: string;
+  maskedName: string;
+  createdAt: number;
+  /** What the rules say now. */
+  status: StatusView;
+  timeZone: string;
+  /** The materialised row, which lags until the cron (or the next write) records a rule release. */
+  recorded: { color: Color; since: number; until: number | null; isolationFrom: number | null; version: number };
+  /** The current red/yellow status's check-in days, each counted or not. */
+  run: CheckinDayView[];
+  /** Key-people rows kept for this person's ID number and not yet applied. */
+  pending: PendingEntry[];
+  events: { id: number; at: number; color: Color; source: string; actor: string; reason: string | null; exposedAt: number | null }[];
+  checkins: { day: string; at: number; symptoms: boolean; temperature: number | null }[];
+}
+
+/** One row of a key-people import file. */
+export interface ImportRowInput {
+  idNumber: string;
+  color: Color;
+  reason: string;
+  exposedAt?: ExposureTime;
+}
+
+export interface ImportRejection {
+  /** 1-based line of the file (CSV: the header is line 1). */
+  line: number;
+  error: string;
+}
+
+/** POST /v1/admin/holders/import */
+export interface ImportReport {
+  importId: string;
+  applied: number;
+  unchanged: number;
+  /** Rows for ID numbers nobody has enrolled with yet, kept until that person enrols. */
+  pending: number;
+  rejected: ImportRejection[];
+}
+
+export const AUDIT_ACTOR_TYPES = ['operator', 'import', 'rule', 'declaration', 'holder', 'system'] as const;
+export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+
+/** GET /v1/admin/audit */
+export interface AuditQuery {
+  cursor?: number;
+  limit?: number;
+  holderId?: string;
+  actorType?: AuditActorType;
+  /** Everything one import wrote. */
+  importId?: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actorType: AuditActorType;
+  actor: string;
+  action: string;
+  holderId: string | null;
+  from: Color | null;
+  to: Color | null;
+  reason: string | null;
+  detail: unknown;
+  importId: string | null;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
