@@ -147,6 +147,15 @@ describe('re-exposure restarts isolation (C6)', () => {
     expect((await tokenStatus(h, again.secret)).color).toBe('red');
   });
 
+  it('but a re-declaration of nothing never makes a red holder milder (C9)', async () => {
+    const h = harness();
+    const idNumber = newIdNumber();
+    const holder = await redOnDay13(h, idNumber);
+    const again = await enrol(h, { idNumber, declaration: NO_SYMPTOMS });
+    expect(again.status).toMatchObject({ color: 'red', since: T0 });
+    expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
+  });
+
   it('but setting the same colour without an exposure time changes nothing, and says why', async () => {
     const h = harness();
     const holder = await redOnDay13(h);
