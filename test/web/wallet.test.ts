@@ -59,6 +59,9 @@ test('a check-in reads a temperature as typed, refuses what it cannot read witho
   await form.getByRole('button', { name: 'Get my code' }).click();
   await page.locator('[data-testid=wallet-qr]').waitFor();
   expect(await page.locator('[data-testid=wallet-code]').getAttribute('data-color')).toBe('yellow');
+  // Before any check-in: the run so far and the earliest green, with the issuer's zone named.
+  await page.locator('[data-testid=wallet-progress]', { hasText: '(Asia/Shanghai time)' }).waitFor();
+  expect(await page.locator('[data-testid=wallet-progress]').textContent()).toContain('0 of 7 clean days');
 
   const sent: unknown[] = [];
   page.on('request', (r) => {

@@ -144,6 +144,8 @@ export class TcWalletApp extends LitElement {
     }
     this.now = nowSeconds();
     this.store({ secret: result.value.secret, token: result.value.token, fetchedAt: this.now, status: result.value.status });
+    // The token answer also names the issuer's time zone, which the progress line shows.
+    void this.refresh();
   }
 
   private async onSignIn(e: CustomEvent<{ secret: string }>): Promise<void> {
