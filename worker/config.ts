@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { assertTimeZone, DEFAULT_POLICY, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
 import type { Env } from './env.ts';
 import { ApiError } from './errors.ts';
+import { type IdentityConfig, parseIdentityConfig } from './identity/config.ts';
 
 export type Role = 'operator' | 'auditor';
 
@@ -26,6 +27,8 @@ export interface Config {
   signingSeeds: ReadonlyMap<string, Uint8Array>;
   idHmacKey: Uint8Array;
   operators: readonly OperatorEntry[];
+  /** The trusted OpenID provider; undefined when sign-in is not configured. */
+  identity: IdentityConfig | undefined;
 }
 
 const color = z.enum(['green', 'yellow', 'red']);
@@ -76,6 +79,7 @@ export function parseConfig(env: Env): Config {
     signingSeeds: parseSigningKeys(env.SIGNING_KEYS),
     idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
     operators: parseOperators(env.OPERATOR_TOKENS),
+    identity: parseIdentityConfig(env, misconfigured),
   };
 }
 
