@@ -30,6 +30,7 @@ const SIGN_IN_COOKIE_PATH = '/v1/auth';
 const HOLDER_COOKIE_MAX_AGE = 400 * 86400;
 
 export function registerAuthRoutes(app: Hono<AppEnv>): void {
+  registerSignOut(app);
   app.post('/v1/auth/start', limitEnrolmentByAddress, async (c) => {
     const idc = identityOf(c);
     if (mediaType(c.req.raw) !== 'application/x-www-form-urlencoded')
@@ -96,6 +97,15 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
       await insertAudit(db, { at: now, actorType: 'system', actor: 'sign-in', action: 'sign_in.failed', detail: { reason: err.reason } });
       return c.redirect(`/wallet#sign-in-error=${err.reason}`, 303);
     }
+  });
+}
+
+/** POST /v1/auth/sign-out: clears this browser's secret cookie; the holder and its secret stay. */
+function registerSignOut(app: Hono<AppEnv>): void {
+  app.post('/v1/auth/sign-out', (c) => {
+    deleteCookie(c, HOLDER_COOKIE, { path: HOLDER_COOKIE_PATH, secure: isHttps(c), httpOnly: true, sameSite: 'Strict' });
+    c.header('Cache-Control', 'no-store');
+    return c.body(null, 204);
   });
 }
 

@@ -1,25 +1,7 @@
-// The holder API of the issuer Worker (issue 3): enrol, fetch the current token, check in.
-// Every failure comes back as a typed result; a network failure is `offline`, not an exception.
-
-export interface Declaration {
-  symptoms: boolean;
-  contactWithCase: boolean;
-  fromHighRiskArea: boolean;
-}
-
-export interface Enrolment {
-  name: string;
-  idNumber: string;
-  phone?: string;
-  declaration: Declaration;
-}
-
-export interface EnrolResponse {
-  holderId: string;
-  secret: string;
-  status: { color: string; since: number; until?: number };
-  token: string;
-}
+// The holder API of the issuer Worker (docs/api.md): fetch the current token, check in, sign out.
+// The holder secret is an HttpOnly cookie the browser sends by itself (same origin, path
+// /v1/holders/me); this code never sees it. Every failure comes back as a typed result; a network
+// failure is `offline`, not an exception.
 
 export interface TokenResponse {
   token: string;
@@ -34,7 +16,7 @@ const TIMEOUT_MS = 20_000;
 async function call<T>(path: string, init: RequestInit): Promise<ApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(path, { ...init, cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch {
     return { ok: false, offline: true, status: 0, code: 'offline', message: 'no connection' };
   }
@@ -55,20 +37,19 @@ async function call<T>(path: string, init: RequestInit): Promise<ApiResult<T>> {
   };
 }
 
-const json = (body: unknown, secret?: string): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
-  body: JSON.stringify(body),
-});
-
-export function enrolHolder(enrolment: Enrolment): Promise<ApiResult<EnrolResponse>> {
-  return call('/v1/holders', json(enrolment));
+export function fetchCurrentToken(): Promise<ApiResult<TokenResponse>> {
+  return call('/v1/holders/me/token', {});
 }
 
-export function fetchCurrentToken(secret: string): Promise<ApiResult<TokenResponse>> {
-  return call('/v1/holders/me/token', { headers: { authorization: `Bearer ${secret}` } });
+export function postCheckin(checkin: { symptoms: boolean; temperature?: number }): Promise<ApiResult<unknown>> {
+  return call('/v1/holders/me/checkins', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(checkin),
+  });
 }
 
-export function postCheckin(secret: string, checkin: { symptoms: boolean; temperature?: number }): Promise<ApiResult<unknown>> {
-  return call('/v1/holders/me/checkins', json(checkin, secret));
+/** Clears the secret cookie on this device (the holder and its secret stay valid elsewhere). */
+export function signOut(): Promise<ApiResult<unknown>> {
+  return call('/v1/auth/sign-out', { method: 'POST' });
 }
