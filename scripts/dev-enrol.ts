@@ -4,8 +4,7 @@
 // token as JSON. It refuses any provider that is not the dev one (docs/identity.md).
 
 import { parseArgs } from 'node:util';
-import { DEV_PROVIDER_MARKER } from './lib/dev-oidc-provider.ts';
-import { beginSignIn, finishSignIn, holderSecretFrom, signInAtProvider } from './lib/dev-sign-in.ts';
+import { beginSignIn, finishSignIn, holderSecretFrom, notDevProvider, signInAtProvider } from './lib/dev-sign-in.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,13 +30,8 @@ const start = await beginSignIn(fetch, worker, {
 }).catch((e: unknown) => fail(`the Worker at ${worker} did not start a sign-in: ${e instanceof Error ? e.message : String(e)}`));
 
 // Only the dev provider: plain HTTP on loopback, and its discovery document says so.
-const provider = new URL(start.authorizeUrl);
-if (provider.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(provider.hostname))
-  fail(`the Worker signs in at ${provider.origin}, which is not the dev provider; dev:enrol works only against it`);
-const discovery = (await fetch(`${provider.origin}/.well-known/openid-configuration`)
-  .then((r) => r.json())
-  .catch(() => ({}))) as Record<string, unknown>;
-if (discovery[DEV_PROVIDER_MARKER] !== true) fail(`${provider.origin} is not the Tricolor dev provider; dev:enrol works only against it`);
+const refusal = await notDevProvider(start.authorizeUrl);
+if (refusal) fail(`the Worker signs in at a provider that is not the dev one (${refusal}); dev:enrol works only against it`);
 
 const back = await signInAtProvider(start.authorizeUrl, login).catch((e: unknown) =>
   fail(`the dev provider refused ${login}: ${e instanceof Error ? e.message : String(e)}`),

@@ -9,7 +9,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type ClientMetadata } from 'oidc-provider';
 import { DEV_IDENTITIES, DEV_PASSWORD, devIdentity } from './dev-identities.ts';
 
-/** Discovery metadata field that marks this provider as the dev one (`npm run dev:enrol` checks it). */
+/** Discovery metadata field that marks this provider as the dev one (`npm run dev:enrol` checks it, ./dev-sign-in.ts). */
 export const DEV_PROVIDER_MARKER = 'tricolor_dev_provider';
 /** The custom scope and claim that carry the verified ID number (the Worker's defaults). */
 export const ID_NUMBER_SCOPE = 'identity';

@@ -83,7 +83,10 @@ export async function signInAtProvider(authorizeUrl: string, login: string, pass
     }
     jar.take(res);
     const next = res.headers.get('location');
-    if (!next) throw new Error(`dev provider answered ${res.status} at ${new URL(url).pathname}: ${(await res.text()).slice(0, 300)}`);
+    if (!next) {
+      await res.body?.cancel();
+      throw new Error(res.status === 401 ? 'unknown dev identity or wrong password' : `dev provider answered ${res.status}`);
+    }
     await res.body?.cancel();
     url = new URL(next, url).toString();
   }
@@ -110,6 +113,23 @@ export async function signInDevIdentity(worker: Fetcher, workerUrl: string, logi
   const secret = holderSecretFrom(callback);
   if (!secret) throw new Error(`sign-in refused: ${callback.status} ${callback.headers.get('location') ?? ''}`);
   return secret;
+}
+
+/** The marker the dev provider's discovery document carries (scripts/lib/dev-oidc-provider.ts). */
+const DEV_PROVIDER_MARKER = 'tricolor_dev_provider';
+
+/**
+ * Why `authorizeUrl` is not the Tricolor dev provider, or undefined when it is: plain HTTP on
+ * loopback, and a discovery document carrying the dev marker. `npm run dev:enrol` signs in only there.
+ */
+export async function notDevProvider(authorizeUrl: string): Promise<string | undefined> {
+  const provider = new URL(authorizeUrl);
+  if (provider.protocol !== 'http:' || !['127.0.0.1', 'localhost', '[::1]'].includes(provider.hostname))
+    return `${provider.origin} is not plain HTTP on loopback`;
+  const discovery = (await fetch(`${provider.origin}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) })
+    .then((r) => r.json())
+    .catch(() => ({}))) as Record<string, unknown>;
+  return discovery[DEV_PROVIDER_MARKER] === true ? undefined : `${provider.origin} does not say it is the Tricolor dev provider`;
 }
 
 export interface RawClient {

@@ -14,8 +14,12 @@ export function hashIdNumber(key: Uint8Array, normalisedIdNumber: string): Promi
 }
 
 const MAX_MASKED_WORDS = 4;
-/** CLAIM_LIMITS.nameMaxBytes in src/claims.ts. */
-const MAX_MASKED_BYTES = 48;
+/**
+ * Tighter than the format's 48 bytes (CLAIM_LIMITS.nameMaxBytes): with the longest ISSUER (16
+ * bytes), a red token with status end, this name and the birth year still fits QR version 9-M
+ * (docs/token-format.md "Size"; `npm run bench` measures it). "J* R* R* T*" is 11 bytes.
+ */
+export const MAX_MASKED_BYTES = 16;
 
 /**
  * The display name carried in tokens: the first character of each word, each followed by one
