@@ -35,6 +35,7 @@ const EN = {
   'wallet.color.yellow': 'Yellow',
   'wallet.color.red': 'Red',
   'wallet.statusEnds': 'Status due to end {time}',
+  'wallet.born': 'born {year}',
   'wallet.qrLabel': 'Your health code QR, colour {color}',
 } as const;
 
@@ -72,6 +73,7 @@ const ZH_CN: Record<WalletMessageKey, string> = {
   'wallet.color.yellow': '黄码',
   'wallet.color.red': '红码',
   'wallet.statusEnds': '预计 {time} 解除',
+  'wallet.born': '{year}年生',
   'wallet.qrLabel': '您的健康码二维码，颜色：{color}',
 };
 
