@@ -17,9 +17,12 @@ import {
 import { createApp } from '../../worker/app.ts';
 import { configFor } from '../../worker/config.ts';
 import { openDb } from '../../worker/db/client.ts';
+import { ApiError } from '../../worker/errors.ts';
 import { enrol as enrolVerifiedPerson } from '../../worker/holders/enrol.ts';
 import { hashIdNumber, maskName } from '../../worker/holders/identity.ts';
+import { activeSigner } from '../../worker/keys/signer.ts';
 import { type AppDeps, type AppState, createAppState } from '../../worker/state.ts';
+import { statusView } from '../../worker/status/view.ts';
 import { T0 } from './fixtures.ts';
 
 export type TestEnv = typeof env;
@@ -108,20 +111,30 @@ export interface Enrolled {
 }
 
 /**
- * A holder, as a completed sign-in creates one: the same domain function the sign-in callback
- * calls (worker/holders/enrol.ts) with the person the provider would have verified, then the
- * token through GET /v1/holders/me/token. The sign-in flow itself, with the real provider, is
- * tested in test/worker/sign-in.test.ts. Overrides: idNumber, name, birthYear, declaration, and
- * env (a deployment other than the default test env).
+ * A holder, as a completed sign-in creates one: the same steps the sign-in callback takes after
+ * the provider has spoken (worker/routes/auth.ts): refuse if no token could be signed, then the
+ * domain function (worker/holders/enrol.ts) with the person the provider would have verified,
+ * then the first token from the app's own issuer. The sign-in flow itself, with the real
+ * provider, is tested in test/worker/sign-in.test.ts. Overrides: idNumber, name, birthYear,
+ * declaration, and env (a deployment other than the default test env).
  */
 export async function enrol(h: Harness, overrides: Record<string, unknown> = {}): Promise<Enrolled> {
   const idNumber = (overrides.idNumber as string | undefined) ?? newIdNumber();
   const deployment = (overrides.env as TestEnv | undefined) ?? env;
   const config = configFor(deployment);
+  const db = openDb(deployment.DB);
+  const now = h.clock.t;
+  let active: Awaited<ReturnType<typeof activeSigner>>;
+  try {
+    active = await activeSigner(() => db, config, h.state.trust, now);
+  } catch (e) {
+    if (e instanceof ApiError) throw new Error(`enrolment failed: ${e.status} ${e.code}`);
+    throw e;
+  }
   const enrolment = await enrolVerifiedPerson(
-    openDb(deployment.DB),
+    db,
     config.policy,
-    h.clock.t,
+    now,
     config.idHmacKey,
     {
       idHash: await hashIdNumber(config.idHmacKey, idNumber),
@@ -131,9 +144,20 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
     },
     () => h.state.feedHead.invalidate(),
   );
-  const { status, body } = await h.json('GET', '/v1/holders/me/token', { token: enrolment.secret, env: deployment });
-  if (status !== 200) throw new Error(`token after enrolment failed: ${status} ${JSON.stringify(body)}`);
-  return { holderId: enrolment.holder.id, secret: enrolment.secret, token: body.token, status: body.status, idNumber };
+  const { holder, status } = enrolment;
+  const issued = await h.state.tokens.issue(
+    {
+      issuer: config.issuer,
+      sub: holder.sub,
+      maskedName: holder.maskedName,
+      birthYear: holder.birthYear,
+      status,
+      lifetimeSeconds: config.tokenLifetimeSeconds,
+      now,
+    },
+    active,
+  );
+  return { holderId: holder.id, secret: enrolment.secret, token: issued.token, status: statusView(status), idNumber };
 }
 
 export async function setStatus(h: Harness, holderId: string, color: string, reason = 'flagged by test'): Promise<Response> {
