@@ -68,6 +68,23 @@ describe('sign-in at the identity provider', () => {
     expect(await count('holders', 'id = ?', firstView.body.holderId)).toBe(1);
   });
 
+  it("keeps the victim's own way back: after a takeover attempt, the victim's sign-in reaches their holder (no lockout)", async () => {
+    const h = harness(realNow());
+    const zhang = DEV_IDENTITIES.find((p) => p.login === 'li-na')!;
+    const mine = await signIn(h, zhang.login);
+    const before = (await h.json('GET', '/v1/holders/me/token', { token: mine })).body;
+    // The attack of the old API: the victim's ID number, the masked name, the attacker's phone.
+    const attack = await h.json('POST', '/v1/holders', {
+      json: { name: '李 ', idNumber: zhang.idNumber, phone: '13900139000', declaration: { ...NO_SYMPTOMS, contactWithCase: true } },
+    });
+    expect(attack.status).toBe(404);
+    h.clock.t += 60;
+    // Recovery on a new phone: the same holder, still green, a fresh secret; never a 409.
+    const again = await signIn(h, zhang.login);
+    const after = await h.json('GET', '/v1/holders/me/token', { token: again });
+    expect([after.status, after.body.holderId, after.body.color]).toEqual([200, before.holderId, 'green']);
+  });
+
   it('applies a stricter declaration at a later sign-in and never a milder one', async () => {
     const h = harness(realNow());
     const login = person();
@@ -150,6 +167,15 @@ describe('refusals at the callback: a stable code, a recorded failure, and no ho
       headers: { cookie: start.workerJar.header() },
     });
     await refused(await h.fetch(denied), 'provider_refused');
+  });
+
+  it('refuses a response that names another issuer (RFC 9207 mix-up, issuer_mismatch)', async () => {
+    const h = harness(realNow());
+    const start = await beginSignIn(h.fetch, ORIGIN, NO_SYMPTOMS);
+    const back = new URL(await signInAtProvider(start.authorizeUrl, person()));
+    expect(back.searchParams.get('iss')).toBe(env.OIDC_ISSUER);
+    back.searchParams.set('iss', env.TEST_OIDC_UNTRUSTED_URL);
+    await refused(await finishSignIn(h.fetch, back.toString(), start.workerJar), 'issuer_mismatch');
   });
 
   it('refuses a code the provider did not issue to this sign-in (token_exchange_failed)', async () => {

@@ -16,8 +16,10 @@ import { clientAddressKey } from '../http/client-address.ts';
 import { allowed, rateLimited } from '../rate-limit.ts';
 import { bearerToken } from './bearer.ts';
 
-/** The cookie the sign-in callback sets (worker/routes/auth.ts HOLDER_COOKIE). */
-const HOLDER_COOKIE = 'tc_holder';
+/** The holder secret's cookie, set by the sign-in callback (worker/routes/auth.ts, docs/identity.md "Holder secrets"). */
+export const HOLDER_COOKIE = 'tc_holder';
+/** Sent only to the holder routes. */
+export const HOLDER_COOKIE_PATH = '/v1/holders/me';
 const MAX_SECRET_LENGTH = 64;
 
 /**

@@ -22,6 +22,7 @@ export type SignInFailure =
   | 'state_mismatch'
   | 'sign_in_expired'
   | 'provider_refused'
+  | 'issuer_mismatch'
   | 'token_exchange_failed'
   | 'id_number_invalid';
 

@@ -7,6 +7,7 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { constantTimeEqual } from '../../src/index.ts';
+import { HOLDER_COOKIE, HOLDER_COOKIE_PATH } from '../auth/holder.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -21,9 +22,6 @@ import { activeSigner } from '../keys/signer.ts';
 import { limitEnrolmentByAddress } from '../rate-limit.ts';
 import { check } from '../validate.ts';
 
-/** The holder secret's cookie (docs/identity.md "Holder secrets"). */
-export const HOLDER_COOKIE = 'tc_holder';
-export const HOLDER_COOKIE_PATH = '/v1/holders/me';
 const SIGN_IN_COOKIE = 'tc_sign_in';
 const SIGN_IN_COOKIE_PATH = '/v1/auth';
 /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis §5.5); the secret itself does not expire. */
@@ -63,6 +61,8 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
       // RFC 6749 §10.12: the state must be the one this browser started with.
       if (!query.state || !cookieState || !sameText(query.state, cookieState)) throw new SignInError('state_mismatch');
       const pending = await consumeSignIn(db, query.state, now);
+      // RFC 9207: a provider that names itself in the response must be the one we sent the browser to.
+      if (query.iss !== undefined && query.iss !== idc.issuer) throw new SignInError('issuer_mismatch');
       if (query.error || !query.code) throw new SignInError('provider_refused');
       const provider = await state.provider.get(idc.issuer, now);
       const person = await redeemCode(idc, provider, query.code, pending, now);
