@@ -1,7 +1,7 @@
-// Per-client rate limits on what a client can call in a loop: sign-in (start and callback), keyed
-// by the client's address (CF-Connecting-IP, IPv6 by /64); token fetch, keyed by the
-// authenticated holder; and failed holder authentication, keyed by address and charged before
-// any D1 read (worker/auth/holder.ts). Both use the Workers Rate Limiting binding
+// Per-client rate limits (docs/api.md#rate-limits) on what a client can call in a loop: sign-in
+// (start and callback), keyed by the client's address (CF-Connecting-IP, IPv6 by /64); token
+// fetch, keyed by the authenticated holder; and failed holder authentication, keyed by address
+// and charged before any D1 read (worker/auth/holder.ts). All use the Workers Rate Limiting binding
 // ([[ratelimits]] in wrangler.toml), which Miniflare implements locally, so `wrangler dev` and the
 // Workers test pool enforce the same limits. docs/api.md "Rate limits" has the numbers and why.
 //

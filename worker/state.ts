@@ -4,8 +4,8 @@
 
 import { FeedHeadCache } from './feed/head-cache.ts';
 import { ProviderMetadataCache } from './identity/provider.ts';
-import { TrustListCache } from './keys/trust-list.ts';
 import { TokenIssuer } from './tokens/issue.ts';
+import { TrustListCache } from './trust/trust-list.ts';
 import { TUNABLES } from './tunables.ts';
 
 export interface AppDeps {

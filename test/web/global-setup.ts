@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDevOidcProvider } from '../../scripts/lib/dev-oidc-provider.ts';
-import { applyMigrations, freeLoopbackPort, startWorker, writeWorkerConfig } from '../../scripts/local-worker.ts';
+import { applyMigrations, freeLoopbackPort, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
 import { signTrustList, toBase64Url, toHex } from '../../src/index.ts';
 import { buildWeb } from '../../verifier-web/scripts/build-web.ts';
 import { createWebTestSecrets } from './support/worker-secrets.ts';

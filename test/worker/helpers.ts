@@ -17,12 +17,13 @@ import {
 import { createApp } from '../../worker/app.ts';
 import { configFor } from '../../worker/config.ts';
 import { openDb } from '../../worker/db/client.ts';
-import { ApiError } from '../../worker/errors.ts';
+import { DomainError } from '../../worker/domain-errors.ts';
+import { ApiError, apiErrorOf } from '../../worker/errors.ts';
 import { enrol as enrolVerifiedPerson } from '../../worker/holders/enrol.ts';
 import { hashIdNumber, maskName } from '../../worker/holders/identity.ts';
-import { activeSigner } from '../../worker/keys/signer.ts';
 import { type AppDeps, type AppState, createAppState } from '../../worker/state.ts';
 import { statusView } from '../../worker/status/view.ts';
+import { activeSigner } from '../../worker/trust/signer.ts';
 import { T0 } from './fixtures.ts';
 
 export type TestEnv = typeof env;
@@ -127,7 +128,9 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
   let active: Awaited<ReturnType<typeof activeSigner>>;
   try {
     active = await activeSigner(() => db, config, h.state.trust, now);
-  } catch (e) {
+  } catch (thrown) {
+    // As the callback would answer it: the HTTP status and the stable code.
+    const e = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
     if (e instanceof ApiError) throw new Error(`enrolment failed: ${e.status} ${e.code}`);
     throw e;
   }

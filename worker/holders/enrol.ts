@@ -20,7 +20,7 @@ import type { Db } from '../db/client.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { applyStatus } from '../status/apply.ts';
 
 /** A person the identity provider verified, reduced to what the issuer keeps (./identity.ts). */
@@ -65,7 +65,7 @@ export async function enrol(
       if (column === undefined || column === 'holders.secret_hash') throw err;
     }
   }
-  throw new ApiError(409, 'conflict', 'Enrolment could not complete; try again.');
+  throw new DomainError('conflict', 'Enrolment could not complete; try again.');
 }
 
 async function createHolder(

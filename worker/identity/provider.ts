@@ -4,7 +4,7 @@
 
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { isHttpUrl } from './config.ts';
 
 export interface ProviderMetadata {
@@ -64,6 +64,6 @@ async function discover(issuer: string): Promise<ProviderMetadata> {
   };
 }
 
-function unavailable(): ApiError {
-  return new ApiError(503, 'provider_unavailable', 'The identity provider cannot be reached; try again shortly.', { 'Retry-After': '60' });
+function unavailable(): DomainError {
+  return new DomainError('provider_unavailable', 'The identity provider cannot be reached; try again shortly.', 60);
 }

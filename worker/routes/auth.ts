@@ -6,20 +6,20 @@
 
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { constantTimeEqual } from '../../src/index.ts';
+import { constantTimeEqual, SIGN_IN_ERROR_FRAGMENT, SIGN_IN_FORM_MAX_BYTES, SIGN_IN_START_PATH, SIGN_OUT_PATH } from '../../src/index.ts';
 import { HOLDER_COOKIE, HOLDER_COOKIE_PATH } from '../auth/holder.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, maskName } from '../holders/identity.ts';
-import { SIGN_IN_FORM_MAX_BYTES, signInCallbackQuery, signInStartForm } from '../holders/schemas.ts';
+import { signInCallbackQuery, signInStartForm } from '../holders/schemas.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
 import type { IdentityConfig } from '../identity/config.ts';
 import { checkIdNumber } from '../identity/id-number.ts';
 import { consumeSignIn, redeemCode, SIGN_IN_TTL_SECONDS, SignInError, startSignIn } from '../identity/sign-in.ts';
-import { activeSigner } from '../keys/signer.ts';
 import { limitEnrolmentByAddress } from '../rate-limit.ts';
+import { activeSigner } from '../trust/signer.ts';
 import { check } from '../validate.ts';
 
 const SIGN_IN_COOKIE = 'tc_sign_in';
@@ -29,7 +29,7 @@ const HOLDER_COOKIE_MAX_AGE = 400 * 86400;
 
 export function registerAuthRoutes(app: Hono<AppEnv>): void {
   registerSignOut(app);
-  app.post('/v1/auth/start', limitEnrolmentByAddress, async (c) => {
+  app.post(SIGN_IN_START_PATH, limitEnrolmentByAddress, async (c) => {
     const idc = identityOf(c);
     if (mediaType(c.req.raw) !== 'application/x-www-form-urlencoded')
       throw new ApiError(415, 'unsupported_media_type', 'Send the declaration as an HTML form (application/x-www-form-urlencoded).');
@@ -95,14 +95,14 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
       if (!(err instanceof SignInError)) throw err;
       // Recorded without the client's address or anything the provider sent.
       await insertAudit(db, { at: now, actorType: 'system', actor: 'sign-in', action: 'sign_in.failed', detail: { reason: err.reason } });
-      return c.redirect(`/wallet#sign-in-error=${err.reason}`, 303);
+      return c.redirect(`/wallet#${SIGN_IN_ERROR_FRAGMENT}=${err.reason}`, 303);
     }
   });
 }
 
 /** POST /v1/auth/sign-out: clears this browser's secret cookie; the holder and its secret stay. */
 function registerSignOut(app: Hono<AppEnv>): void {
-  app.post('/v1/auth/sign-out', (c) => {
+  app.post(SIGN_OUT_PATH, (c) => {
     deleteCookie(c, HOLDER_COOKIE, { path: HOLDER_COOKIE_PATH, secure: isHttps(c), httpOnly: true, sameSite: 'Strict' });
     c.header('Cache-Control', 'no-store');
     return c.body(null, 204);

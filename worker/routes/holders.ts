@@ -2,15 +2,16 @@
 // the identity provider (./auth.ts); there is no route that takes an ID number.
 
 import type { Hono } from 'hono';
+import type { CheckinResponse, TokenResponse } from '../../src/index.ts';
 import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { checkinBody } from '../holders/schemas.ts';
-import { activeSigner } from '../keys/signer.ts';
 import { limitTokenByHolder } from '../rate-limit.ts';
 import { loadStatusInputs } from '../status/apply.ts';
 import { currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
+import { activeSigner } from '../trust/signer.ts';
 import { jsonBody } from '../validate.ts';
 
 export function registerHolderRoutes(app: Hono<AppEnv>): void {
@@ -41,13 +42,16 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
       iat: issued.claims.iat,
       exp: issued.claims.exp,
       status: statusView(status),
-    });
+    } satisfies TokenResponse);
   });
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
     const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
     c.header('Cache-Control', 'no-store');
-    return c.json({ day: outcome.day, counted: outcome.counted, status: statusView(outcome.status) }, outcome.counted ? 201 : 200);
+    return c.json(
+      { day: outcome.day, counted: outcome.counted, status: statusView(outcome.status) } satisfies CheckinResponse,
+      outcome.counted ? 201 : 200,
+    );
   });
 }

@@ -1,13 +1,12 @@
 // The holder API of the issuer Worker (docs/api.md): fetch the current token, check in, sign out.
 // The holder secret is an HttpOnly cookie the browser sends by itself (same origin, path
 // /v1/holders/me); this code never sees it. Every failure comes back as a typed result; a network
-// failure is `offline`, not an exception.
+// failure is `offline`, not an exception. The request and response types are the contract in
+// src/api.ts, shared with the Worker.
 
-export interface TokenResponse {
-  token: string;
-  color: string;
-  exp: number;
-}
+import { type CheckinRequest, type CheckinResponse, SIGN_OUT_PATH, type TokenResponse } from '../../../src/index.ts';
+
+export type { TokenResponse } from '../../../src/index.ts';
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; offline: boolean; status: number; code: string; message: string };
 
@@ -41,7 +40,7 @@ export function fetchCurrentToken(): Promise<ApiResult<TokenResponse>> {
   return call('/v1/holders/me/token', {});
 }
 
-export function postCheckin(checkin: { symptoms: boolean; temperature?: number }): Promise<ApiResult<unknown>> {
+export function postCheckin(checkin: CheckinRequest): Promise<ApiResult<CheckinResponse>> {
   return call('/v1/holders/me/checkins', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -51,5 +50,5 @@ export function postCheckin(checkin: { symptoms: boolean; temperature?: number }
 
 /** Clears the secret cookie on this device (the holder and its secret stay valid elsewhere). */
 export function signOut(): Promise<ApiResult<unknown>> {
-  return call('/v1/auth/sign-out', { method: 'POST' });
+  return call(SIGN_OUT_PATH, { method: 'POST' });
 }

@@ -2,13 +2,11 @@
 // redirects to the identity provider's sign-in page (docs/identity.md "Flow"). No script takes
 // part in the redirect, and no ID number or secret ever passes through this page.
 import { css, html, LitElement } from 'lit';
+import { SIGN_IN_START_PATH } from '../../../src/index.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import { type WalletMessageKey, walletText } from './messages.ts';
-
-/** The Worker's sign-in start (docs/api.md "Sign-in"). */
-export const SIGN_IN_START_PATH = '/v1/auth/start';
 
 export class TcEnrolForm extends LitElement {
   constructor() {

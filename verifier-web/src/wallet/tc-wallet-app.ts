@@ -2,7 +2,7 @@
 // then show the current code, refresh it when online, keep showing the last one offline until it
 // expires, and check in daily. When another phone signs in, this one is told why it lost its code.
 import { css, html, LitElement, nothing } from 'lit';
-import type { TokenClaims } from '../../../src/index.ts';
+import { SIGN_IN_ERROR_FRAGMENT, type TokenClaims } from '../../../src/index.ts';
 import { nowSeconds } from '../check-code.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { currentLanguage, setLanguage, t } from '../i18n/i18n.ts';
@@ -207,7 +207,7 @@ export class TcWalletApp extends LitElement {
  * "Sign-in"): read it once, then drop it from the address bar so a reload does not repeat it.
  */
 function signInErrorFromUrl(): string | undefined {
-  const code = /^#sign-in-error=([a-z_]{1,40})$/.exec(location.hash)?.[1];
+  const code = new RegExp(`^#${SIGN_IN_ERROR_FRAGMENT}=([a-z_]{1,40})$`).exec(location.hash)?.[1];
   if (!code) return undefined;
   history.replaceState(null, '', location.pathname + location.search);
   const key: WalletMessageKey = code === 'id_number_invalid' ? 'wallet.error.idNumber' : 'wallet.error.signIn';
