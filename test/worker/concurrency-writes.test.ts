@@ -185,7 +185,7 @@ describe('overlapping imports', () => {
     expect(Object.fromEntries(reports.map((r) => [r.body.importId, r.body.applied]))).toEqual(
       Object.fromEntries(reports.map((r) => [r.body.importId, perImport.get(r.body.importId) ?? 0])),
     );
-  }, 30_000); // 60 holders and three imports: slow on a shared machine, and time is not what this test checks
+  });
 });
 
 describe('a status change commits whole or not at all', () => {
