@@ -3,7 +3,7 @@
 // (§4.3), so a look-alike document cannot redirect sign-in or key look-ups elsewhere.
 
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DomainError } from '../domain-errors.ts';
 import { isHttpUrl } from './config.ts';
 
@@ -46,7 +46,7 @@ async function discover(issuer: string): Promise<ProviderMetadata> {
       signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
     });
     if (!res.ok) throw new Error(`status ${res.status}`);
-    doc = discoverySchema.parse(await res.json());
+    doc = z.parse(discoverySchema, await res.json());
   } catch (err) {
     console.warn(`identity provider discovery failed (${err instanceof Error ? err.name : 'error'})`);
     throw unavailable();
