@@ -17,6 +17,7 @@ export const REASONS = {
   not_yet_valid: 'The code is not valid yet.',
   expired: 'The code has expired.',
   token_revoked: 'The holder’s status changed after this code was issued; it is revoked.',
+  lifetime_too_long: 'The code claims to be valid for longer than the issuer’s trust list allows.',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;
