@@ -2,7 +2,7 @@
 // `wrangler d1 execute DB --local`: read the installed trust-list version, insert a new list.
 // Table contract: trust_lists(version, cose, issued_at, installed_at) (docs/architecture.md).
 
-import { type TrustList, toHex } from '../src/index.ts';
+import { fromHex, type TrustList, toHex } from '../src/index.ts';
 import { KeysError } from './errors.ts';
 import type { Reporter } from './progress.ts';
 import { runWrangler } from './wrangler-exec.ts';
@@ -53,6 +53,19 @@ export async function localTrustListVersion(target: LocalD1Target): Promise<numb
   const v = rows[0]?.v;
   if (typeof v !== 'number') throw new KeysError('wrangler_failed', 'unexpected answer for the local trust-list version');
   return v;
+}
+
+/** The newest installed list's signed bytes, for the publish guard (keys/publish-guard.ts). */
+export async function localInstalledTrustList(target: LocalD1Target): Promise<Uint8Array | undefined> {
+  if ((await localTrustListVersion(target)) === 0) return undefined;
+  const rows = await queryLocalD1(
+    target,
+    'SELECT hex(cose) AS cose FROM trust_lists ORDER BY version DESC LIMIT 1',
+    'reading the local D1 trust list',
+  );
+  const hex = rows[0]?.cose;
+  if (typeof hex !== 'string') throw new KeysError('wrangler_failed', 'unexpected answer for the local trust list');
+  return fromHex(hex.toLowerCase());
 }
 
 export async function insertLocalTrustList(target: LocalD1Target, list: TrustList, cose: Uint8Array, now: number): Promise<void> {

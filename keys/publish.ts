@@ -24,6 +24,7 @@ import {
   recordPublication,
   workerSecretKids,
 } from './publication-plan.ts';
+import { adoptInstalledRevocations, assertKeystoreCurrent, assertNoRevocationUndone } from './publish-guard.ts';
 
 /** What a target needs to install a list: the signed bytes and the Worker secrets that go with it. */
 export interface PreparedPublication {
@@ -41,8 +42,11 @@ export interface PreparedPublication {
 
 export interface PublishTarget {
   readonly kind: 'local' | 'remote';
-  /** The version the target has installed now (0 if none), so ours is always higher. */
-  installedVersion(): Promise<number>;
+  /**
+   * The signed list the target has installed now, if any: ours must be newer and must not undo
+   * any revocation in it (publish-guard.ts).
+   */
+  installedList(): Promise<Uint8Array | undefined>;
   install(publication: PreparedPublication): Promise<void>;
 }
 
@@ -56,14 +60,18 @@ export interface PublishOutcome {
 export async function publishTrustList(
   store: UnlockedKeystore,
   target: PublishTarget,
-  options: { now: number; nextUpdateSeconds: number; reporter: Reporter },
+  options: { now: number; nextUpdateSeconds: number; reporter: Reporter; afterRestore?: boolean },
 ): Promise<PublishOutcome> {
   const { now, reporter } = options;
-  const { state: pruned, pruned: prunedKids } = pruneExpiredKeys(store.state, now);
+  const installed = await readInstalled(target, store.state.root.publicKey);
+  let current = store.state;
+  if (options.afterRestore && installed) current = adoptInstalledRevocations(current, installed, now);
+  else assertKeystoreCurrent(current, installed);
+  const { state: pruned, pruned: prunedKids } = pruneExpiredKeys(current, now);
   const state = closeRetiredWindows(pruned, now);
-  const installed = await target.installedVersion();
-  const version = Math.max(state.published?.version ?? 0, installed) + 1;
+  const version = Math.max(state.published?.version ?? 0, installed?.version ?? 0) + 1;
   const list = buildTrustList(state, version, now, options.nextUpdateSeconds);
+  assertNoRevocationUndone(list, installed);
 
   const root = await createSigner(await loadSeed(store.dir, store.keys, 'root', state.root.kid));
   if (toHex(root.kid) !== state.root.kid)
@@ -73,9 +81,14 @@ export async function publishTrustList(
   reporter.info(`signed trust list v${version} with root ${state.root.kid} (${cose.length} bytes, ${list.keys.length} keys)`);
 
   const signingKeys = await seedsFor(store, state, workerSecretKids(state));
-  const stillSigning = store.state.published?.activeKid;
+  const stillSigning = state.published?.activeKid;
   const transitionalKids = [...workerSecretKids(state)];
-  if (stillSigning && state.keys.find((k) => k.kid === stillSigning)?.state === 'retired') transitionalKids.push(stillSigning);
+  if (
+    stillSigning &&
+    state.keys.find((k) => k.kid === stillSigning)?.state === 'retired' &&
+    (await hasSeed(store.dir, 'signing', stillSigning))
+  )
+    transitionalKids.push(stillSigning);
   const transitionalSigningKeys = await seedsFor(store, state, transitionalKids);
 
   await target.install({ list, cose, rootPublicKey: state.root.publicKey, signingKeys, transitionalSigningKeys });
@@ -93,6 +106,19 @@ export async function publishTrustList(
   return { list, pruned: prunedKids, removedSeeds, ...(active ? { activeKid: active } : {}) };
 }
 
+/** The installed list, verified against this keystore's root: anything else is the wrong target. */
+async function readInstalled(target: PublishTarget, rootPublicKey: string): Promise<TrustList | undefined> {
+  const bytes = await target.installedList();
+  if (!bytes) return undefined;
+  const result = await verifyTrustList(bytes, { rootPublicKey: fromBase64Url(rootPublicKey) });
+  if (!result.ok)
+    throw new KeysError(
+      'remote_root_mismatch',
+      `the target serves a trust list this keystore's root did not sign (${result.reason}): wrong URL or wrong keystore?`,
+    );
+  return result.list;
+}
+
 /** The verifier's own check, on the bytes we are about to install (docs/trust-list.md "What a verifier does"). */
 async function verifySignedList(cose: Uint8Array, list: TrustList, rootPublicKey: Uint8Array): Promise<void> {
   const result = await verifyTrustList(cose, { rootPublicKey, minimumVersion: list.version });
@@ -102,6 +128,7 @@ async function verifySignedList(cose: Uint8Array, list: TrustList, rootPublicKey
     result.list.issuedAt === list.issuedAt &&
     result.list.nextUpdate === list.nextUpdate &&
     result.list.issuer === list.issuer &&
+    result.list.maxTokenLifetime === list.maxTokenLifetime &&
     result.list.keys.length === list.keys.length &&
     result.list.keys.every((k, i) => {
       const want = list.keys[i]!;

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'trust_list_unavailable'
   | 'trust_list_invalid'
   | 'trust_list_not_newer'
+  | 'revocation_undone'
   | 'misconfigured'
   | 'internal_error';
 

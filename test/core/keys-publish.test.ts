@@ -11,11 +11,12 @@ import { access, CHEAP_KDF, PASSPHRASE, T0, tempDir } from './keys-helpers.ts';
 
 const DAY = 86400;
 
-function memoryTarget(installed = 0): PublishTarget & { installs: PreparedPublication[] } {
+/** A target that remembers what it installed, as D1 does; `installed` preloads a list. */
+function memoryTarget(installed?: Uint8Array): PublishTarget & { installs: PreparedPublication[] } {
   const target = {
     kind: 'local' as const,
     installs: [] as PreparedPublication[],
-    installedVersion: async () => installed,
+    installedList: async () => target.installs.at(-1)?.cose ?? installed,
     install: async (p: PreparedPublication) => {
       target.installs.push(p);
     },
@@ -34,7 +35,9 @@ async function storeWithActiveKey(): Promise<{ dir: string; rootKey: Uint8Array;
 describe('keys publish (core flow)', () => {
   it('signs a list that verifies against the root, one version above what is installed', async () => {
     const { dir, rootKey, a } = await storeWithActiveKey();
-    const target = memoryTarget(6);
+    const earlier = memoryTarget();
+    for (let i = 0; i < 6; i++) await publish(access(dir, T0 + i), earlier, 7200);
+    const target = memoryTarget(earlier.installs.at(-1)!.cose);
     const outcome = await publish(access(dir, T0 + 60), target, 7200);
     const [installed] = target.installs;
     const verified = await verifyTrustList(installed!.cose, { rootPublicKey: rootKey });
@@ -47,7 +50,7 @@ describe('keys publish (core flow)', () => {
     });
     expect(outcome).toMatchObject({ activeKid: a, pruned: [] });
     expect(Object.keys(installed!.signingKeys)).toEqual([a]);
-    const second = memoryTarget(0);
+    const second = memoryTarget();
     await publish(access(dir, T0 + 120), second, 7200);
     expect(second.installs[0]!.list.version).toBe(8); // the keystore remembers v7 even if the target forgot it
   });
@@ -103,7 +106,7 @@ describe('keys publish (core flow)', () => {
     const { dir } = await storeWithActiveKey();
     const failing: PublishTarget = {
       kind: 'remote',
-      installedVersion: async () => 0,
+      installedList: async () => undefined,
       install: async () => Promise.reject(new Error('network down')),
     };
     await expect(publish(access(dir, T0 + 20), failing, DAY)).rejects.toThrow('network down');
