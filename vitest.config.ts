@@ -31,8 +31,12 @@ export default defineConfig({
                 // suite (test/worker/hostile-rate-limit.test.ts) swaps in the tight TEST_* limiters.
                 ENROL_RATE_LIMIT: { namespace_id: '6001', simple: { limit: 1_000_000, period: 60 } },
                 TOKEN_RATE_LIMIT: { namespace_id: '6002', simple: { limit: 1_000_000, period: 60 } },
+                FEED_RATE_LIMIT: { namespace_id: '6003', simple: { limit: 1_000_000, period: 60 } },
+                CHECKIN_RATE_LIMIT: { namespace_id: '6004', simple: { limit: 1_000_000, period: 60 } },
                 TEST_ENROL_RATE_LIMIT: { namespace_id: '6101', simple: { limit: 5, period: 60 } },
                 TEST_TOKEN_RATE_LIMIT: { namespace_id: '6102', simple: { limit: 5, period: 60 } },
+                TEST_FEED_RATE_LIMIT: { namespace_id: '6103', simple: { limit: 5, period: 60 } },
+                TEST_CHECKIN_RATE_LIMIT: { namespace_id: '6104', simple: { limit: 5, period: 60 } },
               },
             },
           })),

@@ -27,6 +27,10 @@ export interface Env {
   ENROL_RATE_LIMIT?: RateLimit;
   /** Workers Rate Limiting: token fetches per holder. worker/rate-limit.ts */
   TOKEN_RATE_LIMIT?: RateLimit;
+  /** GET /v1/revocations per client address (worker/rate-limit.ts). */
+  FEED_RATE_LIMIT?: RateLimit;
+  /** POST /v1/holders/me/checkins per holder. */
+  CHECKIN_RATE_LIMIT?: RateLimit;
 }
 
 export interface AppVariables {

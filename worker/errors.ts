@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { describeForLog } from './log-safe.ts';
 
 export type ErrorCode =
   | 'validation_failed'
@@ -55,8 +56,9 @@ export function handleError(err: Error, c: Context): Response {
     // Hono's own rejections (e.g. a malformed URL); keep their status, not their text.
     return c.json(errorBody('validation_failed', 'The request is malformed.'), err.status as ContentfulStatusCode);
   }
-  // Unexpected: log the type and message only (never the request), answer a generic 500.
-  console.error(`unhandled ${err.name}: ${err.message}`, err.stack);
+  // Unexpected: log the error types and stack frames only (never the request, never a message:
+  // worker/log-safe.ts), answer a generic 500.
+  console.error(`unhandled ${describeForLog(err)}`);
   return c.json(errorBody('internal_error', 'Something went wrong on the issuer; try again.'), 500);
 }
 

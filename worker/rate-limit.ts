@@ -1,6 +1,6 @@
-// Per-client rate limits (issue 6 "The HTTP surface") on the two public routes a client can call
-// in a loop: enrolment, keyed by the client's address (CF-Connecting-IP, IPv6 by /64), and token
-// fetch, keyed by the authenticated holder. Both use the Workers Rate Limiting binding
+// Per-client rate limits on the public routes a client can call in a loop: enrolment and the
+// revocation feed, keyed by the client's address (CF-Connecting-IP, IPv6 by /64), and token
+// fetch and check-ins, keyed by the authenticated holder. Both use the Workers Rate Limiting binding
 // ([[ratelimits]] in wrangler.toml), which Miniflare implements locally, so `wrangler dev` and the
 // Workers test pool enforce the same limits. docs/api.md "Rate limits" has the numbers and why.
 //
@@ -16,11 +16,13 @@ import { ApiError } from './errors.ts';
 import { clientAddressKey } from './http/client-address.ts';
 
 /** The Rate Limiting bindings in wrangler.toml, by what they limit. */
-export type LimitedAction = 'enrol' | 'token';
+export type LimitedAction = 'enrol' | 'token' | 'feed' | 'checkin';
 
-const BINDINGS: Record<LimitedAction, 'ENROL_RATE_LIMIT' | 'TOKEN_RATE_LIMIT'> = {
+const BINDINGS: Record<LimitedAction, 'ENROL_RATE_LIMIT' | 'TOKEN_RATE_LIMIT' | 'FEED_RATE_LIMIT' | 'CHECKIN_RATE_LIMIT'> = {
   enrol: 'ENROL_RATE_LIMIT',
   token: 'TOKEN_RATE_LIMIT',
+  feed: 'FEED_RATE_LIMIT',
+  checkin: 'CHECKIN_RATE_LIMIT',
 };
 
 /** The longest window the binding allows (10 or 60 s): a Retry-After that is never too early. */
@@ -31,6 +33,15 @@ export const limitEnrolmentByAddress = limitBy('enrol', (c) => clientAddressKey(
 
 /** Token fetch: one bucket per holder (after requireHolderSecret), so a new secret does not reset it. */
 export const limitTokenByHolder = limitBy('token', (c) => `holder:${c.var.holder.id}`);
+
+/**
+ * Revocation feed: one bucket per client address, checked before anything else, so a client
+ * looping over `since` values cannot make the Worker read D1 or build snapshots at its pace.
+ */
+export const limitFeedByAddress = limitBy('feed', (c) => clientAddressKey(c.req.header('cf-connecting-ip')));
+
+/** Check-ins: one bucket per holder (after requireHolderSecret); each one writes to the primary. */
+export const limitCheckinByHolder = limitBy('checkin', (c) => `holder:${c.var.holder.id}`);
 
 export function limitBy(action: LimitedAction, keyOf: (c: Context<AppEnv>) => string) {
   return createMiddleware<AppEnv>(async (c, next) => {

@@ -19,6 +19,8 @@ declare global {
       /** Tight limiters (5 a minute) that test/worker/hostile-rate-limit.test.ts swaps in (vitest.config.ts). */
       TEST_ENROL_RATE_LIMIT: RateLimit;
       TEST_TOKEN_RATE_LIMIT: RateLimit;
+      TEST_FEED_RATE_LIMIT: RateLimit;
+      TEST_CHECKIN_RATE_LIMIT: RateLimit;
       /** Cases per property for test/worker/hostile-fuzz.test.ts (vitest.config.ts, npm run fuzz). */
       FUZZ_RUNS?: string;
     }

@@ -8,7 +8,7 @@ import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, hashPhone, maskName } from '../holders/identity.ts';
 import { checkinBody, enrolBody } from '../holders/schemas.ts';
 import { activeSigner } from '../keys/signer.ts';
-import { limitEnrolmentByAddress, limitTokenByHolder } from '../rate-limit.ts';
+import { limitCheckinByHolder, limitEnrolmentByAddress, limitTokenByHolder } from '../rate-limit.ts';
 import { loadStatusInputs } from '../status/apply.ts';
 import { currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
@@ -60,7 +60,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     return c.json({ token: issued.token, color: status.color, iat: issued.claims.iat, exp: issued.claims.exp, status: statusView(status) });
   });
 
-  app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
+  app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), limitCheckinByHolder, jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
     const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
     c.header('Cache-Control', 'no-store');
