@@ -8,6 +8,7 @@ import { configFor } from './config.ts';
 import { type Db, openDb, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
   app.onError(handleError);
   app.notFound(notFound);
 
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     // One clock reading per request, so every decision in it agrees on "now".
     c.set('now', state.now());
