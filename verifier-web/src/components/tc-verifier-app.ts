@@ -265,7 +265,7 @@ export class TcVerifierApp extends LitElement {
               ${
                 this.view === 'tally'
                   ? html`<tc-tally-panel .tally=${this.tally}></tc-tally-panel>`
-                  : html`<tc-settings-panel .settings=${this.settings} @tc-settings=${this.onSettings}></tc-settings-panel>`
+                  : html`<tc-settings-panel .settings=${this.settings} .maxStaleHours=${(snap?.list?.maxTokenLifetime ?? 24 * 14 * 3600) / 3600} @tc-settings=${this.onSettings}></tc-settings-panel>`
               }
             `
         }
