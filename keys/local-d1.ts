@@ -57,13 +57,13 @@ export async function localTrustListVersion(target: LocalD1Target): Promise<numb
 
 /** The newest installed list's signed bytes, for the publish guard (keys/publish-guard.ts). */
 export async function localInstalledTrustList(target: LocalD1Target): Promise<Uint8Array | undefined> {
-  if ((await localTrustListVersion(target)) === 0) return undefined;
   const rows = await queryLocalD1(
     target,
     'SELECT hex(cose) AS cose FROM trust_lists ORDER BY version DESC LIMIT 1',
     'reading the local D1 trust list',
   );
   const hex = rows[0]?.cose;
+  if (hex === undefined) return undefined;
   if (typeof hex !== 'string') throw new KeysError('wrangler_failed', 'unexpected answer for the local trust list');
   return fromHex(hex.toLowerCase());
 }

@@ -40,13 +40,20 @@ export interface PreparedPublication {
   transitionalSigningKeys: Record<string, string>;
 }
 
+export interface InstalledLists {
+  /** 0 if none. */
+  version: number;
+  newest?: Uint8Array;
+}
+
 export interface PublishTarget {
   readonly kind: 'local' | 'remote';
   /**
-   * The signed list the target has installed now, if any: ours must be newer and must not undo
-   * any revocation in it (publish-guard.ts).
+   * What the target has installed now: the highest version (any root, so ours is always higher)
+   * and the newest list's signed bytes, which ours must not undo a revocation of
+   * (publish-guard.ts).
    */
-  installedList(): Promise<Uint8Array | undefined>;
+  installed(): Promise<InstalledLists>;
   install(publication: PreparedPublication): Promise<void>;
 }
 
@@ -63,13 +70,13 @@ export async function publishTrustList(
   options: { now: number; nextUpdateSeconds: number; reporter: Reporter; afterRestore?: boolean },
 ): Promise<PublishOutcome> {
   const { now, reporter } = options;
-  const installed = await readInstalled(target, store.state.root.publicKey);
+  const { version: installedVersion, list: installed } = await readInstalled(target, store.state.root.publicKey, reporter);
   let current = store.state;
   if (options.afterRestore && installed) current = adoptInstalledRevocations(current, installed, now);
   else assertKeystoreCurrent(current, installed);
   const { state: pruned, pruned: prunedKids } = pruneExpiredKeys(current, now);
   const state = closeRetiredWindows(pruned, now);
-  const version = Math.max(state.published?.version ?? 0, installed?.version ?? 0) + 1;
+  const version = Math.max(state.published?.version ?? 0, installedVersion) + 1;
   const list = buildTrustList(state, version, now, options.nextUpdateSeconds);
   assertNoRevocationUndone(list, installed);
 
@@ -106,17 +113,28 @@ export async function publishTrustList(
   return { list, pruned: prunedKids, removedSeeds, ...(active ? { activeKid: active } : {}) };
 }
 
-/** The installed list, verified against this keystore's root: anything else is the wrong target. */
-async function readInstalled(target: PublishTarget, rootPublicKey: string): Promise<TrustList | undefined> {
-  const bytes = await target.installedList();
-  if (!bytes) return undefined;
-  const result = await verifyTrustList(bytes, { rootPublicKey: fromBase64Url(rootPublicKey) });
-  if (!result.ok)
-    throw new KeysError(
-      'remote_root_mismatch',
-      `the target serves a trust list this keystore's root did not sign (${result.reason}): wrong URL or wrong keystore?`,
-    );
-  return result.list;
+/**
+ * The installed list, verified against this keystore's root. On a Worker anything else is the
+ * wrong target; a local D1 may still hold lists of an earlier dev keystore, which only count for
+ * the version number.
+ */
+async function readInstalled(
+  target: PublishTarget,
+  rootPublicKey: string,
+  reporter: Reporter,
+): Promise<{ version: number; list?: TrustList }> {
+  const { version, newest } = await target.installed();
+  if (!newest) return { version };
+  const result = await verifyTrustList(newest, { rootPublicKey: fromBase64Url(rootPublicKey) });
+  if (result.ok) return { version, list: result.list };
+  if (target.kind === 'local') {
+    reporter.info(`the newest list in the local D1 is not from this keystore's root (${result.reason}); publishing above it`);
+    return { version };
+  }
+  throw new KeysError(
+    'remote_root_mismatch',
+    `the target serves a trust list this keystore's root did not sign (${result.reason}): wrong URL or wrong keystore?`,
+  );
 }
 
 /** The verifier's own check, on the bytes we are about to install (docs/trust-list.md "What a verifier does"). */

@@ -2,7 +2,7 @@
 // keeping every other line, and the signed list into the local D1 through wrangler.
 
 import { updateDotenvFile } from './dev-vars.ts';
-import { insertLocalTrustList, type LocalD1Target, localInstalledTrustList } from './local-d1.ts';
+import { insertLocalTrustList, type LocalD1Target, localInstalledTrustList, localTrustListVersion } from './local-d1.ts';
 import type { PublishTarget } from './publish.ts';
 
 export interface LocalTargetOptions extends LocalD1Target {
@@ -14,7 +14,10 @@ export function localTarget(options: LocalTargetOptions): PublishTarget & { secr
   const target = {
     kind: 'local' as const,
     secretsChanged: false,
-    installedList: () => localInstalledTrustList(options),
+    installed: async () => {
+      const version = await localTrustListVersion(options);
+      return version === 0 ? { version } : { version, newest: await localInstalledTrustList(options) };
+    },
     async install(publication: Parameters<PublishTarget['install']>[0]) {
       // Secrets first: the list may name an active key whose seed the Worker must already have.
       target.secretsChanged = await updateDotenvFile(options.devVarsPath, {

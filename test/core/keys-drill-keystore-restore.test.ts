@@ -17,7 +17,10 @@ function workerTarget(): PublishTarget & { installs: PreparedPublication[] } {
   const target = {
     kind: 'remote' as const,
     installs: [] as PreparedPublication[],
-    installedList: async () => target.installs.at(-1)?.cose,
+    installed: async () => {
+      const newest = target.installs.at(-1);
+      return newest ? { version: newest.list.version, newest: newest.cose } : { version: 0 };
+    },
     install: async (p: PreparedPublication) => {
       target.installs.push(p);
     },

@@ -12,11 +12,14 @@ import { access, CHEAP_KDF, PASSPHRASE, T0, tempDir } from './keys-helpers.ts';
 const DAY = 86400;
 
 /** A target that remembers what it installed, as D1 does; `installed` preloads a list. */
-function memoryTarget(installed?: Uint8Array): PublishTarget & { installs: PreparedPublication[] } {
+function memoryTarget(installed?: PreparedPublication): PublishTarget & { installs: PreparedPublication[] } {
   const target = {
     kind: 'local' as const,
     installs: [] as PreparedPublication[],
-    installedList: async () => target.installs.at(-1)?.cose ?? installed,
+    installed: async () => {
+      const newest = target.installs.at(-1) ?? installed;
+      return newest ? { version: newest.list.version, newest: newest.cose } : { version: 0 };
+    },
     install: async (p: PreparedPublication) => {
       target.installs.push(p);
     },
@@ -37,7 +40,7 @@ describe('keys publish (core flow)', () => {
     const { dir, rootKey, a } = await storeWithActiveKey();
     const earlier = memoryTarget();
     for (let i = 0; i < 6; i++) await publish(access(dir, T0 + i), earlier, 7200);
-    const target = memoryTarget(earlier.installs.at(-1)!.cose);
+    const target = memoryTarget(earlier.installs.at(-1));
     const outcome = await publish(access(dir, T0 + 60), target, 7200);
     const [installed] = target.installs;
     const verified = await verifyTrustList(installed!.cose, { rootPublicKey: rootKey });
@@ -102,11 +105,23 @@ describe('keys publish (core flow)', () => {
     expect((await unlockKeystore(dir, PASSPHRASE, silentReporter)).state.keys).toHaveLength(1);
   });
 
+  it('publishes above, and past, a local D1 list from another dev keystore’s root', async () => {
+    const { dir } = await storeWithActiveKey();
+    const other = await storeWithActiveKey();
+    const foreign = memoryTarget();
+    for (let i = 0; i < 3; i++) await publish(access(other.dir, T0 + i), foreign, DAY);
+    const target = memoryTarget(foreign.installs.at(-1));
+    await publish(access(dir, T0 + 60), target, DAY);
+    expect(target.installs[0]!.list.version).toBe(4);
+    const remote = { ...memoryTarget(foreign.installs.at(-1)), kind: 'remote' as const };
+    await expect(publish(access(dir, T0 + 120), remote, DAY)).rejects.toMatchObject({ code: 'remote_root_mismatch' });
+  });
+
   it('installs nothing and records nothing when the target fails', async () => {
     const { dir } = await storeWithActiveKey();
     const failing: PublishTarget = {
       kind: 'remote',
-      installedList: async () => undefined,
+      installed: async () => ({ version: 0 }),
       install: async () => Promise.reject(new Error('network down')),
     };
     await expect(publish(access(dir, T0 + 20), failing, DAY)).rejects.toThrow('network down');
