@@ -173,10 +173,13 @@ export type ApplyResult =
  * Folds a verified feed into the local state. Pure: returns a new state. A delta that starts
  * after the local sequence leaves a gap and asks for a snapshot; an older delta changes nothing.
  *
+ * Revocation is one-way: an issuer never removes an entry that can still revoke a live token (it
+ * only prunes dead ones), so a snapshot is merged into what is held, never swapped for it: an
+ * entry the snapshot lacks can only mean the issuer lost it.
+ *
  * A snapshot ending below the held sequence means the issuer was restored: its sequence numbers
- * now name other entries, so the state restarts from the snapshot, but the entries held before
- * that can still revoke a live token are kept. Revocation is one-way: a restore must never
- * un-revoke a holder, whatever the issuer lost.
+ * now name other entries, so the state continues from the snapshot's `toSeq`, with the held
+ * entries kept, and the result says `restored`.
  */
 export function applyRevocationFeed(state: RevocationState | undefined, feed: RevocationFeed, now: number, skewSeconds = 300): ApplyResult {
   if (state && state.issuer !== feed.issuer)
@@ -185,7 +188,7 @@ export function applyRevocationFeed(state: RevocationState | undefined, feed: Re
   if (feed.kind === 'delta' && (!state || feed.fromSeq > state.seq))
     return { ok: false, reason: 'gap', detail: `delta starts at ${feed.fromSeq}, local state is at ${state?.seq ?? 'nothing'}` };
   const restored = state !== undefined && feed.kind === 'snapshot' && feed.toSeq < state.seq;
-  const revoked = feed.kind === 'snapshot' && !restored ? new Map<string, number>() : new Map(state!.revoked);
+  const revoked = new Map(state?.revoked ?? []);
   for (const e of feed.entries) {
     const previous = revoked.get(e.sub);
     if (previous === undefined || e.revokedBefore > previous) revoked.set(e.sub, e.revokedBefore);

@@ -12,6 +12,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
+import { registerAdminRevocationRoutes } from './routes/admin-revocations.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
   registerRevocationRoutes(app);
   registerAdminImportRoutes(app);
   registerAdminHolderRoutes(app);
+  registerAdminRevocationRoutes(app);
   registerAdminAuditRoutes(app);
   registerMethodNotAllowed(app);
   return app;

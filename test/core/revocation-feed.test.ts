@@ -130,6 +130,15 @@ describe('revocation feed', () => {
     expect(applyRevocationFeed(held.state, feed({ toSeq: 10, entries: [] }), T0)).toMatchObject({ ok: true, restored: false });
   });
 
+  it('never lets a snapshot drop a held entry that can still revoke a live token', () => {
+    const held = applyRevocationFeed(undefined, feed({ toSeq: 2 }), T0);
+    if (!held.ok) throw new Error('setup');
+    // An issuer only prunes dead entries; a live one missing from a later snapshot was lost.
+    const later = applyRevocationFeed(held.state, feed({ toSeq: 9, entries: [{ sub: 'NEWSUB23', revokedBefore: T0 }] }), T0);
+    expect(later).toMatchObject({ ok: true, restored: false });
+    expect(later.ok && [...later.state.revoked.keys()].sort()).toEqual(['ABCDEFGH', 'NEWSUB23', 'ZZZZ2345']);
+  });
+
   it('drops entries that can only revoke tokens that have already expired', () => {
     const s = applyRevocationFeed(undefined, feed(), T0 + 86400 + 300 - 75);
     expect(s.ok && [...s.state.revoked.keys()]).toEqual(['ZZZZ2345']);

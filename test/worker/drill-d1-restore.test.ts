@@ -86,6 +86,7 @@ describe('drill: the issuer database is restored to an earlier point', () => {
     const h = harness(T0 + 40 * 86400); // clear of every other test's entries
     const [x, y, z] = [await enrol(h), await enrol(h), await enrol(h)];
     const early = new Verifier();
+    const busy = new Verifier(); // polls often: it will be at the head when the restore happens
     await early.sync(h);
 
     const backup = await backupD1(); // the restore point
@@ -93,6 +94,7 @@ describe('drill: the issuer database is restored to an earlier point', () => {
     await importDowngrades(h, [x, y]);
     h.clock.t += 60;
     await early.sync(h);
+    await busy.sync(h);
     expect(await early.passes(x.token, h.clock.t)).toBe(false);
     const heldSeq = early.revocations!.state.seq;
 
@@ -100,28 +102,45 @@ describe('drill: the issuer database is restored to an earlier point', () => {
     h.clock.t += 3600;
     await restoreD1(backup);
     const restored = harness(h.clock.t); // a fresh isolate: no cached head
-    await importDowngrades(restored, [z]); // a downgrade after the restore reuses a sequence number
-    restored.clock.t += 60;
 
-    // The early verifier notices (snapshot below what it holds), keeps x and y, learns z, and warns.
+    // A verifier polling now notices (a snapshot below what it holds), keeps x and y, and warns.
     await early.sync(restored);
     expect(early.revocations!.state.seq).toBeLessThan(heldSeq);
     expect(early.revocations!.restoredAt).toBe(restored.clock.t);
-    for (const holder of [x, y, z]) expect(await early.passes(holder.token, restored.clock.t), holder.holderId).toBe(false);
+    for (const holder of [x, y]) expect(await early.passes(holder.token, restored.clock.t), holder.holderId).toBe(false);
 
-    // The procedure: re-run every import made since the restore point, from the authority's files.
+    // The procedure. 1: jump the sequence past everything handed out before the restore, so no
+    // new entry gets a number a verifier already holds.
+    const jump = await restored.json('POST', '/v1/admin/revocations/sequence-jump', {
+      json: { reason: 'D1 restored to the point before the failed migration' },
+      token: operatorToken(),
+    });
+    expect(jump.status).toBe(200);
+    expect(jump.body.head).toBeGreaterThan(heldSeq);
+    // Life goes on: a new downgrade, the first entry written after the restore.
+    restored.clock.t += 60;
+    await importDowngrades(restored, [z]);
+    // 2: re-run every import made since the restore point, from the authority's files.
     restored.clock.t += 60;
     await importDowngrades(restored, [x, y]);
     restored.clock.t += 60;
+
     const late = new Verifier(); // first sync after the restore
-    await late.sync(restored);
-    await early.sync(restored);
+    for (const v of [early, busy, late]) await v.sync(restored);
+    // The busy verifier never saw a snapshot below it, yet it has z: without the jump z would have
+    // taken a number at or below the one it holds, and it would never have been sent z.
+    const zSub = (await env.DB.prepare('select sub from holders where id = ?').bind(z.holderId).first<{ sub: string }>())!.sub;
+    expect(busy.revocations!.state.revoked.has(zSub)).toBe(true);
     for (const holder of [x, y, z]) {
       const fresh = await restored.json('GET', '/v1/holders/me/token', { token: holder.secret });
       expect(fresh.status).toBe(200);
       for (const token of [holder.token, fresh.body.token as string]) {
-        expect(await early.passes(token, restored.clock.t), `early ${holder.holderId}`).toBe(false);
-        expect(await late.passes(token, restored.clock.t), `late ${holder.holderId}`).toBe(false);
+        for (const [name, v] of [
+          ['early', early],
+          ['busy', busy],
+          ['late', late],
+        ] as const)
+          expect(await v.passes(token, restored.clock.t), `${name} ${holder.holderId}`).toBe(false);
       }
     }
   });
