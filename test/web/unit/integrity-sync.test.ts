@@ -17,10 +17,10 @@ const DAY = 86400;
 
 /** One scripted answer per request, in order; records each request's URL and If-None-Match. */
 function server(...answers: { status: number; body?: Uint8Array; etag?: string }[]) {
-  const requests: { url: string; ifNoneMatch?: string }[] = [];
+  const requests: { url: string; ifNoneMatch?: string; cache?: RequestCache }[] = [];
   const fetcher: Fetcher = async (url, init) => {
     const headers = (init?.headers ?? {}) as Record<string, string>;
-    requests.push({ url, ifNoneMatch: headers['if-none-match'] });
+    requests.push({ url, ifNoneMatch: headers['if-none-match'], cache: init?.cache });
     const a = answers.shift() ?? { status: 500 };
     return new Response(a.status === 304 ? null : (a.body as Uint8Array<ArrayBuffer>), {
       status: a.status,
@@ -132,8 +132,10 @@ describe('freshness comes from the feed’s signed issuedAt, not from when a res
     const stored = await hold(await feed({ toSeq: 3, issuedAt: NOW - 2 * 3600 }), NOW - 2 * 3600);
     const s = server({ status: 304 });
     const result = await syncRevocations({ fetcher: s.fetcher, store, now: NOW, baseUrl: BASE }, list, stored);
-    // The held version was signed two hours ago: a conditional request could only get an unsigned 304.
+    // The held version was signed two hours ago: a conditional request could only get an unsigned
+    // 304, and the browser's own cache must not answer with the old signed body either.
     expect(s.requests[0]!.ifNoneMatch).toBeUndefined();
+    expect(s.requests[0]!.cache).toBe('no-store');
     expect(result.ok).toBe(false);
     expect((await loadRevocations(store))?.signedAt).toBe(NOW - 2 * 3600);
   });
