@@ -2,7 +2,7 @@
 // (@cloudflare/vitest-plugin runs Miniflare), and the PWA in real headless Chromium.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { applyOfflineEnv } from './scripts/offline-env.ts';
+import { applyOfflineEnv } from './scripts/lib/offline-env.ts';
 import { workerTestSecrets } from './test/worker/secrets.ts';
 
 applyOfflineEnv();
@@ -12,6 +12,14 @@ export default defineConfig({
     projects: [
       {
         test: { name: 'core', include: ['test/core/**/*.test.ts', 'test/interop/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        // The operator key CLI, run as an operator would (node scripts/keys.ts in a temporary keystore).
+        test: { name: 'keys', include: ['test/keys/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
+        // The `npm run dev` environment: dev keys, .dev.vars, and a real start-up.
+        test: { name: 'dev', include: ['test/dev/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         plugins: [
@@ -44,6 +52,9 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
+          // Real D1 batches over hundreds of holders on two shared cores: 5 s is too tight for the
+          // concurrency and import suites when the machine is busy; none of them waits on a clock.
+          testTimeout: 30_000,
           setupFiles: ['test/worker/apply-migrations.ts', 'test/worker/install-trust-list.ts'],
         },
       },

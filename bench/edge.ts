@@ -1,12 +1,12 @@
-// Edge figures (issue 6) on a local workerd (`wrangler dev`) holding 100 000 enrolled holders:
+// Edge figures (docs/performance.md, Edge) on a local workerd (`wrangler dev`) holding 100 000 enrolled holders:
 // token issuance against /healthz on the same Worker, interleaved; enrolment; feed polling with a
 // matching If-None-Match (304, and whether D1 was touched); the snapshot the Worker serves at
 // 10 000 live entries. Load comes from autocannon on loopback, bounded in time and connections.
 import os from 'node:os';
+import { benchKeys, holderSecret } from '../scripts/lib/seed/secrets.ts';
+import type { SeededWorker } from '../scripts/lib/seed/seeded-d1.ts';
 import { applyRevocationFeed, verifyRevocationFeed } from '../src/index.ts';
-import { benchKeys, holderSecret } from './lib/bench-secrets.ts';
 import { describeStatuses, interleaveLoads, type LoadResult, type LoadSpec, roundRatio, runLoad, summarise } from './lib/load.ts';
-import type { SeededWorker } from './lib/seeded-d1.ts';
 import { sharedSeededWorker } from './lib/shared-worker.ts';
 import type { Figure } from './report.ts';
 

@@ -1,12 +1,13 @@
-// Import throughput (issue 6): a 100 000-row key-people file through POST /v1/admin/holders/import
+// Import throughput (docs/performance.md, Import): a 100 000-row key-people file through POST /v1/admin/holders/import
 // on the seeded local Worker, as the 20 requests of 5 000 rows the route allows, one after the
 // other as a single operator's client would send them. Every row's fate is known in advance
 // (import-plan.ts), so each response is checked category by category, not just summed. Then the
 // feed the Worker serves: a snapshot of every live entry (the seed's 10 000 plus one per applied
 // downgrade) and a delta of 100.
+
+import { buildImportPlan, type ImportChunk } from '../scripts/lib/seed/import-plan.ts';
+import type { SeededWorker } from '../scripts/lib/seed/seeded-d1.ts';
 import { fetchVerifiedFeed, snapshotFigure } from './edge.ts';
-import { buildImportPlan, type ImportChunk } from './lib/import-plan.ts';
-import type { SeededWorker } from './lib/seeded-d1.ts';
 import { sharedSeededWorker } from './lib/shared-worker.ts';
 import type { Figure } from './report.ts';
 

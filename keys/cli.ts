@@ -1,4 +1,5 @@
-// `npm run keys -- <command>`: the operator's key CLI (noun-verb commands, each with --help).
+// The operator's key CLI (noun-verb commands, each with --help); `npm run keys -- <command>` runs
+// it through scripts/keys.ts, which supplies the machine-specific parts (keys/environment.ts).
 // Results go to stdout, progress to stderr; exit 0 on success, 1 on failure, 2 on misuse.
 
 import { type Command, helpText, parseCommandArgs } from './command.ts';
@@ -8,6 +9,7 @@ import { revokeCommand } from './commands/revoke.ts';
 import { rootInit } from './commands/root-init.ts';
 import { rotateCommand } from './commands/rotate.ts';
 import { signingNew } from './commands/signing-new.ts';
+import type { KeysEnvironment } from './environment.ts';
 import { EXIT_FAILURE, EXIT_USAGE, KeysError } from './errors.ts';
 import { createReporter } from './progress.ts';
 
@@ -31,7 +33,7 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | und
   return undefined;
 }
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], environment: KeysEnvironment, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const found = findCommand(argv);
   if (!found) {
@@ -52,7 +54,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return 0;
     }
     const now = Math.floor(Date.now() / 1000);
-    await found.command.run({ values, positionals, env, now, reporter: createReporter(), print: out });
+    await found.command.run({ values, positionals, env, environment, now, reporter: createReporter(), print: out });
     return 0;
   } catch (e) {
     if (e instanceof KeysError) {
@@ -63,5 +65,3 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return EXIT_FAILURE;
   }
 }
-
-if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

@@ -2,6 +2,7 @@
 // gets the parsed arguments, the environment, the clock and a reporter.
 
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { KeysEnvironment } from './environment.ts';
 import { usageError } from './errors.ts';
 import type { Reporter } from './progress.ts';
 
@@ -12,6 +13,8 @@ export interface CommandInput {
   values: Values;
   positionals: string[];
   env: NodeJS.ProcessEnv;
+  /** The machine-specific parts (local D1, wrangler), injected by the entry point. */
+  environment: KeysEnvironment;
   /** NumericDate seconds, read once at start. */
   now: number;
   reporter: Reporter;

@@ -3,13 +3,13 @@
 
 import { writeFile } from 'node:fs/promises';
 import { createSigner, generateSeed, toBase64Url, toHex } from '../src/index.ts';
-import { createKeystore, saveState, storeSeed, type UnlockedKeystore, unlockKeystore } from './keystore.ts';
-import type { KeystoreState } from './keystore-state.ts';
-import { assertNewPassphrase } from './passphrase.ts';
+import { createKeystore, saveState, storeSeed, type UnlockedKeystore, unlockKeystore } from './keystore/keystore.ts';
+import { assertStoreLocation } from './keystore/location.ts';
+import { withStoreLock } from './keystore/lock.ts';
+import { assertNewPassphrase } from './keystore/passphrase.ts';
+import type { KeystoreState } from './keystore/state.ts';
 import type { Reporter } from './progress.ts';
-import { type PublishOutcome, type PublishTarget, publishTrustList } from './publish.ts';
-import { assertStoreLocation } from './store-location.ts';
-import { withStoreLock } from './store-lock.ts';
+import { type PublishOutcome, type PublishTarget, publishTrustList } from './publication/publish.ts';
 import { addNextKey, type RevokeOutcome, type RotateOutcome, revokeKey, rotateKeys } from './transitions.ts';
 
 export interface StoreAccess {

@@ -1,4 +1,4 @@
-// `npm run dev`: the whole service locally (issue 2 quick start). First run makes the dev keys and
+// `npm run dev`: the whole service locally (README quick start). First run makes the dev keys and
 // tokens (keys/dev-setup.ts); every run applies the D1 migrations, publishes a trust list when the
 // local D1 needs one, builds the PWA, then runs `wrangler dev` in its own process group and
 // forwards Ctrl-C/SIGTERM to that group so no workerd is left behind.
@@ -10,18 +10,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureDevMaterial } from '../keys/dev-setup.ts';
-import { readDotenvValue, readTextIfExists } from '../keys/dev-vars.ts';
 import { KeysError } from '../keys/errors.ts';
-import { readStateUnverified } from '../keys/keystore.ts';
-import { type LocalD1Target, localTrustListVersion } from '../keys/local-d1.ts';
+import { readStateUnverified } from '../keys/keystore/keystore.ts';
 import { publish } from '../keys/operations.ts';
 import { createReporter } from '../keys/progress.ts';
-import { DEFAULT_NEXT_UPDATE_SECONDS } from '../keys/publication-plan.ts';
-import { repoRoot } from '../keys/repo-root.ts';
-import { localTarget } from '../keys/target-local.ts';
-import { runWrangler, WRANGLER_BIN } from '../keys/wrangler-exec.ts';
-import { applyOfflineEnv } from './offline-env.ts';
+import { DEFAULT_NEXT_UPDATE_SECONDS } from '../keys/publication/plan.ts';
+import { ensureDevMaterial } from './lib/dev-setup.ts';
+import { readDotenvValue, readTextIfExists } from './lib/dev-vars.ts';
+import { type LocalD1Target, localTrustListVersion } from './lib/local-d1.ts';
+import { applyOfflineEnv } from './lib/offline-env.ts';
+import { repoRoot } from './lib/repo-root.ts';
+import { localTarget } from './lib/target-local.ts';
+import { runWrangler, WRANGLER_BIN } from './lib/wrangler-exec.ts';
 
 const { values: opts } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 // `npm run wrangler -- <args>`: wrangler with telemetry and network lookups switched off.
 import { spawn } from 'node:child_process';
-import { WRANGLER_BIN } from './local-worker.ts';
-import { applyOfflineEnv } from './offline-env.ts';
+import { WRANGLER_BIN } from './lib/local-worker.ts';
+import { applyOfflineEnv } from './lib/offline-env.ts';
 
 const child = spawn(process.execPath, [WRANGLER_BIN, ...process.argv.slice(2)], {
   stdio: 'inherit',

@@ -22,3 +22,22 @@ export const REASONS = {
 
 export type ReasonCode = keyof typeof REASONS;
 export const REASON_CODES = Object.keys(REASONS) as ReasonCode[];
+
+/**
+ * Reasons that only the signed documents a verifier syncs can have (docs/trust-list.md,
+ * docs/revocation-feed.md). They share the token's codes for the COSE steps (bad_cbor,
+ * bad_signature, ...) and add these.
+ */
+export const DOCUMENT_REASONS = {
+  wrong_root: 'The trust list is not signed by the root key this device was built to trust.',
+  rollback: 'The trust list is older than the one this device already holds.',
+  unrevoked_key: 'The trust list shows a key as usable that this device has already seen revoked.',
+  bad_format: 'The document is signed but its contents are not in the expected form.',
+  gap: 'The revocation update does not follow on from what this device holds; a full copy is needed.',
+  issuer_mismatch: 'The revocation feed is for a different issuer than this device’s trust list.',
+} as const;
+
+export type DocumentReasonCode = keyof typeof DOCUMENT_REASONS;
+
+/** Every core reason, token and document alike, with its plain-language text. */
+export const REASON_TEXTS: Readonly<Record<ReasonCode | DocumentReasonCode, string>> = { ...REASONS, ...DOCUMENT_REASONS };

@@ -5,11 +5,10 @@
 import { CborError, type CborLimits, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
-import { lookupKey, parseTypedDocument } from './key-lookup.ts';
-import type { Signer, TrustedKey } from './keys.ts';
-import type { ReasonCode } from './reasons.ts';
+import type { DocumentReasonCode, ReasonCode } from './reasons.ts';
+import { keyWindowContains, lookupKey, parseTypedDocument, verifySign1Signature } from './sign1.ts';
+import type { Signer, TrustedKey } from './signing-keys.ts';
 import { SUB_BYTES, subFromBytes, subToBytes } from './sub-id.ts';
-import { keyWindowContains, verifySign1Signature } from './verify.ts';
 
 export const REVOCATION_FEED_CONTENT_TYPE = 'application/vnd.tricolor.revocations+cbor';
 /** One record: 5-byte sub id, then revokedBefore as a 3-byte big-endian offset from baseTime. */
@@ -74,7 +73,7 @@ export async function signRevocationFeed(feed: RevocationFeed, signer: Signer): 
   return signTypedDocument(REVOCATION_FEED_CONTENT_TYPE, encodeRevocationFeedPayload(feed), signer);
 }
 
-export type FeedReason = ReasonCode | 'bad_format';
+export type FeedReason = ReasonCode | Extract<DocumentReasonCode, 'bad_format'>;
 export type FeedResult = { ok: true; feed: RevocationFeed; key: TrustedKey } | { ok: false; reason: FeedReason; detail: string };
 
 export interface FeedCheck {
@@ -167,7 +166,7 @@ export type ApplyResult =
        */
       restored: boolean;
     }
-  | { ok: false; reason: 'gap' | 'issuer_mismatch'; detail: string };
+  | { ok: false; reason: Extract<DocumentReasonCode, 'gap' | 'issuer_mismatch'>; detail: string };
 
 /**
  * Folds a verified feed into the local state. Pure: returns a new state. A delta that starts

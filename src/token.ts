@@ -4,7 +4,7 @@ import { encodeBase45 } from './base45.ts';
 import type { CborValue } from './cbor.ts';
 import { encodeClaims, type TokenClaims } from './claims.ts';
 import { ALG_EDDSA, buildSign1, HEADER_ALG, HEADER_KID } from './cose.ts';
-import type { Signer } from './keys.ts';
+import type { Signer } from './signing-keys.ts';
 
 export const TOKEN_PREFIX = 'TC1:';
 

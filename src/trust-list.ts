@@ -6,9 +6,9 @@ import { bytesEqual, toHex } from './bytes.ts';
 import { CborError, type CborLimits, type CborValue, decodeCbor, encodeCbor } from './cbor.ts';
 import { signTypedDocument } from './cose.ts';
 import type { Ed25519Backend } from './ed25519.ts';
-import { parseTypedDocument } from './key-lookup.ts';
-import { computeKid, KEY_STATES, KID_LENGTH, type Signer, type TrustedKey } from './keys.ts';
-import { verifySign1Signature } from './verify.ts';
+import type { DocumentReasonCode, ReasonCode } from './reasons.ts';
+import { parseTypedDocument, verifySign1Signature } from './sign1.ts';
+import { computeKid, KEY_STATES, KID_LENGTH, type Signer, type TrustedKey } from './signing-keys.ts';
 
 export const TRUST_LIST_CONTENT_TYPE = 'application/vnd.tricolor.trust-list+cbor';
 export const MAX_TRUST_LIST_BYTES = 16 * 1024;
@@ -33,7 +33,8 @@ export interface TrustList {
   maxTokenLifetime?: number;
 }
 
-export type TrustListReason =
+export type TrustListReason = Extract<
+  ReasonCode | DocumentReasonCode,
   | 'input_too_large'
   | 'bad_cbor'
   | 'not_cose_sign1'
@@ -43,7 +44,8 @@ export type TrustListReason =
   | 'bad_signature'
   | 'bad_format'
   | 'rollback'
-  | 'unrevoked_key';
+  | 'unrevoked_key'
+>;
 
 export type TrustListResult = { ok: true; list: TrustList } | { ok: false; reason: TrustListReason; detail: string };
 

@@ -1,14 +1,15 @@
-// verifyToken: the single verification entry point shared by the PWA, the Worker and the CLI.
-// Every outcome is a typed result; hostile input can only ever produce a reason code.
+// verifyToken: the token pipeline, one step per row of docs/token-format.md "Verification order".
+// The PWA and the Worker's tests use it; the COSE_Sign1 steps it shares with the trust list and the
+// feed are in sign1.ts. Every outcome is a typed result; hostile input can only produce a reason code.
 
 import { Base45Error, decodeBase45 } from './base45.ts';
 import type { CborLimits } from './cbor.ts';
 import { decodeClaims, type TokenClaims } from './claims.ts';
-import { CoseError, type ParsedSign1, parseSign1, sigStructure } from './cose.ts';
-import { defaultEd25519Backend, type Ed25519Backend, type PreparedPublicKey } from './ed25519.ts';
-import { checkSign1Header, lookupKey } from './key-lookup.ts';
-import type { TrustedKey } from './keys.ts';
+import { CoseError, type ParsedSign1, parseSign1 } from './cose.ts';
+import type { Ed25519Backend } from './ed25519.ts';
 import type { ReasonCode } from './reasons.ts';
+import { checkSign1Header, keyWindowContains, lookupKey, verifySign1Signature } from './sign1.ts';
+import type { TrustedKey } from './signing-keys.ts';
 import { TOKEN_PREFIX } from './token.ts';
 
 /** Longest QR text accepted; a real token is about 200 characters. Checked before any decoding. */
@@ -60,6 +61,7 @@ export async function verifyToken(text: string, context: VerifyContext): Promise
 
 async function verifyTokenUnchecked(text: string, context: VerifyContext): Promise<VerifyResult> {
   if (typeof text !== 'string') return fail('malformed_prefix', 'input is not text');
+  // 1-2: size and prefix, before any decoding.
   if (text.length > MAX_TOKEN_TEXT_LENGTH) return fail('input_too_large', `${text.length} characters; at most ${MAX_TOKEN_TEXT_LENGTH}`);
   if (!text.startsWith(TOKEN_PREFIX)) {
     return fail(
@@ -67,12 +69,14 @@ async function verifyTokenUnchecked(text: string, context: VerifyContext): Promi
       text.startsWith('HC1:') ? 'an EU DCC (HC1) certificate, not a Tricolor code' : `expected prefix ${TOKEN_PREFIX}`,
     );
   }
+  // 3
   let bytes: Uint8Array;
   try {
     bytes = decodeBase45(text.slice(TOKEN_PREFIX.length));
   } catch (e) {
     return fail('bad_base45', e instanceof Base45Error ? e.message : 'undecodable');
   }
+  // 4-5: the outer CBOR and the COSE_Sign1 shape.
   let parsed: ParsedSign1;
   try {
     parsed = parseSign1(bytes, TOKEN_CBOR_LIMITS);
@@ -80,38 +84,41 @@ async function verifyTokenUnchecked(text: string, context: VerifyContext): Promi
     if (e instanceof CoseError) return fail(e.kind, e.message);
     throw e;
   }
+  // 6-7
   const header = checkSign1Header(parsed, undefined);
   if (!header.ok) return header;
+  // 8-9
   const found = lookupKey(context.keys, header.kid);
   if (!found.ok) return found;
   const key = found.key;
 
+  // 10: the signature, before anything in the payload is believed.
   if (!(await verifySign1Signature(parsed, key, context.backend))) return fail('bad_signature', 'Ed25519 signature does not verify');
 
+  // 11
   const decoded = decodeClaims(parsed.payload);
   if (!decoded.ok) return decoded;
   const claims = decoded.claims;
+  // 12
   if (!keyWindowContains(key, claims.iat)) {
     return { ok: false, reason: 'key_not_valid_at_iat', detail: `iat ${claims.iat} is outside the key's signing window`, claims };
   }
+  // 12b: the trust list's lifetime cap
   if (context.maxTokenLifetime !== undefined && claims.exp - claims.iat > context.maxTokenLifetime) {
     const detail = `valid for ${claims.exp - claims.iat} s; the trust list allows at most ${context.maxTokenLifetime} s`;
     return { ok: false, reason: 'lifetime_too_long', detail, claims };
   }
+  // 13-14
   const skew = context.skewSeconds ?? DEFAULT_SKEW_SECONDS;
   const notBefore = Math.max(claims.iat, claims.nbf ?? 0);
   if (context.now + skew < notBefore) return { ok: false, reason: 'not_yet_valid', detail: `valid from ${notBefore}`, claims };
   if (context.now - skew >= claims.exp) return { ok: false, reason: 'expired', detail: `expired at ${claims.exp}`, claims };
+  // 15
   const revokedBefore = context.revocations?.get(claims.sub);
   if (revokedBefore !== undefined && claims.iat <= revokedBefore) {
     return { ok: false, reason: 'token_revoked', detail: `tokens issued at or before ${revokedBefore} are revoked`, claims };
   }
   return { ok: true, claims, key };
-}
-
-/** A key vouches only for what it signed inside its window (docs/trust-list.md). */
-export function keyWindowContains(key: TrustedKey, time: number): boolean {
-  return time >= key.validFrom && (key.validUntil === undefined || time < key.validUntil);
 }
 
 function fail(reason: ReasonCode, detail: string): VerifyResult {
@@ -122,34 +129,4 @@ export function assertClock(now: number): void {
   // Misuse, not hostile input, so it throws: a millisecond clock would make every code look
   // like it was issued in 1970 and expired long ago.
   if (!Number.isFinite(now) || now < 0 || now > 1e11) throw new TypeError('context.now must be NumericDate seconds');
-}
-
-/** Verifies the Ed25519 signature over the Sig_structure of the received bytes. */
-export async function verifySign1Signature(parsed: ParsedSign1, key: TrustedKey, backend?: Ed25519Backend): Promise<boolean> {
-  const ed = backend ?? (await defaultEd25519Backend());
-  let prepared: PreparedPublicKey;
-  try {
-    prepared = await preparedKey(ed, key);
-  } catch {
-    return false; // a trusted key that is not a valid point can vouch for nothing
-  }
-  return ed.verify(prepared, sigStructure(parsed.protectedBytes, parsed.payload), parsed.signature);
-}
-
-const preparedCache = new Map<string, WeakMap<TrustedKey, Promise<PreparedPublicKey>>>();
-
-/** Imports each trusted key once per backend; the hot path then only verifies. */
-export function preparedKey(backend: Ed25519Backend, key: TrustedKey): Promise<PreparedPublicKey> {
-  let byKey = preparedCache.get(backend.name);
-  if (!byKey) {
-    byKey = new WeakMap();
-    preparedCache.set(backend.name, byKey);
-  }
-  let prepared = byKey.get(key);
-  if (!prepared) {
-    prepared = backend.importPublicKey(key.publicKey);
-    byKey.set(key, prepared);
-    prepared.catch(() => byKey.delete(key));
-  }
-  return prepared;
 }

@@ -1,6 +1,6 @@
-// Per-client rate limits on the public routes a client can call in a loop: enrolment and the
-// revocation feed, keyed by the client's address (CF-Connecting-IP, IPv6 by /64), and token
-// fetch and check-ins, keyed by the authenticated holder. Both use the Workers Rate Limiting binding
+// Per-client rate limits (docs/api.md#rate-limits) on the public routes a client can call in a
+// loop: enrolment and the revocation feed, keyed by the client's address (CF-Connecting-IP, IPv6
+// by /64), and token fetch and check-ins, keyed by the authenticated holder. All use the Workers Rate Limiting binding
 // ([[ratelimits]] in wrangler.toml), which Miniflare implements locally, so `wrangler dev` and the
 // Workers test pool enforce the same limits. docs/api.md "Rate limits" has the numbers and why.
 //

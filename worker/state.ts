@@ -3,8 +3,8 @@
 // only a re-read.
 
 import { FeedHeadCache } from './feed/head-cache.ts';
-import { TrustListCache } from './keys/trust-list.ts';
 import { TokenIssuer } from './tokens/issue.ts';
+import { TrustListCache } from './trust/trust-list.ts';
 import { TUNABLES } from './tunables.ts';
 
 export interface AppDeps {

@@ -5,8 +5,8 @@
 // limits are raised so that one load generator on one address is not throttled (docs/api.md
 // "Rate limits"; every load checks that no 429 came back).
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../scripts/local-worker.ts';
-import { ensureSeededD1, type SeededWorker, startSeededWorker } from './seeded-d1.ts';
+import { REPO_ROOT } from '../../scripts/lib/local-worker.ts';
+import { ensureSeededD1, type SeededWorker, startSeededWorker } from '../../scripts/lib/seed/seeded-d1.ts';
 
 export const SEED_SHAPE = { holders: 100_000, red: 5_000, yellow: 5_000 } as const;
 export const BENCH_RATE_LIMIT = 1_000_000_000;

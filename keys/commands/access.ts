@@ -1,9 +1,9 @@
 // Turns the global options into a StoreAccess: the keystore directory and its passphrase.
 
 import { type CommandInput, stringOption } from '../command.ts';
+import { assertStoreLocation, resolveStoreDir } from '../keystore/location.ts';
+import { obtainPassphrase } from '../keystore/passphrase.ts';
 import type { StoreAccess } from '../operations.ts';
-import { obtainPassphrase } from '../passphrase.ts';
-import { assertStoreLocation, resolveStoreDir } from '../store-location.ts';
 
 export function storeDirOf(input: CommandInput): string {
   return resolveStoreDir(stringOption(input.values, 'store'), input.env);

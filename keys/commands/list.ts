@@ -1,8 +1,8 @@
 // `keys list`: the keystore's public state, no passphrase needed.
 
 import type { Command } from '../command.ts';
-import { readStateUnverified } from '../keystore.ts';
-import type { SigningKeyRecord } from '../keystore-state.ts';
+import { readStateUnverified } from '../keystore/keystore.ts';
+import type { SigningKeyRecord } from '../keystore/state.ts';
 import { storeDirOf } from './access.ts';
 
 export const listCommand: Command = {

@@ -5,13 +5,10 @@ import { join } from 'node:path';
 import { type Command, type CommandInput, stringOption } from '../command.ts';
 import { parseDuration } from '../duration.ts';
 import { usageError } from '../errors.ts';
-import { readStateUnverified } from '../keystore.ts';
+import { readStateUnverified } from '../keystore/keystore.ts';
 import { publish } from '../operations.ts';
-import { DEFAULT_NEXT_UPDATE_SECONDS } from '../publication-plan.ts';
-import { repoRoot } from '../repo-root.ts';
-import { envFileSecretSink, wranglerSecretSink } from '../secret-sink.ts';
-import { localTarget } from '../target-local.ts';
-import { assertSafeWorkerUrl, remoteTarget } from '../target-remote.ts';
+import { DEFAULT_NEXT_UPDATE_SECONDS } from '../publication/plan.ts';
+import { assertSafeWorkerUrl, remoteTarget } from '../publication/target-remote.ts';
 import { storeAccess, storeDirOf } from './access.ts';
 
 export const publishCommand: Command = {
@@ -69,11 +66,11 @@ async function publishLocal(input: CommandInput, nextUpdateSeconds: number): Pro
   for (const remoteOnly of ['url', 'operator-token-file', 'wrangler-env', 'secrets-env-file']) {
     if (input.values[remoteOnly] !== undefined) throw usageError(`--${remoteOnly} goes with --remote`);
   }
-  const cwd = repoRoot();
+  const cwd = input.environment.repoRoot();
   const configPath = stringOption(input.values, 'config') ?? join(cwd, 'wrangler.toml');
   const persistTo = stringOption(input.values, 'persist-to');
   const access = await storeAccess(input);
-  const target = localTarget({
+  const target = input.environment.localTarget({
     cwd,
     configPath,
     devVarsPath: stringOption(input.values, 'dev-vars') ?? join(cwd, '.dev.vars'),
@@ -95,14 +92,14 @@ async function publishRemote(input: CommandInput, nextUpdateSeconds: number): Pr
   assertSafeWorkerUrl(url);
   const operatorToken = (await readFile(tokenFile, 'utf8')).trim();
   if (!operatorToken) throw usageError(`${tokenFile} is empty`);
-  const cwd = repoRoot();
+  const cwd = input.environment.repoRoot();
   const state = await readStateUnverified(storeDirOf(input)); // root public key, to check what the Worker serves
   const access = await storeAccess(input);
   const envFile = stringOption(input.values, 'secrets-env-file');
   const wranglerEnv = stringOption(input.values, 'wrangler-env');
   const sink = envFile
-    ? envFileSecretSink(envFile, input.reporter)
-    : wranglerSecretSink({
+    ? input.environment.envFileSecretSink(envFile, input.reporter)
+    : input.environment.wranglerSecretSink({
         cwd,
         configPath: stringOption(input.values, 'config') ?? join(cwd, 'wrangler.toml'),
         reporter: input.reporter,

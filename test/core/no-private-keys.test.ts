@@ -5,12 +5,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { updateDotenv } from '../../keys/dev-vars.ts';
-import { createKeystore, storeSeed } from '../../keys/keystore.ts';
+import { createKeystore, storeSeed } from '../../keys/keystore/keystore.ts';
 import { findPrivateKeyMaterial } from '../../keys/private-key-patterns.ts';
 import { silentReporter } from '../../keys/progress.ts';
+import { updateDotenv } from '../../scripts/lib/dev-vars.ts';
 import { generateSeed, toBase64Url } from '../../src/index.ts';
-import { CHEAP_KDF, PASSPHRASE, REPO_ROOT, tempDir } from './keys-helpers.ts';
+import { CHEAP_KDF, PASSPHRASE, REPO_ROOT, tempDir } from '../keys/helpers.ts';
 
 function git(...args: string[]): string {
   return execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8' });

@@ -1,4 +1,4 @@
-// Against a real `wrangler dev` running the real wrangler.toml (issue 6): the rate limits as
+// Against a real `wrangler dev` running the real wrangler.toml: the rate limits as
 // configured for production, and a fault: the Worker's whole process group is SIGKILLed in the
 // middle of a large import, restarted on the same persisted D1, and the import re-run. Every
 // holder must be whole at every point (row, events, audit and revocations telling one story), and
@@ -11,11 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holderSecret, newBenchSecrets, workerVars } from '../../bench/lib/bench-secrets.ts';
-import { buildImportPlan, type ImportChunk } from '../../bench/lib/import-plan.ts';
-import { holderIdOf } from '../../bench/lib/seed.ts';
-import { type SeededD1, seedD1 } from '../../bench/lib/seeded-d1.ts';
-import { type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/local-worker.ts';
+import { type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
+import { buildImportPlan, type ImportChunk } from '../../scripts/lib/seed/import-plan.ts';
+import { holderIdOf } from '../../scripts/lib/seed/plan.ts';
+import { holderSecret, newBenchSecrets, workerVars } from '../../scripts/lib/seed/secrets.ts';
+import { type SeededD1, seedD1 } from '../../scripts/lib/seed/seeded-d1.ts';
 import { openLocalD1, shapeOf, storiesIn } from './d1-file.ts';
 
 // Three requests per file, so one can be cut off in the middle with one done before it.

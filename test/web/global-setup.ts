@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { applyMigrations, startWorker, writeWorkerConfig } from '../../scripts/local-worker.ts';
+import { applyMigrations, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
 import { signTrustList, toBase64Url, toHex } from '../../src/index.ts';
 import { buildWeb } from '../../verifier-web/scripts/build-web.ts';
 import { createWebTestSecrets } from './support/worker-secrets.ts';

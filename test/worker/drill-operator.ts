@@ -1,4 +1,4 @@
-// The two outside parties of the key drills (issue 4), inside the Workers pool:
+// The two outside parties of the key drills (docs/operations.md), inside the Workers pool:
 // - DrillOperator: the operator with the `keys` CLI. It runs the CLI's own state machine and
 //   publication plan (keys/transitions.ts, keys/publication-plan.ts), signs with its own root, and
 //   installs through the production route, PUT /v1/admin/trust-list. Its Worker "deployments" are
@@ -6,8 +6,8 @@
 // - DrillVerifier: the PWA's verifier, built from src/ only: a pinned root, the last good trust
 //   list (kept whenever a new one fails), verifyToken and the revocation feed.
 import { env } from 'cloudflare:workers';
-import type { KeystoreState } from '../../keys/keystore-state.ts';
-import { buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from '../../keys/publication-plan.ts';
+import type { KeystoreState } from '../../keys/keystore/state.ts';
+import { buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from '../../keys/publication/plan.ts';
 import { addNextKey, revokeKey, rotateKeys } from '../../keys/transitions.ts';
 import {
   applyRevocationFeed,

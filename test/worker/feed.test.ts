@@ -193,7 +193,7 @@ describe('the feed’s edge-cache key is canonical', () => {
   });
 });
 
-describe('feed size targets (issue 3)', () => {
+describe('feed size targets (docs/revocation-feed.md)', () => {
   it('keeps a snapshot under 10 bytes per live entry and a delta of 100 entries under 2 KB', async () => {
     const h = harness();
     const a = await downgraded(h);

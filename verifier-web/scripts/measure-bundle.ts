@@ -1,4 +1,4 @@
-// Bench harness (issue 5 "Budgets"): gzipped bytes of the JavaScript that `/` loads before it can
+// Bench harness (docs/verifier.md, budgets): gzipped bytes of the JavaScript that `/` loads before it can
 // verify (the entry script of index.html and every chunk it imports statically). Lazy chunks (the
 // ZXing QR fallback, noble) and the wallet page's chunk are listed as notInitial and do not count.
 // Usage: node verifier-web/scripts/measure-bundle.ts [--dist DIR] [--budget-kb 60]

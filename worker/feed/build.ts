@@ -13,7 +13,7 @@
 import { DEFAULT_SKEW_SECONDS, type RevocationFeed, signRevocationFeed } from '../../src/index.ts';
 import type { Db } from '../db/client.ts';
 import { readDelta, readFirstLiveSeq, readSnapshot } from '../db/revocations.ts';
-import type { ActiveSigner } from '../keys/signer.ts';
+import type { ActiveSigner } from '../trust/signer.ts';
 
 export interface FeedRequest {
   since: number;

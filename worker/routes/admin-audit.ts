@@ -1,30 +1,25 @@
 // GET /v1/admin/audit: the audit log, newest first, paged by a keyset cursor.
 
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { AUDIT_ACTOR_TYPES, AUDIT_PAGE_LIMIT, type AuditPage } from '../../src/index.ts';
 import { listAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
-import { holderIdSchema, queryParams } from '../validate.ts';
+import { holderIdSchema } from '../schemas.ts';
+import { queryParams } from '../validate.ts';
 
-const auditQuery = z
-  .object({
-    cursor: z
-      .string()
-      .regex(/^[1-9]\d{0,14}$/, 'must be a cursor from a previous page')
-      .transform(Number)
-      .optional(),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, 'must be a number from 1 to 200')
-      .transform(Number)
-      .pipe(z.number().min(1, 'must be at least 1').max(200, 'must be at most 200'))
-      .optional(),
-    holderId: holderIdSchema.optional(),
-    actorType: z.enum(['operator', 'import', 'rule', 'declaration', 'holder', 'system']).optional(),
-  })
-  .strict();
-
-const DEFAULT_LIMIT = 50;
+const { max: MAX_LIMIT, default: DEFAULT_LIMIT } = AUDIT_PAGE_LIMIT;
+const auditQuery = z.strictObject({
+  cursor: z.optional(z.pipe(z.string().check(z.regex(/^[1-9]\d{0,14}$/, 'must be a cursor from a previous page')), z.transform(Number))),
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, `must be a number from 1 to ${MAX_LIMIT}`)),
+      z.pipe(z.transform(Number), z.number().check(z.gte(1, 'must be at least 1'), z.lte(MAX_LIMIT, `must be at most ${MAX_LIMIT}`))),
+    ),
+  ),
+  holderId: z.optional(holderIdSchema),
+  actorType: z.optional(z.enum(AUDIT_ACTOR_TYPES)),
+});
 
 export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/audit', queryParams(auditQuery), async (c) => {
@@ -48,6 +43,6 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
         detail: r.detail ? (JSON.parse(r.detail) as unknown) : null,
       })),
       nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
-    });
+    } satisfies AuditPage);
   });
 }

@@ -2,6 +2,7 @@
 // and TUNABLES.maxImportRows (413 beyond; split the file).
 
 import type { Hono } from 'hono';
+import type { ImportReport } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { newHolderId } from '../crypto.ts';
 import { insertAudit } from '../db/audit.ts';
@@ -55,6 +56,12 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
       },
     }).run();
     c.header('Cache-Control', 'no-store');
-    return c.json({ importId, applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected });
+    return c.json({
+      importId,
+      applied: report.applied,
+      unchanged: report.unchanged,
+      unknown: report.unknown,
+      rejected: report.rejected,
+    } satisfies ImportReport);
   });
 }

@@ -5,15 +5,16 @@
 // sequence past everything handed out before puts every new entry above every verifier.
 
 import type { Hono } from 'hono';
-import { z } from 'zod';
-import { generateSubId } from '../../src/index.ts';
+import * as z from 'zod/mini';
+import { generateSubId, type SequenceJumpRequest, type SequenceJumpResponse } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { insertAudit } from '../db/audit.ts';
 import { insertSequenceJump, RESTORE_SEQUENCE_JUMP, readHeadSeq } from '../db/revocations.ts';
 import type { AppEnv } from '../env.ts';
-import { jsonBody, reasonSchema } from '../validate.ts';
+import { reasonSchema } from '../schemas.ts';
+import { jsonBody } from '../validate.ts';
 
-const jumpBody = z.object({ reason: reasonSchema }).strict();
+const jumpBody: z.ZodMiniType<SequenceJumpRequest, unknown> = z.strictObject({ reason: reasonSchema });
 
 export function registerAdminRevocationRoutes(app: Hono<AppEnv>): void {
   app.post('/v1/admin/revocations/sequence-jump', requireWriteRole, jsonBody(jumpBody), async (c) => {
@@ -33,6 +34,6 @@ export function registerAdminRevocationRoutes(app: Hono<AppEnv>): void {
     ]);
     state.feedHead.invalidate();
     c.header('Cache-Control', 'no-store');
-    return c.json({ previousHead, head });
+    return c.json({ previousHead, head } satisfies SequenceJumpResponse);
   });
 }

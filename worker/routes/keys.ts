@@ -7,9 +7,9 @@ import { requireWriteRole } from '../auth/operator.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
-import { installTrustList } from '../keys/install.ts';
-import { jwksOf } from '../keys/jwks.ts';
-import type { CurrentTrustList } from '../keys/trust-list.ts';
+import { installTrustList } from '../trust/install.ts';
+import { jwksOf } from '../trust/jwks.ts';
+import type { CurrentTrustList } from '../trust/trust-list.ts';
 import { etagMatches, PUBLIC_CACHE } from './http-cache.ts';
 
 export function registerKeyRoutes(app: Hono<AppEnv>): void {

@@ -13,26 +13,22 @@
 // 4. Build, sign, answer, and put the response in the edge cache.
 
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { toHex } from '../../src/index.ts';
 import { readHeadSeq } from '../db/revocations.ts';
 import type { AppEnv } from '../env.ts';
 import { buildFeed, planFeed, signFeed } from '../feed/build.ts';
-import { activeSigner } from '../keys/signer.ts';
 import { limitFeedByAddress } from '../rate-limit.ts';
+import { activeSigner } from '../trust/signer.ts';
 import { TUNABLES } from '../tunables.ts';
 import { queryParams } from '../validate.ts';
 import { etagMatches, PUBLIC_CACHE } from './http-cache.ts';
 
-const feedQuery = z
-  .object({
-    since: z
-      .string()
-      .regex(/^(0|[1-9]\d{0,14})$/, 'must be a sequence number (0 or a positive integer)')
-      .transform(Number)
-      .optional(),
-  })
-  .strict();
+const feedQuery = z.strictObject({
+  since: z.optional(
+    z.pipe(z.string().check(z.regex(/^(0|[1-9]\d{0,14})$/, 'must be a sequence number (0 or a positive integer)')), z.transform(Number)),
+  ),
+});
 
 export function registerRevocationRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/revocations', limitFeedByAddress, queryParams(feedQuery), async (c) => {

@@ -24,7 +24,7 @@
 // iat may thus lie a few seconds ahead of the clock; verifiers allow 300 s of skew.
 
 import { type DerivedStatus, signToken, type TokenClaims, toHex } from '../../src/index.ts';
-import type { ActiveSigner } from '../keys/signer.ts';
+import type { ActiveSigner } from '../trust/signer.ts';
 import { TUNABLES } from '../tunables.ts';
 import { Lru } from './lru.ts';
 

@@ -1,0 +1,76 @@
+// Throwaway secrets for a bench or fault-test Worker: a root and a signing key, the ID HMAC key,
+// an operator token, and a key from which every seeded holder's bearer secret is derived (so the
+// load generator can present real secrets without storing 100 000 of them). Kept next to the
+// seeded D1 they belong to, in a git-ignored cache, mode 0600; never used outside local runs.
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createSigner, fromBase64Url, generateSeed, type Signer, toBase64Url, toHex } from '../../../src/index.ts';
+
+export interface BenchSecrets {
+  rootSeed: string;
+  signingSeed: string;
+  idHmacKey: string;
+  operatorToken: string;
+  holderSecretKey: string;
+}
+
+export function newBenchSecrets(): BenchSecrets {
+  const random = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  return {
+    rootSeed: toBase64Url(generateSeed()),
+    signingSeed: toBase64Url(generateSeed()),
+    idHmacKey: random(),
+    operatorToken: random(),
+    holderSecretKey: random(),
+  };
+}
+
+export function saveBenchSecrets(file: string, s: BenchSecrets): void {
+  writeFileSync(file, JSON.stringify(s), { mode: 0o600 });
+}
+
+export function loadBenchSecrets(file: string): BenchSecrets {
+  return JSON.parse(readFileSync(file, 'utf8')) as BenchSecrets;
+}
+
+export interface BenchKeys {
+  root: Signer;
+  signing: Signer;
+}
+
+export async function benchKeys(s: BenchSecrets): Promise<BenchKeys> {
+  return { root: await createSigner(fromBase64Url(s.rootSeed)), signing: await createSigner(fromBase64Url(s.signingSeed)) };
+}
+
+/** What the Worker gets in .dev.vars: the public root, the signing seed, hashes only. */
+export async function workerVars(s: BenchSecrets): Promise<Record<string, string>> {
+  const { root, signing } = await benchKeys(s);
+  return {
+    TRUST_ROOT_PUBLIC_KEY: toBase64Url(root.publicKey),
+    SIGNING_KEYS: JSON.stringify({ [toHex(signing.kid)]: s.signingSeed }),
+    ID_HMAC_KEY: s.idHmacKey,
+    OPERATOR_TOKENS: JSON.stringify([{ name: 'bench-operator', role: 'operator', sha256: sha256Hex(s.operatorToken) }]),
+  };
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** HMAC-SHA-256(ID_HMAC_KEY, normalised ID number), hex: what the Worker stores (worker/holders/identity.ts). */
+export function idHashOf(s: BenchSecrets, idNumber: string): string {
+  return createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
+    .update(idNumber, 'utf8')
+    .digest('hex');
+}
+
+/** Holder i's bearer secret: 32 bytes, base64url, like worker/crypto.ts newHolderSecret. */
+export function holderSecret(s: BenchSecrets, i: number): string {
+  return toBase64Url(
+    new Uint8Array(
+      createHmac('sha256', Buffer.from(fromBase64Url(s.holderSecretKey)))
+        .update(`holder:${i}`)
+        .digest(),
+    ),
+  );
+}

@@ -1,0 +1,130 @@
+// A local D1 holding N enrolled holders, cached under bench/.cache (git-ignored) so that only the
+// first run pays for seeding. Each run copies the cached state to a temporary directory, moves its
+// times to now, and starts a Worker on the copy, so runs never disturb one another or the cache.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyMigrations, REPO_ROOT, type RunningWorker, startWorker, wranglerD1, writeWorkerConfig } from '../local-worker.ts';
+import { rebaseSql, type SeedPlan, writeSeedSql } from './plan.ts';
+import { type BenchSecrets, loadBenchSecrets, newBenchSecrets, saveBenchSecrets, workerVars } from './secrets.ts';
+
+/** Bump when the seed's content changes, so old caches are not reused. */
+const SEED_FORMAT = 2;
+const CACHE_ROOT = join(REPO_ROOT, 'bench', '.cache');
+
+export interface SeededD1 {
+  plan: SeedPlan;
+  secrets: BenchSecrets;
+  /** The cached persist directory (read-only: runs use a copy). */
+  persist: string;
+  /** Seconds the seeding took when the cache was made. */
+  seedSeconds: number;
+  reused: boolean;
+}
+
+function migrationsDigest(): string {
+  const dir = join(REPO_ROOT, 'worker', 'migrations');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    hash.update(f).update(readFileSync(join(dir, f)));
+  return hash.digest('hex').slice(0, 12);
+}
+
+export async function ensureSeededD1(shape: Omit<SeedPlan, 't0'>, log: (line: string) => void): Promise<SeededD1> {
+  const key = `d1-v${SEED_FORMAT}-${shape.holders}-${shape.red}-${shape.yellow}-${migrationsDigest()}`;
+  const dir = join(CACHE_ROOT, key);
+  const manifest = join(dir, 'manifest.json');
+  if (existsSync(manifest)) {
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { plan: SeedPlan; seedSeconds: number };
+    return {
+      plan: m.plan,
+      seedSeconds: m.seedSeconds,
+      secrets: loadBenchSecrets(join(dir, 'secrets.json')),
+      persist: join(dir, 'persist'),
+      reused: true,
+    };
+  }
+  mkdirSync(CACHE_ROOT, { recursive: true });
+  const work = mkdtempSync(join(CACHE_ROOT, 'seeding-'));
+  try {
+    log(`seeding a local D1 with ${shape.holders.toLocaleString('en')} holders (first run only; cached in bench/.cache) ...`);
+    const made = await seedD1(work, shape, newBenchSecrets());
+    log(`seeded in ${made.seedSeconds.toFixed(1)} s`);
+    writeFileSync(join(work, 'manifest.json'), JSON.stringify({ plan: made.plan, seedSeconds: made.seedSeconds }, null, 2));
+    renameSync(work, dir);
+    return { ...made, persist: join(dir, 'persist') };
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Seeds `<dir>/persist` (migrations, then the generated SQL) and keeps the secrets in `<dir>/secrets.json`. */
+export async function seedD1(dir: string, shape: Omit<SeedPlan, 't0'>, secrets: BenchSecrets): Promise<SeededD1> {
+  const plan: SeedPlan = { ...shape, t0: Math.floor(Date.now() / 1000) };
+  saveBenchSecrets(join(dir, 'secrets.json'), secrets);
+  const configDir = join(dir, 'seed-config');
+  const config = writeWorkerConfig({ dir: configDir, vars: await workerVars(secrets) });
+  const persist = join(dir, 'persist');
+  const started = performance.now();
+  applyMigrations(config, persist);
+  const sql = join(dir, 'seed.sql');
+  await writeSeedSql(sql, secrets, plan);
+  wranglerD1(config, persist, ['execute', 'DB', '--file', sql, '--yes']);
+  rmSync(sql);
+  rmSync(configDir, { recursive: true, force: true });
+  return { plan, secrets, persist, seedSeconds: (performance.now() - started) / 1000, reused: false };
+}
+
+export interface SeededWorker {
+  worker: RunningWorker;
+  seeded: SeededD1;
+  /** Seconds added to every seeded time (the copy's times are as if seeded just now). */
+  rebasedBy: number;
+  config: string;
+  runDir: string;
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  main?: string;
+  rateLimits?: Record<string, number>;
+}
+
+/** Copies the cached state, rebases its times to now, and starts a Worker on the copy. */
+export async function startSeededWorker(seeded: SeededD1, o: RunOptions, log: (line: string) => void): Promise<SeededWorker> {
+  const runDir = mkdtempSync(join(tmpdir(), 'tricolor-bench-'));
+  try {
+    const persist = join(runDir, 'persist');
+    cpSync(seeded.persist, persist, { recursive: true });
+    const config = writeWorkerConfig({
+      dir: join(runDir, 'config'),
+      vars: await workerVars(seeded.secrets),
+      main: o.main,
+      rateLimits: o.rateLimits,
+    });
+    const rebasedBy = Math.floor(Date.now() / 1000) - seeded.plan.t0;
+    const rebase = join(runDir, 'rebase.sql');
+    writeFileSync(rebase, rebaseSql(rebasedBy));
+    wranglerD1(config, persist, ['execute', 'DB', '--file', rebase, '--yes']);
+    log('starting wrangler dev on a copy of the seeded D1 ...');
+    const worker = await startWorker(config, persist);
+    return {
+      worker,
+      seeded,
+      rebasedBy,
+      config,
+      runDir,
+      async stop() {
+        await worker.stop();
+        rmSync(runDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw e;
+  }
+}
