@@ -50,14 +50,15 @@ export async function loadRevocations(store: KeyValueStore): Promise<StoredRevoc
 export async function syncRevocations(deps: Deps, list: TrustList, current: StoredRevocations | undefined): Promise<RevocationSync> {
   // Held state from another issuer cannot be extended: start again from a snapshot.
   const base = current && current.state.issuer === list.issuer ? current : undefined;
-  const first = await fetchAndApply(deps, list, base);
+  const first = await fetchAndApply(deps, list, base, base?.state.seq ?? 0);
   if (first.ok || first.error !== 'gap' || !base) return first;
-  return fetchAndApply(deps, list, undefined); // a delta after our sequence leaves a gap: snapshot
+  // A delta after our sequence leaves a gap: a snapshot, merged into what is held (revocation is
+  // one-way, so nothing held is dropped for it).
+  return fetchAndApply(deps, list, base, 0);
 }
 
-async function fetchAndApply(deps: Deps, list: TrustList, current: StoredRevocations | undefined): Promise<RevocationSync> {
-  const since = current?.state.seq ?? 0;
-  const recent = current !== undefined && deps.now - current.signedAt < REVALIDATE_WITHIN_SECONDS;
+async function fetchAndApply(deps: Deps, list: TrustList, current: StoredRevocations | undefined, since: number): Promise<RevocationSync> {
+  const recent = current !== undefined && since === current.state.seq && deps.now - current.signedAt < REVALIDATE_WITHIN_SECONDS;
   const fetched = await fetchBytes(deps.fetcher, `${deps.baseUrl}/v1/revocations?since=${since}`, recent ? current.etag : undefined);
   const serverDate = fetched.serverDate;
   if (fetched.status === 304) {
