@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { toHex } from '../../src/index.ts';
-import { enrol, harness, NO_SYMPTOMS, newIdNumber, operatorToken, type TestEnv } from './helpers.ts';
+import { enrol, harness, newIdNumber, operatorToken, type TestEnv } from './helpers.ts';
 
 /** A D1 whose every statement fails after its parameters are bound, recording those parameters. */
 function failingD1(): { env: TestEnv; bound: unknown[] } {
@@ -68,16 +68,37 @@ function expectClean(values: unknown[]): void {
 }
 
 describe('when D1 fails, the log names the failure without any data', () => {
-  it('on enrolment: no name, ID number, phone, or any hash of them', async () => {
+  it('on a sign-in callback: nothing from its query parameters', async () => {
     const h = harness();
     const { env: broken, bound } = failingD1();
-    const request = { name: 'Li Siming', idNumber: newIdNumber(), phone: '+8613800138000', declaration: NO_SYMPTOMS };
+    const code = `code-${crypto.randomUUID()}`;
+    const state = `state-${crypto.randomUUID()}`;
     captureLogs();
-    const res = await h.json('POST', '/v1/holders', { json: request, env: broken });
-    expect([res.status, res.body.error.code]).toEqual([500, 'internal_error']);
+    const res = await h.call('GET', `/v1/auth/callback?code=${code}&state=${state}`, {
+      headers: { cookie: `tc_sign_in=${state}` },
+      env: broken,
+    });
+    expect(res.status).toBeGreaterThanOrEqual(500);
     expect(bound.length).toBeGreaterThan(0);
-    expectClean([...bound, request.name, request.idNumber, request.phone, request.phone.slice(1)]);
+    expectClean([...bound, code, state]);
     expect(captured.join('\n')).toContain('DrizzleQueryError');
+  });
+
+  it('on a key-people import: no ID number, nor its hash', async () => {
+    const h = harness();
+    const { env: broken, bound } = failingD1();
+    const ids = [newIdNumber(), newIdNumber()];
+    captureLogs();
+    const csv = ['idNumber,color,reason', ...ids.map((id) => `${id},red,close contact of Li Siming`)].join('\n');
+    const res = await h.call('POST', '/v1/admin/holders/import', {
+      body: csv,
+      contentType: 'text/csv',
+      token: operatorToken(),
+      env: broken,
+    });
+    expect(res.status).toBe(500);
+    expect(bound.length).toBeGreaterThan(0);
+    expectClean([...bound, ...ids, 'Li Siming']);
   });
 
   it('on token fetch and check-in: no holder secret or its hash', async () => {
