@@ -123,6 +123,16 @@ export interface StatusChangeResponse {
   status: StatusView;
 }
 
+/** POST /v1/admin/revocations/sequence-jump (docs/operations.md "Issuer database restored") */
+export interface SequenceJumpRequest {
+  reason: string;
+}
+
+export interface SequenceJumpResponse {
+  previousHead: number;
+  head: number;
+}
+
 /** POST /v1/admin/holders/lookup: exactly one of the two. */
 export type HolderLookupRequest = { idNumber: string } | { sub: string };
 

@@ -8,9 +8,11 @@ import { configFor } from './config.ts';
 import { type Db, openDb, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
+import { registerAdminRevocationRoutes } from './routes/admin-revocations.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
@@ -24,6 +26,7 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
   app.onError(handleError);
   app.notFound(notFound);
 
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     // One clock reading per request, so every decision in it agrees on "now".
     c.set('now', state.now());
@@ -53,6 +56,7 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
   registerRevocationRoutes(app);
   registerAdminImportRoutes(app);
   registerAdminHolderRoutes(app);
+  registerAdminRevocationRoutes(app);
   registerAdminAuditRoutes(app);
   registerMethodNotAllowed(app);
   return app;

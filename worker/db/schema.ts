@@ -95,7 +95,9 @@ export const revocations = sqliteTable(
   'revocations',
   {
     /** AUTOINCREMENT: never reused, and D1's single writer commits them in order, so the feed's
-     *  sequence numbers are gap-free as seen by readers (docs/revocation-feed.md). */
+     *  sequence numbers are gap-free as seen by readers (docs/revocation-feed.md), except for the
+     *  deliberate jump after a database restore, which a restore would otherwise reuse
+     *  (worker/routes/admin-revocations.ts). */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     sub: text('sub').notNull(),
     revokedBefore: integer('revoked_before').notNull(),

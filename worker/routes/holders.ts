@@ -7,7 +7,7 @@ import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { checkinBody } from '../holders/schemas.ts';
-import { limitTokenByHolder } from '../rate-limit.ts';
+import { limitCheckinByHolder, limitTokenByHolder } from '../rate-limit.ts';
 import { loadStatusInputs } from '../status/apply.ts';
 import { currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
@@ -47,7 +47,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     } satisfies TokenResponse);
   });
 
-  app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
+  app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), limitCheckinByHolder, jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
     const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
     c.header('Cache-Control', 'no-store');
