@@ -58,6 +58,8 @@ interface Case {
   qr: string;
   validationClock: number;
   skewSeconds: number;
+  /** The trust list's maxTokenLifetime (docs/trust-list.md), when the case has one: exp - iat may not exceed it. */
+  maxTokenLifetime?: number;
   expected: { valid: true; color: string } | { valid: false; reason: string };
 }
 
@@ -99,6 +101,7 @@ async function add(
     trustedKeys?: KeyJson[];
     revocations?: Case['revocations'];
     clock?: number;
+    maxTokenLifetime?: number;
     qr?: string;
     buildOpts?: Parameters<typeof build>[0];
   },
@@ -123,6 +126,7 @@ async function add(
     qr,
     validationClock: opts.clock ?? CLOCK,
     skewSeconds: 300,
+    ...(opts.maxTokenLifetime === undefined ? {} : { maxTokenLifetime: opts.maxTokenLifetime }),
     expected,
   });
 }
@@ -136,6 +140,18 @@ await add(
   {
     claims: { ...base, color: 'yellow', statusEnds: CLOCK + 6 * DAY, maskedName: '张*' },
   },
+);
+await add(
+  'valid-green-with-binding',
+  'Green with the masked name and the birth year binding (docs/token-format.md "Binding").',
+  { valid: true, color: 'green' },
+  { claims: { ...base, maskedName: '王*', birthYear: 1990 } },
+);
+await add(
+  'valid-red-largest',
+  'The largest token an issuer produces: red, status end, nbf, a 4-word masked name and the birth year.',
+  { valid: true, color: 'red' },
+  { claims: { ...base, color: 'red', nbf: base.iat, statusEnds: CLOCK + 13 * DAY, maskedName: 'J* R* R* T*', birthYear: 1962 } },
 );
 await add(
   'valid-red-with-nbf',
@@ -344,6 +360,42 @@ await add(
     ),
   },
 );
+await add(
+  'claims-birth-year-out-of-range',
+  "Properly signed, with a birth year of 1899: below the format's range.",
+  { valid: false, reason: 'bad_claims' },
+  {
+    claims: null,
+    payload: encodeCbor(
+      new Map<number, CborValue>([
+        [1, 'ZJ'],
+        [2, base.sub],
+        [4, base.exp],
+        [6, base.iat],
+        [-65537, 0],
+        [-65540, 1899],
+      ]),
+    ),
+  },
+);
+await add(
+  'claims-birth-year-text',
+  'Properly signed, with the birth year as text.',
+  { valid: false, reason: 'bad_claims' },
+  {
+    claims: null,
+    payload: encodeCbor(
+      new Map<number, CborValue>([
+        [1, 'ZJ'],
+        [2, base.sub],
+        [4, base.exp],
+        [6, base.iat],
+        [-65537, 0],
+        [-65540, '1990'],
+      ]),
+    ),
+  },
+);
 const claimsHex = toHex(encodeClaims(base));
 // A second iss (label 1) appended: same map, one more pair, head a5 -> a6.
 const duplicateIss = fromHex(`a6${claimsHex.slice(2)}01624141`);
@@ -446,10 +498,22 @@ await add(
     revocations: [{ sub: base.sub, revokedBefore: base.iat }],
   },
 );
+await add(
+  'lifetime-at-cap',
+  "exp - iat equals the trust list's maxTokenLifetime: accepted.",
+  { valid: true, color: 'green' },
+  { maxTokenLifetime: DAY },
+);
+await add(
+  'lifetime-over-cap',
+  "exp - iat is one second over the trust list's maxTokenLifetime: it would outlive its revocation entries.",
+  { valid: false, reason: 'lifetime_too_long' },
+  { claims: { ...base, exp: base.iat + DAY + 1 }, maxTokenLifetime: DAY },
+);
 
 const out = {
   description:
-    'Tricolor TC1 conformance vectors (docs/token-format.md). Each case gives every stage (claims, claims CBOR hex, COSE hex, QR text), the trusted keys and revocations a verifier holds, the validation clock (NumericDate seconds), the skew allowance, and the expected result: valid with a colour, or the reason code.',
+    'Tricolor TC1 conformance vectors (docs/token-format.md). Each case gives every stage (claims, claims CBOR hex, COSE hex, QR text), the trusted keys and revocations a verifier holds, the validation clock (NumericDate seconds), the skew allowance, the trust list’s maxTokenLifetime where a case sets one, and the expected result: valid with a colour, or the reason code.',
   generatedBy: 'scripts/make-vectors.ts (npm run vectors)',
   keys: {
     A: {

@@ -14,6 +14,7 @@ export * from './revocation-epoch.ts';
 export * from './revocation-feed.ts';
 export * from './sign1.ts';
 export * from './signing-keys.ts';
+export * from './status-changes.ts';
 export * from './status-rules.ts';
 export * from './status-set.ts';
 export * from './status-sets.ts';

@@ -8,21 +8,25 @@ import { configFor } from './config.ts';
 import { type Db, openDb, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
+import { registerAdminRevocationRoutes } from './routes/admin-revocations.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerRevocationRoutes } from './routes/revocations.ts';
-import { type AppDeps, createAppState } from './state.ts';
+import { type AppDeps, type AppState, createAppState } from './state.ts';
 
-export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
-  const state = createAppState(deps);
+/** `state` is passed only by tests that act on the same caches as the app (test/worker/helpers.ts). */
+export function createApp(deps: AppDeps = {}, state: AppState = createAppState(deps)): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(handleError);
   app.notFound(notFound);
 
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     // One clock reading per request, so every decision in it agrees on "now".
     c.set('now', state.now());
@@ -46,11 +50,13 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
   app.use('/v1/admin/*', requireOperatorToken);
 
   registerHealthRoutes(app);
+  registerAuthRoutes(app);
   registerHolderRoutes(app);
   registerKeyRoutes(app);
   registerRevocationRoutes(app);
   registerAdminImportRoutes(app);
   registerAdminHolderRoutes(app);
+  registerAdminRevocationRoutes(app);
   registerAdminAuditRoutes(app);
   registerMethodNotAllowed(app);
   return app;

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
 import { DomainError } from './domain-errors.ts';
 import type { Env } from './env.ts';
+import { type IdentityConfig, parseIdentityConfig } from './identity/config.ts';
 import { plainMessage } from './issue-text.ts';
 
 export type Role = 'operator' | 'auditor';
@@ -27,6 +28,8 @@ export interface Config {
   signingSeeds: ReadonlyMap<string, Uint8Array>;
   idHmacKey: Uint8Array;
   operators: readonly OperatorEntry[];
+  /** The trusted OpenID provider; undefined when sign-in is not configured. */
+  identity: IdentityConfig | undefined;
 }
 
 const color = z.enum(['green', 'yellow', 'red']);
@@ -40,6 +43,7 @@ const policyOverride = z.partial(
     feverThresholdCelsius: z.number().check(z.gte(FEVER_THRESHOLD_CELSIUS.min), z.lte(FEVER_THRESHOLD_CELSIUS.max)),
     declaration: z.partial(z.object({ contactWithCase: color, symptoms: color, fromHighRiskArea: color })),
     symptomaticCheckinOnGreen: color,
+    maxExposureAgeDays: z.int().check(z.gte(1), z.lte(60)),
   }),
 );
 
@@ -78,6 +82,7 @@ export function parseConfig(env: Env): Config {
     signingSeeds: parseSigningKeys(env.SIGNING_KEYS),
     idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
     operators: parseOperators(env.OPERATOR_TOKENS),
+    identity: parseIdentityConfig(env, misconfigured),
   };
 }
 
@@ -101,6 +106,7 @@ function parsePolicy(env: Env): StatusPolicy {
     feverThresholdCelsius: override.feverThresholdCelsius ?? DEFAULT_POLICY.feverThresholdCelsius,
     declaration: { ...DEFAULT_POLICY.declaration, ...override.declaration },
     symptomaticCheckinOnGreen: override.symptomaticCheckinOnGreen ?? DEFAULT_POLICY.symptomaticCheckinOnGreen,
+    maxExposureAgeDays: override.maxExposureAgeDays ?? DEFAULT_POLICY.maxExposureAgeDays,
   };
 }
 

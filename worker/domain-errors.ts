@@ -4,13 +4,14 @@
 
 export type DomainErrorCode =
   | 'conflict'
-  | 'identity_mismatch'
+  | 'provider_unavailable'
   | 'validation_failed'
   | 'payload_too_large'
   | 'signing_unavailable'
   | 'signing_key_missing'
   | 'trust_list_invalid'
   | 'trust_list_not_newer'
+  | 'revocation_undone'
   | 'misconfigured';
 
 export class DomainError extends Error {

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, type DomainErrorCode } from './domain-errors.ts';
+import { describeForLog } from './log-safe.ts';
 
 /** Codes of the HTTP layer's own rejections; the domain's are DomainErrorCode. */
 export type ErrorCode =
@@ -17,7 +18,9 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'secret_replaced'
   | 'rate_limited'
+  | 'sign_in_unavailable'
   | 'trust_list_unavailable'
   | 'internal_error';
 
@@ -37,13 +40,14 @@ export class ApiError extends Error {
 /** The HTTP status of each domain failure. */
 const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   conflict: 409,
-  identity_mismatch: 409,
+  provider_unavailable: 503,
   validation_failed: 400,
   payload_too_large: 413,
   signing_unavailable: 503,
   signing_key_missing: 409,
   trust_list_invalid: 422,
   trust_list_not_newer: 409,
+  revocation_undone: 409,
   misconfigured: 500,
 };
 
@@ -69,8 +73,9 @@ export function handleError(thrown: Error, c: Context): Response {
     // Hono's own rejections (e.g. a malformed URL); keep their status, not their text.
     return c.json(errorBody('validation_failed', 'The request is malformed.'), err.status as ContentfulStatusCode);
   }
-  // Unexpected: log the type and message only (never the request), answer a generic 500.
-  console.error(`unhandled ${err.name}: ${err.message}`, err.stack);
+  // Unexpected: log the error types and stack frames only (never the request, never a message:
+  // worker/log-safe.ts), answer a generic 500.
+  console.error(`unhandled ${describeForLog(err)}`);
   return c.json(errorBody('internal_error', 'Something went wrong on the issuer; try again.'), 500);
 }
 

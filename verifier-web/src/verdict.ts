@@ -1,7 +1,8 @@
 // Turns a verification result (and, at temperature checkpoints, a reading) into what the screen
 // shows. Pure: the UI, the tally and the tests all read the same decision.
-import { CHECKIN_TEMPERATURE_CELSIUS, type Color, FEVER_THRESHOLD_CELSIUS, type VerifyResult } from '../../src/index.ts';
+import { type Color, FEVER_THRESHOLD_CELSIUS, type VerifyResult } from '../../src/index.ts';
 import type { AppReason } from './i18n/reasons.ts';
+import { readTemperature } from './temperature.ts';
 
 export type VerdictResult = 'valid' | 'invalid' | 'refer';
 
@@ -12,6 +13,8 @@ export interface Verdict {
   /** Why the code is refused; only for invalid. */
   reason?: AppReason;
   maskedName?: string;
+  /** The token's binding: staff compare it with the ID card (docs/token-format.md "Binding"). */
+  birthYear?: number;
   sub?: string;
   exp?: number;
   statusEnds?: number;
@@ -33,7 +36,14 @@ export function decideVerdict(result: VerifyResult | undefined, temperature?: Te
   if (!result) return { result: 'invalid', reason: 'no_trust_list', ...reading };
   const claims = result.claims;
   const details = claims
-    ? { color: claims.color, maskedName: claims.maskedName, sub: claims.sub, exp: claims.exp, statusEnds: claims.statusEnds }
+    ? {
+        color: claims.color,
+        maskedName: claims.maskedName,
+        birthYear: claims.birthYear,
+        sub: claims.sub,
+        exp: claims.exp,
+        statusEnds: claims.statusEnds,
+      }
     : {};
   if (!result.ok) return { result: 'invalid', reason: result.reason, ...details, ...reading };
   // docs/verifier.md, temperature: a reading at or above the threshold refers, whatever the colour.
@@ -50,7 +60,6 @@ export function tallyBucketOf(verdict: Verdict): TallyBucket {
 
 /** Plausible human body temperatures a person could type; anything else is a typo. */
 export function parseTemperature(text: string): number | undefined {
-  const value = Number(text.trim().replace(',', '.'));
-  const { min, max } = CHECKIN_TEMPERATURE_CELSIUS;
-  return Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+  const reading = readTemperature(text);
+  return reading.ok ? reading.celsius : undefined;
 }

@@ -17,6 +17,8 @@ export interface AuditEntry {
   toColor?: Color;
   reason?: string;
   detail?: Record<string, unknown>;
+  /** The import run this entry belongs to. */
+  importId?: string | undefined;
 }
 
 export function insertAudit(db: Db, entry: AuditEntry) {
@@ -30,6 +32,7 @@ export function insertAudit(db: Db, entry: AuditEntry) {
     toColor: entry.toColor ?? null,
     reason: entry.reason ?? null,
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    importId: entry.importId ?? null,
   });
 }
 
@@ -37,7 +40,7 @@ export function insertAudit(db: Db, entry: AuditEntry) {
 export function insertAuditIfChanged(db: Db, e: AuditEntry): D1PreparedStatement {
   return rawStatement(
     db,
-    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail) select ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
+    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail, import_id) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
     e.at,
     e.actorType,
     e.actor,
@@ -47,6 +50,7 @@ export function insertAuditIfChanged(db: Db, e: AuditEntry): D1PreparedStatement
     e.toColor ?? null,
     e.reason ?? null,
     e.detail ? JSON.stringify(e.detail) : null,
+    e.importId ?? null,
   );
 }
 
@@ -56,6 +60,7 @@ export interface AuditQuery {
   limit: number;
   holderId?: string;
   actorType?: ActorType;
+  importId?: string;
 }
 
 export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
@@ -63,6 +68,7 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
   if (q.before !== undefined) where.push(lt(auditLog.id, q.before));
   if (q.holderId !== undefined) where.push(eq(auditLog.holderId, q.holderId));
   if (q.actorType !== undefined) where.push(eq(auditLog.actorType, q.actorType));
+  if (q.importId !== undefined) where.push(eq(auditLog.importId, q.importId));
   return db
     .select()
     .from(auditLog)

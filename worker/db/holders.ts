@@ -1,4 +1,4 @@
-// Reads of the holders table, each on a unique index (secret_hash, id_hash, id) or the cron's
+// Reads of the holders table, each on a unique index (secret_hash, replaced_secret_hash, id_hash, id) or the cron's
 // partial index on `until`.
 
 import { and, asc, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
@@ -9,8 +9,16 @@ export async function findHolderBySecretHash(db: Db, secretHash: string): Promis
   return db.select().from(holders).where(eq(holders.secretHash, secretHash)).get();
 }
 
+export async function findHolderByReplacedSecretHash(db: Db, secretHash: string): Promise<HolderRow | undefined> {
+  return db.select().from(holders).where(eq(holders.replacedSecretHash, secretHash)).get();
+}
+
 export async function findHolderByIdHash(db: Db, idHash: string): Promise<HolderRow | undefined> {
   return db.select().from(holders).where(eq(holders.idHash, idHash)).get();
+}
+
+export async function findHolderBySub(db: Db, sub: string): Promise<HolderRow | undefined> {
+  return db.select().from(holders).where(eq(holders.sub, sub)).get();
 }
 
 export async function findHolderById(db: Db, id: string): Promise<HolderRow | undefined> {

@@ -1,14 +1,14 @@
-// Enrolment (POST /v1/holders, docs/api.md). A new ID number creates a holder; a known one is a
-// re-enrolment: the same holder, its history kept, a NEW secret (the old one stops working: the
-// recovery path for a lost secret), and the new declaration applied only if it is stricter than
-// the current colour. See docs/api.md (POST /v1/holders) for the identity check.
+// Enrolment, the only way a holder comes to be or gets a new secret: a sign-in at the trusted
+// identity provider (docs/identity.md) hands over a verified person. A new ID number creates a
+// holder; a known one reaches the same holder, its history kept, with a NEW secret (the old one
+// stops working at once and is remembered only to tell its wallet why), and the new declaration
+// applied only if it is stricter than the current colour.
 
 import {
   type Color,
   colorForDeclaration,
   type Declaration,
   type DerivedStatus,
-  deriveStatus,
   generateSubId,
   isDowngrade,
   type StatusPolicy,
@@ -21,11 +21,13 @@ import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { DomainError } from '../domain-errors.ts';
 import { applyStatus } from '../status/apply.ts';
+import { applyLatePending, startingStatus } from '../status/pending.ts';
 
+/** A person the identity provider verified, reduced to what the issuer keeps (./identity.ts). */
 export interface EnrolInput {
   idHash: string;
   maskedName: string;
-  phoneHash: string | null;
+  birthYear: number;
   declaration: Declaration;
 }
 
@@ -40,8 +42,15 @@ export interface Enrolment {
 /** New holders whose random sub (40 bits) or id collides are retried with fresh values. */
 const INSERT_ATTEMPTS = 4;
 
-export async function enrol(db: Db, policy: StatusPolicy, now: number, input: EnrolInput, onRevocation: () => void): Promise<Enrolment> {
-  const secret = newHolderSecret();
+export async function enrol(
+  db: Db,
+  policy: StatusPolicy,
+  now: number,
+  secretKey: Uint8Array,
+  input: EnrolInput,
+  onRevocation: () => void,
+): Promise<Enrolment> {
+  const secret = await newHolderSecret(secretKey);
   const secretHash = await sha256Hex(secret);
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
@@ -68,23 +77,27 @@ async function createHolder(
   secret: string,
   secretHash: string,
 ): Promise<Enrolment> {
-  const status = deriveStatus([{ at: now, color: declared, source: 'declaration' }], [], now, policy);
+  // A key-people list row kept for this ID number applies now, in the same batch.
+  const start = await startingStatus(db, policy, now, input.idHash, declared);
+  const status = start.status;
   const holder: HolderRow = {
     id: newHolderId(),
     sub: generateSubId(),
     idHash: input.idHash,
     secretHash,
+    replacedSecretHash: null,
     maskedName: input.maskedName,
-    phoneHash: input.phoneHash,
+    birthYear: input.birthYear,
     color: status.color,
     since: status.since,
     until: status.until ?? null,
+    isolationFrom: status.isolationFrom !== undefined && status.isolationFrom < status.since ? status.isolationFrom : null,
     statusVersion: 1,
     createdAt: now,
     updatedAt: now,
   };
   const reason = declarationReason(input.declaration);
-  // One batch: the holder, its first status event and the audit row, or nothing.
+  // One batch: the holder, its first status event and the audit row, any list row applied, or nothing.
   await db.batch([
     db.insert(holders).values(holder),
     db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
@@ -97,7 +110,10 @@ async function createHolder(
       toColor: declared,
       reason,
     }),
+    ...start.statements(holder.id),
   ]);
+  const late = await applyLatePending(db, policy, now, holder);
+  if (late) return { created: true, holder: late.holder, status: late.status, secret };
   return { created: true, holder, status, secret };
 }
 
@@ -112,17 +128,16 @@ async function reenrol(
   secretHash: string,
   onRevocation: () => void,
 ): Promise<Enrolment> {
-  // The only identity evidence we keep: the masked name, and the phone hash if one was given.
-  if (existing.maskedName !== input.maskedName || (existing.phoneHash !== null && existing.phoneHash !== input.phoneHash)) {
-    throw new DomainError('identity_mismatch', 'This ID number is enrolled with different details; check the name and phone number.');
-  }
-  const phoneHash = existing.phoneHash ?? input.phoneHash;
+  // The provider verified this person, so the name and birth year are refreshed from it (a
+  // registered name change reaches the token), and the replaced secret's hash is kept to tell
+  // the wallet that held it why it stopped working.
+  const patch = { secretHash, replacedSecretHash: existing.secretHash, maskedName: input.maskedName, birthYear: input.birthYear };
   const result = await applyStatus(db, existing, {
     now,
     policy,
     ruleActor: 'enrolment',
     audit: { action: 'holder.reenrol', detail: { declared } },
-    patch: { secretHash, phoneHash },
+    patch,
     // The secret rotation is audited whether or not the status changes.
     gated: [
       insertAuditIfChanged(db, {
@@ -134,14 +149,17 @@ async function reenrol(
         detail: { declared },
       }),
     ],
+    // Only stricter, or the same red/yellow again: a declaration reports an exposure now, which
+    // restarts the isolation when it ends later (docs/status-rules.md).
     decide: (current) =>
-      isDowngrade(current.color, declared)
+      declared !== 'green' && !isDowngrade(declared, current.color)
         ? {
             to: declared,
             source: 'declaration',
             actorType: 'declaration',
             actor: 'holder',
             reason: `re-enrolment: ${declarationReason(input.declaration)}`,
+            exposureNow: true,
           }
         : undefined,
     onRevocation,

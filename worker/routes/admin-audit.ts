@@ -19,6 +19,8 @@ const auditQuery = z.strictObject({
   ),
   holderId: z.optional(holderIdSchema),
   actorType: z.optional(z.enum(AUDIT_ACTOR_TYPES)),
+  /** Everything one import wrote (its id is in the import's response). */
+  importId: z.optional(holderIdSchema),
 });
 
 export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
@@ -26,7 +28,13 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
     const q = c.var.query;
     const limit = q.limit ?? DEFAULT_LIMIT;
     // One extra row tells whether another page exists without a count query.
-    const rows = await listAudit(c.var.db, { before: q.cursor, limit: limit + 1, holderId: q.holderId, actorType: q.actorType });
+    const rows = await listAudit(c.var.db, {
+      before: q.cursor,
+      limit: limit + 1,
+      holderId: q.holderId,
+      actorType: q.actorType,
+      importId: q.importId,
+    });
     const page = rows.slice(0, limit);
     c.header('Cache-Control', 'no-store');
     return c.json({
@@ -41,6 +49,7 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
         to: r.toColor,
         reason: r.reason,
         detail: r.detail ? (JSON.parse(r.detail) as unknown) : null,
+        importId: r.importId,
       })),
       nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
     } satisfies AuditPage);
