@@ -30,7 +30,16 @@ export interface Config {
   operators: readonly OperatorEntry[];
   /** The trusted OpenID provider; undefined when sign-in is not configured. */
   identity: IdentityConfig | undefined;
+  /** Days audit rows and status events are kept (docs/operations.md "What is kept, and for how long"). */
+  auditRetentionDays: number;
 }
+
+/**
+ * AUDIT_RETENTION_DAYS bounds. At least 90 days: an appeal of a status or a complaint about a lookup
+ * must still find its record. At most ten years: the log must not become a permanent record of
+ * people.
+ */
+export const AUDIT_RETENTION_DAYS = { default: 365, min: 90, max: 3650 } as const;
 
 const color = z.enum(['green', 'yellow', 'red']);
 const days = z.int().check(z.gte(0), z.lte(60));
@@ -83,7 +92,29 @@ export function parseConfig(env: Env): Config {
     idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
     operators: parseOperators(env.OPERATOR_TOKENS),
     identity: parseIdentityConfig(env, misconfigured),
+    auditRetentionDays: parseAuditRetentionDays(env.AUDIT_RETENTION_DAYS),
   };
+}
+
+const retentionDays = z.pipe(
+  z.string().check(z.regex(/^[0-9]{1,6}$/, 'must be a whole number of days')),
+  z.pipe(
+    z.transform(Number),
+    z
+      .int()
+      .check(
+        z.gte(AUDIT_RETENTION_DAYS.min, `must be at least ${AUDIT_RETENTION_DAYS.min} days`),
+        z.lte(AUDIT_RETENTION_DAYS.max, `must be at most ${AUDIT_RETENTION_DAYS.max} days`),
+      ),
+  ),
+);
+
+function parseAuditRetentionDays(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return AUDIT_RETENTION_DAYS.default;
+  const parsed = z.safeParse(retentionDays, raw);
+  const issue = parsed.success ? undefined : parsed.error.issues[0];
+  if (!parsed.success) throw misconfigured('AUDIT_RETENTION_DAYS', issue ? plainMessage(issue) : 'is not valid');
+  return parsed.data;
 }
 
 function parsePolicy(env: Env): StatusPolicy {

@@ -1,34 +1,32 @@
 // The Cron Trigger (wrangler.toml [triggers]): records the rule releases that have come due, so
 // admin views and the audit log are current even for holders who never fetch a token; and prunes
-// revocation rows too old to matter. The clock is the trigger's scheduledTime. Bounded per run:
+// expired rows (worker/retention/). The clock is the trigger's scheduledTime. Bounded per run:
 // at most TUNABLES.cronMaxHolders holders, in pages, so a backlog drains over successive runs.
 
 import type { Config } from './config.ts';
 import { loadCheckinsForMany, toCheckin } from './db/checkins.ts';
 import type { Db } from './db/client.ts';
 import { findDueHolders } from './db/holders.ts';
-import { prunePending } from './db/pending.ts';
-import { pruneRevocations } from './db/revocations.ts';
 import type { HolderRow } from './db/schema.ts';
 import { DomainError } from './domain-errors.ts';
+import { pruneExpired, type RetentionReport } from './retention/prune.ts';
 import { applyStatusMany } from './status/apply.ts';
 import { checkinWindowStart } from './status/plan.ts';
 import { TUNABLES } from './tunables.ts';
 
-export interface CronReport {
+export interface CronReport extends RetentionReport {
   examined: number;
   released: number;
   /** Holders not yet due whose projected end moved later (they missed a check-in). */
   rescheduled: number;
   /** Holders that kept changing through every retry: left for the next run. */
   skipped: number;
-  pruned: number;
-  /** Key-people list rows for people who never enrolled, whose isolation is over. */
-  prunedPending: number;
 }
 
+type ReleaseReport = Omit<CronReport, keyof RetentionReport>;
+
 export async function runCron(db: Db, config: Config, now: number): Promise<CronReport> {
-  const report: CronReport = { examined: 0, released: 0, rescheduled: 0, skipped: 0, pruned: 0, prunedPending: 0 };
+  const report: ReleaseReport = { examined: 0, released: 0, rescheduled: 0, skipped: 0 };
   let cursor: { until: number; id: string } | undefined;
   while (report.examined < TUNABLES.cronMaxHolders) {
     const page = await findDueHolders(db, now, cursor, Math.min(TUNABLES.cronPageSize, TUNABLES.cronMaxHolders - report.examined));
@@ -38,13 +36,11 @@ export async function runCron(db: Db, config: Config, now: number): Promise<Cron
     cursor = { until: last.until!, id: last.id };
     await settlePage(db, config, now, page, report);
   }
-  const retention = TUNABLES.revocationRetentionLifetimes * config.tokenLifetimeSeconds;
-  report.pruned = await pruneRevocations(db, now - retention, 1000);
-  report.prunedPending = await prunePending(db, now);
-  return report;
+  // After the releases, so a release due in this run is recorded before its check-ins could age out.
+  return { ...report, ...(await pruneExpired(db, config, now)) };
 }
 
-async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: CronReport): Promise<void> {
+async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: ReleaseReport): Promise<void> {
   const fromDay = page.map((h) => checkinWindowStart(h, config.policy)).sort()[0]!;
   const rows = await loadCheckinsForMany(
     db,

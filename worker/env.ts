@@ -36,6 +36,8 @@ export interface Env {
   OIDC_CLAIM_BIRTHDATE?: string;
   /** "gb11643" (default) or "pattern:^...$" (worker/identity/id-number.ts). */
   ID_NUMBER_FORMAT?: string;
+  /** Days the audit log and status events are kept (default 365; worker/config.ts). */
+  AUDIT_RETENTION_DAYS?: string;
   /** Optional JSON overriding parts of DEFAULT_POLICY (worker/config.ts documents the shape). */
   STATUS_POLICY?: string;
   /** Workers Rate Limiting (wrangler.toml [[ratelimits]]): sign-in starts and callbacks per client address. worker/rate-limit.ts */

@@ -36,6 +36,19 @@ export const TUNABLES = {
    * downgrade's revocation covers (worker/tokens/issue.ts).
    */
   replicaLagAllowanceSeconds: 60,
+  /**
+   * Days of check-ins kept beyond the longest isolation + check-in run of the policy: a release
+   * the cron records late, and an appeal reviewed with its check-ins (worker/retention/windows.ts).
+   */
+  checkinRetentionMarginDays: 7,
+  /** Rows one retention statement deletes at most (one index range, one D1 query). */
+  retentionChunkRows: 10_000,
+  /**
+   * Rows the cron deletes per table per run at most, sized in docs/scale.md "Retention": with a
+   * run every 5 minutes (288 a day) check-ins drain at up to 115 M a day, 1.6x the 70 M a day
+   * of every holder checking in daily.
+   */
+  retentionMaxRowsPerRun: { checkins: 400_000, statusEvents: 50_000, auditLog: 50_000, revocations: 50_000, pending: 50_000 },
   /** Red/yellow holders the cron re-derives per run, in pages. */
   cronMaxHolders: 5000,
   cronPageSize: 50,

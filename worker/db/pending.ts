@@ -1,8 +1,8 @@
 // Reads and writes of pending_statuses: key-people list rows for ID numbers nobody has enrolled
 // with yet, keyed by the same keyed hash as holders.id_hash (worker/holders/identity.ts). Rows
-// whose isolation is over are invisible to reads and pruned by the cron.
+// whose isolation is over are invisible to reads and pruned by the cron (worker/retention/prune.ts).
 
-import { and, eq, gt, inArray, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
 import { chunk, type Db, rawStatement } from './client.ts';
 import { type PendingStatusRow, pendingStatuses } from './schema.ts';
 
@@ -60,10 +60,4 @@ export function upsertPending(db: Db, r: PendingStatusRow): D1PreparedStatement 
 
 export function deletePending(db: Db, idHash: string) {
   return db.delete(pendingStatuses).where(eq(pendingStatuses.idHash, idHash));
-}
-
-/** The cron's pruning: rows whose isolation has ended can change nothing any more. */
-export async function prunePending(db: Db, now: number): Promise<number> {
-  const result = await db.delete(pendingStatuses).where(lte(pendingStatuses.expiresAt, now)).run();
-  return result.meta.changes;
 }

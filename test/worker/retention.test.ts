@@ -1,0 +1,252 @@
+// Bounded storage (docs/operations.md "What is kept, and for how long"): the cron's retention pass
+// against a real local D1 in workerd, with a pinned clock. Each kind of row is kept while a rule,
+// the feed or the audit still needs it and removed after; a run deletes at most its bound, by
+// index ranges, and the next run continues.
+import { env } from 'cloudflare:workers';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { configFor } from '../../worker/config.ts';
+import { loadCheckins, toCheckin } from '../../worker/db/checkins.ts';
+import { openDb } from '../../worker/db/client.ts';
+import { findHolderById } from '../../worker/db/holders.ts';
+import { type PrunedTable, pruneExpired, pruneStatementSql } from '../../worker/retention/prune.ts';
+import { checkinWindowStart, currentStatus } from '../../worker/status/plan.ts';
+import { DAY, T0 } from './fixtures.ts';
+import { count, enrol, type Harness, harness, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
+
+const db = () => openDb(env.DB);
+const checkIn = (h: Harness, secret: string, symptoms: boolean) =>
+  h.json('POST', '/v1/holders/me/checkins', { json: { symptoms }, token: secret });
+
+/** What the rules make of a holder now, from the rows in D1 (as the token endpoint derives it). */
+async function derived(holderId: string, now: number) {
+  const config = configFor(env);
+  const row = (await findHolderById(db(), holderId))!;
+  const rows = await loadCheckins(db(), holderId, checkinWindowStart(row, config.policy));
+  return currentStatus(row, rows.map(toCheckin), now, config.policy);
+}
+
+const TABLES = ['checkins', 'status_events', 'audit_log', 'revocations', 'pending_statuses'];
+
+beforeEach(async () => {
+  // Each case counts what the pass deletes, so none may see another case's rows.
+  await env.DB.batch(TABLES.map((t) => env.DB.prepare(`delete from ${t}`)));
+});
+
+describe('check-ins', () => {
+  it('are kept for the longest isolation plus its check-in run plus 7 days (14 + 14 + 7 = 35 local days), then removed', async () => {
+    const h = harness(T0 + 600); // 2026-03-01 08:10 in Asia/Shanghai
+    const holder = await enrol(h);
+    expect((await checkIn(h, holder.secret, false)).status).toBe(201);
+    // 2026-04-05, 35 local days later: the cutoff day is 2026-03-01 itself, so the row stays.
+    expect((await pruneExpired(db(), configFor(env), T0 + 35 * DAY)).prunedCheckins).toBe(0);
+    expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
+    // 2026-04-06: 2026-03-01 is now before the cutoff day.
+    expect((await pruneExpired(db(), configFor(env), T0 + 36 * DAY)).prunedCheckins).toBe(1);
+    expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(0);
+  });
+
+  it("keep a red holder's current run: pruning changes nothing the rules derive, and the run still releases", async () => {
+    const h = harness();
+    const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, contactWithCase: true } });
+    // Forty days of fever keep the holder red, then ten clean days start a run (14 needed).
+    for (let d = 0; d < 50; d++) {
+      h.clock.t = T0 + d * DAY + 600;
+      expect((await checkIn(h, holder.secret, d < 40)).status).toBe(201);
+    }
+    const now = T0 + 49 * DAY + 3600; // 2026-04-19 local: the cutoff day is 2026-03-15
+    const before = await derived(holder.holderId, now);
+    expect(before).toMatchObject({ color: 'red', checkinsDone: 10, checkinsRequired: 14 });
+
+    const report = await pruneExpired(db(), configFor(env), now);
+    // 2026-03-01 .. 2026-03-14: fourteen fever days, long irrelevant to the live run.
+    expect(report.prunedCheckins).toBe(14);
+    expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(36);
+    expect(await derived(holder.holderId, now)).toEqual(before);
+
+    // Four more clean days complete the run of 14: released at the fourth one's moment.
+    let last: Awaited<ReturnType<typeof checkIn>> | undefined;
+    for (let d = 50; d < 54; d++) {
+      h.clock.t = T0 + d * DAY + 600;
+      last = await checkIn(h, holder.secret, false);
+    }
+    expect(last!.body.status).toEqual({ color: 'green', since: T0 + 53 * DAY + 600 });
+  });
+});
+
+describe('status events and the audit log', () => {
+  it('are kept for AUDIT_RETENTION_DAYS (365 by default) and then removed; the holder and the current status stay', async () => {
+    const h = harness();
+    const holder = await enrol(h); // green at T0: an event and audit rows at T0
+    h.clock.t = T0 + 100 * DAY;
+    expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
+    const events = () => count('status_events', 'holder_id = ?', holder.holderId);
+    const audit = () => count('audit_log', 'holder_id = ?', holder.holderId);
+    const auditAtT0 = await count('audit_log', 'holder_id = ? and at = ?', holder.holderId, T0);
+    expect([await events(), auditAtT0]).toEqual([2, expect.any(Number)]);
+    expect(auditAtT0).toBeGreaterThan(0);
+    const auditBefore = await audit();
+
+    // Exactly a year later nothing is older than the retention yet.
+    const atYear = await pruneExpired(db(), configFor(env), T0 + 365 * DAY);
+    expect([atYear.prunedEvents, atYear.prunedAudit]).toEqual([0, 0]);
+    // A deployment that keeps 400 days keeps them a day later too.
+    const longer = await pruneExpired(db(), configFor({ ...env, AUDIT_RETENTION_DAYS: '400' }), T0 + 366 * DAY);
+    expect([longer.prunedEvents, longer.prunedAudit]).toEqual([0, 0]);
+
+    const after = await pruneExpired(db(), configFor(env), T0 + 365 * DAY + 1);
+    expect([after.prunedEvents, after.prunedAudit]).toEqual([1, auditAtT0]);
+    expect([await events(), await audit()]).toEqual([1, auditBefore - auditAtT0]);
+    // The holder row materialises the latest status: the rules and the admin view still have it.
+    h.clock.t = T0 + 365 * DAY + 1;
+    const view = await h.json('GET', `/v1/admin/holders/${holder.holderId}`, { token: env.TEST_AUDITOR_TOKEN });
+    expect(view.status).toBe(200);
+    expect((await findHolderById(db(), holder.holderId))!).toMatchObject({ color: 'red', since: T0 + 100 * DAY });
+  });
+});
+
+describe('revocations', () => {
+  it('keep an entry while a token it revokes can still be accepted, and remove it two lifetimes on', async () => {
+    const h = harness();
+    const holder = await enrol(h); // a green token issued at T0
+    const lifetime = configFor(env).tokenLifetimeSeconds;
+    const { sub } = (await findHolderById(db(), holder.holderId))!;
+    h.clock.t = T0 + 3600;
+    expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
+    // A later downgrade, so the first entry is not the newest row (which is always kept).
+    const other = await enrol(h);
+    h.clock.t = T0 + 7200;
+    expect((await setStatus(h, other.holderId, 'yellow')).status).toBe(200);
+
+    const exp = (await verifyAt(h, holder.token)).claims!.exp;
+    // 299 s after expiry a verifier whose clock lags by the 300 s skew still accepts the token.
+    h.clock.t = exp + 299;
+    expect((await verifyAt(h, holder.token)).ok).toBe(true);
+    expect((await pruneExpired(db(), configFor(env), h.clock.t)).pruned).toBe(0);
+    expect(await verifyAt(h, holder.token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
+
+    const revokedBefore = (await env.DB.prepare('select revoked_before as r from revocations where sub = ?')
+      .bind(sub)
+      .first<{ r: number }>())!.r;
+    expect((await pruneExpired(db(), configFor(env), revokedBefore + 2 * lifetime)).pruned).toBe(0);
+    expect((await pruneExpired(db(), configFor(env), revokedBefore + 2 * lifetime + 1)).pruned).toBe(1);
+    expect(await count('revocations', 'sub = ?', sub)).toBe(0);
+    expect(await count('revocations')).toBe(1);
+  });
+});
+
+describe('pending key-people rows', () => {
+  it('are removed once the isolation they imply is over, and not before', async () => {
+    await insertPending(['live'], T0 + DAY);
+    await insertPending(['due'], T0);
+    expect((await pruneExpired(db(), configFor(env), T0 - 1)).prunedPending).toBe(0);
+    expect((await pruneExpired(db(), configFor(env), T0)).prunedPending).toBe(1);
+    expect(await count('pending_statuses')).toBe(1);
+  });
+});
+
+const OLD = T0 - 2 * 365 * DAY;
+
+async function insertPending(names: string[], expiresAt: number): Promise<void> {
+  await env.DB.batch(
+    names.map((name) =>
+      env.DB.prepare(
+        "insert into pending_statuses (id_hash, color, reason, exposed_at, import_id, line, actor, created_at, expires_at) values (?, 'red', 'listed', null, 'importimportimpo', 2, 'test-operator', ?, ?)",
+      ).bind(`${name}-`.padEnd(64, '0'), expiresAt - 14 * DAY, expiresAt),
+    ),
+  );
+}
+
+/** 25 rows of every kind, all past their retention at T0, and one young row each. */
+async function seedOldRows(holderId: string): Promise<void> {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < 25; i++) {
+    const at = OLD + i * DAY;
+    const day = new Date(at * 1000).toISOString().slice(0, 10);
+    statements.push(
+      env.DB.prepare('insert into checkins (holder_id, day, at, symptoms) values (?, ?, ?, 0)').bind(holderId, day, at),
+      env.DB.prepare(
+        "insert into status_events (holder_id, at, color, source, actor, reason) values (?, ?, 'green', 'operator', 'op', 'old')",
+      ).bind(holderId, at),
+      env.DB.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(at),
+      env.DB.prepare('insert into revocations (sub, revoked_before, created_at) values (?, ?, ?)').bind(`OLD${i}`.padEnd(8, 'A'), at, at),
+    );
+  }
+  statements.push(
+    env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-02-28', ?, 0)").bind(holderId, T0 - 3600),
+    env.DB.prepare(
+      "insert into status_events (holder_id, at, color, source, actor, reason) values (?, ?, 'green', 'operator', 'op', 'young')",
+    ).bind(holderId, T0 - 3600),
+    env.DB.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(T0 - 3600),
+    env.DB.prepare("insert into revocations (sub, revoked_before, created_at) values ('YOUNGAAA', ?, ?)").bind(T0 - 3600, T0 - 3600),
+  );
+  await env.DB.batch(statements);
+  await insertPending(
+    Array.from({ length: 25 }, (_, i) => `old${i}`),
+    OLD,
+  );
+  await insertPending(['young'], T0 + DAY);
+}
+
+describe('the bound per run', () => {
+  it('deletes at most its bound per table, in chunks, and a later run continues where it stopped', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    await env.DB.batch(TABLES.map((t) => env.DB.prepare(`delete from ${t}`)));
+    await seedOldRows(holder.holderId);
+    const bounds = {
+      maxRowsPerRun: { checkins: 10, statusEvents: 10, auditLog: 10, revocations: 10, pending: 10 },
+      chunkRows: 4,
+    };
+    const run = async () => {
+      const r = await pruneExpired(db(), configFor(env), T0, bounds);
+      return [r.prunedCheckins, r.prunedEvents, r.prunedAudit, r.pruned, r.prunedPending];
+    };
+    expect(await run()).toEqual([10, 10, 10, 10, 10]);
+    expect(await Promise.all(TABLES.map((t) => count(t)))).toEqual([16, 16, 16, 16, 16]);
+    expect(await run()).toEqual([10, 10, 10, 10, 10]);
+    expect(await run()).toEqual([5, 5, 5, 5, 5]);
+    expect(await run()).toEqual([0, 0, 0, 0, 0]);
+    // Only the young row of each kind is left.
+    expect(await Promise.all(TABLES.map((t) => count(t)))).toEqual([1, 1, 1, 1, 1]);
+    expect(await count('checkins', "day = '2026-02-28'")).toBe(1);
+    expect(await count('revocations', "sub = 'YOUNGAAA'")).toBe(1);
+    expect(await count('pending_statuses', 'expires_at = ?', T0 + DAY)).toBe(1);
+  });
+
+  it.each<PrunedTable>(['checkins', 'statusEvents', 'auditLog', 'pending'])(
+    'deletes %s by an index range, never a scan of the table',
+    async (table) => {
+      const plan = await env.DB.prepare(`explain query plan ${pruneStatementSql(table)}`)
+        .bind(10, T0)
+        .all<{ detail: string }>();
+      const details = plan.results.map((r) => r.detail);
+      expect(details.filter((d) => d.startsWith('SCAN'))).toEqual([]);
+      expect(details.every((d) => !d.startsWith('SEARCH') || / USING |^SEARCH \w+$/.test(d))).toBe(true);
+      // Checked against the plans SQLite gives: a rowid range, or the expiry index for pending rows.
+      const range =
+        table === 'pending'
+          ? /USING INDEX pending_statuses_expires_idx \(expires_at<\?\)/
+          : /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/;
+      expect(details.some((d) => range.test(d))).toBe(true);
+    },
+  );
+});
+
+describe('AUDIT_RETENTION_DAYS', () => {
+  it.each([
+    ['a year', 'must be a whole number of days'],
+    ['30', 'must be at least 90 days'],
+    ['36500', 'must be at most 3650 days'],
+    ['-1', 'must be a whole number of days'],
+  ])('refuses %j with 500 misconfigured, by name', async (value, message) => {
+    const h = harness();
+    const { status, body } = await h.json('GET', '/healthz', { env: { ...env, AUDIT_RETENTION_DAYS: value } });
+    expect([status, body.error.code]).toEqual([500, 'misconfigured']);
+    expect(body.error.message).toContain(`AUDIT_RETENTION_DAYS ${message}`);
+  });
+
+  it('defaults to 365 days and accepts a value in range', () => {
+    expect(configFor(env).auditRetentionDays).toBe(365);
+    expect(configFor({ ...env, AUDIT_RETENTION_DAYS: '730' }).auditRetentionDays).toBe(730);
+  });
+});

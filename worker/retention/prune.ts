@@ -1,0 +1,92 @@
+// The cron's retention pass (docs/operations.md "What is kept, and for how long"; sizing in
+// docs/scale.md "Retention"). Bounded per run: at most TUNABLES.retentionMaxRowsPerRun rows per
+// table, deleted in statements of TUNABLES.retentionChunkRows, each an index range (never a scan
+// of the table), so a backlog drains over successive runs.
+//
+// Check-ins, status events and audit rows are appended in time order, so the oldest rows are the
+// lowest rowids: each statement deletes the old rows among the next `chunk` rowids from the
+// lowest one left, a primary-key range. A row out of order (a release recorded late carries the
+// earlier moment it happened) is at most the cron backlog older than its neighbours; it is
+// deleted once the rows before it are, never before its own cutoff.
+
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { pruneRevocations } from '../db/revocations.ts';
+import { TUNABLES } from '../tunables.ts';
+import { retentionCutoffs } from './windows.ts';
+
+export interface RetentionReport {
+  /** Revocation rows too old to revoke any live token. */
+  pruned: number;
+  /** Key-people list rows for people who never enrolled, whose isolation is over. */
+  prunedPending: number;
+  prunedCheckins: number;
+  prunedEvents: number;
+  prunedAudit: number;
+}
+
+/** Rowid ranges from the lowest rowid left: `?1` rows wide, rows older than `?2` only. */
+const OLDEST_FIRST = {
+  checkins:
+    'delete from checkins where rowid >= (select min(rowid) from checkins) and rowid < (select min(rowid) from checkins) + ?1 and day < ?2',
+  statusEvents:
+    'delete from status_events where id >= (select min(id) from status_events) and id < (select min(id) from status_events) + ?1 and at < ?2',
+  auditLog: 'delete from audit_log where id >= (select min(id) from audit_log) and id < (select min(id) from audit_log) + ?1 and at < ?2',
+  // pending_statuses_expires_idx: the expired rows are a range of the index.
+  pending:
+    'delete from pending_statuses where id_hash in (select id_hash from pending_statuses where expires_at <= ?2 order by expires_at limit ?1)',
+} as const;
+
+export type PrunedTable = keyof typeof OLDEST_FIRST;
+
+export interface RetentionBounds {
+  /** Rows deleted per table per run at most. */
+  maxRowsPerRun: Readonly<Record<PrunedTable | 'revocations', number>>;
+  /** Rows one statement deletes at most. */
+  chunkRows: number;
+}
+
+const DEFAULT_BOUNDS: RetentionBounds = { maxRowsPerRun: TUNABLES.retentionMaxRowsPerRun, chunkRows: TUNABLES.retentionChunkRows };
+
+export async function pruneExpired(db: Db, config: Config, now: number, bounds = DEFAULT_BOUNDS): Promise<RetentionReport> {
+  const cut = retentionCutoffs(config, now);
+  const table = (name: PrunedTable, cutoff: string | number) => pruneTable(db, name, cutoff, bounds.maxRowsPerRun[name], bounds.chunkRows);
+  return {
+    pruned: await inChunks(bounds.maxRowsPerRun.revocations, bounds.chunkRows, (n) => pruneRevocations(db, cut.revokedBefore, n)),
+    prunedPending: await table('pending', cut.pendingExpiredBy),
+    prunedCheckins: await table('checkins', cut.checkinDay),
+    prunedEvents: await table('statusEvents', cut.auditBefore),
+    prunedAudit: await table('auditLog', cut.auditBefore),
+  };
+}
+
+/** The SQL of one pruning statement, for tests that check its query plan. */
+export function pruneStatementSql(table: PrunedTable): string {
+  return OLDEST_FIRST[table];
+}
+
+export async function pruneTable(
+  db: Db,
+  table: PrunedTable,
+  cutoff: string | number,
+  maxRows: number,
+  chunkRows: number = TUNABLES.retentionChunkRows,
+): Promise<number> {
+  const statement = db.$client.prepare(OLDEST_FIRST[table]);
+  return inChunks(maxRows, chunkRows, async (n) => (await statement.bind(n, cutoff).run()).meta.changes ?? 0);
+}
+
+/**
+ * Deletes in statements of at most `chunkRows` until `maxRows` are gone or a
+ * statement deletes nothing (the oldest row left is still needed). The statement count is capped
+ * too, so sparse ranges cannot stretch a run.
+ */
+async function inChunks(maxRows: number, chunkRows: number, deleteUpTo: (n: number) => Promise<number>): Promise<number> {
+  let deleted = 0;
+  for (let statements = 0; deleted < maxRows && statements < 2 * Math.ceil(maxRows / chunkRows); statements++) {
+    const changes = await deleteUpTo(Math.min(chunkRows, maxRows - deleted));
+    if (changes === 0) break;
+    deleted += changes;
+  }
+  return deleted;
+}
