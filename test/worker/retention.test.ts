@@ -10,7 +10,7 @@ import { openDb } from '../../worker/db/client.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
 import { type PrunedTable, pruneExpired, pruneStatementSql } from '../../worker/retention/prune.ts';
 import { checkinWindowStart, currentStatus } from '../../worker/status/plan.ts';
-import { DAY, T0 } from './fixtures.ts';
+import { DAY, REPLICA_LAG_ALLOWANCE, T0 } from './fixtures.ts';
 import { count, enrol, type Harness, harness, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
 
 const db = () => openDb(env.DB);
@@ -107,22 +107,28 @@ describe('status events and the audit log', () => {
 describe('revocations', () => {
   it('keep an entry while a token it revokes can still be accepted, and remove it two lifetimes on', async () => {
     const h = harness();
-    const holder = await enrol(h); // a green token issued at T0
+    const holder = await enrol(h);
     const lifetime = configFor(env).tokenLifetimeSeconds;
     const { sub } = (await findHolderById(db(), holder.holderId))!;
-    h.clock.t = T0 + 3600;
+    // The latest token the downgrade revokes: issued at a window start (T0 + 6 h; windows are
+    // reckoned from now - 60 s), one second before the downgrade, so it lives as long as any can.
+    h.clock.t = T0 + 6 * 3600 + REPLICA_LAG_ALLOWANCE;
+    const fetched = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    const token = fetched.body.token as string;
+    const { iat, exp } = (await verifyAt(h, token)).claims!;
+    expect(iat).toBe(T0 + 6 * 3600);
+    h.clock.t += 1;
     expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
     // A later downgrade, so the first entry is not the newest row (which is always kept).
     const other = await enrol(h);
-    h.clock.t = T0 + 7200;
+    h.clock.t += 3600;
     expect((await setStatus(h, other.holderId, 'yellow')).status).toBe(200);
 
-    const exp = (await verifyAt(h, holder.token)).claims!.exp;
     // 299 s after expiry a verifier whose clock lags by the 300 s skew still accepts the token.
     h.clock.t = exp + 299;
-    expect((await verifyAt(h, holder.token)).ok).toBe(true);
+    expect((await verifyAt(h, token)).ok).toBe(true);
     expect((await pruneExpired(db(), configFor(env), h.clock.t)).pruned).toBe(0);
-    expect(await verifyAt(h, holder.token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
+    expect(await verifyAt(h, token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
 
     const revokedBefore = (await env.DB.prepare('select revoked_before as r from revocations where sub = ?')
       .bind(sub)
