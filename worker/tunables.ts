@@ -42,7 +42,7 @@ export const TUNABLES = {
    */
   checkinRetentionMarginDays: 7,
   /** Rows one retention statement deletes at most (one index range, one D1 query). */
-  retentionChunkRows: 10_000,
+  retentionChunkRows: 5_000,
   /**
    * Rows the cron deletes per table per run at most, sized in docs/scale.md "Retention": with a
    * run every 5 minutes (288 a day) check-ins drain at up to 115 M a day, 1.6x the 70 M a day

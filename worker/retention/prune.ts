@@ -3,16 +3,13 @@
 // table, deleted in statements of TUNABLES.retentionChunkRows, each an index range (never a scan
 // of the table), so a backlog drains over successive runs.
 //
-// Check-ins, status events and audit rows are appended in time order, so the oldest rows are the
-// lowest rowids: each statement deletes the old rows among the next `chunk` rowids from the
-// lowest one left, a primary-key range. A row out of order (a release recorded late carries the
-// earlier moment it happened) is at most the cron backlog older than its neighbours; it is
-// deleted once the rows before it are, never before its own cutoff.
+// The statements themselves, and why they are index ranges: ./statements.ts.
 
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { pruneRevocations } from '../db/revocations.ts';
 import { TUNABLES } from '../tunables.ts';
+import { OLDEST_FIRST, type PrunedTable } from './statements.ts';
 import { retentionCutoffs } from './windows.ts';
 
 export interface RetentionReport {
@@ -24,20 +21,6 @@ export interface RetentionReport {
   prunedEvents: number;
   prunedAudit: number;
 }
-
-/** Rowid ranges from the lowest rowid left: `?1` rows wide, rows older than `?2` only. */
-const OLDEST_FIRST = {
-  checkins:
-    'delete from checkins where rowid >= (select min(rowid) from checkins) and rowid < (select min(rowid) from checkins) + ?1 and day < ?2',
-  statusEvents:
-    'delete from status_events where id >= (select min(id) from status_events) and id < (select min(id) from status_events) + ?1 and at < ?2',
-  auditLog: 'delete from audit_log where id >= (select min(id) from audit_log) and id < (select min(id) from audit_log) + ?1 and at < ?2',
-  // pending_statuses_expires_idx: the expired rows are a range of the index.
-  pending:
-    'delete from pending_statuses where id_hash in (select id_hash from pending_statuses where expires_at <= ?2 order by expires_at limit ?1)',
-} as const;
-
-export type PrunedTable = keyof typeof OLDEST_FIRST;
 
 export interface RetentionBounds {
   /** Rows deleted per table per run at most. */
@@ -58,11 +41,6 @@ export async function pruneExpired(db: Db, config: Config, now: number, bounds =
     prunedEvents: await table('statusEvents', cut.auditBefore),
     prunedAudit: await table('auditLog', cut.auditBefore),
   };
-}
-
-/** The SQL of one pruning statement, for tests that check its query plan. */
-export function pruneStatementSql(table: PrunedTable): string {
-  return OLDEST_FIRST[table];
 }
 
 export async function pruneTable(
