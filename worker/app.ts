@@ -3,14 +3,16 @@
 
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { requireOperatorToken } from './auth/operator.ts';
+import { requireStaff } from './auth/staff-session.ts';
 import { configFor } from './config.ts';
 import { type Db, openDb, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
+import { registerAdminDashboardRoutes } from './routes/admin-dashboard.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
+import { registerAdminSessionRoutes } from './routes/admin-session.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
@@ -42,8 +44,8 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
     maxAge: 86400,
   });
   for (const path of ['/v1/trust-list', '/v1/revocations', '/.well-known/jwks.json']) app.use(path, publicCors);
-  // Before any admin handler or body parsing: no valid token, no data.
-  app.use('/v1/admin/*', requireOperatorToken);
+  // Before any admin handler or body parsing: no valid token or console session, no data.
+  app.use('/v1/admin/*', requireStaff);
 
   registerHealthRoutes(app);
   registerHolderRoutes(app);
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
   registerAdminImportRoutes(app);
   registerAdminHolderRoutes(app);
   registerAdminAuditRoutes(app);
+  registerAdminDashboardRoutes(app);
+  registerAdminSessionRoutes(app);
   registerMethodNotAllowed(app);
   return app;
 }

@@ -57,7 +57,9 @@ async function settlePage(db: Db, config: Config, now: number, page: HolderRow[]
     const guard = statements.length;
     if (plan.steps.length > 0) {
       // Rule releases only (upgrades), so they never add revocations.
-      statements.push(...prepareStatusWrite(db, { holder, plan, now, audit: { action: 'status.release' } }).statements);
+      statements.push(
+        ...prepareStatusWrite(db, { holder, plan, now, timeZone: config.policy.timeZone, audit: { action: 'status.release' } }).statements,
+      );
       writes.push({ kind: 'released', guard });
     } else {
       // Not released yet: `until` was a lower bound that has passed (a missed check-in). Move it

@@ -9,7 +9,8 @@
 
 import { and, eq, notExists, sql } from 'drizzle-orm';
 import { type Checkin, checkinConsequence, type DerivedStatus, localDate, type StatusPolicy } from '../../src/index.ts';
-import { type Db, rawStatement } from '../db/client.ts';
+import { type Db, rawStatement, runBatch, statementOf } from '../db/client.ts';
+import { bumpDaily } from '../db/counters.ts';
 import { findHolderById } from '../db/holders.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
 import { ApiError } from '../errors.ts';
@@ -50,11 +51,16 @@ export async function recordCheckin(
     const plan = planStatus(holder, [...inputs, checkin], now, policy, (current) => consequenceOf(current, checkin, policy), 'checkin');
     const row = { holderId: holder.id, day, at: now, symptoms: input.symptoms, temperature: input.temperature ?? null };
     if (plan.steps.length === 0) {
-      const inserted = await db.insert(checkins).values(row).onConflictDoNothing().run();
-      return inserted.meta.changes === 1 ? { day, counted: true, status: plan.after } : already();
+      // The insert and the console's count of it (db/counters.ts), counted only if it inserted.
+      const [inserted] = await runBatch(db, [
+        statementOf(db, db.insert(checkins).values(row).onConflictDoNothing()),
+        bumpDaily(db, day, 'checkins', 1, true),
+      ]);
+      return inserted!.meta.changes === 1 ? { day, counted: true, status: plan.after } : already();
     }
     const updated = await writePlan(db, holder, plan, {
       now,
+      timeZone: policy.timeZone,
       audit: { action: 'status.checkin', detail: { day } },
       guard: notExists(
         db
@@ -72,6 +78,7 @@ export async function recordCheckin(
           row.symptoms ? 1 : 0,
           row.temperature,
         ),
+        bumpDaily(db, day, 'checkins', 1, true),
       ],
       onRevocation,
     });

@@ -11,11 +11,13 @@ import {
   deriveStatus,
   generateSubId,
   isDowngrade,
+  localDate,
   type StatusPolicy,
 } from '../../src/index.ts';
 import { newHolderId, newHolderSecret, sha256Hex } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, runBatch, statementOf } from '../db/client.ts';
+import { bumpDaily, moveColorCount, transitionMetric } from '../db/counters.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
@@ -84,19 +86,28 @@ async function createHolder(
     updatedAt: now,
   };
   const reason = declarationReason(input.declaration);
-  // One batch: the holder, its first status event and the audit row, or nothing.
-  await db.batch([
-    db.insert(holders).values(holder),
-    db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
-    insertAudit(db, {
-      at: now,
-      actorType: 'declaration',
-      actor: 'holder',
-      action: 'holder.enrol',
-      holderId: holder.id,
-      toColor: declared,
-      reason,
-    }),
+  // One batch: the holder, its first status event, the audit row and the counters, or nothing.
+  await runBatch(db, [
+    statementOf(db, db.insert(holders).values(holder)),
+    statementOf(
+      db,
+      db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
+    ),
+    statementOf(
+      db,
+      insertAudit(db, {
+        at: now,
+        actorType: 'declaration',
+        actor: 'holder',
+        action: 'holder.enrol',
+        holderId: holder.id,
+        toColor: declared,
+        reason,
+      }),
+    ),
+    // The console's counters (db/counters.ts): one more holder of this colour, one transition today.
+    ...moveColorCount(db, undefined, declared, false),
+    bumpDaily(db, localDate(now, policy.timeZone), transitionMetric(declared), 1, false),
   ]);
   return { created: true, holder, status, secret };
 }

@@ -129,6 +129,7 @@ async function writeGroup(ctx: ImportContext, group: Pending[]): Promise<('appli
       holder: p.holder,
       plan: p.plan,
       now: ctx.now,
+      timeZone: ctx.policy.timeZone,
       audit: { action: 'status.import', detail: { importId: ctx.importId, line: p.row.line } },
     });
     guards.push(statements.length);

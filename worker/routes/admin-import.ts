@@ -2,9 +2,12 @@
 // and TUNABLES.maxImportRows (413 beyond; split the file).
 
 import type { Hono } from 'hono';
+import { localDate } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { newHolderId } from '../crypto.ts';
 import { insertAudit } from '../db/audit.ts';
+import { runBatch, statementOf } from '../db/client.ts';
+import { bumpDaily } from '../db/counters.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
@@ -39,21 +42,30 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
       },
       parsed,
     );
-    await insertAudit(db, {
-      at: now,
-      actorType: 'operator',
-      actor: operator.name,
-      action: 'import.run',
-      detail: {
-        importId,
-        format,
-        rows: report.rows,
-        applied: report.applied,
-        unchanged: report.unchanged,
-        unknown: report.unknown,
-        rejected: report.rejected.length,
-      },
-    }).run();
+    const day = localDate(now, config.policy.timeZone);
+    // The run's audit row and the console's daily import counters (db/counters.ts), together.
+    await runBatch(db, [
+      statementOf(
+        db,
+        insertAudit(db, {
+          at: now,
+          actorType: 'operator',
+          actor: operator.name,
+          action: 'import.run',
+          detail: {
+            importId,
+            format,
+            rows: report.rows,
+            applied: report.applied,
+            unchanged: report.unchanged,
+            unknown: report.unknown,
+            rejected: report.rejected.length,
+          },
+        }),
+      ),
+      bumpDaily(db, day, 'imports', 1, false),
+      bumpDaily(db, day, 'import_applied', report.applied, false),
+    ]);
     c.header('Cache-Control', 'no-store');
     return c.json({ importId, applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected });
   });

@@ -17,6 +17,8 @@ const ATTEMPTS = 3;
 /** What a write carries besides the plan. */
 export interface WriteOptions {
   now: number;
+  /** The issuer's zone, for the console's daily counters (db/counters.ts). */
+  timeZone: string;
   audit: AuditFacts;
   /** Holder columns to change along with the steps (a new secret on re-enrolment). */
   patch?: Partial<Pick<HolderRow, 'secretHash' | 'phoneHash'>>;
@@ -28,7 +30,7 @@ export interface WriteOptions {
   onRevocation?: () => void;
 }
 
-export interface ApplyOptions extends Omit<WriteOptions, 'guard'> {
+export interface ApplyOptions extends Omit<WriteOptions, 'guard' | 'timeZone'> {
   policy: StatusPolicy;
   decide: (current: DerivedStatus) => Request | undefined;
   /** Who triggered the write, recorded on rule steps ("cron", "checkin", an operator). */
@@ -70,7 +72,7 @@ export async function applyStatus(db: Db, first: HolderRow, o: ApplyOptions): Pr
     const checkins = await loadStatusInputs(db, holder, o.policy, o.now, 'write');
     const plan = planStatus(holder, checkins, o.now, o.policy, o.decide, o.ruleActor);
     if ((plan.steps.length === 0 && !o.gated) || (o.onlyWithRequest && !plan.requestApplied)) return { holder, plan, written: false };
-    const updated = await writePlan(db, holder, plan, o);
+    const updated = await writePlan(db, holder, plan, { ...o, timeZone: o.policy.timeZone });
     if (updated) return { holder: updated, plan, written: true };
     if (attempt >= ATTEMPTS) throw new ApiError(409, 'conflict', 'The holder changed while this request was applied; try again.');
     const fresh = await findHolderById(db, holder.id);
@@ -81,7 +83,16 @@ export async function applyStatus(db: Db, first: HolderRow, o: ApplyOptions): Pr
 
 /** Writes one plan in one batch; returns the updated row, or undefined after a lost race. */
 export async function writePlan(db: Db, holder: HolderRow, plan: StatusPlan, o: WriteOptions): Promise<HolderRow | undefined> {
-  const prepared = prepareStatusWrite(db, { holder, plan, now: o.now, audit: o.audit, patch: o.patch, guard: o.guard, gated: o.gated });
+  const prepared = prepareStatusWrite(db, {
+    holder,
+    plan,
+    now: o.now,
+    timeZone: o.timeZone,
+    audit: o.audit,
+    patch: o.patch,
+    guard: o.guard,
+    gated: o.gated,
+  });
   const { applied } = await runStatusWrite(db, prepared);
   if (!applied) return undefined;
   if (prepared.revocations > 0) o.onRevocation?.();
