@@ -26,7 +26,8 @@ export function formatOf(fileName: string, mediaType: string): ImportFormat | un
 
 /** Lines of a byte stream, with their 1-based number and their size in bytes including the line break. */
 export async function* linesOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<{ text: string; number: number; bytes: number }> {
-  const decoder = new TextDecoder('utf-8');
+  // ignoreBOM keeps a byte-order mark in the text, so the byte count stays exact; it is cut from line 1 below.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   const encoder = new TextEncoder();
   const reader = stream.getReader();
   let pending = '';

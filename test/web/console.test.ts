@@ -1,0 +1,305 @@
+// The operator console (`/console`) in real headless Chromium against the real Worker: an auditor
+// who can change nothing, a 20,000-row import with progress and an exact report (and a re-run
+// that changes nothing), a lookup and a status change that reaches the signed revocation feed,
+// and the audit log filtered by time. Saves the console's screenshots for the README.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { createSigner, fromBase64Url, verifyRevocationFeed } from '../../src/index.ts';
+import { launchChromium, openPage, tabTo } from './support/browser.ts';
+import { openConsole } from './support/console.ts';
+import { claimsOf, currentToken, enrolGreenHolder, uniqueIdNumber } from './support/holders.ts';
+import { saveScreenshot } from './support/screenshots.ts';
+
+const baseUrl = inject('webBaseUrl');
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  dir = mkdtempSync(join(tmpdir(), 'tricolor-console-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const text = async (page: Page, testId: string) => (await page.locator(`[data-testid=${testId}]`).textContent())?.trim();
+
+test('an auditor signs in, reads everything, sees no control that changes data, and the Worker refuses a change anyway', async () => {
+  const holder = await enrolGreenHolder(baseUrl, '李四');
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webAuditorToken'), 'holder');
+  expect(await text(page, 'signed-in-as')).toContain('web-test-auditor');
+  // No import section for an auditor.
+  expect(await page.locator('[data-testid=nav-import]').count()).toBe(0);
+  await page.locator('[data-testid=holder-query]').fill(holder.holderId);
+  await page.locator('[data-testid=holder-query]').press('Enter');
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(await page.locator('[data-testid=change-form]').count()).toBe(0);
+  // Straight to the API with the auditor's session cookie, as a tampered page would.
+  const refused = await page.evaluate(async (id) => {
+    const r = await fetch(`/v1/admin/holders/${id}/status`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ color: 'red', reason: 'auditor attempt' }),
+    });
+    return [r.status, ((await r.json()) as { error: { code: string } }).error.code];
+  }, holder.holderId);
+  expect(refused).toEqual([403, 'forbidden']);
+  const imported = await page.evaluate(async () => {
+    const r = await fetch('/v1/admin/holders/import', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'idNumber,color,reason\n',
+    });
+    return r.status;
+  });
+  expect(imported).toBe(403);
+  // The session is an HttpOnly cookie: nothing script-readable holds a credential.
+  const stored = await page.evaluate(() => [document.cookie, JSON.stringify(localStorage), JSON.stringify(sessionStorage)]);
+  expect(stored.join('')).not.toContain(inject('webAuditorToken'));
+  expect(stored[0]).toBe('');
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+/** Enrols a green holder with an ID number the test chooses, so an import can name them. */
+async function enrolWithId(idNumber: string): Promise<string> {
+  const r = await fetch(`${baseUrl}/v1/holders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: '王五', idNumber, declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } }),
+  });
+  expect(r.status).toBe(201);
+  return ((await r.json()) as { holderId: string }).holderId;
+}
+
+async function runImport(page: Page, file: string): Promise<Record<string, string | undefined>> {
+  await page.locator('[data-testid=import-file]').setInputFiles(file);
+  await page.locator('[data-testid=import-start]').click();
+  await page.locator('[data-testid=import-outcome]').filter({ hasText: 'Import finished.' }).waitFor({ timeout: 120_000 });
+  const out: Record<string, string | undefined> = {};
+  for (const id of ['import-percent', 'import-sent', 'import-applied', 'import-unchanged', 'import-unknown', 'import-rejected'])
+    out[id] = await text(page, id);
+  out.progress = (await page.locator('[data-testid=import-progress]').getAttribute('value')) ?? undefined;
+  return out;
+}
+
+test('imports a 20,000-row file in chunks, reaches 100 %, reports every row with file line numbers, and a re-run changes nothing', async () => {
+  const knownIds = Array.from({ length: 5 }, () => uniqueIdNumber());
+  const holderIds = [];
+  for (const id of knownIds) holderIds.push(await enrolWithId(id));
+  const lines = ['idNumber,color,reason'];
+  const expectedRejected: [number, RegExp][] = [];
+  while (lines.length <= 20_000) {
+    const line = lines.length + 1;
+    if (line <= 1 + knownIds.length) lines.push(`${knownIds[line - 2]},yellow,"list 2026-12, district 3"`);
+    else if (line === 7_777) {
+      lines.push(`${uniqueIdNumber()},purple,bad colour`);
+      expectedRejected.push([line, /color/]);
+    } else if (line === 15_001) {
+      lines.push('only,two');
+      expectedRejected.push([line, /expected 3 fields/]);
+    } else if (line === 19_999) {
+      lines.push(`${uniqueIdNumber()},red,`);
+      expectedRejected.push([line, /reason/]);
+    } else lines.push(`${uniqueIdNumber()},yellow,list 2026-12 row ${line}`);
+  }
+  expect(lines.length - 1).toBe(20_000);
+  const file = join(dir, 'key-people.csv');
+  writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'import');
+  const chunkRequests: number[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/v1/admin/holders/import'))
+      chunkRequests.push((r.postData() ?? '').split('\n').filter((l) => l.trim() !== '').length - 1);
+  });
+  const first = await runImport(page, file);
+  const unknown = 20_000 - knownIds.length - expectedRejected.length;
+  expect(first).toEqual({
+    'import-percent': '100 %',
+    progress: '100',
+    'import-sent': '20000',
+    'import-applied': String(knownIds.length),
+    'import-unchanged': '0',
+    'import-unknown': String(unknown),
+    'import-rejected': String(expectedRejected.length),
+  });
+  // Four chunks of at most 5,000 rows each.
+  expect(chunkRequests).toEqual([5000, 5000, 5000, 5000]);
+  const rejectedRows = await page.locator('[data-testid=rejected-table] tbody tr').allTextContents();
+  expect(rejectedRows).toHaveLength(expectedRejected.length);
+  for (const [i, [line, reason]] of expectedRejected.entries()) {
+    expect(rejectedRows[i]!.startsWith(String(line))).toBe(true);
+    expect(rejectedRows[i]).toMatch(reason);
+  }
+  await saveScreenshot(page, 'console-import.png');
+  const downloading = page.waitForEvent('download');
+  await page.locator('[data-testid=rejected-download]').click();
+  const csv = readFileSync((await (await downloading).path())!, 'utf8');
+  expect(
+    csv
+      .trimEnd()
+      .split('\r\n')
+      .map((l) => l.split(',')[0]),
+  ).toEqual(['line', ...expectedRejected.map(([line]) => String(line))]);
+  for (const holderId of holderIds) {
+    const view = await fetch(`${baseUrl}/v1/admin/holders/${holderId}`, {
+      headers: { authorization: `Bearer ${inject('webOperatorToken')}` },
+    });
+    expect(((await view.json()) as { status: { color: string } }).status.color).toBe('yellow');
+  }
+
+  const again = await runImport(page, file);
+  expect(again).toMatchObject({
+    'import-percent': '100 %',
+    'import-sent': '20000',
+    'import-applied': '0',
+    'import-unchanged': String(knownIds.length),
+    'import-unknown': String(unknown),
+    'import-rejected': String(expectedRejected.length),
+  });
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('finds a holder, changes their status behind a confirmation, and the change reaches the signed revocation feed', async () => {
+  const holder = await enrolGreenHolder(baseUrl, '赵六');
+  const sub = claimsOf(await currentToken(baseUrl, holder.secret)).sub;
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
+  // Keyboard only: the lookup field, Enter, then the change form.
+  await page.locator('[data-testid=holder-query]').focus();
+  await page.keyboard.type(holder.holderId);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(await text(page, 'holder-color')).toBe('Green');
+  expect(await text(page, 'holder-sub')).toBe(sub);
+  await page.locator('[data-testid=new-color]').selectOption('red');
+  await page.locator('[data-testid=reason]').fill('positive test, district lab 12');
+  await page.getByRole('button', { name: 'Review change' }).press('Enter');
+  const confirm = page.locator('[data-testid=confirm]');
+  await confirm.waitFor();
+  expect(await confirm.textContent()).toContain('Their current codes stop verifying once checkpoints sync');
+  await saveScreenshot(page, 'console-holder.png');
+  // The confirmation has focus: Enter confirms.
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=holder-view][data-color=red]').waitFor();
+  expect(await text(page, 'holder-notice')).toBe('Status set to Red.');
+  expect(await page.locator('[data-testid=history]').textContent()).toContain('positive test, district lab 12');
+
+  // What a checkpoint syncs: the feed, verified with the Worker's signing key.
+  const signer = await createSigner(fromBase64Url(inject('webSigningSeed')));
+  const feedBytes = new Uint8Array(await (await fetch(`${baseUrl}/v1/revocations?since=0`)).arrayBuffer());
+  const feed = await verifyRevocationFeed(feedBytes, {
+    keys: [{ kid: signer.kid, publicKey: signer.publicKey, state: 'active', validFrom: 0 }],
+    now: Math.floor(Date.now() / 1000),
+  });
+  if (!feed.ok) throw new Error(`feed does not verify: ${feed.reason}`);
+  expect(feed.feed.entries.map((e) => e.sub)).toContain(sub);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('filters the audit log by time range, and the export link carries the same filter', async () => {
+  const holder = await enrolGreenHolder(baseUrl, '孙七');
+  const before = Math.floor(Date.now() / 1000);
+  const r = await fetch(`${baseUrl}/v1/admin/holders/${holder.holderId}/status`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${inject('webOperatorToken')}` },
+    body: JSON.stringify({ color: 'yellow', reason: 'audit filter by time' }),
+  });
+  expect(r.status).toBe(200);
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'audit');
+  await page.locator('[data-testid=audit-table]').waitFor();
+  // datetime-local in the browser's zone: the minute of the change to two minutes later.
+  const local = (seconds: number) =>
+    page.evaluate((s) => {
+      const d = new Date(s * 1000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    }, seconds);
+  const from = before - (before % 60);
+  await page.locator('[data-testid=audit-from]').fill(await local(from));
+  await page.locator('[data-testid=audit-to]').fill(await local(from + 180));
+  await page.locator('[data-testid=audit-apply]').click();
+  await page.locator('[data-testid=audit-table]').filter({ hasText: 'audit filter by time' }).waitFor();
+  const times = await page
+    .locator('[data-testid=audit-table] tbody tr')
+    .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-at'))));
+  expect(times.length).toBeGreaterThan(0);
+  for (const at of times) expect(at >= from && at < from + 180).toBe(true);
+  const href = await page.locator('[data-testid=audit-export]').getAttribute('href');
+  expect(href).toBe(`/v1/admin/audit/export?from=${from}&to=${from + 180}`);
+  await saveScreenshot(page, 'console-audit.png');
+
+  // A range a day in the past holds none of it.
+  await page.locator('[data-testid=audit-from]').fill(await local(from - 2 * 86400));
+  await page.locator('[data-testid=audit-to]').fill(await local(from - 86400));
+  await page.locator('[data-testid=audit-apply]').click();
+  await page.getByText('No entries match.').waitFor();
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('the dashboard shows the counts and the 30-day chart', async () => {
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'dashboard');
+  await page.locator('[data-testid=daily-chart] canvas').waitFor();
+  const counts = (await (
+    await fetch(`${baseUrl}/v1/admin/dashboard`, { headers: { authorization: `Bearer ${inject('webOperatorToken')}` } })
+  ).json()) as { colors: Record<string, number> };
+  for (const color of ['green', 'yellow', 'red'])
+    expect(await page.locator(`[data-testid=color-counts] td[data-color=${color}]`).textContent()).toBe(
+      counts.colors[color]!.toLocaleString('en-US'),
+    );
+  expect(await page.locator('[data-testid=daily-table] tbody tr').count()).toBe(30);
+  await saveScreenshot(page, 'console-dashboard.png');
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('works from the keyboard alone: sign in, move between sections, sign out', async () => {
+  const { context, page, problems } = await openPage(browser, baseUrl, '/console', { viewport: { width: 1280, height: 900 } });
+  const token = page.locator('[data-testid=signin] input[name=token]');
+  await token.waitFor();
+  await tabTo(page, token);
+  await page.keyboard.type(inject('webOperatorToken'));
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=signed-in-as]').waitFor();
+  // The token field is gone and nothing kept the token.
+  expect(await page.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie)).not.toContain(
+    inject('webOperatorToken'),
+  );
+  const keysLink = page.locator('[data-testid=nav-keys]');
+  await tabTo(page, keysLink);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=keys-table]').waitFor();
+  expect(await text(page, 'keys-version')).toContain('Trust list version 1');
+  await saveScreenshot(page, 'console-keys.png');
+  await tabTo(page, page.locator('[data-testid=sign-out]'), 40);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=signin]').waitFor();
+  // Signed out means the cookie is gone: a reload asks to sign in again.
+  await page.reload();
+  await page.locator('[data-testid=signin]').waitFor();
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('warns on the keys page when the trust list is due in less than a day', async () => {
+  const { context, page } = await openPage(browser, baseUrl, '/console', { viewport: { width: 1280, height: 900 } });
+  // The real answer, with the next update moved to 6 hours from now (the test list is due in 7 days).
+  await page.route('**/v1/admin/keys', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { now: number; nextUpdate: number; secondsToNextUpdate: number };
+    await route.fulfill({ response, json: { ...body, nextUpdate: body.now + 6 * 3600, secondsToNextUpdate: 6 * 3600 } });
+  });
+  await page.locator('[data-testid=signin] input[name=token]').fill(inject('webAuditorToken'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('[data-testid=nav-keys]').click();
+  await page.locator('[data-testid=keys-warning]').waitFor();
+  expect(await text(page, 'keys-warning')).toContain('less than a day');
+  await context.close();
+});
