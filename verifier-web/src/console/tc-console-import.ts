@@ -18,6 +18,9 @@ interface Totals {
   rejected: { line: number; error: string }[];
 }
 
+/** The page lists this many rejected rows; the CSV download always has all of them. */
+const REJECTED_SHOWN = 1000;
+
 const emptyTotals = (): Totals => ({ sent: 0, applied: 0, unchanged: 0, unknown: 0, rejected: [] });
 
 export class TcConsoleImport extends LitElement {
@@ -158,8 +161,9 @@ export class TcConsoleImport extends LitElement {
             <p><a class="button secondary" data-testid="rejected-download" href=${this.downloadUrl ?? '#'} download="rejected-rows.csv">${c('import.download')}</a></p>
             <table data-testid="rejected-table">
               <thead><tr><th scope="col">${c('import.line')}</th><th scope="col">${c('import.reason')}</th></tr></thead>
-              <tbody>${t.rejected.map((r) => html`<tr><td>${r.line}</td><td>${r.error}</td></tr>`)}</tbody>
-            </table>`
+              <tbody>${t.rejected.slice(0, REJECTED_SHOWN).map((r) => html`<tr><td>${r.line}</td><td>${r.error}</td></tr>`)}</tbody>
+            </table>
+            ${t.rejected.length > REJECTED_SHOWN ? html`<p class="hint">${c('import.moreRejected', { shown: REJECTED_SHOWN, total: t.rejected.length })}</p>` : nothing}`
           : nothing
       }`;
   }
