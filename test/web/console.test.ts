@@ -189,6 +189,19 @@ test('finds a holder, changes their status behind a confirmation, and the change
   await page.locator('[data-testid=holder-view][data-color=red]').waitFor();
   expect(await text(page, 'holder-notice')).toBe('Status set to Red.');
   expect(await page.locator('[data-testid=history]').textContent()).toContain('positive test, district lab 12');
+  // Red: a check-in run starts today, not yet done; after the holder checks in, today counts.
+  expect(await page.locator('[data-testid=checkin-run] li').evaluateAll((li) => li.map((l) => l.getAttribute('data-counted')))).toEqual([
+    'no',
+  ]);
+  const checkin = await fetch(`${baseUrl}/v1/holders/me/checkins`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${holder.secret}` },
+    body: JSON.stringify({ symptoms: false, temperature: 36.5 }),
+  });
+  expect(checkin.status).toBe(201);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await page.locator('[data-testid=checkin-run] li[data-counted=yes]').waitFor();
+  expect(await page.locator('[data-testid=checkin-run]').textContent()).toContain('36.5 °C');
 
   // What a checkpoint syncs: the feed, verified with the Worker's signing key.
   const signer = await createSigner(fromBase64Url(inject('webSigningSeed')));

@@ -27,7 +27,7 @@ describe('staff sessions', () => {
     // The cookie is not the token, nor does it contain it.
     expect(cookie).not.toContain(operatorToken());
     const me = await h.json('GET', '/v1/admin/session', { headers: { cookie } });
-    expect(me.body).toEqual({ name: 'test-operator', role: 'operator', via: 'session' });
+    expect(me.body).toEqual({ name: 'test-operator', role: 'operator', via: 'session', timeZone: 'Asia/Shanghai' });
   });
 
   it('lets a signed-in operator change a status from the console origin, and refuses the same write from elsewhere', async () => {

@@ -40,21 +40,25 @@ export function bumpDaily(db: Db, day: string, metric: DailyMetric, by: number, 
   );
 }
 
-/** Moves one holder between colours (or adds one, with from undefined), gated like bumpDaily. */
+/**
+ * Moves one holder between colours (or adds one, with from undefined), gated like bumpDaily.
+ * A move updates two rows in one statement, after which changes() is 2: it must therefore be the
+ * LAST statement of its chain (prepareStatusWrite puts it there).
+ */
 export function moveColorCount(db: Db, from: Color | undefined, to: Color, gated: boolean): D1PreparedStatement[] {
   if (from === to) return [];
   const guard = gated ? ' and changes() = 1' : '';
-  const statements: D1PreparedStatement[] = [];
-  if (from !== undefined) statements.push(rawStatement(db, `update color_counts set holders = holders - 1 where color = ?${guard}`, from));
-  // After the decrement, changes() = 1 again, so the chain holds for the increment too.
-  statements.push(
+  if (from === undefined) return [rawStatement(db, `update color_counts set holders = holders + 1 where color = ?${guard}`, to)];
+  // changes() is read before this statement completes, so both rows see the previous statement's count.
+  return [
     rawStatement(
       db,
-      `update color_counts set holders = holders + 1 where color = ?${from !== undefined || gated ? ' and changes() = 1' : ''}`,
+      `update color_counts set holders = holders + (case when color = ? then 1 else -1 end) where color in (?, ?)${guard}`,
       to,
+      to,
+      from,
     ),
-  );
-  return statements;
+  ];
 }
 
 export interface DashboardCounts {

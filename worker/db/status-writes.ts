@@ -81,7 +81,8 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
     }
     statements.push(bumpDaily(db, localDate(step.at, w.timeZone), transitionMetric(step.to), 1, true));
   }
-  // The console's counts per colour move with the row, in the same chain.
+  // The console's counts per colour move with the row, in the same chain, as its last link
+  // (counters.ts moveColorCount).
   statements.push(...moveColorCount(db, holder.color, plan.after.color, true));
   return { statements, revocations: revocationCount };
 }

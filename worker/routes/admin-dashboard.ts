@@ -20,7 +20,7 @@ export function registerAdminDashboardRoutes(app: Hono<AppEnv>): void {
       today,
       timeZone: config.policy.timeZone,
       colors: counts.colors,
-      // Red and yellow holders owe a check-in every day (docs/status-rules.md); green ones do not.
+      // Red and yellow holders owe a check-in every day (src/status-rules.ts DEFAULT_POLICY); green ones do not.
       checkins: { today: todays.checkins, holdersDue: counts.colors.red + counts.colors.yellow },
       days: counts.days.map(({ day, counts: d }) => ({
         day,

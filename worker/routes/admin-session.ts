@@ -21,12 +21,13 @@ export function registerAdminSessionRoutes(app: Hono<AppEnv>): void {
       detail: { role: operator.role },
     }).run();
     c.header('Cache-Control', 'no-store');
-    return c.json({ name: operator.name, role: operator.role, expiresAt }, 201);
+    return c.json({ name: operator.name, role: operator.role, expiresAt, timeZone: c.var.config.policy.timeZone }, 201);
   });
 
   app.get('/v1/admin/session', (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ name: c.var.operator.name, role: c.var.operator.role, via: c.var.staffAuth });
+    // The issuer's zone: the console shows check-in days as the rules count them.
+    return c.json({ name: c.var.operator.name, role: c.var.operator.role, via: c.var.staffAuth, timeZone: c.var.config.policy.timeZone });
   });
 
   app.delete('/v1/admin/session', (c) => {

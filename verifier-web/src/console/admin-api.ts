@@ -11,6 +11,8 @@ export type Color = 'green' | 'yellow' | 'red';
 export interface Staff {
   name: string;
   role: Role;
+  /** The issuer's time zone, in which check-in days are counted. */
+  timeZone: string;
 }
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string };

@@ -103,7 +103,7 @@ export class TcConsoleApp extends LitElement {
       return;
     }
     this.error = undefined;
-    this.staff = { name: result.value.name, role: result.value.role };
+    this.staff = { name: result.value.name, role: result.value.role, timeZone: result.value.timeZone };
   }
 
   private async onSignOut(): Promise<void> {
@@ -146,7 +146,7 @@ export class TcConsoleApp extends LitElement {
     const canChange = staff.role === 'operator';
     switch (this.section) {
       case 'holder':
-        return html`<tc-console-holder .canChange=${canChange}></tc-console-holder>`;
+        return html`<tc-console-holder .canChange=${canChange} .timeZone=${staff.timeZone}></tc-console-holder>`;
       case 'import':
         return html`<tc-console-import .canChange=${canChange}></tc-console-import>`;
       case 'audit':

@@ -2,6 +2,7 @@
 // and (operators only) change the status with a required reason, behind a confirmation that
 // says what the change will do at checkpoints.
 import { html, LitElement, nothing } from 'lit';
+import { localDate, shiftDate } from '../../../src/local-time.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
 import { type Color, type HolderView, lookupHolder, setHolderStatus } from './admin-api.ts';
@@ -9,10 +10,31 @@ import { consoleStyles } from './console-styles.ts';
 import { consoleText as c, formatTime } from './messages.ts';
 
 const STRICTNESS: Record<Color, number> = { green: 0, yellow: 1, red: 2 };
+/** The run shown at most: red isolation is 14 days (src/status-rules.ts DEFAULT_POLICY); older days are in the history. */
+const RUN_DAYS_SHOWN = 31;
+
+/**
+ * Day by day (the issuer's days) from the day the current red or yellow status began to today:
+ * the check-in that counted that day, if any. Green holders owe no check-ins: no run.
+ */
+export function checkinRun(
+  v: HolderView,
+  timeZone: string,
+  now: number,
+): { day: string; checkin: HolderView['checkins'][number] | undefined }[] {
+  if (v.status.color === 'green') return [];
+  const first = localDate(v.status.since, timeZone);
+  const today = localDate(now, timeZone);
+  const byDay = new Map(v.checkins.map((r) => [r.day, r]));
+  const days: string[] = [];
+  for (let day = today; day >= first && days.length < RUN_DAYS_SHOWN; day = shiftDate(day, -1)) days.unshift(day);
+  return days.map((day) => ({ day, checkin: byDay.get(day) }));
+}
 
 export class TcConsoleHolder extends LitElement {
   static override properties = {
     canChange: { type: Boolean },
+    timeZone: { type: String },
     view: { state: true },
     error: { state: true },
     notice: { state: true },
@@ -20,6 +42,7 @@ export class TcConsoleHolder extends LitElement {
     busy: { state: true },
   };
   declare canChange: boolean;
+  declare timeZone: string;
   declare view: HolderView | undefined;
   declare error: string | undefined;
   declare notice: string | undefined;
@@ -33,6 +56,7 @@ export class TcConsoleHolder extends LitElement {
     super();
     new LocaleController(this);
     this.canChange = false;
+    this.timeZone = 'Asia/Shanghai';
     this.view = undefined;
     this.error = undefined;
     this.notice = undefined;
@@ -109,7 +133,7 @@ export class TcConsoleHolder extends LitElement {
 
   private renderHolder(v: HolderView) {
     const since = v.status.since;
-    const run = v.checkins.filter((r) => r.at >= since);
+    const run = checkinRun(v, this.timeZone, Math.floor(Date.now() / 1000));
     return html`<article data-testid="holder-view" data-color=${v.status.color}>
       <h3>${c('holder.status')}: <span class="chip ${v.status.color}" data-testid="holder-color">${c(`color.${v.status.color}`)}</span></h3>
       <p>${c('holder.since', { time: formatTime(since) })}${v.status.until ? html` · ${c('holder.until', { time: formatTime(v.status.until) })}` : nothing}</p>
@@ -119,8 +143,12 @@ export class TcConsoleHolder extends LitElement {
         run.length === 0
           ? html`<p>${c('holder.checkinsNone')}</p>`
           : html`<ol data-testid="checkin-run">${run.map(
-              (r) =>
-                html`<li>${r.day}: ${c('holder.checkinCounted')}${r.symptoms ? html`, ${c('holder.checkinSymptoms')}` : nothing}${r.temperature !== null ? html`, ${r.temperature} °C` : nothing}</li>`,
+              ({ day, checkin: r }) =>
+                html`<li data-counted=${r ? 'yes' : 'no'}>${day}: ${
+                  r
+                    ? html`${c('holder.checkinCounted')}${r.symptoms ? html`, ${c('holder.checkinSymptoms')}` : nothing}${r.temperature !== null ? html`, ${r.temperature} °C` : nothing}`
+                    : c('holder.checkinMissing')
+                }</li>`,
             )}</ol>`
       }
       ${this.canChange ? this.renderChange(v) : nothing}
