@@ -48,6 +48,9 @@ export default defineConfig({
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
+          // Real D1 batches over hundreds of holders on two shared cores: 5 s is too tight for the
+          // concurrency and import suites when the machine is busy; none of them waits on a clock.
+          testTimeout: 30_000,
           setupFiles: ['test/worker/apply-migrations.ts', 'test/worker/install-trust-list.ts'],
         },
       },

@@ -1,4 +1,4 @@
-// Edge figures (issue 6) on a local workerd (`wrangler dev`) holding 100 000 enrolled holders:
+// Edge figures (docs/performance.md, Edge) on a local workerd (`wrangler dev`) holding 100 000 enrolled holders:
 // token issuance against /healthz on the same Worker, interleaved; enrolment; feed polling with a
 // matching If-None-Match (304, and whether D1 was touched); the snapshot the Worker serves at
 // 10 000 live entries. Load comes from autocannon on loopback, bounded in time and connections.

@@ -1,4 +1,4 @@
-// Import throughput (issue 6): a 100 000-row key-people file through POST /v1/admin/holders/import
+// Import throughput (docs/performance.md, Import): a 100 000-row key-people file through POST /v1/admin/holders/import
 // on the seeded local Worker, as the 20 requests of 5 000 rows the route allows, one after the
 // other as a single operator's client would send them. Every row's fate is known in advance
 // (import-plan.ts), so each response is checked category by category, not just summed. Then the

@@ -1,4 +1,4 @@
-// Verifier PWA figures (issue 5 budgets, issue 6 table), by running the PWA's own measuring
+// Verifier PWA figures (docs/verifier.md budgets), by running the PWA's own measuring
 // scripts: verifier-web/scripts/measure-bundle.ts (initial JS, gzipped) and measure-verdict.ts
 // (decoded QR text to painted verdict in headless Chromium). Each prints one JSON object and
 // exits 1 when over budget, which is a figure here, not a failure.
@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../scripts/lib/local-worker.ts';
 import type { Figure } from './report.ts';
+import { benchWorkerBundle } from './worker-bundle.ts';
 
 const SECTION = 'Verifier PWA';
 
@@ -42,7 +43,10 @@ export async function benchWeb(quick: boolean): Promise<Figure[]> {
   console.log('bench:   timing QR text to verdict in headless Chromium ...');
   const verdict = await runScript('verifier-web/scripts/measure-verdict.ts', ['--runs', quick ? '15' : '40', '--budget-ms', '50']);
   const median = Number(verdict.medianMs);
+  console.log('bench:   measuring the Worker bundle (wrangler deploy --dry-run) ...');
+  const workerBundle = await benchWorkerBundle();
   return [
+    workerBundle,
     {
       section: SECTION,
       name: 'Initial JS for / (gzip -9)',

@@ -27,7 +27,7 @@ export interface RotateOutcome {
 /**
  * Promotes next to active and retires the old active key (its window closes now). Unless
  * `immediate`, the next key must already have been published, so that verifiers that synced
- * before the rotation accept the new key's tokens from the first one (issue 4, drill 1).
+ * before the rotation accept the new key's tokens from the first one (docs/operations.md, planned rotation).
  */
 export function rotateKeys(state: KeystoreState, now: number, options: { immediate?: boolean } = {}): RotateOutcome {
   const [next] = keysInState(state, 'next');

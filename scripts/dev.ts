@@ -1,4 +1,4 @@
-// `npm run dev`: the whole service locally (issue 2 quick start). First run makes the dev keys and
+// `npm run dev`: the whole service locally (README quick start). First run makes the dev keys and
 // tokens (keys/dev-setup.ts); every run applies the D1 migrations, publishes a trust list when the
 // local D1 needs one, builds the PWA, then runs `wrangler dev` in its own process group and
 // forwards Ctrl-C/SIGTERM to that group so no workerd is left behind.

@@ -10,7 +10,10 @@ if (!Number.isSafeInteger(runs) || runs < 1) {
   console.error('fuzz: --runs must be a positive integer');
   process.exit(2);
 }
-const files = positionals.length > 0 ? positionals : ['test/core/hostile-input.test.ts', 'test/worker/hostile-fuzz.test.ts'];
+const files =
+  positionals.length > 0
+    ? positionals
+    : ['test/core/hostile-input.test.ts', 'test/core/cbor-differential.test.ts', 'test/worker/hostile-fuzz.test.ts'];
 console.log(`fuzz: ${runs} runs per property over ${files.join(', ')}`);
 // Worker files run inside workerd (the worker project reads FUZZ_RUNS in vitest.config.ts); the rest in Node.
 const byProject = new Map<string, string[]>();

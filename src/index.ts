@@ -1,6 +1,7 @@
 // Tricolor core: the pure library shared by the Worker, the verifier PWA and the key CLI.
 // No I/O, no environment; every function that needs the time takes it as an argument.
 
+export * from './api.ts';
 export * from './base45.ts';
 export * from './bytes.ts';
 export * from './cbor.ts';

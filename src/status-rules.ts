@@ -2,6 +2,7 @@
 // daily check-ins, `now` and the policy. The Worker evaluates it lazily on every token fetch and
 // the daily cron writes the transitions it finds, so both always agree.
 
+import { FEVER_THRESHOLD_CELSIUS } from './api.ts';
 import type { Color } from './claims.ts';
 import { addLocalDays, localDate, shiftDate, startOfLocalDate } from './local-time.ts';
 
@@ -23,7 +24,7 @@ export const DEFAULT_POLICY: Readonly<StatusPolicy> = Object.freeze<StatusPolicy
   timeZone: 'Asia/Shanghai',
   isolationDays: { red: 14, yellow: 7 },
   requiredCheckins: { red: 14, yellow: 7 },
-  feverThresholdCelsius: 37.3,
+  feverThresholdCelsius: FEVER_THRESHOLD_CELSIUS.default,
   declaration: { contactWithCase: 'red', symptoms: 'yellow', fromHighRiskArea: 'yellow' },
   symptomaticCheckinOnGreen: 'yellow',
 });

@@ -3,10 +3,11 @@
 // lifetime, key material and operator token hashes. Operational tunables are in ./tunables.ts.
 // A malformed variable is reported by name, never by value.
 
-import { z } from 'zod';
-import { assertTimeZone, DEFAULT_POLICY, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
+import * as z from 'zod/mini';
+import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
+import { DomainError } from './domain-errors.ts';
 import type { Env } from './env.ts';
-import { ApiError } from './errors.ts';
+import { plainMessage } from './issue-text.ts';
 
 export type Role = 'operator' | 'auditor';
 
@@ -29,24 +30,25 @@ export interface Config {
 }
 
 const color = z.enum(['green', 'yellow', 'red']);
-const days = z.number().int().min(0).max(60);
+const days = z.int().check(z.gte(0), z.lte(60));
 // At least one day: a status must not end the instant it begins.
-const isolationDays = z.number().int().min(1).max(60);
-const policyOverride = z
-  .object({
-    isolationDays: z.object({ red: isolationDays, yellow: isolationDays }).partial(),
-    requiredCheckins: z.object({ red: days, yellow: days }).partial(),
-    feverThresholdCelsius: z.number().min(35).max(42),
-    declaration: z.object({ contactWithCase: color, symptoms: color, fromHighRiskArea: color }).partial(),
+const isolationDays = z.int().check(z.gte(1), z.lte(60));
+const policyOverride = z.partial(
+  z.strictObject({
+    isolationDays: z.partial(z.object({ red: isolationDays, yellow: isolationDays })),
+    requiredCheckins: z.partial(z.object({ red: days, yellow: days })),
+    feverThresholdCelsius: z.number().check(z.gte(FEVER_THRESHOLD_CELSIUS.min), z.lte(FEVER_THRESHOLD_CELSIUS.max)),
+    declaration: z.partial(z.object({ contactWithCase: color, symptoms: color, fromHighRiskArea: color })),
     symptomaticCheckinOnGreen: color,
-  })
-  .partial()
-  .strict();
+  }),
+);
 
 const operatorList = z.array(
-  z
-    .object({ name: z.string().min(1).max(64), role: z.enum(['operator', 'auditor']), sha256: z.string().regex(/^[0-9a-f]{64}$/i) })
-    .strict(),
+  z.strictObject({
+    name: z.string().check(z.minLength(1), z.maxLength(64)),
+    role: z.enum(['operator', 'auditor']),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/i)),
+  }),
 );
 
 const cache = new WeakMap<Env, Config>();
@@ -88,7 +90,7 @@ function parsePolicy(env: Env): StatusPolicy {
   }
   let override: z.infer<typeof policyOverride> = {};
   if (env.STATUS_POLICY) {
-    const parsed = policyOverride.safeParse(parseJson(env.STATUS_POLICY, 'STATUS_POLICY'));
+    const parsed = z.safeParse(policyOverride, parseJson(env.STATUS_POLICY, 'STATUS_POLICY'));
     if (!parsed.success) throw misconfigured('STATUS_POLICY', describeIssue(parsed.error));
     override = parsed.data;
   }
@@ -139,7 +141,7 @@ function parseHmacKey(raw: string): Uint8Array {
 
 function parseOperators(raw: string | undefined): OperatorEntry[] {
   if (!raw) return [];
-  const parsed = operatorList.safeParse(parseJson(raw, 'OPERATOR_TOKENS'));
+  const parsed = z.safeParse(operatorList, parseJson(raw, 'OPERATOR_TOKENS'));
   if (!parsed.success) throw misconfigured('OPERATOR_TOKENS', describeIssue(parsed.error));
   return parsed.data.map((o) => ({ name: o.name, role: o.role, sha256: fromHex(o.sha256.toLowerCase()) }));
 }
@@ -168,11 +170,11 @@ function parseJson(raw: string, name: string): unknown {
   }
 }
 
-function describeIssue(error: z.ZodError): string {
+function describeIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'invalid';
+  return issue ? `${issue.path.join('.') || 'value'}: ${plainMessage(issue)}` : 'invalid';
 }
 
-function misconfigured(name: string, problem: string): ApiError {
-  return new ApiError(500, 'misconfigured', `The issuer is misconfigured: ${name} ${problem}.`);
+function misconfigured(name: string, problem: string): DomainError {
+  return new DomainError('misconfigured', `The issuer is misconfigured: ${name} ${problem}.`);
 }

@@ -1,29 +1,24 @@
-// Every rejection the Worker makes is an ApiError with a stable snake_case code; this module is
-// the one place that turns errors into HTTP (`{error: {code, message}}`). Messages are written
-// for people and never echo secrets, tokens or request bodies.
+// Every rejection the Worker makes has a stable snake_case code: an ApiError from the HTTP layer
+// (auth, validation, routing) or a DomainError from the domain code, which knows nothing of HTTP.
+// This module is the one place that turns errors into HTTP (`{error: {code, message}}`). Messages
+// are written for people and never echo secrets, tokens or request bodies.
 
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError, type DomainErrorCode } from './domain-errors.ts';
 
+/** Codes of the HTTP layer's own rejections; the domain's are DomainErrorCode. */
 export type ErrorCode =
-  | 'validation_failed'
+  | DomainErrorCode
   | 'invalid_json'
   | 'unsupported_media_type'
-  | 'payload_too_large'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
-  | 'identity_mismatch'
-  | 'conflict'
   | 'rate_limited'
-  | 'signing_unavailable'
-  | 'signing_key_missing'
   | 'trust_list_unavailable'
-  | 'trust_list_invalid'
-  | 'trust_list_not_newer'
-  | 'misconfigured'
   | 'internal_error';
 
 export class ApiError extends Error {
@@ -39,12 +34,32 @@ export class ApiError extends Error {
   }
 }
 
+/** The HTTP status of each domain failure. */
+const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
+  conflict: 409,
+  identity_mismatch: 409,
+  validation_failed: 400,
+  payload_too_large: 413,
+  signing_unavailable: 503,
+  signing_key_missing: 409,
+  trust_list_invalid: 422,
+  trust_list_not_newer: 409,
+  misconfigured: 500,
+};
+
+/** A domain failure as the HTTP layer answers it. */
+export function apiErrorOf(err: DomainError): ApiError {
+  const headers: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(err.retryAfterSeconds) };
+  return new ApiError(DOMAIN_ERROR_STATUS[err.code], err.code, err.message, headers);
+}
+
 export function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode; message: string } } {
   return { error: { code, message } };
 }
 
 /** The single error-to-HTTP mapping, installed with `app.onError`. */
-export function handleError(err: Error, c: Context): Response {
+export function handleError(thrown: Error, c: Context): Response {
+  const err = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
   if (err instanceof ApiError) {
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
     c.header('Cache-Control', 'no-store');

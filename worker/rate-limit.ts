@@ -1,4 +1,4 @@
-// Per-client rate limits (issue 6 "The HTTP surface") on the two public routes a client can call
+// Per-client rate limits (docs/api.md#rate-limits) on the two public routes a client can call
 // in a loop: enrolment, keyed by the client's address (CF-Connecting-IP, IPv6 by /64), and token
 // fetch, keyed by the authenticated holder. Both use the Workers Rate Limiting binding
 // ([[ratelimits]] in wrangler.toml), which Miniflare implements locally, so `wrangler dev` and the

@@ -1,21 +1,17 @@
-// Request validation: zod schemas for bodies, queries and path parameters, and the hook that turns
+// Request validation: zod/mini schemas (tree-shaken, so the Worker bundle stays small) for bodies,
+// queries and path parameters, typed against the contract in src/api.ts, and the hook that turns
 // a failure into 400 `validation_failed` with a plain message naming the field. Handlers only ever
 // see parsed, typed values (`c.var.body`, `c.var.query`, `c.var.params`).
 
 import { createMiddleware } from 'hono/factory';
-import { z } from 'zod';
-import { COLORS, type Color } from '../src/index.ts';
+import * as z from 'zod/mini';
 import { ApiError } from './errors.ts';
 import { mediaType, readBodyLimited } from './http/body.ts';
+import { describeIssues } from './issue-text.ts';
 import { TUNABLES } from './tunables.ts';
 
-export const colorSchema = z.enum(COLORS as [Color, ...Color[]]);
-export const reasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
-/** Public holder ids are 16 lower-case base32 characters (worker/crypto.ts randomId). */
-export const holderIdSchema = z.string().regex(/^[a-z2-7]{16}$/, 'is not a holder id');
-
 /** Parses a JSON body (application/json, at most TUNABLES.maxJsonBodyBytes) into `c.var.body`. */
-export function jsonBody<S extends z.ZodType>(schema: S) {
+export function jsonBody<S extends z.ZodMiniType>(schema: S) {
   return createMiddleware<{ Variables: { body: z.output<S> } }>(async (c, next) => {
     const type = mediaType(c.req.raw);
     if (type !== 'application/json') throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
@@ -32,7 +28,7 @@ export function jsonBody<S extends z.ZodType>(schema: S) {
 }
 
 /** Parses the query string into `c.var.query`; unknown parameters are refused. */
-export function queryParams<S extends z.ZodType>(schema: S) {
+export function queryParams<S extends z.ZodMiniType>(schema: S) {
   return createMiddleware<{ Variables: { query: z.output<S> } }>(async (c, next) => {
     c.set('query', check(schema, c.req.query(), 'query'));
     await next();
@@ -40,39 +36,16 @@ export function queryParams<S extends z.ZodType>(schema: S) {
 }
 
 /** Parses path parameters into `c.var.params`. */
-export function pathParams<S extends z.ZodType>(schema: S) {
+export function pathParams<S extends z.ZodMiniType>(schema: S) {
   return createMiddleware<{ Variables: { params: z.output<S> } }>(async (c, next) => {
     c.set('params', check(schema, c.req.param(), 'path'));
     await next();
   });
 }
 
-export function check<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+export function check<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
   // reportInput tells a missing field from a wrong one; the input is never echoed.
-  const parsed = schema.safeParse(value, { reportInput: true });
+  const parsed = z.safeParse(schema, value, { reportInput: true });
   if (parsed.success) return parsed.data;
   throw new ApiError(400, 'validation_failed', describeIssues(parsed.error, where));
-}
-
-/** "declaration.symptoms: expected a boolean" — the first problem, naming the field. */
-export function describeIssues(error: z.ZodError, where: string): string {
-  const issue = error.issues[0];
-  if (!issue) return `The ${where} is invalid.`;
-  // Field names come from the client: shown, but cut short.
-  if (issue.code === 'unrecognized_keys')
-    return `${where}: unknown field ${issue.keys
-      .slice(0, 3)
-      .map((k) => `"${k.slice(0, 40)}"`)
-      .join(', ')}.`;
-  const field = issue.path.length > 0 ? issue.path.join('.') : where;
-  return `${field}: ${plainMessage(issue)}.`;
-}
-
-function plainMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return issue.input === undefined ? 'is required' : `expected ${article(issue.expected)}`;
-  return issue.message.replace(/\.$/, '');
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }

@@ -1,4 +1,4 @@
-// First-run material for `npm run dev` (issue 2), all under the git-ignored .dev/ directory and
+// First-run material for `npm run dev` (README quick start), all under the git-ignored .dev/ directory and
 // .dev.vars: a dev keystore with a random passphrase, its root (public JSON for the PWA build)
 // and an active signing key, ID_HMAC_KEY, and operator/auditor tokens (only their SHA-256 goes
 // into .dev.vars, as OPERATOR_TOKENS). Every step is skipped when its result already exists.

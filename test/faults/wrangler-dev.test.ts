@@ -1,4 +1,4 @@
-// Against a real `wrangler dev` running the real wrangler.toml (issue 6): the rate limits as
+// Against a real `wrangler dev` running the real wrangler.toml: the rate limits as
 // configured for production, and a fault: the Worker's whole process group is SIGKILLed in the
 // middle of a large import, restarted on the same persisted D1, and the import re-run. Every
 // holder must be whole at every point (row, events, audit and revocations telling one story), and

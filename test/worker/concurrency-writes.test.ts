@@ -1,4 +1,4 @@
-// Concurrent writers and atomic batches (issue 6 "Concurrency" and "Faults"): 50 concurrent status
+// Concurrent writers and atomic batches: 50 concurrent status
 // changes on one holder, and overlapping imports, end in a state the audit log explains exactly;
 // and a status change, its event, its audit row and its revocation commit together or not at all,
 // shown by making one statement of the real batch fail inside D1 (a trigger that aborts).
@@ -8,7 +8,7 @@ import { REVOCATION_MARGIN } from './fixtures.ts';
 import { count, type Enrolled, enrol, type Harness, harness, NO_SYMPTOMS, operatorToken, setStatus } from './helpers.ts';
 
 type Color = 'green' | 'yellow' | 'red';
-/** The spec's order of strictness (issue 3): a move up this list is a downgrade and revokes. */
+/** The order of strictness (docs/api.md): a move up this list is a downgrade and revokes. */
 const STRICTNESS: Record<Color, number> = { green: 0, yellow: 1, red: 2 };
 
 interface EventRow {

@@ -1,4 +1,4 @@
-// Drill 4 (issue 4): clocks. A token whose iat lies outside its key's signing window is rejected;
+// Drill 4 (docs/operations.md): clocks. A token whose iat lies outside its key's signing window is rejected;
 // the Worker will not sign outside the active key's window; and a verifier whose own clock is far
 // from the trust list's issue time reports the skew (assessTrustList) instead of silently passing
 // or failing everything. Old lists keep working past nextUpdate, with their age shown.

@@ -1,4 +1,4 @@
-// Drill 2 (issue 4): key A leaks. Revoke A; after a trust-list sync every A token is rejected as
+// Drill 2 (docs/operations.md): key A leaks. Revoke A; after a trust-list sync every A token is rejected as
 // key_revoked, whenever it was issued; the Worker refuses to sign with A; holders get B tokens.
 import { describe, expect, it } from 'vitest';
 import { createSigner, signToken, toHex } from '../../src/index.ts';

@@ -1,4 +1,4 @@
-// Drill 3 (issue 4): forged trust lists. A list signed by anything but the pinned root, an older
+// Drill 3 (docs/operations.md): forged trust lists. A list signed by anything but the pinned root, an older
 // one (rollback), and a truncated or altered one are all rejected, and the verifier keeps its
 // last good list each time. The Worker refuses the same lists, and ignores one written to D1.
 import { env } from 'cloudflare:workers';

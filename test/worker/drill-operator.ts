@@ -1,4 +1,4 @@
-// The two outside parties of the key drills (issue 4), inside the Workers pool:
+// The two outside parties of the key drills (docs/operations.md), inside the Workers pool:
 // - DrillOperator: the operator with the `keys` CLI. It runs the CLI's own state machine and
 //   publication plan (keys/transitions.ts, keys/publication-plan.ts), signs with its own root, and
 //   installs through the production route, PUT /v1/admin/trust-list. Its Worker "deployments" are

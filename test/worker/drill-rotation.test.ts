@@ -1,4 +1,4 @@
-// Drill 1 (issue 4): a planned rotation. Enrol and fetch a token (key A); publish key B as next;
+// Drill 1 (docs/operations.md): a planned rotation. Enrol and fetch a token (key A); publish key B as next;
 // rotate. New tokens carry B's kid, A's token verifies until it expires, and a verifier that
 // synced before the rotation already accepts B's tokens.
 import { describe, expect, it } from 'vitest';

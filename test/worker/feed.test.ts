@@ -169,7 +169,7 @@ describe('feed HTTP caching', () => {
   });
 });
 
-describe('feed size targets (issue 3)', () => {
+describe('feed size targets (docs/revocation-feed.md)', () => {
   it('keeps a snapshot under 10 bytes per live entry and a delta of 100 entries under 2 KB', async () => {
     const h = harness();
     const a = await downgraded(h);

@@ -1,4 +1,4 @@
-// Property tests over the HTTP surface (issue 6 "nothing crashes, nothing is lost, nobody gets
+// Property tests over the HTTP surface ("nothing crashes, nothing is lost, nobody gets
 // in"): random JSON, random bytes, random CSV and random query strings at every route that reads
 // input. The Worker must never answer 5xx, must always answer JSON errors with a stable code, and
 // a refused request must change nothing. Case counts scale with FUZZ_RUNS (npm run fuzz).

@@ -1,4 +1,4 @@
-// Hostile input on the HTTP surface (issue 6): every route that takes a body refuses oversized
+// Hostile input on the HTTP surface: every route that takes a body refuses oversized
 // bodies with 413 (declared or streamed), wrong media types with 415 and malformed content with
 // 400, changing nothing; strings full of SQL metacharacters, control characters and maximum
 // lengths are stored and returned byte for byte, or refused cleanly.

@@ -1,4 +1,4 @@
-// Per-client rate limits (issue 6): enrolment by client address, token fetch by holder, 429 with
+// Per-client rate limits (docs/api.md#rate-limits): enrolment by client address, token fetch by holder, 429 with
 // Retry-After, through the real routes and Miniflare's implementation of the Workers Rate
 // Limiting binding. vitest.config.ts binds tight limiters (5 a minute) as TEST_*; these tests
 // swap them in for the production bindings, which the functional suites run with raised limits.

@@ -1,5 +1,5 @@
 // Through the Worker's real entry point (exports.default.fetch, the real clock): every route
-// answers, unknown routes and wrong methods get JSON errors, and the "done means" flow of issue 3.
+// answers, unknown routes and wrong methods get JSON errors, and the whole holder flow end to end.
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import {
@@ -44,7 +44,7 @@ async function verifierRevocations(keys: readonly TrustedKey[]): Promise<Readonl
   return applied.state.revoked;
 }
 
-describe('issue 3 "done means", over the Worker entry point', () => {
+describe('the holder flow end to end, over the Worker entry point', () => {
   it('enrol, fetch a token, check in; an operator downgrade revokes the old token through the feed while the new one is valid', async () => {
     const enrolled = await send('POST', '/v1/holders', { json: { name: 'Li Lei', idNumber: newIdNumber(), declaration: NO_SYMPTOMS } });
     expect(enrolled.status).toBe(201);

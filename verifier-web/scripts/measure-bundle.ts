@@ -1,4 +1,4 @@
-// Bench harness (issue 5 "Budgets"): gzipped bytes of the JavaScript that `/` loads before it can
+// Bench harness (docs/verifier.md, budgets): gzipped bytes of the JavaScript that `/` loads before it can
 // verify (the entry script of index.html and every chunk it imports statically). Lazy chunks (the
 // ZXing QR fallback, noble) and the wallet page's chunk are listed as notInitial and do not count.
 // `--page console.html` measures the operator console's own initial JS the same way.

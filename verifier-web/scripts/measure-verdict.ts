@@ -1,4 +1,4 @@
-// Bench harness (issue 5 "Budgets"): time from a decoded QR string to the verdict painted on
+// Bench harness (docs/verifier.md, budgets): time from a decoded QR string to the verdict painted on
 // screen, in headless Chromium. The app marks `tc:decoded` when text arrives and measures
 // `tc:verdict` after the next frame with the verdict in it; this script reads those entries.
 // Usage: node verifier-web/scripts/measure-verdict.ts [--runs N] [--budget-ms 50]

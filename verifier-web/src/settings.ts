@@ -1,4 +1,5 @@
-// Checkpoint settings, kept on this device. Defaults follow issue 5 (37.3 °C) and docs/verifier.md.
+// Checkpoint settings, kept on this device. Defaults follow docs/verifier.md (37.3 °C).
+import { FEVER_THRESHOLD_CELSIUS } from '../../src/index.ts';
 import { DEFAULT_FEVER_THRESHOLD } from './verdict.ts';
 
 export interface Settings {
@@ -32,7 +33,7 @@ export function normalizeSettings(raw: unknown): Settings {
   const d = DEFAULT_SETTINGS;
   return {
     temperatureCheck: bool(saved.temperatureCheck, d.temperatureCheck),
-    feverThreshold: num(saved.feverThreshold, 35, 42, d.feverThreshold),
+    feverThreshold: num(saved.feverThreshold, FEVER_THRESHOLD_CELSIUS.min, FEVER_THRESHOLD_CELSIUS.max, d.feverThreshold),
     staleAfterHours: num(saved.staleAfterHours, 0.25, 24 * 14, d.staleAfterHours),
     trustListMaxAgeDays: num(saved.trustListMaxAgeDays, 1, 365, d.trustListMaxAgeDays),
     resetSeconds: num(saved.resetSeconds, 1, 60, d.resetSeconds),

@@ -1,6 +1,6 @@
 // Turns a verification result (and, at temperature checkpoints, a reading) into what the screen
 // shows. Pure: the UI, the tally and the tests all read the same decision.
-import type { Color, VerifyResult } from '../../src/index.ts';
+import { CHECKIN_TEMPERATURE_CELSIUS, type Color, FEVER_THRESHOLD_CELSIUS, type VerifyResult } from '../../src/index.ts';
 import type { AppReason } from './i18n/reasons.ts';
 
 export type VerdictResult = 'valid' | 'invalid' | 'refer';
@@ -20,7 +20,7 @@ export interface Verdict {
   feverThreshold?: number;
 }
 
-export const DEFAULT_FEVER_THRESHOLD = 37.3;
+export const DEFAULT_FEVER_THRESHOLD = FEVER_THRESHOLD_CELSIUS.default;
 
 export interface TemperatureCheck {
   celsius: number;
@@ -36,7 +36,7 @@ export function decideVerdict(result: VerifyResult | undefined, temperature?: Te
     ? { color: claims.color, maskedName: claims.maskedName, sub: claims.sub, exp: claims.exp, statusEnds: claims.statusEnds }
     : {};
   if (!result.ok) return { result: 'invalid', reason: result.reason, ...details, ...reading };
-  // Issue 5 "Temperature": a reading at or above the threshold refers, whatever the colour.
+  // docs/verifier.md, temperature: a reading at or above the threshold refers, whatever the colour.
   if (temperature && temperature.celsius >= temperature.threshold) return { result: 'refer', ...details, ...reading };
   return { result: 'valid', ...details, ...reading };
 }
@@ -51,5 +51,6 @@ export function tallyBucketOf(verdict: Verdict): TallyBucket {
 /** Plausible human body temperatures a person could type; anything else is a typo. */
 export function parseTemperature(text: string): number | undefined {
   const value = Number(text.trim().replace(',', '.'));
-  return Number.isFinite(value) && value >= 30 && value <= 45 ? value : undefined;
+  const { min, max } = CHECKIN_TEMPERATURE_CELSIUS;
+  return Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 }

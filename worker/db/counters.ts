@@ -12,9 +12,6 @@ import { type Db, rawStatement } from './client.ts';
 export const DAILY_METRICS = ['to_green', 'to_yellow', 'to_red', 'checkins', 'imports', 'import_applied'] as const;
 export type DailyMetric = (typeof DAILY_METRICS)[number];
 
-/** Days the dashboard shows, today included. */
-export const DASHBOARD_DAYS = 30;
-
 export const DASHBOARD_QUERIES = {
   colors: 'select color, holders from color_counts',
   days: 'select day, metric, count from daily_counts where day >= ? and day <= ?',

@@ -1,4 +1,4 @@
-// Daily check-ins (issue 3, POST /v1/holders/me/checkins). One counts per calendar day in the
+// Daily check-ins (POST /v1/holders/me/checkins, docs/api.md). One counts per calendar day in the
 // issuer's zone: the first. A repeat the same day changes nothing and says so.
 //
 // A check-in that changes nothing else is a single idempotent insert. One that changes the
@@ -13,7 +13,7 @@ import { type Db, rawStatement, runBatch, statementOf } from '../db/client.ts';
 import { bumpDaily } from '../db/counters.ts';
 import { findHolderById } from '../db/holders.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { loadStatusInputs, writePlan } from '../status/apply.ts';
 import { currentStatus, planStatus } from '../status/plan.ts';
 
@@ -87,7 +87,7 @@ export async function recordCheckin(
     if (!fresh) break;
     holder = fresh;
   }
-  throw new ApiError(409, 'conflict', 'The holder changed while the check-in was recorded; try again.');
+  throw new DomainError('conflict', 'The holder changed while the check-in was recorded; try again.');
 }
 
 function consequenceOf(current: DerivedStatus, checkin: Checkin, policy: StatusPolicy) {

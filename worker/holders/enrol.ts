@@ -1,4 +1,4 @@
-// Enrolment (issue 3, POST /v1/holders). A new ID number creates a holder; a known one is a
+// Enrolment (POST /v1/holders, docs/api.md). A new ID number creates a holder; a known one is a
 // re-enrolment: the same holder, its history kept, a NEW secret (the old one stops working: the
 // recovery path for a lost secret), and the new declaration applied only if it is stricter than
 // the current colour. See docs/api.md (POST /v1/holders) for the identity check.
@@ -21,7 +21,7 @@ import { bumpDaily, moveColorCount, transitionMetric } from '../db/counters.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { applyStatus } from '../status/apply.ts';
 
 export interface EnrolInput {
@@ -58,7 +58,7 @@ export async function enrol(db: Db, policy: StatusPolicy, now: number, input: En
       if (column === undefined || column === 'holders.secret_hash') throw err;
     }
   }
-  throw new ApiError(409, 'conflict', 'Enrolment could not complete; try again.');
+  throw new DomainError('conflict', 'Enrolment could not complete; try again.');
 }
 
 async function createHolder(
@@ -125,7 +125,7 @@ async function reenrol(
 ): Promise<Enrolment> {
   // The only identity evidence we keep: the masked name, and the phone hash if one was given.
   if (existing.maskedName !== input.maskedName || (existing.phoneHash !== null && existing.phoneHash !== input.phoneHash)) {
-    throw new ApiError(409, 'identity_mismatch', 'This ID number is enrolled with different details; check the name and phone number.');
+    throw new DomainError('identity_mismatch', 'This ID number is enrolled with different details; check the name and phone number.');
   }
   const phoneHash = existing.phoneHash ?? input.phoneHash;
   const result = await applyStatus(db, existing, {

@@ -2,11 +2,12 @@
 // no line breaks inside fields) or NDJSON (one JSON object per line). Every non-blank data line
 // becomes either a row or a rejection naming its line; a bad header rejects the whole file.
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Color } from '../../src/index.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { idNumberSchema } from '../holders/schemas.ts';
-import { colorSchema, describeIssues, reasonSchema } from '../validate.ts';
+import { describeIssues } from '../issue-text.ts';
+import { colorSchema, reasonSchema } from '../schemas.ts';
 
 export type ImportFormat = 'csv' | 'ndjson';
 
@@ -28,7 +29,7 @@ export interface ParsedImport {
   rejected: Rejection[];
 }
 
-const rowSchema = z.object({ idNumber: idNumberSchema, color: colorSchema, reason: reasonSchema }).strict();
+const rowSchema = z.strictObject({ idNumber: idNumberSchema, color: colorSchema, reason: reasonSchema });
 const COLUMNS = ['idNumber', 'color', 'reason'] as const;
 
 export function formatFor(mediaType: string): ImportFormat | undefined {
@@ -50,18 +51,18 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
       columns = headerColumns(raw);
       continue;
     }
-    if (++count > maxRows) throw new ApiError(413, 'payload_too_large', `An import holds at most ${maxRows} rows; split the file.`);
+    if (++count > maxRows) throw new DomainError('payload_too_large', `An import holds at most ${maxRows} rows; split the file.`);
     const record = format === 'csv' ? csvRecord(raw, columns!) : jsonRecord(raw);
     if (typeof record === 'string') {
       out.rejected.push({ line, error: record });
       continue;
     }
-    const parsed = rowSchema.safeParse(record, { reportInput: true });
+    const parsed = z.safeParse(rowSchema, record, { reportInput: true });
     if (parsed.success) out.rows.push({ line, ...parsed.data });
     else out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
   }
   if (format === 'csv' && columns === undefined)
-    throw new ApiError(400, 'validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
+    throw new DomainError('validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');
   return out;
 }
 
@@ -71,7 +72,7 @@ function headerColumns(raw: string): number[] {
   const names = typeof fields === 'string' ? [] : fields.map((f) => f.trim());
   const positions = COLUMNS.map((name) => names.indexOf(name));
   if (names.length !== COLUMNS.length || positions.some((p) => p < 0)) {
-    throw new ApiError(400, 'validation_failed', 'The CSV header must be exactly idNumber,color,reason (in any order).');
+    throw new DomainError('validation_failed', 'The CSV header must be exactly idNumber,color,reason (in any order).');
   }
   return positions;
 }

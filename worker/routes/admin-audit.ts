@@ -3,47 +3,58 @@
 // as CSV (RFC 4180), streamed page by page up to AUDIT_EXPORT_MAX_ROWS.
 
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import {
+  AUDIT_ACTION_PATTERN,
+  AUDIT_ACTOR_MAX_LENGTH,
+  AUDIT_ACTOR_TYPES,
+  AUDIT_CSV_COLUMNS,
+  AUDIT_EXPORT_MAX_ROWS,
+  AUDIT_PAGE_LIMIT,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditPage,
+  type AuditQuery,
+} from '../../src/index.ts';
 import { insertAudit, listAudit } from '../db/audit.ts';
 import type { AuditRow } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { holderIdSchema, queryParams } from '../validate.ts';
+import { holderIdSchema } from '../schemas.ts';
+import { queryParams } from '../validate.ts';
 
-/** Rows one CSV export carries at most; narrow the filter for more. */
-export const AUDIT_EXPORT_MAX_ROWS = 100_000;
-export const AUDIT_PAGE_MAX = 200;
-const DEFAULT_LIMIT = 50;
+const { max: MAX_LIMIT, default: DEFAULT_LIMIT } = AUDIT_PAGE_LIMIT;
+/** Rows read per D1 query while an export streams. */
 const EXPORT_PAGE = 500;
 
-const instant = z
-  .string()
-  .regex(/^\d{1,12}$/, 'must be a time in seconds since 1970')
-  .transform(Number);
+const instant = z.pipe(z.string().check(z.regex(/^\d{1,12}$/, 'must be a time in seconds since 1970')), z.transform(Number));
 const filterFields = {
-  holderId: holderIdSchema.optional(),
-  actorType: z.enum(['operator', 'import', 'rule', 'declaration', 'holder', 'system']).optional(),
-  actor: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),
-  action: z
-    .string()
-    .regex(/^[a-z_]{1,30}(\.[a-z_]{1,30}){0,2}$/, 'must be an action name such as status.set')
-    .optional(),
-  from: instant.optional(),
-  to: instant.optional(),
+  holderId: z.optional(holderIdSchema),
+  actorType: z.optional(z.enum(AUDIT_ACTOR_TYPES)),
+  actor: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1, 'must not be empty'),
+        z.maxLength(AUDIT_ACTOR_MAX_LENGTH, `must be at most ${AUDIT_ACTOR_MAX_LENGTH} characters`),
+      ),
+  ),
+  action: z.optional(z.string().check(z.regex(AUDIT_ACTION_PATTERN, 'must be an action name such as status.set'))),
+  from: z.optional(instant),
+  to: z.optional(instant),
 };
-const cursor = z
-  .string()
-  .regex(/^[1-9]\d{0,14}$/, 'must be a cursor from a previous page')
-  .transform(Number);
-const limit = z
-  .string()
-  .regex(/^\d{1,3}$/, `must be a number from 1 to ${AUDIT_PAGE_MAX}`)
-  .transform(Number)
-  .pipe(z.number().min(1, 'must be at least 1').max(AUDIT_PAGE_MAX, `must be at most ${AUDIT_PAGE_MAX}`));
-
-export const auditQuery = z.object({ ...filterFields, cursor: cursor.optional(), limit: limit.optional() }).strict();
-export const auditExportQuery = z.object(filterFields).strict();
-type AuditFilter = z.output<typeof auditExportQuery>;
+const auditQuery = z.strictObject({
+  ...filterFields,
+  cursor: z.optional(z.pipe(z.string().check(z.regex(/^[1-9]\d{0,14}$/, 'must be a cursor from a previous page')), z.transform(Number))),
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^\d{1,3}$/, `must be a number from 1 to ${MAX_LIMIT}`)),
+      z.pipe(z.transform(Number), z.number().check(z.gte(1, 'must be at least 1'), z.lte(MAX_LIMIT, `must be at most ${MAX_LIMIT}`))),
+    ),
+  ),
+}) satisfies z.ZodMiniType<AuditQuery, Record<string, string>>;
+const auditExportQuery = z.strictObject(filterFields) satisfies z.ZodMiniType<AuditFilter, Record<string, string>>;
 
 export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/audit', queryParams(auditQuery), async (c) => {
@@ -53,7 +64,10 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
     const rows = await listAudit(c.var.db, { ...filter, before, limit: pageSize + 1 });
     const page = rows.slice(0, pageSize);
     c.header('Cache-Control', 'no-store');
-    return c.json({ entries: page.map(entryOf), nextCursor: rows.length > pageSize ? String(page[page.length - 1]!.id) : null });
+    return c.json({
+      entries: page.map(entryOf),
+      nextCursor: rows.length > pageSize ? String(page[page.length - 1]!.id) : null,
+    } satisfies AuditPage);
   });
 
   app.get('/v1/admin/audit/export', queryParams(auditExportQuery), async (c) => {
@@ -70,7 +84,7 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
       async pull(controller) {
         if (!headerSent) {
           headerSent = true;
-          controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(',')}\r\n`));
+          controller.enqueue(encoder.encode(`${AUDIT_CSV_COLUMNS.join(',')}\r\n`));
           return;
         }
         const rows = await listAudit(db, { ...filter, before, limit: Math.min(EXPORT_PAGE, AUDIT_EXPORT_MAX_ROWS - sent) });
@@ -93,7 +107,7 @@ function checkRange(f: AuditFilter): void {
     throw new ApiError(400, 'validation_failed', 'to: must be later than from.');
 }
 
-function entryOf(r: AuditRow) {
+function entryOf(r: AuditRow): AuditEntry {
   return {
     id: r.id,
     at: r.at,
@@ -107,8 +121,6 @@ function entryOf(r: AuditRow) {
     detail: r.detail ? (JSON.parse(r.detail) as unknown) : null,
   };
 }
-
-export const CSV_COLUMNS = ['id', 'at', 'actorType', 'actor', 'action', 'holderId', 'from', 'to', 'reason', 'detail'] as const;
 
 function csvLine(r: AuditRow): string {
   const at = new Date(r.at * 1000).toISOString();

@@ -3,8 +3,8 @@
 // today's check-ins against the holders who owe one. Never a scan of holders.
 
 import type { Hono } from 'hono';
-import { localDate, shiftDate } from '../../src/index.ts';
-import { DASHBOARD_DAYS, readDashboardCounts } from '../db/counters.ts';
+import { DASHBOARD_DAYS, type DashboardView, localDate, shiftDate } from '../../src/index.ts';
+import { readDashboardCounts } from '../db/counters.ts';
 import type { AppEnv } from '../env.ts';
 
 export function registerAdminDashboardRoutes(app: Hono<AppEnv>): void {
@@ -31,6 +31,6 @@ export function registerAdminDashboardRoutes(app: Hono<AppEnv>): void {
         imports: d.imports,
         importApplied: d.import_applied,
       })),
-    });
+    } satisfies DashboardView);
   });
 }

@@ -1,7 +1,8 @@
 // Operator routes on one holder: the current status with its full history, and setting a colour.
 
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { AdminHolderView, StatusChangeRequest, StatusChangeResponse } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { toCheckin } from '../db/checkins.ts';
 import type { Db } from '../db/client.ts';
@@ -10,13 +11,14 @@ import { findHolderById } from '../db/holders.ts';
 import type { HolderRow } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { colorSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
 import { applyStatus } from '../status/apply.ts';
 import { checkinWindowStart, currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
-import { colorSchema, holderIdSchema, jsonBody, pathParams, reasonSchema } from '../validate.ts';
+import { jsonBody, pathParams } from '../validate.ts';
 
 const holderParams = z.object({ holderId: holderIdSchema });
-const statusBody = z.object({ color: colorSchema, reason: reasonSchema }).strict();
+const statusBody: z.ZodMiniType<StatusChangeRequest, unknown> = z.strictObject({ color: colorSchema, reason: reasonSchema });
 
 export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/holders/:holderId', pathParams(holderParams), async (c) => {
@@ -37,7 +39,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
       recorded: { color: holder.color, since: holder.since, until: holder.until, version: holder.statusVersion },
       events: history.events.map((e) => ({ id: e.id, at: e.at, color: e.color, source: e.source, actor: e.actor, reason: e.reason })),
       checkins: history.checkins.map((r) => ({ day: r.day, at: r.at, symptoms: r.symptoms, temperature: r.temperature })),
-    });
+    } satisfies AdminHolderView);
   });
 
   app.put('/v1/admin/holders/:holderId/status', requireWriteRole, pathParams(holderParams), jsonBody(statusBody), async (c) => {
@@ -55,7 +57,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
           : { to: body.color, source: 'operator', actorType: 'operator', actor: operator.name, reason: body.reason },
       onRevocation: () => state.feedHead.invalidate(),
     });
-    return c.json({ holderId: holder.id, changed: result.written, status: statusView(result.plan.after) });
+    return c.json({ holderId: holder.id, changed: result.written, status: statusView(result.plan.after) } satisfies StatusChangeResponse);
   });
 }
 

@@ -2,7 +2,7 @@
 // and TUNABLES.maxImportRows (413 beyond; split the file).
 
 import type { Hono } from 'hono';
-import { localDate } from '../../src/index.ts';
+import { type ImportReport, localDate } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { newHolderId } from '../crypto.ts';
 import { insertAudit } from '../db/audit.ts';
@@ -67,6 +67,12 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
       bumpDaily(db, day, 'import_applied', report.applied, false),
     ]);
     c.header('Cache-Control', 'no-store');
-    return c.json({ importId, applied: report.applied, unchanged: report.unchanged, unknown: report.unknown, rejected: report.rejected });
+    return c.json({
+      importId,
+      applied: report.applied,
+      unchanged: report.unchanged,
+      unknown: report.unknown,
+      rejected: report.rejected,
+    } satisfies ImportReport);
   });
 }

@@ -2,6 +2,7 @@
 // bearer token, once, for the HttpOnly session cookie; GET says who is signed in; DELETE signs out.
 
 import type { Hono } from 'hono';
+import type { StaffSession } from '../../src/index.ts';
 import { endStaffSession, issueStaffSession } from '../auth/staff-session.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
@@ -21,13 +22,21 @@ export function registerAdminSessionRoutes(app: Hono<AppEnv>): void {
       detail: { role: operator.role },
     }).run();
     c.header('Cache-Control', 'no-store');
-    return c.json({ name: operator.name, role: operator.role, expiresAt, timeZone: c.var.config.policy.timeZone }, 201);
+    return c.json(
+      { name: operator.name, role: operator.role, expiresAt, timeZone: c.var.config.policy.timeZone } satisfies StaffSession,
+      201,
+    );
   });
 
   app.get('/v1/admin/session', (c) => {
     c.header('Cache-Control', 'no-store');
     // The issuer's zone: the console shows check-in days as the rules count them.
-    return c.json({ name: c.var.operator.name, role: c.var.operator.role, via: c.var.staffAuth, timeZone: c.var.config.policy.timeZone });
+    return c.json({
+      name: c.var.operator.name,
+      role: c.var.operator.role,
+      via: c.var.staffAuth,
+      timeZone: c.var.config.policy.timeZone,
+    } satisfies StaffSession);
   });
 
   app.delete('/v1/admin/session', (c) => {

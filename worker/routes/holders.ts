@@ -1,6 +1,7 @@
-// Holder routes: enrolment, token, check-in (issue 3 "API", docs/api.md).
+// Holder routes: enrolment, token, check-in (docs/api.md).
 
 import type { Hono } from 'hono';
+import type { CheckinResponse, EnrolResponse, TokenResponse } from '../../src/index.ts';
 import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
 import { recordCheckin } from '../holders/checkin.ts';
@@ -40,7 +41,13 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     );
     c.header('Cache-Control', 'no-store');
     return c.json(
-      { holderId: holder.id, secret: enrolment.secret, status: statusView(status), token: issued.token, exp: issued.claims.exp },
+      {
+        holderId: holder.id,
+        secret: enrolment.secret,
+        status: statusView(status),
+        token: issued.token,
+        exp: issued.claims.exp,
+      } satisfies EnrolResponse,
       enrolment.created ? 201 : 200,
     );
   });
@@ -57,13 +64,22 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
       active,
     );
     c.header('Cache-Control', 'no-store');
-    return c.json({ token: issued.token, color: status.color, iat: issued.claims.iat, exp: issued.claims.exp, status: statusView(status) });
+    return c.json({
+      token: issued.token,
+      color: status.color,
+      iat: issued.claims.iat,
+      exp: issued.claims.exp,
+      status: statusView(status),
+    } satisfies TokenResponse);
   });
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
     const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
     c.header('Cache-Control', 'no-store');
-    return c.json({ day: outcome.day, counted: outcome.counted, status: statusView(outcome.status) }, outcome.counted ? 201 : 200);
+    return c.json(
+      { day: outcome.day, counted: outcome.counted, status: statusView(outcome.status) } satisfies CheckinResponse,
+      outcome.counted ? 201 : 200,
+    );
   });
 }

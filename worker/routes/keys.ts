@@ -2,7 +2,7 @@
 // view (docs/trust-list.md, docs/architecture.md "Keys and the trust list at run time").
 
 import type { Context, Hono } from 'hono';
-import { MAX_TRUST_LIST_BYTES, toHex } from '../../src/index.ts';
+import { type KeysView, MAX_TRUST_LIST_BYTES, toHex } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -51,7 +51,7 @@ export function registerKeyRoutes(app: Hono<AppEnv>): void {
         acceptedOffline: mayHaveLiveTokens(k, now, config.tokenLifetimeSeconds),
         signsHere: config.signingSeeds.has(toHex(k.kid)),
       })),
-    });
+    } satisfies KeysView);
   });
 
   app.put('/v1/admin/trust-list', requireWriteRole, async (c) => {

@@ -10,7 +10,7 @@
 // 3. Build, sign, answer, and put the response in the edge cache.
 
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { toHex } from '../../src/index.ts';
 import { readHeadSeq } from '../db/revocations.ts';
 import type { AppEnv } from '../env.ts';
@@ -20,15 +20,11 @@ import { TUNABLES } from '../tunables.ts';
 import { queryParams } from '../validate.ts';
 import { etagMatches, PUBLIC_CACHE } from './http-cache.ts';
 
-const feedQuery = z
-  .object({
-    since: z
-      .string()
-      .regex(/^(0|[1-9]\d{0,14})$/, 'must be a sequence number (0 or a positive integer)')
-      .transform(Number)
-      .optional(),
-  })
-  .strict();
+const feedQuery = z.strictObject({
+  since: z.optional(
+    z.pipe(z.string().check(z.regex(/^(0|[1-9]\d{0,14})$/, 'must be a sequence number (0 or a positive integer)')), z.transform(Number)),
+  ),
+});
 
 export function registerRevocationRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/revocations', queryParams(feedQuery), async (c) => {

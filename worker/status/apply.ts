@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import { findHolderById } from '../db/holders.ts';
 import type { HolderRow } from '../db/schema.ts';
 import { type AuditFacts, prepareStatusWrite, runStatusWrite } from '../db/status-writes.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { checkinWindowStart, planStatus, type Request, type StatusPlan } from './plan.ts';
 
 const ATTEMPTS = 3;
@@ -74,9 +74,9 @@ export async function applyStatus(db: Db, first: HolderRow, o: ApplyOptions): Pr
     if ((plan.steps.length === 0 && !o.gated) || (o.onlyWithRequest && !plan.requestApplied)) return { holder, plan, written: false };
     const updated = await writePlan(db, holder, plan, { ...o, timeZone: o.policy.timeZone });
     if (updated) return { holder: updated, plan, written: true };
-    if (attempt >= ATTEMPTS) throw new ApiError(409, 'conflict', 'The holder changed while this request was applied; try again.');
+    if (attempt >= ATTEMPTS) throw new DomainError('conflict', 'The holder changed while this request was applied; try again.');
     const fresh = await findHolderById(db, holder.id);
-    if (!fresh) throw new ApiError(409, 'conflict', 'The holder disappeared while this request was applied.');
+    if (!fresh) throw new DomainError('conflict', 'The holder disappeared while this request was applied.');
     holder = fresh;
   }
 }

@@ -1,15 +1,8 @@
 // How a status appears in API responses.
 
-import type { Color, DerivedStatus } from '../../src/index.ts';
+import type { DerivedStatus, StatusView } from '../../src/index.ts';
 
-export interface StatusView {
-  color: Color;
-  since: number;
-  /** Red/yellow: when the status is due to end if the holder keeps checking in daily. */
-  until?: number;
-  checkinsDone?: number;
-  checkinsRequired?: number;
-}
+export type { StatusView };
 
 export function statusView(s: DerivedStatus): StatusView {
   const view: StatusView = { color: s.color, since: s.since };

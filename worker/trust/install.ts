@@ -9,7 +9,7 @@ import { insertAudit } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { insertTrustList } from '../db/trust-lists.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import { hasSeedFor } from './signer.ts';
 import { loadCurrentTrustList } from './trust-list.ts';
 
@@ -20,15 +20,14 @@ export async function installTrustList(db: Db, config: Config, cose: Uint8Array,
   const verified = await verifyTrustList(cose, { rootPublicKey: config.rootPublicKey, minimumVersion });
   if (!verified.ok) {
     if (verified.reason === 'rollback') throw notNewer(current?.list.version ?? 0);
-    throw new ApiError(422, 'trust_list_invalid', `The trust list was refused (${verified.reason}): ${verified.detail}.`);
+    throw new DomainError('trust_list_invalid', `The trust list was refused (${verified.reason}): ${verified.detail}.`);
   }
   const list = verified.list;
   if (list.issuer !== config.issuer)
-    throw new ApiError(422, 'trust_list_invalid', `The trust list is for issuer "${list.issuer}", not "${config.issuer}".`);
+    throw new DomainError('trust_list_invalid', `The trust list is for issuer "${list.issuer}", not "${config.issuer}".`);
   const active = list.keys.find((k) => k.state === 'active');
   if (active && !(await hasSeedFor(config, active))) {
-    throw new ApiError(
-      409,
+    throw new DomainError(
       'signing_key_missing',
       `SIGNING_KEYS has no seed for the active key ${toHex(active.kid)}; put the secret first, then install the list.`,
     );
@@ -57,6 +56,6 @@ export async function installTrustList(db: Db, config: Config, cose: Uint8Array,
   return list;
 }
 
-function notNewer(current: number): ApiError {
-  return new ApiError(409, 'trust_list_not_newer', `The trust list must have a version above ${current}, the one installed.`);
+function notNewer(current: number): DomainError {
+  return new DomainError('trust_list_not_newer', `The trust list must have a version above ${current}, the one installed.`);
 }

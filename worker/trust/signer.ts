@@ -6,7 +6,7 @@
 import { bytesEqual, createSigner, keyWindowContains, type Signer, type TrustedKey, toHex } from '../../src/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { ApiError } from '../errors.ts';
+import { DomainError } from '../domain-errors.ts';
 import type { TrustListCache } from './trust-list.ts';
 
 export interface ActiveSigner {
@@ -46,7 +46,7 @@ export async function hasSeedFor(config: Config, key: TrustedKey): Promise<boole
   return seed !== undefined && bytesEqual((await signerFor(seed)).publicKey, key.publicKey);
 }
 
-function unavailable(why: string): ApiError {
+function unavailable(why: string): DomainError {
   console.warn(`signing unavailable: ${why}`);
-  return new ApiError(503, 'signing_unavailable', 'The issuer cannot sign right now; try again later.', { 'Retry-After': '60' });
+  return new DomainError('signing_unavailable', 'The issuer cannot sign right now; try again later.', 60);
 }

@@ -176,7 +176,7 @@ export class TcVerifierApp extends LitElement {
     this.verdict = verdict;
     this.announcement = this.announce(verdict);
     await this.updateComplete;
-    // Issue 5 budget: decoded text -> verdict on screen. Measured after the next frame is painted.
+    // docs/verifier.md budget: decoded text -> verdict on screen. Measured after the next frame is painted.
     requestAnimationFrame(() => setTimeout(() => performance.measure('tc:verdict', 'tc:decoded'), 0));
     if (this.settings.feedback) giveFeedback(verdict.result, verdict.color);
     this.tally = addToTally(this.tally, localDay(new Date()), tallyBucketOf(verdict));

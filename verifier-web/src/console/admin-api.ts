@@ -5,76 +5,24 @@
 // lookupHolder is the one place that finds a holder: pointing it at the lookup routes by ID number
 // and by pseudonym needs no change anywhere else in the console.
 
-export type Role = 'operator' | 'auditor';
-export type Color = 'green' | 'yellow' | 'red';
+import type {
+  AdminHolderView,
+  AuditFilter,
+  AuditPage,
+  Color,
+  DashboardView,
+  ImportReport,
+  KeysView,
+  StaffSession,
+  StatusChangeRequest,
+  StatusChangeResponse,
+} from '../../../src/index.ts';
 
-export interface Staff {
-  name: string;
-  role: Role;
-  /** The issuer's time zone, in which check-in days are counted. */
-  timeZone: string;
-}
+export type { AuditEntry, AuditFilter, Color, DashboardView, KeysView } from '../../../src/index.ts';
+export type HolderView = AdminHolderView;
+export type Staff = Pick<StaffSession, 'name' | 'role' | 'timeZone'>;
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string };
-
-export interface HolderView {
-  holderId: string;
-  sub: string;
-  maskedName: string;
-  createdAt: number;
-  status: { color: Color; since: number; until?: number };
-  recorded: { color: Color; since: number; until: number | null; version: number };
-  events: { id: number; at: number; color: Color; source: string; actor: string; reason: string }[];
-  checkins: { day: string; at: number; symptoms: boolean; temperature: number | null }[];
-}
-
-export interface DashboardView {
-  asOf: number;
-  today: string;
-  colors: Record<Color, number>;
-  checkins: { today: number; holdersDue: number };
-  days: { day: string; toRed: number; toYellow: number; toGreen: number; checkins: number; imports: number; importApplied: number }[];
-}
-
-export interface AuditEntry {
-  id: number;
-  at: number;
-  actorType: string;
-  actor: string;
-  action: string;
-  holderId: string | null;
-  from: Color | null;
-  to: Color | null;
-  reason: string | null;
-}
-
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  holderId?: string;
-  from?: number;
-  to?: number;
-}
-
-export interface KeysView {
-  now: number;
-  version: number;
-  issuer: string;
-  issuedAt: number;
-  nextUpdate: number;
-  secondsToNextUpdate: number;
-  keys: { kid: string; state: string; validFrom: number; validUntil: number | null; acceptedOffline: boolean; signsHere: boolean }[];
-}
-
-export interface ImportReport {
-  importId: string;
-  applied: number;
-  unchanged: number;
-  /** Rows naming nobody enrolled; newer issuers call them pending. */
-  unknown?: number;
-  pending?: number;
-  rejected: { line: number; error: string }[];
-}
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<ApiResult<T>> {
   let response: Response;
@@ -109,8 +57,8 @@ const jsonInit = (method: string, body: unknown): RequestInit => ({
 
 /** Exchanges a token for the session cookie; the token is not kept anywhere. */
 export const signIn = (token: string) =>
-  call<Staff & { expiresAt: number }>('/v1/admin/session', { method: 'POST', headers: { authorization: `Bearer ${token.trim()}` } });
-export const whoAmI = () => call<Staff>('/v1/admin/session');
+  call<StaffSession>('/v1/admin/session', { method: 'POST', headers: { authorization: `Bearer ${token.trim()}` } });
+export const whoAmI = () => call<StaffSession>('/v1/admin/session');
 export const signOut = () => call<void>('/v1/admin/session', { method: 'DELETE' });
 
 export const fetchDashboard = () => call<DashboardView>('/v1/admin/dashboard');
@@ -122,9 +70,9 @@ export function lookupHolder(query: string): Promise<ApiResult<HolderView>> {
 }
 
 export const setHolderStatus = (holderId: string, color: Color, reason: string) =>
-  call<{ holderId: string; changed: boolean; status: HolderView['status'] }>(
+  call<StatusChangeResponse>(
     `/v1/admin/holders/${encodeURIComponent(holderId)}/status`,
-    jsonInit('PUT', { color, reason }),
+    jsonInit('PUT', { color, reason } satisfies StatusChangeRequest),
   );
 
 export function auditQuery(filter: AuditFilter): URLSearchParams {
@@ -137,11 +85,16 @@ export const fetchAudit = (filter: AuditFilter, cursor?: string, limit = 50) => 
   const q = auditQuery(filter);
   q.set('limit', String(limit));
   if (cursor) q.set('cursor', cursor);
-  return call<{ entries: AuditEntry[]; nextCursor: string | null }>(`/v1/admin/audit?${q}`);
+  return call<AuditPage>(`/v1/admin/audit?${q}`);
 };
 
 export const auditExportUrl = (filter: AuditFilter) => `/v1/admin/audit/export?${auditQuery(filter)}`;
 
 /** One chunk of an import (at most the Worker's row limit), cancellable through `signal`. */
 export const postImportChunk = (body: string, contentType: 'text/csv' | 'application/x-ndjson', signal: AbortSignal) =>
-  call<ImportReport>('/v1/admin/holders/import', { method: 'POST', headers: { 'content-type': contentType }, body, signal });
+  call<ImportReport & { pending?: number }>('/v1/admin/holders/import', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+    signal,
+  });

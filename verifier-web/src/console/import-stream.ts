@@ -1,12 +1,14 @@
 // Streams an import file of any size into chunks the Worker accepts (at most IMPORT_CHUNK_ROWS
-// data rows each: worker/tunables.ts maxImportRows), without ever holding the whole file. CSV
+// data rows each, the contract's IMPORT_MAX_ROWS), without ever holding the whole file. CSV
 // chunks repeat the header. Each chunk remembers the file line of every row it carries, so the
 // Worker's per-chunk line numbers map back to lines of the file the official dropped.
 
+import { IMPORT_MAX_ROWS } from '../../../src/index.ts';
+
 export type ImportFormat = 'csv' | 'ndjson';
 
-/** The Worker's row limit per request (worker/tunables.ts TUNABLES.maxImportRows). */
-export const IMPORT_CHUNK_ROWS = 5000;
+/** The Worker's row limit per request (the contract in src/api.ts). */
+export const IMPORT_CHUNK_ROWS = IMPORT_MAX_ROWS;
 
 export interface ImportChunk {
   body: string;

@@ -158,7 +158,7 @@ export class TcConsoleHolder extends LitElement {
           .reverse()
           .map(
             (e) =>
-              html`<li>${c('holder.historyEntry', { when: formatTime(e.at), color: c(`color.${e.color}`), actor: e.actor, source: e.source, reason: e.reason })}</li>`,
+              html`<li>${c('holder.historyEntry', { when: formatTime(e.at), color: c(`color.${e.color}`), actor: e.actor, source: e.source, reason: e.reason ?? '' })}</li>`,
           )}
       </ol>
     </article>`;

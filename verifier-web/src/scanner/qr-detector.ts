@@ -1,6 +1,6 @@
 // Finds QR codes in images and video frames: the browser's BarcodeDetector where it has one,
 // otherwise the ZXing WebAssembly reader, loaded only when first needed (it is not part of the
-// initial bundle, issue 5 "Budgets").
+// initial bundle, docs/verifier.md budgets).
 
 export interface QrDetector {
   detect(source: ImageBitmapSource): Promise<string[]>;

@@ -1,31 +1,10 @@
-// The holder API of the issuer Worker (issue 3): enrol, fetch the current token, check in.
+// The holder API of the issuer Worker (docs/api.md): enrol, fetch the current token, check in.
 // Every failure comes back as a typed result; a network failure is `offline`, not an exception.
+// The request and response types are the contract in src/api.ts, shared with the Worker.
 
-export interface Declaration {
-  symptoms: boolean;
-  contactWithCase: boolean;
-  fromHighRiskArea: boolean;
-}
+import type { CheckinRequest, CheckinResponse, EnrolRequest, EnrolResponse, TokenResponse } from '../../../src/index.ts';
 
-export interface Enrolment {
-  name: string;
-  idNumber: string;
-  phone?: string;
-  declaration: Declaration;
-}
-
-export interface EnrolResponse {
-  holderId: string;
-  secret: string;
-  status: { color: string; since: number; until?: number };
-  token: string;
-}
-
-export interface TokenResponse {
-  token: string;
-  color: string;
-  exp: number;
-}
+export type { Declaration, EnrolRequest as Enrolment, EnrolResponse, TokenResponse } from '../../../src/index.ts';
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; offline: boolean; status: number; code: string; message: string };
 
@@ -61,7 +40,7 @@ const json = (body: unknown, secret?: string): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-export function enrolHolder(enrolment: Enrolment): Promise<ApiResult<EnrolResponse>> {
+export function enrolHolder(enrolment: EnrolRequest): Promise<ApiResult<EnrolResponse>> {
   return call('/v1/holders', json(enrolment));
 }
 
@@ -69,6 +48,6 @@ export function fetchCurrentToken(secret: string): Promise<ApiResult<TokenRespon
   return call('/v1/holders/me/token', { headers: { authorization: `Bearer ${secret}` } });
 }
 
-export function postCheckin(secret: string, checkin: { symptoms: boolean; temperature?: number }): Promise<ApiResult<unknown>> {
+export function postCheckin(secret: string, checkin: CheckinRequest): Promise<ApiResult<CheckinResponse>> {
   return call('/v1/holders/me/checkins', json(checkin, secret));
 }

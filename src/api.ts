@@ -1,0 +1,238 @@
+// The issuer's HTTP contract (docs/api.md), written once: the request and response bodies of the
+// public and admin API and their limits. The Worker's validators are typed against these and the
+// wallet calls the API through them, so a field renamed on one side fails the type check on the
+// other. Plain types and constants only: no validation library reaches the PWA bundle.
+
+import type { Color } from './claims.ts';
+import type { Declaration } from './status-rules.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Limits
+
+/** Temperatures a check-in may report, in °C: anything outside is a typing error, not a reading. */
+export const CHECKIN_TEMPERATURE_CELSIUS = { min: 30, max: 45 } as const;
+/**
+ * Fever thresholds, in °C: the default both the status rules and checkpoints use, and the range a
+ * deployment (STATUS_POLICY) or a checkpoint (settings) may choose from.
+ */
+export const FEVER_THRESHOLD_CELSIUS = { default: 37.3, min: 35, max: 42 } as const;
+/** Reasons given by operators and import rows. */
+export const REASON_MAX_LENGTH = 500;
+/** Public holder ids: 16 lower-case base32 characters. */
+export const HOLDER_ID_PATTERN = /^[a-z2-7]{16}$/;
+/** Audit pages. */
+export const AUDIT_PAGE_LIMIT = { default: 50, max: 200 } as const;
+/** Rows per import request; bigger files are sent in several requests. */
+export const IMPORT_MAX_ROWS = 5_000;
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** How a status appears in API responses. */
+export interface StatusView {
+  color: Color;
+  since: number;
+  /** Red/yellow: when the status is due to end if the holder keeps checking in daily. */
+  until?: number;
+  checkinsDone?: number;
+  checkinsRequired?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holder routes
+
+/** POST /v1/holders */
+export interface EnrolRequest {
+  name: string;
+  idNumber: string;
+  phone?: string;
+  declaration: Declaration;
+}
+
+export interface EnrolResponse {
+  holderId: string;
+  secret: string;
+  status: StatusView;
+  token: string;
+  exp: number;
+}
+
+/** GET /v1/holders/me/token */
+export interface TokenResponse {
+  token: string;
+  color: Color;
+  iat: number;
+  exp: number;
+  status: StatusView;
+}
+
+/** POST /v1/holders/me/checkins */
+export interface CheckinRequest {
+  symptoms: boolean;
+  temperature?: number;
+}
+
+export interface CheckinResponse {
+  /** The issuer's calendar day the check-in counted for (YYYY-MM-DD). */
+  day: string;
+  counted: boolean;
+  status: StatusView;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Admin routes
+
+/** PUT /v1/admin/holders/:holderId/status */
+export interface StatusChangeRequest {
+  color: Color;
+  reason: string;
+}
+
+export interface StatusChangeResponse {
+  holderId: string;
+  changed: boolean;
+  status: StatusView;
+}
+
+/** GET /v1/admin/holders/:holderId */
+export interface AdminHolderView {
+  holderId: string;
+  sub: string;
+  maskedName: string;
+  createdAt: number;
+  /** What the rules say now. */
+  status: StatusView;
+  /** The materialised row, which lags until the cron (or the next write) records a rule release. */
+  recorded: { color: Color; since: number; until: number | null; version: number };
+  events: { id: number; at: number; color: Color; source: string; actor: string; reason: string | null }[];
+  checkins: { day: string; at: number; symptoms: boolean; temperature: number | null }[];
+}
+
+/** One row of a key-people import file. */
+export interface ImportRowInput {
+  idNumber: string;
+  color: Color;
+  reason: string;
+}
+
+export interface ImportRejection {
+  /** 1-based line of the file (CSV: the header is line 1). */
+  line: number;
+  error: string;
+}
+
+/** POST /v1/admin/holders/import */
+export interface ImportReport {
+  importId: string;
+  applied: number;
+  unchanged: number;
+  unknown: number;
+  rejected: ImportRejection[];
+}
+
+export const AUDIT_ACTOR_TYPES = ['operator', 'import', 'rule', 'declaration', 'holder', 'system'] as const;
+export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+
+/** Rows one audit CSV export carries at most; narrow the filter for more. */
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;
+/** Audit action names: `area.verb` (status.set, import.run, staff.signin, ...). */
+export const AUDIT_ACTION_PATTERN = /^[a-z_]{1,30}(\.[a-z_]{1,30}){0,2}$/;
+/** Staff names as an audit filter (OPERATOR_TOKENS names are at most 64 characters). */
+export const AUDIT_ACTOR_MAX_LENGTH = 80;
+
+/** The filter of GET /v1/admin/audit and of its CSV export, GET /v1/admin/audit/export. */
+export interface AuditFilter {
+  holderId?: string;
+  actorType?: AuditActorType;
+  /** A staff or holder name, exactly. */
+  actor?: string;
+  action?: string;
+  /** Entries at or after this instant (seconds). */
+  from?: number;
+  /** Entries before this instant (seconds); later than `from`. */
+  to?: number;
+}
+
+/** GET /v1/admin/audit */
+export interface AuditQuery extends AuditFilter {
+  cursor?: number;
+  limit?: number;
+}
+
+/** The columns of GET /v1/admin/audit/export, in order. */
+export const AUDIT_CSV_COLUMNS = ['id', 'at', 'actorType', 'actor', 'action', 'holderId', 'from', 'to', 'reason', 'detail'] as const;
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actorType: AuditActorType;
+  actor: string;
+  action: string;
+  holderId: string | null;
+  from: Color | null;
+  to: Color | null;
+  reason: string | null;
+  detail: unknown;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operator console's admin routes (docs/console.md)
+
+export type StaffRole = 'operator' | 'auditor';
+
+/** POST /v1/admin/session (201), GET /v1/admin/session */
+export interface StaffSession {
+  name: string;
+  role: StaffRole;
+  /** The issuer's time zone, in which check-in days are counted. */
+  timeZone: string;
+  /** POST only: when the session cookie expires (seconds). */
+  expiresAt?: number;
+  /** GET only: how this request was authenticated. */
+  via?: 'bearer' | 'session';
+}
+
+/** Days GET /v1/admin/dashboard covers, today included. */
+export const DASHBOARD_DAYS = 30;
+
+/** GET /v1/admin/dashboard */
+export interface DashboardView {
+  asOf: number;
+  /** The issuer's calendar day (YYYY-MM-DD). */
+  today: string;
+  timeZone: string;
+  colors: Record<Color, number>;
+  /** Counted check-ins today, and the red and yellow holders who owe one. */
+  checkins: { today: number; holdersDue: number };
+  /** DASHBOARD_DAYS entries, oldest first. */
+  days: { day: string; toRed: number; toYellow: number; toGreen: number; checkins: number; imports: number; importApplied: number }[];
+}
+
+/** GET /v1/admin/keys */
+export interface KeysView {
+  now: number;
+  version: number;
+  issuer: string;
+  issuedAt: number;
+  nextUpdate: number;
+  secondsToNextUpdate: number;
+  keys: {
+    kid: string;
+    state: string;
+    validFrom: number;
+    validUntil: number | null;
+    /** An offline verifier would still accept tokens this key signed. */
+    acceptedOffline: boolean;
+    /** This Worker holds the key's seed. */
+    signsHere: boolean;
+  }[];
+}

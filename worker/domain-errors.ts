@@ -1,0 +1,26 @@
+// Failures of the Worker's domain code (holders, status rules, imports, keys, configuration),
+// free of HTTP: the cron and the fetch path share them. worker/errors.ts alone turns them into
+// responses, through DOMAIN_ERROR_STATUS.
+
+export type DomainErrorCode =
+  | 'conflict'
+  | 'identity_mismatch'
+  | 'validation_failed'
+  | 'payload_too_large'
+  | 'signing_unavailable'
+  | 'signing_key_missing'
+  | 'trust_list_invalid'
+  | 'trust_list_not_newer'
+  | 'misconfigured';
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+  readonly code: DomainErrorCode;
+  /** When the same request may succeed later: how long to wait. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: DomainErrorCode, message: string, retryAfterSeconds?: number) {
+    super(message);
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
