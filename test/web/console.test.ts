@@ -316,3 +316,16 @@ test('warns on the keys page when the trust list is due in less than a day', asy
   expect(await text(page, 'keys-warning')).toContain('less than a day');
   await context.close();
 });
+
+test('the console is never precached on checkpoint phones: the service worker lists none of its files', async () => {
+  const html = await (await fetch(`${baseUrl}/console`)).text();
+  const entry = /<script[^>]+src="\/(assets\/console-[^"]+\.js)"/.exec(html)?.[1];
+  expect(entry).toBeDefined();
+  const sw = await (await fetch(`${baseUrl}/sw.js`)).text();
+  // The verifier's own entry is listed (the check can fail), the console's and uPlot's are not.
+  const verifierEntry = /<script[^>]+src="\/(assets\/verifier-[^"]+\.js)"/.exec(await (await fetch(`${baseUrl}/`)).text())?.[1];
+  expect(sw).toContain(verifierEntry);
+  expect(sw).not.toContain(entry);
+  expect(sw).not.toContain('daily-chart');
+  expect(sw).not.toContain('console.html');
+});

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/index.ts';
 import { DAY, T0 } from './fixtures.ts';
-import { auditorToken, enrol, type Harness, harness, operatorToken, setStatus, trustedKeys } from './helpers.ts';
+import { auditorToken, countingEnv, enrol, type Harness, harness, operatorToken, setStatus, trustedKeys } from './helpers.ts';
 
 const ORIGIN = 'https://issuer.test'; // the harness's request origin
 
@@ -84,6 +84,15 @@ describe('staff sessions', () => {
       OPERATOR_TOKENS: JSON.stringify(JSON.parse(env.OPERATOR_TOKENS).filter((o: { name: string }) => o.name !== 'test-operator')),
     };
     expect((await h.call('GET', '/v1/admin/audit', { headers: { cookie }, env: revokedEnv })).status).toBe(401);
+  });
+
+  it('answers 401 to a garbage or forged cookie without a D1 call', async () => {
+    const h = harness();
+    for (const cookie of ['tc_staff=', 'tc_staff=a.b.c', `tc_staff=${'A'.repeat(5000)}`, 'tc_staff=eyJuIjoieCJ9.AAAA', 'other=1']) {
+      const { env: counted, calls } = countingEnv();
+      const res = await h.json('GET', '/v1/admin/audit', { headers: { cookie }, env: counted });
+      expect([cookie.slice(0, 20), res.status, res.body.error.code, calls()]).toEqual([cookie.slice(0, 20), 401, 'unauthorized', 0]);
+    }
   });
 
   it('signs out by clearing the cookie', async () => {
