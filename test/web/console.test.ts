@@ -188,7 +188,10 @@ test('finds a holder, changes their status behind a confirmation, and the change
   await page.keyboard.press('Enter');
   await page.locator('[data-testid=holder-view][data-color=red]').waitFor();
   expect(await text(page, 'holder-notice')).toBe('Status set to Red.');
-  expect(await page.locator('[data-testid=history]').textContent()).toContain('positive test, district lab 12');
+  // Newest first, with who, from, to and why.
+  expect(await page.locator('[data-testid=history] li').first().textContent()).toMatch(
+    /Green → Red, by web-test-operator \(operator\): positive test, district lab 12/,
+  );
   // Red: a check-in run starts today, not yet done; after the holder checks in, today counts.
   expect(await page.locator('[data-testid=checkin-run] li').evaluateAll((li) => li.map((l) => l.getAttribute('data-counted')))).toEqual([
     'no',
@@ -328,4 +331,33 @@ test('the console is never precached on checkpoint phones: the service worker li
   expect(sw).not.toContain(entry);
   expect(sw).not.toContain('daily-chart');
   expect(sw).not.toContain('console.html');
+});
+
+test('cancels an import between chunks: what was answered stays applied, nothing more is sent', async () => {
+  const lines = ['idNumber,color,reason'];
+  for (let i = 0; i < 12_000; i++) lines.push(`${uniqueIdNumber()},red,cancel test`);
+  const file = join(dir, 'cancel.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'import');
+  // Hold the second chunk until the official has pressed Cancel; the first goes through to the Worker.
+  let requests = 0;
+  let release: () => void = () => {};
+  const cancelled = new Promise<void>((r) => (release = r));
+  await page.route('**/v1/admin/holders/import', async (route) => {
+    requests++;
+    if (requests === 2) await cancelled;
+    await route.continue().catch(() => {}); // aborted by the page: nothing to continue
+  });
+  await page.locator('[data-testid=import-file]').setInputFiles(file);
+  await page.locator('[data-testid=import-start]').click();
+  await page.locator('[data-testid=import-sent]').filter({ hasText: '5000' }).waitFor();
+  await page.locator('[data-testid=import-cancel]').click();
+  release();
+  await page.locator('[data-testid=import-outcome]').filter({ hasText: 'Import cancelled.' }).waitFor();
+  expect(await text(page, 'import-sent')).toBe('5000');
+  expect(await text(page, 'import-unknown')).toBe('5000');
+  expect(Number((await text(page, 'import-percent'))!.replace(' %', ''))).toBeLessThan(100);
+  expect(requests).toBe(2);
+  expect(problems).toEqual([]);
+  await context.close();
 });

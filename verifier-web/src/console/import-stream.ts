@@ -3,7 +3,8 @@
 // chunks repeat the header. Each chunk remembers the file line of every row it carries, so the
 // Worker's per-chunk line numbers map back to lines of the file the official dropped.
 
-import { IMPORT_MAX_ROWS } from '../../../src/index.ts';
+// The module itself, not the src/index.ts barrel, so the console's bundle takes only this constant.
+import { IMPORT_MAX_ROWS } from '../../../src/api.ts';
 
 export type ImportFormat = 'csv' | 'ndjson';
 

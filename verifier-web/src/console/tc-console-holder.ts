@@ -13,6 +13,12 @@ const STRICTNESS: Record<Color, number> = { green: 0, yellow: 1, red: 2 };
 /** The run shown at most: red isolation is 14 days (src/status-rules.ts DEFAULT_POLICY); older days are in the history. */
 const RUN_DAYS_SHOWN = 31;
 
+/** The history newest first, each event with the colour it changed from (the event before it). */
+export function timeline(events: HolderView['events']): { event: HolderView['events'][number]; from: Color | undefined }[] {
+  const ordered = [...events].sort((a, b) => a.at - b.at || a.id - b.id);
+  return ordered.map((event, i) => ({ event, from: ordered[i - 1]?.color })).reverse();
+}
+
 /**
  * Day by day (the issuer's days) from the day the current red or yellow status began to today:
  * the check-in that counted that day, if any. Green holders owe no check-ins: no run.
@@ -154,12 +160,16 @@ export class TcConsoleHolder extends LitElement {
       ${this.canChange ? this.renderChange(v) : nothing}
       <h3>${c('holder.history')}</h3>
       <ol reversed data-testid="history">
-        ${[...v.events]
-          .reverse()
-          .map(
-            (e) =>
-              html`<li>${c('holder.historyEntry', { when: formatTime(e.at), color: c(`color.${e.color}`), actor: e.actor, source: e.source, reason: e.reason ?? '' })}</li>`,
-          )}
+        ${timeline(v.events).map(
+          ({ event: e, from }) =>
+            html`<li>${c('holder.historyEntry', {
+              when: formatTime(e.at),
+              change: from ? `${c(`color.${from}`)} → ${c(`color.${e.color}`)}` : c(`color.${e.color}`),
+              actor: e.actor,
+              source: e.source,
+              reason: e.reason ?? '',
+            })}</li>`,
+        )}
       </ol>
     </article>`;
   }
