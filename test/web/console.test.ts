@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { createSigner, fromBase64Url, verifyRevocationFeed } from '../../src/index.ts';
-import { launchChromium, openPage, tabTo } from './support/browser.ts';
+import { isFocused, launchChromium, openPage, tabTo } from './support/browser.ts';
 import { openConsole } from './support/console.ts';
 import { claimsOf, currentToken, enrolGreenHolder, uniqueIdNumber } from './support/holders.ts';
 import { saveScreenshot } from './support/screenshots.ts';
@@ -179,8 +179,15 @@ test('finds a holder, changes their status behind a confirmation, and the change
   expect(await text(page, 'holder-sub')).toBe(sub);
   await page.locator('[data-testid=new-color]').selectOption('red');
   await page.locator('[data-testid=reason]').fill('positive test, district lab 12');
-  await page.getByRole('button', { name: 'Review change' }).press('Enter');
   const confirm = page.locator('[data-testid=confirm]');
+  // Escape backs out of the confirmation, changing nothing, and returns focus to the form.
+  await page.getByRole('button', { name: 'Review change' }).press('Enter');
+  await confirm.waitFor();
+  await page.keyboard.press('Escape');
+  await confirm.waitFor({ state: 'detached' });
+  expect(await isFocused(page.locator('[data-testid=review-change]'))).toBe(true);
+  expect(await text(page, 'holder-color')).toBe('Green');
+  await page.keyboard.press('Enter');
   await confirm.waitFor();
   expect(await confirm.textContent()).toContain('Their current codes stop verifying once checkpoints sync');
   await saveScreenshot(page, 'console-holder.png');
@@ -280,6 +287,12 @@ test('works from the keyboard alone: sign in, move between sections, sign out', 
   const { context, page, problems } = await openPage(browser, baseUrl, '/console', { viewport: { width: 1280, height: 900 } });
   const token = page.locator('[data-testid=signin] input[name=token]');
   await token.waitFor();
+  // Chinese and back, from the keyboard.
+  await tabTo(page, page.locator('[data-testid=language-switch]'));
+  await page.keyboard.press('Enter');
+  await page.getByText('工作人员登录').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByText('Staff sign-in').waitFor();
   await tabTo(page, token);
   await page.keyboard.type(inject('webOperatorToken'));
   await page.keyboard.press('Enter');

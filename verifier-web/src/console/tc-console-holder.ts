@@ -106,6 +106,17 @@ export class TcConsoleHolder extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('[data-testid=confirm-change]')?.focus();
   }
 
+  /** Escape cancels, as in any dialog; focus goes back to where the change was reviewed. */
+  private readonly onConfirmKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape') void this.cancelChange();
+  };
+
+  private async cancelChange(): Promise<void> {
+    this.pending = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-testid=review-change]')?.focus();
+  }
+
   private async onConfirm(): Promise<void> {
     if (!this.view || !this.pending) return;
     this.busy = true;
@@ -186,16 +197,16 @@ export class TcConsoleHolder extends LitElement {
           </label>
         </div>
         <label>${c('holder.reason')}<textarea name="reason" data-testid="reason" rows="2" maxlength="500" required></textarea></label>
-        <button type="submit" class="secondary" ?disabled=${this.busy}>${c('holder.review')}</button>
+        <button type="submit" class="secondary" data-testid="review-change" ?disabled=${this.busy}>${c('holder.review')}</button>
       </form>
       ${
         p
-          ? html`<div class="warning" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-text" data-testid="confirm">
+          ? html`<div class="warning" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-text" data-testid="confirm" @keydown=${this.onConfirmKey}>
               <h3 id="confirm-title">${c('holder.confirmTitle')}</h3>
               <p id="confirm-text">${c(STRICTNESS[p.color] > STRICTNESS[v.status.color] ? 'holder.confirmDowngrade' : 'holder.confirmUpgrade', { name: v.maskedName, color: c(`color.${p.color}`) })}</p>
               <div class="row">
                 <button data-testid="confirm-change" ?disabled=${this.busy} @click=${this.onConfirm}>${c('holder.confirm', { color: c(`color.${p.color}`) })}</button>
-                <button class="secondary" @click=${() => (this.pending = undefined)}>${c('holder.cancel')}</button>
+                <button class="secondary" data-testid="cancel-change" @click=${() => this.cancelChange()}>${c('holder.cancel')}</button>
               </div>
             </div>`
           : nothing
