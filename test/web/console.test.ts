@@ -344,6 +344,9 @@ test('the console is never precached on checkpoint phones: the service worker li
   expect(sw).not.toContain(entry);
   expect(sw).not.toContain('daily-chart');
   expect(sw).not.toContain('console.html');
+  const stylesheet = /<link[^>]+href="\/(assets\/console-[^"]+\.css)"/.exec(html)?.[1];
+  expect(stylesheet).toBeDefined();
+  expect(sw).not.toContain(stylesheet);
 });
 
 test('cancels an import between chunks: what was answered stays applied, nothing more is sent', async () => {
@@ -371,6 +374,36 @@ test('cancels an import between chunks: what was answered stays applied, nothing
   expect(await text(page, 'import-unknown')).toBe('5000');
   expect(Number((await text(page, 'import-percent'))!.replace(' %', ''))).toBeLessThan(100);
   expect(requests).toBe(2);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('runs under a Content Security Policy with no inline script and no inline style attributes', async () => {
+  const csp =
+    "default-src 'self'; script-src 'self'; style-src-attr 'none'; object-src 'none'; base-uri 'none'; img-src 'self' data: blob:";
+  const { context, page, problems } = await openPage(browser, baseUrl, '/', { viewport: { width: 1280, height: 900 } });
+  // The console page exactly as the Worker serves it, with this policy added.
+  await page.route('**/console', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+  });
+  await page.addInitScript(() => {
+    (window as unknown as { violations: string[] }).violations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { violations: string[] }).violations.push(
+        `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+      ),
+    );
+  });
+  await page.goto(`${baseUrl}/console`);
+  await page.locator('[data-testid=signin] input[name=token]').fill(inject('webOperatorToken'));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('[data-testid=daily-chart] canvas').waitFor();
+  for (const section of ['holder', 'import', 'audit', 'keys']) {
+    await page.locator(`[data-testid=nav-${section}]`).click();
+    await page.locator(`[data-testid=${section === 'holder' ? 'holder-page' : `${section}-page`}]`).waitFor();
+  }
+  expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
   expect(problems).toEqual([]);
   await context.close();
 });
