@@ -40,11 +40,15 @@ test('every section of the signed-in console has no serious or critical axe viol
     ['audit', '[data-testid=audit-page]'],
     ['keys', '[data-testid=keys-table]'],
   ];
-  for (const [section, ready] of sections) {
-    await page.locator(`[data-testid=nav-${section}]`).click();
-    await page.locator(ready).waitFor();
-    expect([section, await seriousViolations(page)]).toEqual([section, []]);
+  for (const language of ['en', 'zh-CN']) {
+    if (language === 'zh-CN') await page.locator('[data-testid=language-switch]').click();
+    for (const [section, ready] of sections) {
+      await page.locator(`[data-testid=nav-${section}]`).click();
+      await page.locator(ready).waitFor();
+      expect([language, section, await seriousViolations(page)]).toEqual([language, section, []]);
+    }
   }
+  await page.locator('[data-testid=language-switch]').click();
   // The holder page with a holder open and the confirmation showing.
   await page.locator('[data-testid=nav-holder]').click();
   await page.locator('[data-testid=holder-query]').fill(holder.holderId);
