@@ -3,6 +3,7 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { applyOfflineEnv } from './scripts/lib/offline-env.ts';
+import { workerTestProviders } from './test/worker/identity-providers.ts';
 import { workerTestSecrets } from './test/worker/secrets.ts';
 
 applyOfflineEnv();
@@ -30,6 +31,8 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations('worker/migrations'),
                 ...(await workerTestSecrets()),
+                // Real OpenID providers on loopback, started here in Node (workerd fetches them).
+                ...(await workerTestProviders()),
                 // Cases per property in test/worker/hostile-fuzz.test.ts; `npm run fuzz -- --runs N` raises it.
                 FUZZ_RUNS: process.env.FUZZ_RUNS ?? '40',
               },
@@ -39,6 +42,8 @@ export default defineConfig({
                 // suite (test/worker/hostile-rate-limit.test.ts) swaps in the tight TEST_* limiters.
                 ENROL_RATE_LIMIT: { namespace_id: '6001', simple: { limit: 1_000_000, period: 60 } },
                 TOKEN_RATE_LIMIT: { namespace_id: '6002', simple: { limit: 1_000_000, period: 60 } },
+                HOLDER_AUTH_FAILURE_RATE_LIMIT: { namespace_id: '6003', simple: { limit: 1_000_000, period: 60 } },
+                TEST_HOLDER_AUTH_FAILURE_RATE_LIMIT: { namespace_id: '6103', simple: { limit: 5, period: 60 } },
                 TEST_ENROL_RATE_LIMIT: { namespace_id: '6101', simple: { limit: 5, period: 60 } },
                 TEST_TOKEN_RATE_LIMIT: { namespace_id: '6102', simple: { limit: 5, period: 60 } },
               },

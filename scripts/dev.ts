@@ -1,9 +1,10 @@
 // `npm run dev`: the whole service locally (README quick start). First run makes the dev keys and
 // tokens (keys/dev-setup.ts); every run applies the D1 migrations, publishes a trust list when the
 // local D1 needs one, builds the PWA, then runs `wrangler dev` in its own process group and
-// forwards Ctrl-C/SIGTERM to that group so no workerd is left behind.
+// forwards Ctrl-C/SIGTERM to that group so no workerd is left behind. The dev identity provider
+// (scripts/dev-oidc.ts, docs/identity.md) runs beside it in a process group of its own.
 //
-// Options (after `npm run dev --`): --port <n> (8787), --inspector-port <n>, --dev-dir <dir> (.dev),
+// Options (after `npm run dev --`): --port <n> (8787), --oidc-port <n> (8790), --inspector-port <n>, --dev-dir <dir> (.dev),
 // --dev-vars <file> (.dev.vars), --persist-to <dir> (wrangler's .wrangler/state), --skip-web-build.
 
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -15,6 +16,7 @@ import { readStateUnverified } from '../keys/keystore/keystore.ts';
 import { publish } from '../keys/operations.ts';
 import { createReporter } from '../keys/progress.ts';
 import { DEFAULT_NEXT_UPDATE_SECONDS } from '../keys/publication/plan.ts';
+import { type DevIdentityVars, ensureDevIdentityVars } from './lib/dev-identity-vars.ts';
 import { ensureDevMaterial } from './lib/dev-setup.ts';
 import { readDotenvValue, readTextIfExists } from './lib/dev-vars.ts';
 import { type LocalD1Target, localTrustListVersion } from './lib/local-d1.ts';
@@ -26,6 +28,7 @@ import { runWrangler, WRANGLER_BIN } from './lib/wrangler-exec.ts';
 const { values: opts } = parseArgs({
   options: {
     port: { type: 'string', default: '8787' },
+    'oidc-port': { type: 'string', default: '8790' },
     'inspector-port': { type: 'string' },
     'dev-dir': { type: 'string' },
     'dev-vars': { type: 'string' },
@@ -42,9 +45,10 @@ const persistTo = opts['persist-to'] ? resolve(opts['persist-to']) : undefined;
 const reporter = createReporter((line) => process.stdout.write(`dev: ${line}\n`));
 const d1: LocalD1Target = { cwd: root, configPath, reporter, ...(persistTo ? { persistTo } : {}) };
 
-async function prepare(): Promise<{ operatorTokenFile: string; rootPublicFile: string }> {
+async function prepare(): Promise<{ operatorTokenFile: string; rootPublicFile: string; identity: DevIdentityVars }> {
   const now = Math.floor(Date.now() / 1000);
   const material = await ensureDevMaterial({ devDir, devVars, configPath }, now, reporter);
+  const identity = await ensureDevIdentityVars(devVars, Number(opts.port), Number(opts['oidc-port']));
   await runWrangler(
     ['d1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, ...(persistTo ? ['--persist-to', persistTo] : [])],
     {
@@ -59,7 +63,31 @@ async function prepare(): Promise<{ operatorTokenFile: string; rootPublicFile: s
     reporter.info(`trust list v${outcome.list.version} published locally (active key ${outcome.activeKid ?? 'none'})`);
   }
   await buildWeb(material.rootPublicFile);
-  return material;
+  return { ...material, identity };
+}
+
+/** The dev identity provider in its own process group; resolves once its discovery answers. */
+async function startDevProvider(identity: DevIdentityVars): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'scripts', 'dev-oidc.ts'), '--port', opts['oidc-port'], '--redirect-uri', identity.OIDC_REDIRECT_URI],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DEV_OIDC_CLIENT_SECRET: identity.OIDC_CLIENT_SECRET },
+    },
+  );
+  for (let i = 0; i < 80 && child.exitCode === null; i++) {
+    const up = await fetch(`${identity.OIDC_ISSUER}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return child;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  signalGroup(child.pid!, 'SIGTERM');
+  throw new Error(`the dev identity provider did not start on port ${opts['oidc-port']} (is the port taken? --oidc-port <n>)`);
 }
 
 /** Publish when the local D1 has no list from this keystore, .dev.vars lost its keys, or the list is past nextUpdate. */
@@ -163,6 +191,9 @@ async function announceWhenReady(child: ChildProcess, operatorTokenFile: string,
       reporter.info(`Tricolor is running at ${url}  (verifier ${url}/, wallet ${url}/wallet, API ${url}/v1/…)`);
       reporter.info(`operator token: ${operatorTokenFile}   auditor token: ${join(devDir, 'auditor-token')}`);
       reporter.info(`pinned root: ${rootPublicFile}   keys: npm run keys -- list --store ${join(devDir, 'keystore')}`);
+      reporter.info(
+        `dev identities: sign in from ${url}/wallet as wang-xiaoming (password tricolor-dev), or: npm run dev:enrol -- zhang-san`,
+      );
       reporter.info('Ctrl-C stops everything');
       return;
     }
@@ -171,7 +202,10 @@ async function announceWhenReady(child: ChildProcess, operatorTokenFile: string,
 }
 
 async function main(): Promise<void> {
-  const { operatorTokenFile, rootPublicFile } = await prepare();
+  const { operatorTokenFile, rootPublicFile, identity } = await prepare();
+  const provider = await startDevProvider(identity);
+  const providerGroup = provider.pid!;
+  reporter.info(`dev identity provider at ${identity.OIDC_ISSUER} (process group ${providerGroup})`);
   const child = startWrangler();
   const pgid = child.pid!;
   reporter.info(`wrangler dev started (process group ${pgid})`);
@@ -188,12 +222,14 @@ async function main(): Promise<void> {
     stoppingAt = Date.now();
     reporter.info(`stopping (${signal})…`);
     signalGroup(pgid, signal);
+    signalGroup(providerGroup, 'SIGTERM');
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGHUP', () => stop('SIGTERM'));
   child.on('exit', (code) => {
-    void reapGroup(pgid).then(() => {
+    signalGroup(providerGroup, 'SIGTERM');
+    void Promise.all([reapGroup(pgid), reapGroup(providerGroup)]).then(() => {
       reporter.info(groupAlive(pgid) ? `WARNING: processes of group ${pgid} survived` : 'stopped; no wrangler or workerd process left');
       process.exit(stopping ? 0 : (code ?? 1));
     });

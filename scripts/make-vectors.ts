@@ -138,6 +138,18 @@ await add(
   },
 );
 await add(
+  'valid-green-with-binding',
+  'Green with the masked name and the birth year binding (docs/token-format.md "Binding").',
+  { valid: true, color: 'green' },
+  { claims: { ...base, maskedName: '王*', birthYear: 1990 } },
+);
+await add(
+  'valid-red-largest',
+  'The largest token an issuer produces: red, status end, nbf, a 4-word masked name and the birth year.',
+  { valid: true, color: 'red' },
+  { claims: { ...base, color: 'red', nbf: base.iat, statusEnds: CLOCK + 13 * DAY, maskedName: 'J* R* R* T*', birthYear: 1962 } },
+);
+await add(
   'valid-red-with-nbf',
   'Red with nbf equal to iat.',
   { valid: true, color: 'red' },
@@ -340,6 +352,42 @@ await add(
         [6, base.iat],
         [-65537, 0],
         [7, 'x'],
+      ]),
+    ),
+  },
+);
+await add(
+  'claims-birth-year-out-of-range',
+  "Properly signed, with a birth year of 1899: below the format's range.",
+  { valid: false, reason: 'bad_claims' },
+  {
+    claims: null,
+    payload: encodeCbor(
+      new Map<number, CborValue>([
+        [1, 'ZJ'],
+        [2, base.sub],
+        [4, base.exp],
+        [6, base.iat],
+        [-65537, 0],
+        [-65540, 1899],
+      ]),
+    ),
+  },
+);
+await add(
+  'claims-birth-year-text',
+  'Properly signed, with the birth year as text.',
+  { valid: false, reason: 'bad_claims' },
+  {
+    claims: null,
+    payload: encodeCbor(
+      new Map<number, CborValue>([
+        [1, 'ZJ'],
+        [2, base.sub],
+        [4, base.exp],
+        [6, base.iat],
+        [-65537, 0],
+        [-65540, '1990'],
       ]),
     ),
   },

@@ -45,24 +45,28 @@ export interface StatusView {
 // ---------------------------------------------------------------------------------------------
 // Holder routes
 
-/** POST /v1/holders */
-export interface EnrolRequest {
-  name: string;
-  idNumber: string;
-  phone?: string;
-  declaration: Declaration;
-}
+// A holder comes to be only by signing in at the identity provider (docs/identity.md): there is
+// no request that carries an ID number or a name.
 
-export interface EnrolResponse {
-  holderId: string;
-  secret: string;
-  status: StatusView;
-  token: string;
-  exp: number;
-}
+/** POST /v1/auth/start: an HTML form, the declaration as checkboxes ("on" or absent). */
+export type SignInStartForm = { [K in keyof Declaration]?: 'on' };
+export const SIGN_IN_START_PATH = '/v1/auth/start';
+/** The longest sign-in start form accepted (three checkboxes need a few dozen bytes). */
+export const SIGN_IN_FORM_MAX_BYTES = 512;
+/** GET /v1/auth/callback: each parameter the provider sends back is at most this long. */
+export const SIGN_IN_CALLBACK_PARAM_MAX = 2048;
+/** POST /v1/auth/sign-out: clears this browser's holder cookie (204). */
+export const SIGN_OUT_PATH = '/v1/auth/sign-out';
+
+/**
+ * Why a sign-in failed: the callback redirects to /wallet#sign-in-error=<code> (docs/api.md
+ * "Sign-in"), where the wallet reads it.
+ */
+export const SIGN_IN_ERROR_FRAGMENT = 'sign-in-error';
 
 /** GET /v1/holders/me/token */
 export interface TokenResponse {
+  holderId: string;
   token: string;
   color: Color;
   iat: number;

@@ -15,6 +15,7 @@ export const CLAIM = {
   color: -65537,
   statusEnds: -65538,
   maskedName: -65539,
+  birthYear: -65540,
 } as const;
 
 export interface TokenClaims {
@@ -31,10 +32,15 @@ export interface TokenClaims {
   statusEnds?: number;
   /** A masked display name such as "张*" or "J* S*". */
   maskedName?: string;
+  /**
+   * The holder's year of birth, from the identity provider's verified birth date: the binding
+   * checkpoint staff compare with an ID card (docs/token-format.md "Binding").
+   */
+  birthYear?: number;
 }
 
 /** Lengths are UTF-8 bytes, so every implementation counts them the same way. */
-export const CLAIM_LIMITS = { issMaxBytes: 16, subMaxBytes: 64, nameMaxBytes: 48 } as const;
+export const CLAIM_LIMITS = { issMaxBytes: 16, subMaxBytes: 64, nameMaxBytes: 48, birthYearMin: 1900, birthYearMax: 2999 } as const;
 
 const KNOWN_LABELS = new Set<number | string>(Object.values(CLAIM));
 
@@ -51,13 +57,14 @@ export function encodeClaims(claims: TokenClaims): Uint8Array {
   if (claims.nbf !== undefined) map.set(CLAIM.nbf, claims.nbf);
   if (claims.statusEnds !== undefined) map.set(CLAIM.statusEnds, claims.statusEnds);
   if (claims.maskedName !== undefined) map.set(CLAIM.maskedName, claims.maskedName);
+  if (claims.birthYear !== undefined) map.set(CLAIM.birthYear, claims.birthYear);
   return encodeCbor(map);
 }
 
 export type ClaimsResult = { ok: true; claims: TokenClaims } | { ok: false; reason: 'bad_cbor' | 'bad_claims'; detail: string };
 
-// docs/token-format.md "Decoding limits": a flat map of at most eight claims.
-const CLAIMS_CBOR_LIMITS: CborLimits = { maxDepth: 1, maxItems: 17, maxStringBytes: 1000 };
+// docs/token-format.md "Decoding limits": a flat map of at most nine claims.
+const CLAIMS_CBOR_LIMITS: CborLimits = { maxDepth: 1, maxItems: 19, maxStringBytes: 1000 };
 
 export function decodeClaims(payload: Uint8Array): ClaimsResult {
   let map: CborValue;
@@ -83,6 +90,7 @@ export function decodeClaims(payload: Uint8Array): ClaimsResult {
   if (map.has(CLAIM.nbf)) claims.nbf = map.get(CLAIM.nbf) as number;
   if (map.has(CLAIM.statusEnds)) claims.statusEnds = map.get(CLAIM.statusEnds) as number;
   if (map.has(CLAIM.maskedName)) claims.maskedName = map.get(CLAIM.maskedName) as string;
+  if (map.has(CLAIM.birthYear)) claims.birthYear = map.get(CLAIM.birthYear) as number;
   const problem = claimsProblem(claims);
   return problem ? { ok: false, reason: 'bad_claims', detail: problem } : { ok: true, claims };
 }
@@ -99,6 +107,12 @@ export function claimsProblem(c: TokenClaims): string | undefined {
   if (c.statusEnds !== undefined && !isTime(c.statusEnds)) return 'status end (-65538) must be a non-negative integer';
   if (c.maskedName !== undefined && !isTextOfBytes(c.maskedName, 0, CLAIM_LIMITS.nameMaxBytes)) {
     return `masked name (-65539) must be text of at most ${CLAIM_LIMITS.nameMaxBytes} UTF-8 bytes`;
+  }
+  if (
+    c.birthYear !== undefined &&
+    !(Number.isSafeInteger(c.birthYear) && c.birthYear >= CLAIM_LIMITS.birthYearMin && c.birthYear <= CLAIM_LIMITS.birthYearMax)
+  ) {
+    return `birth year (-65540) must be an integer from ${CLAIM_LIMITS.birthYearMin} to ${CLAIM_LIMITS.birthYearMax}`;
   }
   return undefined;
 }

@@ -13,14 +13,15 @@ import { registerAdminDashboardRoutes } from './routes/admin-dashboard.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
 import { registerAdminSessionRoutes } from './routes/admin-session.ts';
+import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerRevocationRoutes } from './routes/revocations.ts';
-import { type AppDeps, createAppState } from './state.ts';
+import { type AppDeps, type AppState, createAppState } from './state.ts';
 
-export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
-  const state = createAppState(deps);
+/** `state` is passed only by tests that act on the same caches as the app (test/worker/helpers.ts). */
+export function createApp(deps: AppDeps = {}, state: AppState = createAppState(deps)): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.onError(handleError);
   app.notFound(notFound);
@@ -48,6 +49,7 @@ export function createApp(deps: AppDeps = {}): Hono<AppEnv> {
   app.use('/v1/admin/*', requireStaff);
 
   registerHealthRoutes(app);
+  registerAuthRoutes(app);
   registerHolderRoutes(app);
   registerKeyRoutes(app);
   registerRevocationRoutes(app);

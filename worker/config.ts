@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
 import { DomainError } from './domain-errors.ts';
 import type { Env } from './env.ts';
+import { type IdentityConfig, parseIdentityConfig } from './identity/config.ts';
 import { plainMessage } from './issue-text.ts';
 
 export type Role = 'operator' | 'auditor';
@@ -27,6 +28,8 @@ export interface Config {
   signingSeeds: ReadonlyMap<string, Uint8Array>;
   idHmacKey: Uint8Array;
   operators: readonly OperatorEntry[];
+  /** The trusted OpenID provider; undefined when sign-in is not configured. */
+  identity: IdentityConfig | undefined;
 }
 
 const color = z.enum(['green', 'yellow', 'red']);
@@ -78,6 +81,7 @@ export function parseConfig(env: Env): Config {
     signingSeeds: parseSigningKeys(env.SIGNING_KEYS),
     idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
     operators: parseOperators(env.OPERATOR_TOKENS),
+    identity: parseIdentityConfig(env, misconfigured),
   };
 }
 

@@ -4,7 +4,7 @@
 
 export type DomainErrorCode =
   | 'conflict'
-  | 'identity_mismatch'
+  | 'provider_unavailable'
   | 'validation_failed'
   | 'payload_too_large'
   | 'signing_unavailable'

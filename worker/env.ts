@@ -17,16 +17,33 @@ export interface Env {
   TRUST_ROOT_PUBLIC_KEY: string;
   /** Secret. JSON {"<kid hex>": "<32-byte seed, base64url>"} for the next and active signing keys. */
   SIGNING_KEYS: string;
-  /** Secret. base64url, at least 32 bytes: HMAC-SHA-256 key for ID numbers and phone numbers. */
+  /** Secret. base64url, at least 32 bytes: HMAC-SHA-256 key for ID numbers and holder secret tags. */
   ID_HMAC_KEY: string;
   /** Secret. JSON [{name, role: "operator" | "auditor", sha256: "<hex>"}]. */
   OPERATOR_TOKENS: string;
+  /** The trusted OpenID provider's issuer URL (docs/identity.md "Configuration"); unset: no sign-in. */
+  OIDC_ISSUER?: string;
+  OIDC_CLIENT_ID?: string;
+  /** Secret. This Worker's client secret at the provider. */
+  OIDC_CLIENT_SECRET?: string;
+  /** Registered at the provider: this Worker's GET /v1/auth/callback. */
+  OIDC_REDIRECT_URI?: string;
+  /** The one JWS alg accepted on ID tokens (default RS256). */
+  OIDC_ID_TOKEN_ALG?: string;
+  OIDC_SCOPE?: string;
+  OIDC_CLAIM_ID_NUMBER?: string;
+  OIDC_CLAIM_NAME?: string;
+  OIDC_CLAIM_BIRTHDATE?: string;
+  /** "gb11643" (default) or "pattern:^...$" (worker/identity/id-number.ts). */
+  ID_NUMBER_FORMAT?: string;
   /** Optional JSON overriding parts of DEFAULT_POLICY (worker/config.ts documents the shape). */
   STATUS_POLICY?: string;
-  /** Workers Rate Limiting (wrangler.toml [[ratelimits]]): enrolments per client address. worker/rate-limit.ts */
+  /** Workers Rate Limiting (wrangler.toml [[ratelimits]]): sign-in starts and callbacks per client address. worker/rate-limit.ts */
   ENROL_RATE_LIMIT?: RateLimit;
   /** Workers Rate Limiting: token fetches per holder. worker/rate-limit.ts */
   TOKEN_RATE_LIMIT?: RateLimit;
+  /** Workers Rate Limiting: failed holder authentications per client address, charged before any D1 read. */
+  HOLDER_AUTH_FAILURE_RATE_LIMIT?: RateLimit;
 }
 
 export interface AppVariables {

@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
+  | 'secret_replaced'
   | 'rate_limited'
+  | 'sign_in_unavailable'
   | 'trust_list_unavailable'
   | 'internal_error';
 
@@ -37,7 +39,7 @@ export class ApiError extends Error {
 /** The HTTP status of each domain failure. */
 const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   conflict: 409,
-  identity_mismatch: 409,
+  provider_unavailable: 503,
   validation_failed: 400,
   payload_too_large: 413,
   signing_unavailable: 503,

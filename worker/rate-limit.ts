@@ -1,6 +1,7 @@
-// Per-client rate limits (docs/api.md#rate-limits) on the two public routes a client can call
-// in a loop: enrolment, keyed by the client's address (CF-Connecting-IP, IPv6 by /64), and token
-// fetch, keyed by the authenticated holder. Both use the Workers Rate Limiting binding
+// Per-client rate limits (docs/api.md#rate-limits) on what a client can call in a loop: sign-in
+// (start and callback), keyed by the client's address (CF-Connecting-IP, IPv6 by /64); token
+// fetch, keyed by the authenticated holder; and failed holder authentication, keyed by address
+// and charged before any D1 read (worker/auth/holder.ts). All use the Workers Rate Limiting binding
 // ([[ratelimits]] in wrangler.toml), which Miniflare implements locally, so `wrangler dev` and the
 // Workers test pool enforce the same limits. docs/api.md "Rate limits" has the numbers and why.
 //
@@ -16,17 +17,18 @@ import { ApiError } from './errors.ts';
 import { clientAddressKey } from './http/client-address.ts';
 
 /** The Rate Limiting bindings in wrangler.toml, by what they limit. */
-export type LimitedAction = 'enrol' | 'token';
+export type LimitedAction = 'enrol' | 'token' | 'holderAuthFailure';
 
-const BINDINGS: Record<LimitedAction, 'ENROL_RATE_LIMIT' | 'TOKEN_RATE_LIMIT'> = {
+const BINDINGS: Record<LimitedAction, 'ENROL_RATE_LIMIT' | 'TOKEN_RATE_LIMIT' | 'HOLDER_AUTH_FAILURE_RATE_LIMIT'> = {
   enrol: 'ENROL_RATE_LIMIT',
   token: 'TOKEN_RATE_LIMIT',
+  holderAuthFailure: 'HOLDER_AUTH_FAILURE_RATE_LIMIT',
 };
 
 /** The longest window the binding allows (10 or 60 s): a Retry-After that is never too early. */
 export const RETRY_AFTER_SECONDS = 60;
 
-/** Enrolment: one bucket per client address. */
+/** Sign-in (start and callback): one bucket per client address. */
 export const limitEnrolmentByAddress = limitBy('enrol', (c) => clientAddressKey(c.req.header('cf-connecting-ip')));
 
 /** Token fetch: one bucket per holder (after requireHolderSecret), so a new secret does not reset it. */
@@ -34,16 +36,19 @@ export const limitTokenByHolder = limitBy('token', (c) => `holder:${c.var.holder
 
 export function limitBy(action: LimitedAction, keyOf: (c: Context<AppEnv>) => string) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!(await allowed(c.env, action, keyOf(c)))) {
-      throw new ApiError(429, 'rate_limited', 'Too many requests from this client; try again in a minute.', {
-        'Retry-After': String(RETRY_AFTER_SECONDS),
-      });
-    }
+    if (!(await allowed(c.env, action, keyOf(c)))) throw rateLimited();
     await next();
   });
 }
 
-async function allowed(env: Env, action: LimitedAction, key: string): Promise<boolean> {
+export function rateLimited(): ApiError {
+  return new ApiError(429, 'rate_limited', 'Too many requests from this client; try again in a minute.', {
+    'Retry-After': String(RETRY_AFTER_SECONDS),
+  });
+}
+
+/** Charges one unit to `key`'s bucket; false once the bucket is over its limit. */
+export async function allowed(env: Env, action: LimitedAction, key: string): Promise<boolean> {
   const binding = env[BINDINGS[action]];
   if (!binding) {
     warnOnce(`${BINDINGS[action]} is not bound; ${action} is not rate-limited`);

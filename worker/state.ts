@@ -3,6 +3,7 @@
 // only a re-read.
 
 import { FeedHeadCache } from './feed/head-cache.ts';
+import { ProviderMetadataCache } from './identity/provider.ts';
 import { TokenIssuer } from './tokens/issue.ts';
 import { TrustListCache } from './trust/trust-list.ts';
 import { TUNABLES } from './tunables.ts';
@@ -20,6 +21,8 @@ export interface AppState {
   trust: TrustListCache;
   feedHead: FeedHeadCache;
   tokens: TokenIssuer;
+  /** The identity provider's discovery document and keys. */
+  provider: ProviderMetadataCache;
 }
 
 export function systemNow(): number {
@@ -33,5 +36,6 @@ export function createAppState(deps: AppDeps = {}): AppState {
     trust: new TrustListCache(),
     feedHead: new FeedHeadCache(),
     tokens: new TokenIssuer(TUNABLES.tokenCacheEntries),
+    provider: new ProviderMetadataCache(),
   };
 }

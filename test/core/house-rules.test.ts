@@ -28,6 +28,8 @@ const REFUSED: [string, string][] = [
   ['worker/status/apply.ts', '../errors.ts'],
   ['worker/holders/enrol.ts', 'hono'],
   ['worker/import/apply.ts', '../validate.ts'],
+  ['worker/routes/holders.ts', 'zod'],
+  ['worker/identity/provider.ts', 'zod'],
   ['worker/trust/signer.ts', '../../keys/cli.ts'],
 ];
 const ALLOWED: [string, string][] = [
@@ -40,6 +42,7 @@ const ALLOWED: [string, string][] = [
   ['bench/core.ts', '../scripts/lib/local-worker.ts'],
   ['worker/status/apply.ts', '../domain-errors.ts'],
   ['worker/routes/holders.ts', '../errors.ts'],
+  ['worker/routes/holders.ts', 'zod/mini'],
 ];
 
 let scratch: string;

@@ -44,11 +44,13 @@ describe('npm run dev', () => {
     const dir = await tempDir('tricolor-dev-');
     const devDir = join(dir, '.dev');
     const devVars = join(dir, '.dev.vars');
-    const [port, inspectorPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+    const [port, inspectorPort, oidcPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
     const args = [
       'scripts/dev.ts',
       '--port',
       String(port),
+      '--oidc-port',
+      String(oidcPort),
       '--inspector-port',
       String(inspectorPort),
       '--dev-dir',
@@ -75,9 +77,16 @@ describe('npm run dev', () => {
           ),
         90_000,
       );
-      groups.push(Number(/process group (\d+)/.exec(output)![1]));
+      groups.push(Number(/wrangler dev started \(process group (\d+)\)/.exec(output)![1]));
       // The thing that must not be orphaned is really there, in wrangler's group.
       expect(processes().some((p) => p.pgid === groups[1] && p.comm === 'workerd')).toBe(true);
+      // The dev identity provider runs in a group of its own, and answers discovery.
+      groups.push(Number(/dev identity provider at \S+ \(process group (\d+)\)/.exec(output)![1]));
+      const discovery = (await (await fetch(`http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(discovery.tricolor_dev_provider).toBe(true);
 
       // First-run material: secrets 0600 in .dev, only token hashes in .dev.vars.
       for (const name of ['passphrase', 'operator-token', 'auditor-token'])

@@ -7,11 +7,14 @@
 // One seeded D1 holds two identical populations of green holders, A and B. A's file is killed
 // mid-way and re-run; B's file (the same rows for B's people) runs once, cleanly, on the restarted
 // Worker. Then holder k of A must look exactly like holder k of B.
+
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
+import { type RunningDevProvider, startDevOidcProvider } from '../../scripts/lib/dev-oidc-provider.ts';
+import { freeLoopbackPort, type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
 import { buildImportPlan, type ImportChunk } from '../../scripts/lib/seed/import-plan.ts';
 import { holderIdOf } from '../../scripts/lib/seed/plan.ts';
 import { holderSecret, newBenchSecrets, workerVars } from '../../scripts/lib/seed/secrets.ts';
@@ -27,17 +30,35 @@ let dir: string;
 let seeded: SeededD1;
 let config: string;
 let worker: RunningWorker | undefined;
+let provider: RunningDevProvider | undefined;
+let port: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tricolor-faults-'));
   seeded = await seedD1(dir, { holders: 2 * POPULATION, red: 0, yellow: 0 }, newBenchSecrets());
   // The real wrangler.toml (production rate limits, the real entry point), with this run's secrets.
-  config = writeWorkerConfig({ dir: join(dir, 'config'), vars: await workerVars(seeded.secrets) });
-  worker = await startWorker(config, seeded.persist);
+  // Sign-in needs a provider: the dev one, on loopback beside it.
+  port = await freeLoopbackPort();
+  const client = {
+    clientId: 'tricolor-faults',
+    clientSecret: randomBytes(32).toString('base64url'),
+    redirectUris: [`http://127.0.0.1:${port}/v1/auth/callback`],
+  };
+  provider = await startDevOidcProvider({ port: 0, clients: [client] });
+  const identity = {
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: client.clientId,
+    OIDC_CLIENT_SECRET: client.clientSecret,
+    OIDC_REDIRECT_URI: client.redirectUris[0]!,
+    OIDC_ID_TOKEN_ALG: 'ES256',
+  };
+  config = writeWorkerConfig({ dir: join(dir, 'config'), vars: { ...(await workerVars(seeded.secrets)), ...identity } });
+  worker = await startWorker(config, seeded.persist, { port });
 });
 
 afterAll(async () => {
   await worker?.stop();
+  await provider?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -68,24 +89,40 @@ async function awayFromMinuteEdge(): Promise<void> {
 }
 
 describe('the rate limits of wrangler.toml, in local dev', () => {
-  it('answer the 61st enrolment from one address within a minute with 429 and Retry-After, and serve another address', async () => {
+  it('answer the 61st sign-in start from one address within a minute with 429 and Retry-After, and serve another address', async () => {
     await awayFromMinuteEdge();
-    const enrol = (address: string, i: number) =>
-      fetch(`${worker!.baseUrl}/v1/holders`, {
+    const start = async (address: string) => {
+      const res = await fetch(`${worker!.baseUrl}/v1/auth/start`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'cf-connecting-ip': address },
-        body: JSON.stringify({
-          name: 'Rate Test',
-          idNumber: `RL${Date.now() % 1e9}${String(i).padStart(3, '0')}`,
-          declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false },
-        }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': address },
+        body: '',
+        redirect: 'manual',
+      });
+      await res.body?.cancel();
+      return res;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 61; i++) statuses.push((await start('198.51.100.7')).status);
+    expect(statuses.slice(0, 60).every((s) => s === 303)).toBe(true);
+    const refused = await start('198.51.100.7');
+    expect([statuses[60], refused.status, refused.headers.get('retry-after')]).toEqual([429, 429, '60']);
+    expect((await start('198.51.100.8')).status).toBe(303);
+  });
+
+  it('answer the 21st failed holder authentication from one address with 429, and still serve a real holder', async () => {
+    await awayFromMinuteEdge();
+    const bogus = () =>
+      fetch(`${worker!.baseUrl}/v1/holders/me/token`, {
+        headers: { authorization: `Bearer ${randomBytes(32).toString('base64url')}`, 'cf-connecting-ip': '198.51.100.9' },
       });
     const statuses: number[] = [];
-    for (let i = 0; i < 61; i++) statuses.push((await enrol('198.51.100.7', i)).status);
-    expect(statuses.slice(0, 60).every((s) => s === 201)).toBe(true);
-    const refused = await enrol('198.51.100.7', 99);
-    expect([statuses[60], refused.status, refused.headers.get('retry-after')]).toEqual([429, 429, '60']);
-    expect((await enrol('198.51.100.8', 100)).status).toBe(201);
+    for (let n = 0; n < 21; n++) statuses.push((await bogus()).status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    const real = await fetch(`${worker!.baseUrl}/v1/holders/me/token`, {
+      headers: { authorization: `Bearer ${holderSecret(seeded.secrets, 2)}`, 'cf-connecting-ip': '198.51.100.9' },
+    });
+    expect(real.status).toBe(200);
   });
 
   it('answer the 31st token fetch by one holder within a minute with 429, and serve another holder', async () => {

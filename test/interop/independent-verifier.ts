@@ -29,6 +29,7 @@ export type Claims = {
   nbf?: number;
   statusEnds?: number;
   maskedName?: string;
+  birthYear?: number;
 };
 export type Verdict = { valid: true; claims: Claims } | { valid: false; reason: string };
 
@@ -89,7 +90,7 @@ export type Limits = { maxDepth: number; maxItems: number };
 // "deepest container nesting | data items", one row per decode.
 export const OUTER_LIMITS: Limits = { maxDepth: 3, maxItems: 16 };
 export const PROTECTED_LIMITS: Limits = { maxDepth: 3, maxItems: 16 };
-export const CLAIMS_LIMITS: Limits = { maxDepth: 1, maxItems: 17 };
+export const CLAIMS_LIMITS: Limits = { maxDepth: 1, maxItems: 19 };
 
 const MAX_ARGUMENT = 2n ** 53n - 1n; // "integer arguments above 2^53 − 1 (also for tag numbers)"
 const MAX_STRING = 1000; // "strings longer than the input or than 1000 bytes"
@@ -194,7 +195,7 @@ const tryDecode = (bytes: Uint8Array, limits: Limits): { value: unknown } | null
 
 // ---------------------------------------------------------------------------------------------
 // Claims (CWT, RFC 8392, integer labels), per the spec's claims table.
-const KNOWN_LABELS = new Set<number | string>([1, 2, 4, 5, 6, -65537, -65538, -65539]);
+const KNOWN_LABELS = new Set<number | string>([1, 2, 4, 5, 6, -65537, -65538, -65539, -65540]);
 const COLORS: readonly Color[] = ['green', 'yellow', 'red'];
 
 // A tagged value is a Tagged object, so it fails every one of these checks.
@@ -233,6 +234,12 @@ export function decodeClaims(payload: Uint8Array): Claims | 'bad_cbor' | 'bad_cl
     const name: unknown = map.get(-65539);
     if (!isText(name, 0, 48)) return 'bad_claims';
     claims.maskedName = name;
+  }
+  if (map.has(-65540)) {
+    // "birth year: uint, 1900-2999" (docs/token-format.md "Claims").
+    const year: unknown = map.get(-65540);
+    if (!isUint(year) || year < 1900 || year > 2999) return 'bad_claims';
+    claims.birthYear = year;
   }
   return claims;
 }

@@ -18,11 +18,11 @@ export interface LocalWorker {
   stop(): Promise<void>;
 }
 
-export async function startLocalWorker(options: { envFile: string; persistTo: string }): Promise<LocalWorker> {
+export async function startLocalWorker(options: { envFile: string; persistTo: string; port?: number }): Promise<LocalWorker> {
   const configDir = await mkdtemp(join(tmpdir(), 'tricolor-keys-worker-'));
   const config = writeWorkerConfig({ dir: configDir });
   // One address for the whole run: the CLI under test is given the URL once.
-  const ports = { port: await freeLoopbackPort(), inspectorPort: await freeLoopbackPort() };
+  const ports = { port: options.port ?? (await freeLoopbackPort()), inspectorPort: await freeLoopbackPort() };
   // Any HTTP answer means it is serving (a Worker without its secrets answers 500).
   const launch = () =>
     startWorker(config, options.persistTo, { ...ports, envFile: options.envFile, anyAnswerIsReady: true, readyTimeoutMs: 60_000 });

@@ -8,7 +8,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../keys/progress.ts';
+import { type RunningDevProvider, startDevOidcProvider } from '../../scripts/lib/dev-oidc-provider.ts';
+import { signInDevIdentity } from '../../scripts/lib/dev-sign-in.ts';
 import { readDotenvValue } from '../../scripts/lib/dev-vars.ts';
+import { freeLoopbackPort } from '../../scripts/lib/local-worker.ts';
 import { runWrangler } from '../../scripts/lib/wrangler-exec.ts';
 import { fromBase64Url, type TrustList, toBase64Url, toHex, verifyToken, verifyTrustList } from '../../src/index.ts';
 import { type CliRun, REPO_ROOT, runCli, tempDir } from './helpers.ts';
@@ -16,7 +19,11 @@ import { type LocalWorker, startLocalWorker } from './local-worker.ts';
 
 const PASSPHRASE = 'remote publish test passphrase';
 let worker: LocalWorker | undefined;
-afterAll(async () => worker?.stop());
+let provider: RunningDevProvider | undefined;
+afterAll(async () => {
+  await worker?.stop();
+  await provider?.close();
+});
 
 describe('keys publish --remote', () => {
   it('installs the root, the signing seeds and the list on a Worker, then rotates keeping the old seed only until the new list is in', {
@@ -38,7 +45,22 @@ describe('keys publish --remote', () => {
     await writeFile(tokenFile, `${operatorToken}\n`, { mode: 0o600 });
     const envFile = join(dir, 'secrets.env');
     const tokens = [{ name: 'ops', role: 'operator', sha256: createHash('sha256').update(operatorToken).digest('hex') }];
-    await writeFile(envFile, `ID_HMAC_KEY='${toBase64Url(randomBytes(32))}'\nOPERATOR_TOKENS='${JSON.stringify(tokens)}'\n`, {
+    // Holders come only from sign-in: a dev identity provider beside the Worker (docs/identity.md).
+    const port = await freeLoopbackPort();
+    const client = {
+      clientId: 'keys-test',
+      clientSecret: toBase64Url(randomBytes(32)),
+      redirectUris: [`http://127.0.0.1:${port}/v1/auth/callback`],
+    };
+    provider = await startDevOidcProvider({ port: 0, clients: [client] });
+    const identity = [
+      `OIDC_ISSUER='${provider.issuer}'`,
+      `OIDC_CLIENT_ID='${client.clientId}'`,
+      `OIDC_CLIENT_SECRET='${client.clientSecret}'`,
+      `OIDC_REDIRECT_URI='${client.redirectUris[0]}'`,
+      `OIDC_ID_TOKEN_ALG='ES256'`,
+    ].join('\n');
+    await writeFile(envFile, `ID_HMAC_KEY='${toBase64Url(randomBytes(32))}'\nOPERATOR_TOKENS='${JSON.stringify(tokens)}'\n${identity}\n`, {
       mode: 0o600,
     });
     const persistTo = join(dir, 'state');
@@ -54,7 +76,7 @@ describe('keys publish --remote', () => {
     const a = /signing key ([0-9a-f]{16})/.exec((await keys('signing', 'new')).stdout)![1]!;
     expect((await keys('rotate')).code).toBe(0);
 
-    worker = await startLocalWorker({ envFile, persistTo });
+    worker = await startLocalWorker({ envFile, persistTo, port });
     const remote = ['publish', '--remote', '--url', worker.url, '--operator-token-file', tokenFile, '--secrets-env-file', envFile];
     const currentList = async (): Promise<TrustList> => {
       const res = await fetch(`${worker!.url}/v1/trust-list`);
@@ -72,17 +94,14 @@ describe('keys publish --remote', () => {
     expect(v1.keys.map((k) => [toHex(k.kid), k.state])).toEqual([[a, 'active']]);
 
     // The Worker signs with the key the list names.
-    const enrol = await fetch(`${worker.url}/v1/holders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'Test Holder',
-        idNumber: 'REMOTE-0001',
-        declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false },
-      }),
+    const secret = await signInDevIdentity(fetch, worker.url, 'gen-remote-0001', {
+      symptoms: false,
+      contactWithCase: false,
+      fromHighRiskArea: false,
     });
-    expect(enrol.status).toBe(201);
-    const { token: tokenA, secret } = (await enrol.json()) as { token: string; secret: string };
+    const fetchedA = await fetch(`${worker.url}/v1/holders/me/token`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(fetchedA.status).toBe(200);
+    const { token: tokenA } = (await fetchedA.json()) as { token: string };
     const now = () => Math.floor(Date.now() / 1000);
     const byA = await verifyToken(tokenA, { keys: v1.keys, now: now() });
     expect(byA.ok && toHex(byA.key.kid)).toBe(a);

@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { devIdentity } from '../../scripts/lib/dev-identities.ts';
+import { signInDevIdentity } from '../../scripts/lib/dev-sign-in.ts';
 import { createSigner, fromBase64Url, verifyRevocationFeed } from '../../src/index.ts';
 import { isFocused, launchChromium, openPage, tabTo } from './support/browser.ts';
 import { openConsole } from './support/console.ts';
-import { claimsOf, currentToken, enrolGreenHolder, uniqueIdNumber } from './support/holders.ts';
+import { claimsOf, currentToken, enrolGreenHolder } from './support/holders.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 
 const baseUrl = inject('webBaseUrl');
@@ -29,7 +31,7 @@ afterAll(async () => {
 const text = async (page: Page, testId: string) => (await page.locator(`[data-testid=${testId}]`).textContent())?.trim();
 
 test('an auditor signs in, reads everything, sees no control that changes data, and the Worker refuses a change anyway', async () => {
-  const holder = await enrolGreenHolder(baseUrl, '李四');
+  const holder = await enrolGreenHolder(baseUrl);
   const { context, page, problems } = await openConsole(browser, baseUrl, inject('webAuditorToken'), 'holder');
   expect(await text(page, 'signed-in-as')).toContain('web-test-auditor');
   // No import section for an auditor.
@@ -65,15 +67,19 @@ test('an auditor signs in, reads everything, sees no control that changes data, 
   await context.close();
 });
 
-/** Enrols a green holder with an ID number the test chooses, so an import can name them. */
-async function enrolWithId(idNumber: string): Promise<string> {
-  const r = await fetch(`${baseUrl}/v1/holders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: '王五', idNumber, declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } }),
-  });
-  expect(r.status).toBe(201);
-  return ((await r.json()) as { holderId: string }).holderId;
+/** Signs a generated dev identity in (green) and returns its holder id and the ID number an import names it by. */
+async function enrolDevIdentity(login: string): Promise<{ holderId: string; idNumber: string }> {
+  const secret = await signInDevIdentity(fetch, baseUrl, login, { symptoms: false, contactWithCase: false, fromHighRiskArea: false });
+  const r = await fetch(`${baseUrl}/v1/holders/me/token`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(r.status).toBe(200);
+  return { holderId: ((await r.json()) as { holderId: string }).holderId, idNumber: devIdentity(login)!.idNumber };
+}
+
+let rowCounter = 0;
+/** An ID number nobody enrolled (the dev provider's generated ones start 330106). */
+function unenrolledIdNumber(): string {
+  rowCounter++;
+  return `990000${String(Date.now() % 1e6).padStart(6, '0')}${String(rowCounter).padStart(6, '0')}`;
 }
 
 async function runImport(page: Page, file: string): Promise<Record<string, string | undefined>> {
@@ -88,24 +94,26 @@ async function runImport(page: Page, file: string): Promise<Record<string, strin
 }
 
 test('imports a 20,000-row file in chunks, reaches 100 %, reports every row with file line numbers, and a re-run changes nothing', async () => {
-  const knownIds = Array.from({ length: 5 }, () => uniqueIdNumber());
-  const holderIds = [];
-  for (const id of knownIds) holderIds.push(await enrolWithId(id));
+  const run = crypto.randomUUID().slice(0, 8);
+  const known = [];
+  for (let i = 0; i < 5; i++) known.push(await enrolDevIdentity(`gen-console-${run}-${i}`));
+  const knownIds = known.map((k) => k.idNumber);
+  const holderIds = known.map((k) => k.holderId);
   const lines = ['idNumber,color,reason'];
   const expectedRejected: [number, RegExp][] = [];
   while (lines.length <= 20_000) {
     const line = lines.length + 1;
     if (line <= 1 + knownIds.length) lines.push(`${knownIds[line - 2]},yellow,"list 2026-12, district 3"`);
     else if (line === 7_777) {
-      lines.push(`${uniqueIdNumber()},purple,bad colour`);
+      lines.push(`${unenrolledIdNumber()},purple,bad colour`);
       expectedRejected.push([line, /color/]);
     } else if (line === 15_001) {
       lines.push('only,two');
       expectedRejected.push([line, /expected 3 fields/]);
     } else if (line === 19_999) {
-      lines.push(`${uniqueIdNumber()},red,`);
+      lines.push(`${unenrolledIdNumber()},red,`);
       expectedRejected.push([line, /reason/]);
-    } else lines.push(`${uniqueIdNumber()},yellow,list 2026-12 row ${line}`);
+    } else lines.push(`${unenrolledIdNumber()},yellow,list 2026-12 row ${line}`);
   }
   expect(lines.length - 1).toBe(20_000);
   const file = join(dir, 'key-people.csv');
@@ -167,7 +175,7 @@ test('imports a 20,000-row file in chunks, reaches 100 %, reports every row with
 });
 
 test('finds a holder, changes their status behind a confirmation, and the change reaches the signed revocation feed', async () => {
-  const holder = await enrolGreenHolder(baseUrl, '赵六');
+  const holder = await enrolGreenHolder(baseUrl);
   const sub = claimsOf(await currentToken(baseUrl, holder.secret)).sub;
   const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
   // Keyboard only: the lookup field, Enter, then the change form.
@@ -227,7 +235,7 @@ test('finds a holder, changes their status behind a confirmation, and the change
 });
 
 test('filters the audit log by time range, and the export link carries the same filter', async () => {
-  const holder = await enrolGreenHolder(baseUrl, '孙七');
+  const holder = await enrolGreenHolder(baseUrl);
   const before = Math.floor(Date.now() / 1000);
   const r = await fetch(`${baseUrl}/v1/admin/holders/${holder.holderId}/status`, {
     method: 'PUT',
@@ -351,7 +359,7 @@ test('the console is never precached on checkpoint phones: the service worker li
 
 test('cancels an import between chunks: what was answered stays applied, nothing more is sent', async () => {
   const lines = ['idNumber,color,reason'];
-  for (let i = 0; i < 12_000; i++) lines.push(`${uniqueIdNumber()},red,cancel test`);
+  for (let i = 0; i < 12_000; i++) lines.push(`${unenrolledIdNumber()},red,cancel test`);
   const file = join(dir, 'cancel.csv');
   writeFileSync(file, `${lines.join('\n')}\n`);
   const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'import');

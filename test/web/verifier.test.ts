@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe('verifier', () => {
   test('after one online visit it reloads with the network gone and still shows a valid token as green', async () => {
-    const { token } = await enrolGreenHolder(baseUrl, '李四');
+    const { token } = await enrolGreenHolder(baseUrl);
     const { context, page, problems } = await openPage(browser, baseUrl);
     await waitForSyncedData(page);
     await waitForServiceWorker(page);
@@ -45,8 +45,12 @@ describe('verifier', () => {
     const shown = page.locator(verdict);
     await expect.poll(() => shown.getAttribute('data-result')).toBe('valid');
     expect(await shown.getAttribute('data-color')).toBe('green');
-    const masked = claimsOf(token).maskedName;
-    if (masked) expect(await shown.textContent()).toContain(masked);
+    const { maskedName, birthYear } = claimsOf(token);
+    // Whose code it is: the masked name and the birth year, large, beside each other.
+    expect(await page.locator('[data-testid=verdict-person]').textContent()).toContain(maskedName!);
+    expect(await page.locator('[data-testid=verdict-born]').textContent()).toBe(`Born ${birthYear}`);
+    const bornSize = await page.locator('[data-testid=verdict-born]').evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
+    expect(bornSize).toBeGreaterThanOrEqual(32);
     await expect.poll(() => page.locator('[data-testid=announcer]').textContent()).toContain('GREEN');
     expect(await contrastRatio(page, verdict)).toBeGreaterThanOrEqual(4.5);
     await saveScreenshot(page, 'verifier.png');

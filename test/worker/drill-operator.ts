@@ -25,7 +25,7 @@ import {
   verifyTrustList,
 } from '../../src/index.ts';
 import { DAY } from './fixtures.ts';
-import { type Harness, NO_SYMPTOMS, newIdNumber, operatorToken, type TestEnv } from './helpers.ts';
+import { enrol, type Harness, operatorToken, type TestEnv } from './helpers.ts';
 
 export interface DrillPublication {
   list: TrustList;
@@ -169,14 +169,9 @@ export function verdict(result: VerifyResult): string {
   return result.ok ? `ok:${toHex(result.key.kid)}` : result.reason;
 }
 
-/** POST /v1/holders on a given deployment: the holder's secret and first token. */
+/** A holder enrolled on a given deployment (helpers.ts enrol): the secret and first token. */
 export async function enrolOn(h: Harness, deployment: TestEnv): Promise<{ secret: string; token: string; holderId: string }> {
-  const { status, body } = await h.json('POST', '/v1/holders', {
-    json: { name: 'Li Si', idNumber: newIdNumber(), declaration: NO_SYMPTOMS },
-    env: deployment,
-  });
-  if (status !== 201) throw new Error(`enrolment failed: ${status} ${JSON.stringify(body)}`);
-  return body;
+  return enrol(h, { name: 'Li Si', env: deployment });
 }
 
 /** GET /v1/holders/me/token on a given deployment. */

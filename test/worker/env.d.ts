@@ -19,6 +19,12 @@ declare global {
       /** Tight limiters (5 a minute) that test/worker/hostile-rate-limit.test.ts swaps in (vitest.config.ts). */
       TEST_ENROL_RATE_LIMIT: RateLimit;
       TEST_TOKEN_RATE_LIMIT: RateLimit;
+      TEST_HOLDER_AUTH_FAILURE_RATE_LIMIT: RateLimit;
+      /** test/worker/identity-providers.ts: a second client at the trusted provider, and two other providers. */
+      TEST_OIDC_OTHER_CLIENT_ID: string;
+      TEST_OIDC_OTHER_CLIENT_SECRET: string;
+      TEST_OIDC_SHARED_KEYS_URL: string;
+      TEST_OIDC_UNTRUSTED_URL: string;
       /** Cases per property for test/worker/hostile-fuzz.test.ts (vitest.config.ts, npm run fuzz). */
       FUZZ_RUNS?: string;
     }

@@ -3,6 +3,7 @@
 // built from src/ exactly as a verifier would, so assertions never trust the Worker's own word.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { gb11643CheckDigit } from '../../scripts/lib/dev-identities.ts';
 import {
   applyRevocationFeed,
   fromBase64Url,
@@ -14,16 +15,28 @@ import {
   verifyTrustList,
 } from '../../src/index.ts';
 import { createApp } from '../../worker/app.ts';
-import type { AppDeps } from '../../worker/state.ts';
+import { configFor } from '../../worker/config.ts';
+import { openDb } from '../../worker/db/client.ts';
+import { DomainError } from '../../worker/domain-errors.ts';
+import { ApiError, apiErrorOf } from '../../worker/errors.ts';
+import { enrol as enrolVerifiedPerson } from '../../worker/holders/enrol.ts';
+import { hashIdNumber, maskName } from '../../worker/holders/identity.ts';
+import { type AppDeps, type AppState, createAppState } from '../../worker/state.ts';
+import { statusView } from '../../worker/status/view.ts';
+import { activeSigner } from '../../worker/trust/signer.ts';
 import { T0 } from './fixtures.ts';
 
 export type TestEnv = typeof env;
 
 export interface Harness {
   app: ReturnType<typeof createApp>;
+  /** The app's caches (feed head, tokens, provider metadata), for helpers that act beside it. */
+  state: AppState;
   clock: { t: number };
   /** Sends a request through the app's fetch handler at the pinned time. */
   call(method: string, path: string, options?: CallOptions): Promise<Response>;
+  /** Sends a Request as given (absolute URL on https://issuer.test) through the app. */
+  fetch(request: Request): Promise<Response>;
   /** As call, and parses a JSON body. */
   json<T = any>(method: string, path: string, options?: CallOptions): Promise<{ status: number; body: T; res: Response }>;
 }
@@ -39,7 +52,8 @@ export interface CallOptions {
 
 export function harness(start = T0, deps: Omit<AppDeps, 'now'> = {}): Harness {
   const clock = { t: start };
-  const app = createApp({ ...deps, now: () => clock.t });
+  const state = createAppState({ ...deps, now: () => clock.t });
+  const app = createApp({ ...deps, now: () => clock.t }, state);
   const call = async (method: string, path: string, o: CallOptions = {}) => {
     const headers = new Headers(o.headers);
     let body = o.body;
@@ -54,11 +68,17 @@ export function harness(start = T0, deps: Omit<AppDeps, 'now'> = {}): Harness {
     await waitOnExecutionContext(ctx);
     return res;
   };
+  const fetch = async (request: Request) => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(request, env, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
   const json = async (method: string, path: string, o: CallOptions = {}) => {
     const res = await call(method, path, o);
     return { status: res.status, body: (await res.json()) as any, res };
   };
-  return { app, clock, call, json };
+  return { app, state, clock, call, fetch, json };
 }
 
 export const operatorToken = (): string => env.TEST_OPERATOR_TOKEN;
@@ -67,11 +87,20 @@ export const auditorToken = (): string => env.TEST_AUDITOR_TOKEN;
 export const NO_SYMPTOMS = { symptoms: false, contactWithCase: false, fromHighRiskArea: false } as const;
 
 let idCounter = 0;
-/** A fresh 18-character ID number per call, so tests never share a holder by accident. */
+/**
+ * A fresh, valid GB 11643 resident ID number per call (random region and birth date, a serial from
+ * a counter, the check digit from scripts/lib/dev-identities.ts, not from the Worker's validator),
+ * so tests never share a holder by accident.
+ */
 export function newIdNumber(): string {
   idCounter++;
-  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString().padStart(10, '0');
-  return `${String(idCounter).padStart(7, '0')}${random}X`;
+  const [a, b] = crypto.getRandomValues(new Uint32Array(2));
+  const region = String(100000 + (a! % 900000));
+  const year = 1940 + (b! % 66);
+  const month = String(1 + ((b! >>> 8) % 12)).padStart(2, '0');
+  const day = String(1 + ((b! >>> 16) % 28)).padStart(2, '0');
+  const first17 = `${region}${year}${month}${day}${String(idCounter % 1000).padStart(3, '0')}`;
+  return first17 + gb11643CheckDigit(first17);
 }
 
 export interface Enrolled {
@@ -82,13 +111,56 @@ export interface Enrolled {
   idNumber: string;
 }
 
+/**
+ * A holder, as a completed sign-in creates one: the same steps the sign-in callback takes after
+ * the provider has spoken (worker/routes/auth.ts): refuse if no token could be signed, then the
+ * domain function (worker/holders/enrol.ts) with the person the provider would have verified,
+ * then the first token from the app's own issuer. The sign-in flow itself, with the real
+ * provider, is tested in test/worker/sign-in.test.ts. Overrides: idNumber, name, birthYear,
+ * declaration, and env (a deployment other than the default test env).
+ */
 export async function enrol(h: Harness, overrides: Record<string, unknown> = {}): Promise<Enrolled> {
   const idNumber = (overrides.idNumber as string | undefined) ?? newIdNumber();
-  const { status, body } = await h.json('POST', '/v1/holders', {
-    json: { name: 'Zhang San', idNumber, declaration: NO_SYMPTOMS, ...overrides },
-  });
-  if (status !== 201 && status !== 200) throw new Error(`enrolment failed: ${status} ${JSON.stringify(body)}`);
-  return { ...body, idNumber };
+  const deployment = (overrides.env as TestEnv | undefined) ?? env;
+  const config = configFor(deployment);
+  const db = openDb(deployment.DB);
+  const now = h.clock.t;
+  let active: Awaited<ReturnType<typeof activeSigner>>;
+  try {
+    active = await activeSigner(() => db, config, h.state.trust, now);
+  } catch (thrown) {
+    // As the callback would answer it: the HTTP status and the stable code.
+    const e = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
+    if (e instanceof ApiError) throw new Error(`enrolment failed: ${e.status} ${e.code}`);
+    throw e;
+  }
+  const enrolment = await enrolVerifiedPerson(
+    db,
+    config.policy,
+    now,
+    config.idHmacKey,
+    {
+      idHash: await hashIdNumber(config.idHmacKey, idNumber),
+      maskedName: maskName((overrides.name as string | undefined) ?? 'Zhang San'),
+      birthYear: (overrides.birthYear as number | undefined) ?? 1990,
+      declaration: (overrides.declaration as typeof NO_SYMPTOMS | undefined) ?? NO_SYMPTOMS,
+    },
+    () => h.state.feedHead.invalidate(),
+  );
+  const { holder, status } = enrolment;
+  const issued = await h.state.tokens.issue(
+    {
+      issuer: config.issuer,
+      sub: holder.sub,
+      maskedName: holder.maskedName,
+      birthYear: holder.birthYear,
+      status,
+      lifetimeSeconds: config.tokenLifetimeSeconds,
+      now,
+    },
+    active,
+  );
+  return { holderId: holder.id, secret: enrolment.secret, token: issued.token, status: statusView(status), idNumber };
 }
 
 export async function setStatus(h: Harness, holderId: string, color: string, reason = 'flagged by test'): Promise<Response> {

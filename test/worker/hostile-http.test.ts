@@ -5,18 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { MAX_TRUST_LIST_BYTES } from '../../src/index.ts';
-import {
-  auditorToken,
-  count,
-  type Enrolled,
-  enrol,
-  type Harness,
-  harness,
-  NO_SYMPTOMS,
-  newIdNumber,
-  operatorToken,
-  setStatus,
-} from './helpers.ts';
+import { auditorToken, count, type Enrolled, enrol, type Harness, harness, operatorToken, setStatus } from './helpers.ts';
 
 const TABLES = ['holders', 'status_events', 'audit_log', 'revocations', 'checkins', 'trust_lists'];
 const fingerprint = () => Promise.all(TABLES.map((t) => count(t)));
@@ -35,7 +24,6 @@ async function bodyRoutes(h: Harness): Promise<{ routes: BodyRoute[]; secret: st
   return {
     secret: holder.secret,
     routes: [
-      { method: 'POST', path: '/v1/holders', limit: 16 * 1024, contentType: 'application/json', auth: 'none' },
       { method: 'POST', path: '/v1/holders/me/checkins', limit: 16 * 1024, contentType: 'application/json', auth: 'holder' },
       {
         method: 'PUT',
@@ -132,11 +120,13 @@ describe('oversized bodies', () => {
 
   it('accepts a JSON body of exactly the limit', async () => {
     const h = harness();
-    const json = { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS };
-    const text = JSON.stringify(json);
+    const holder = await enrol(h);
+    const text = JSON.stringify({ symptoms: false });
     const padded = `${text.slice(0, -1) + ' '.repeat(16 * 1024 - text.length)}}`;
     expect(new TextEncoder().encode(padded).length).toBe(16 * 1024);
-    expect((await h.call('POST', '/v1/holders', { body: padded, contentType: 'application/json' })).status).toBe(201);
+    expect(
+      (await h.call('POST', '/v1/holders/me/checkins', { body: padded, contentType: 'application/json', token: holder.secret })).status,
+    ).toBe(201);
   });
 });
 
@@ -169,9 +159,11 @@ describe('wrong media types', () => {
 
   it('accepts media type parameters and any letter case', async () => {
     const h = harness();
-    const res = await h.call('POST', '/v1/holders', {
-      body: JSON.stringify({ name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS }),
+    const holder = await enrol(h);
+    const res = await h.call('POST', '/v1/holders/me/checkins', {
+      body: JSON.stringify({ symptoms: false }),
       contentType: 'Application/JSON; charset=UTF-8',
+      token: holder.secret,
     });
     expect(res.status).toBe(201);
   });
@@ -349,42 +341,25 @@ describe('strings with SQL metacharacters, control characters and extreme length
   it('masks a name made of SQL as it masks any other, and never stores the name', async () => {
     const h = harness();
     const name = "Robert'); DROP TABLE holders;-- x";
-    const enrolled = await h.json('POST', '/v1/holders', { json: { name, idNumber: newIdNumber(), declaration: NO_SYMPTOMS } });
-    expect(enrolled.status).toBe(201);
-    const view = await h.json('GET', `/v1/admin/holders/${enrolled.body.holderId}`, { token: auditorToken() });
+    const enrolled = await enrol(h, { name });
+    const view = await h.json('GET', `/v1/admin/holders/${enrolled.holderId}`, { token: auditorToken() });
     expect(view.body.maskedName).toBe('R* D* T* h*');
     expect(await count('holders', 'masked_name like ?', '%DROP%')).toBe(0);
   });
 
-  it.each([
-    ['an ID number with SQL', { idNumber: "1234' OR '1'='1" }, 'idNumber'],
-    ['an ID number of 65 characters', { idNumber: '1'.repeat(65) }, 'idNumber'],
-    ['a name of 101 characters', { name: 'n'.repeat(101) }, 'name'],
-    ['a phone number of 33 characters', { phone: '1'.repeat(33) }, 'phone'],
-  ])('refuses %s with 400 naming the field, writing nothing', async (_what, override, field) => {
+  it('refuses a sign-in form carrying an ID number (with SQL) with 400, writing nothing: the ID number comes only from the provider', async () => {
     const h = harness();
     const before = await fingerprint();
-    const res = await h.json('POST', '/v1/holders', {
-      json: { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS, ...override },
+    const res = await h.json('POST', '/v1/auth/start', {
+      body: `idNumber=${encodeURIComponent("1234' OR '1'='1")}&symptoms=on`,
+      contentType: 'application/x-www-form-urlencoded',
     });
-    expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);
-    expect(res.body.error.message.startsWith(`${field}:`)).toBe(true);
+    expect([res.status, res.body.error.code, res.body.error.message]).toEqual([
+      400,
+      'validation_failed',
+      'body: unknown field "idNumber".',
+    ]);
     expect(await fingerprint()).toEqual(before);
-  });
-
-  it('keeps only the digits of a phone number written with SQL, so it hashes like the plain number', async () => {
-    const h = harness();
-    const idNumber = newIdNumber();
-    const first = await h.json('POST', '/v1/holders', {
-      json: { name: 'Zhang San', idNumber, phone: "+86 138');--0013 8000", declaration: NO_SYMPTOMS },
-    });
-    expect(first.status).toBe(201);
-    // Re-enrolment checks the phone hash: the plain number must match what was stored.
-    const again = await h.json('POST', '/v1/holders', {
-      json: { name: 'Zhang San', idNumber, phone: '+8613800138000', declaration: NO_SYMPTOMS },
-    });
-    expect([again.status, again.body.holderId]).toEqual([200, first.body.holderId]);
-    expect(await count('holders')).toBeGreaterThan(0);
   });
 
   it('refuses a reason of 501 characters, and SQL in path and query parameters, with 400', async () => {
@@ -409,8 +384,10 @@ describe('strings with SQL metacharacters, control characters and extreme length
 
   it('echoes no more than 40 characters of an unknown field name, however long', async () => {
     const h = harness();
-    const res = await h.json('POST', '/v1/holders', {
-      json: { name: 'Zhang San', idNumber: newIdNumber(), declaration: NO_SYMPTOMS, ['k'.repeat(10_000)]: 1 },
+    const holder = await enrol(h);
+    const res = await h.json('POST', '/v1/holders/me/checkins', {
+      json: { symptoms: false, ['k'.repeat(10_000)]: 1 },
+      token: holder.secret,
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message.length).toBeLessThan(100);

@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { clientAddressKey } from '../../worker/http/client-address.ts';
-import { count, harness, NO_SYMPTOMS, newIdNumber, type TestEnv } from './helpers.ts';
+import { count, enrol, harness, type TestEnv } from './helpers.ts';
 
 // awayFromWindowEdge may wait a few seconds on top of the test itself.
 vi.setConfig({ testTimeout: 15_000 });
@@ -33,30 +33,33 @@ function freshAddress(): string {
   return `10.${r[0]}.${r[1]}.${octet}`;
 }
 
-function enrolFrom(h: ReturnType<typeof harness>, address: string, testEnv: TestEnv, idNumber = newIdNumber()) {
-  return h.json('POST', '/v1/holders', {
-    json: { name: 'Wang Wu', idNumber, declaration: NO_SYMPTOMS },
+/** A sign-in start (POST /v1/auth/start): 303 to the provider, or 429 once over the limit. */
+async function enrolFrom(h: ReturnType<typeof harness>, address: string, testEnv: TestEnv) {
+  const res = await h.call('POST', '/v1/auth/start', {
+    body: '',
+    contentType: 'application/x-www-form-urlencoded',
     headers: { 'cf-connecting-ip': address },
     env: testEnv,
   });
+  return { status: res.status, body: res.status === 303 ? {} : ((await res.json()) as any), res };
 }
 
-describe('enrolment is rate-limited per client address', () => {
-  it('answers the sixth enrolment from one address within a minute with 429 and Retry-After, writing nothing', async () => {
+describe('sign-in is rate-limited per client address', () => {
+  it('answers the sixth sign-in from one address within a minute with 429 and Retry-After, writing nothing', async () => {
     await awayFromWindowEdge();
     const h = harness();
     const e = limitedEnv();
     const address = freshAddress();
-    for (let i = 0; i < LIMIT; i++) expect((await enrolFrom(h, address, e)).status).toBe(201);
-    const before = await count('holders');
+    for (let i = 0; i < LIMIT; i++) expect((await enrolFrom(h, address, e)).status).toBe(303);
+    const before = await count('sign_ins');
     const refused = await enrolFrom(h, address, e);
     expect(refused.status).toBe(429);
     expect(refused.body.error.code).toBe('rate_limited');
     expect(refused.res.headers.get('retry-after')).toBe('60');
     expect(refused.res.headers.get('cache-control')).toBe('no-store');
-    expect(await count('holders')).toBe(before);
+    expect(await count('sign_ins')).toBe(before);
     // Another client is not affected.
-    expect((await enrolFrom(h, freshAddress(), e)).status).toBe(201);
+    expect((await enrolFrom(h, freshAddress(), e)).status).toBe(303);
   });
 
   it('refuses an over-limit client before reading its body', async () => {
@@ -65,9 +68,9 @@ describe('enrolment is rate-limited per client address', () => {
     const e = limitedEnv();
     const address = freshAddress();
     for (let i = 0; i < LIMIT; i++) await enrolFrom(h, address, e);
-    const garbage = await h.json('POST', '/v1/holders', {
-      body: '{"not json',
-      contentType: 'application/json',
+    const garbage = await h.json('POST', '/v1/auth/start', {
+      body: 'not=a&form=at-all',
+      contentType: 'application/x-www-form-urlencoded',
       headers: { 'cf-connecting-ip': address },
       env: e,
     });
@@ -80,9 +83,9 @@ describe('enrolment is rate-limited per client address', () => {
     const e = limitedEnv();
     const r = crypto.getRandomValues(new Uint16Array(2));
     const prefix = `2001:db8:${r[0]!.toString(16)}:${r[1]!.toString(16)}`;
-    for (let i = 1; i <= LIMIT; i++) expect((await enrolFrom(h, `${prefix}::${i}`, e)).status).toBe(201);
+    for (let i = 1; i <= LIMIT; i++) expect((await enrolFrom(h, `${prefix}::${i}`, e)).status).toBe(303);
     expect((await enrolFrom(h, `${prefix}:ffff:1:2:3`, e)).status).toBe(429);
-    expect((await enrolFrom(h, `2001:db8:${r[0]!.toString(16)}:${((r[1]! + 1) & 0xffff).toString(16)}::1`, e)).status).toBe(201);
+    expect((await enrolFrom(h, `2001:db8:${r[0]!.toString(16)}:${((r[1]! + 1) & 0xffff).toString(16)}::1`, e)).status).toBe(303);
   });
 });
 
@@ -91,24 +94,23 @@ describe('token fetch is rate-limited per holder', () => {
     await awayFromWindowEdge();
     const h = harness();
     const e = limitedEnv();
-    const a = (await enrolFrom(h, freshAddress(), e)).body as { secret: string };
-    const b = (await enrolFrom(h, freshAddress(), e)).body as { secret: string };
+    const a = await enrol(h);
+    const b = await enrol(h);
     for (let i = 0; i < LIMIT; i++) expect((await h.call('GET', '/v1/holders/me/token', { token: a.secret, env: e })).status).toBe(200);
     const refused = await h.json('GET', '/v1/holders/me/token', { token: a.secret, env: e });
     expect([refused.status, refused.body.error.code, refused.res.headers.get('retry-after')]).toEqual([429, 'rate_limited', '60']);
     expect((await h.call('GET', '/v1/holders/me/token', { token: b.secret, env: e })).status).toBe(200);
   });
 
-  it('keeps counting for a holder who re-enrols to get a new secret', async () => {
+  it('keeps counting for a holder who signs in again to get a new secret', async () => {
     await awayFromWindowEdge();
     const h = harness();
     const e = limitedEnv();
-    const idNumber = newIdNumber();
-    const first = (await enrolFrom(h, freshAddress(), e, idNumber)).body as { secret: string };
+    const first = await enrol(h);
     for (let i = 0; i < LIMIT; i++) await h.call('GET', '/v1/holders/me/token', { token: first.secret, env: e });
-    const again = await enrolFrom(h, freshAddress(), e, idNumber);
-    expect(again.status).toBe(200);
-    expect((await h.call('GET', '/v1/holders/me/token', { token: again.body.secret, env: e })).status).toBe(429);
+    const again = await enrol(h, { idNumber: first.idNumber });
+    expect(again.holderId).toBe(first.holderId);
+    expect((await h.call('GET', '/v1/holders/me/token', { token: again.secret, env: e })).status).toBe(429);
   });
 
   it('answers a wrong secret 401, not 429: the holder limit never reveals whether a secret exists', async () => {
@@ -124,9 +126,9 @@ describe('when the limiter fails', () => {
     const h = harness();
     const broken = { limit: async () => Promise.reject(new Error('limiter down')) } as unknown as RateLimit;
     const e = { ...env, ENROL_RATE_LIMIT: broken, TOKEN_RATE_LIMIT: broken };
-    const enrolled = await enrolFrom(h, freshAddress(), e);
-    expect(enrolled.status).toBe(201);
-    expect((await h.call('GET', '/v1/holders/me/token', { token: enrolled.body.secret, env: e })).status).toBe(200);
+    expect((await enrolFrom(h, freshAddress(), e)).status).toBe(303);
+    const enrolled = await enrol(h);
+    expect((await h.call('GET', '/v1/holders/me/token', { token: enrolled.secret, env: e })).status).toBe(200);
   });
 });
 

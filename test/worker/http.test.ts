@@ -2,6 +2,7 @@
 // answers, unknown routes and wrong methods get JSON errors, and the whole holder flow end to end.
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { signInDevIdentity } from '../../scripts/lib/dev-sign-in.ts';
 import {
   applyRevocationFeed,
   fromBase64Url,
@@ -10,7 +11,7 @@ import {
   verifyToken,
   verifyTrustList,
 } from '../../src/index.ts';
-import { NO_SYMPTOMS, newIdNumber } from './helpers.ts';
+import { NO_SYMPTOMS } from './helpers.ts';
 
 const BASE = 'http://127.0.0.1:8787';
 
@@ -23,10 +24,20 @@ async function send(
   if (o.json !== undefined) headers['content-type'] = 'application/json';
   if (o.contentType) headers['content-type'] = o.contentType;
   if (o.token) headers.authorization = `Bearer ${o.token}`;
-  return exports.default.fetch(new Request(BASE + path, { method, headers, body: o.json !== undefined ? JSON.stringify(o.json) : o.body }));
+  // manual: a redirect (sign-in) is an answer to check, not something to follow.
+  return exports.default.fetch(
+    new Request(BASE + path, { method, headers, body: o.json !== undefined ? JSON.stringify(o.json) : o.body, redirect: 'manual' }),
+  );
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+/** Signs a generated dev identity in at the real dev provider, through the Worker's entry point. */
+async function signIn(): Promise<{ holderId: string; secret: string }> {
+  const secret = await signInDevIdentity((r) => exports.default.fetch(r), BASE, `gen-${crypto.randomUUID().slice(0, 12)}`, NO_SYMPTOMS);
+  const { holderId } = (await (await send('GET', '/v1/holders/me/token', { token: secret })).json()) as { holderId: string };
+  return { holderId, secret };
+}
 
 async function verifierKeys(): Promise<readonly TrustedKey[]> {
   const bytes = new Uint8Array(await (await send('GET', '/v1/trust-list')).arrayBuffer());
@@ -46,9 +57,7 @@ async function verifierRevocations(keys: readonly TrustedKey[]): Promise<Readonl
 
 describe('the holder flow end to end, over the Worker entry point', () => {
   it('enrol, fetch a token, check in; an operator downgrade revokes the old token through the feed while the new one is valid', async () => {
-    const enrolled = await send('POST', '/v1/holders', { json: { name: 'Li Lei', idNumber: newIdNumber(), declaration: NO_SYMPTOMS } });
-    expect(enrolled.status).toBe(201);
-    const { holderId, secret } = (await enrolled.json()) as { holderId: string; secret: string };
+    const { holderId, secret } = await signIn();
 
     const first = (await (await send('GET', '/v1/holders/me/token', { token: secret })).json()) as { token: string; color: string };
     expect(first.color).toBe('green');
@@ -77,12 +86,12 @@ describe('the holder flow end to end, over the Worker entry point', () => {
 
 describe('routing', () => {
   it('answers every route of the API', async () => {
-    const enrolled = (await (
-      await send('POST', '/v1/holders', { json: { name: 'Han Meimei', idNumber: newIdNumber(), declaration: NO_SYMPTOMS } })
-    ).json()) as { holderId: string; secret: string };
+    const enrolled = await signIn();
     const trustList = new Uint8Array(await (await send('GET', '/v1/trust-list')).arrayBuffer());
     const cases: [string, string, Parameters<typeof send>[2], number][] = [
       ['GET', '/healthz', {}, 200],
+      ['POST', '/v1/auth/start', { body: '', contentType: 'application/x-www-form-urlencoded' }, 303],
+      ['GET', '/v1/auth/callback?state=x&code=y', {}, 303],
       ['GET', '/v1/holders/me/token', { token: enrolled.secret }, 200],
       ['POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: enrolled.secret }, 201],
       ['GET', '/.well-known/jwks.json', {}, 200],
@@ -111,7 +120,7 @@ describe('routing', () => {
   it('answers an unknown route with 404 JSON and a wrong method with 405 JSON and Allow', async () => {
     const missing = await send('GET', '/v1/nothing-here');
     expect([missing.status, await missing.json()]).toEqual([404, { error: { code: 'not_found', message: 'No such route.' } }]);
-    const wrong = await send('DELETE', '/v1/holders');
+    const wrong = await send('DELETE', '/v1/auth/start');
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
     expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');

@@ -64,21 +64,14 @@ describe('GET /v1/trust-list', () => {
     const e = { ...env, TRUST_ROOT_PUBLIC_KEY: toBase64Url(otherRoot.publicKey) };
     const list = await h.json('GET', '/v1/trust-list', { env: e });
     expect([list.status, list.body.error.code]).toEqual([503, 'trust_list_unavailable']);
-    const enrolled = await h.json('POST', '/v1/holders', {
-      env: e,
-      json: { name: 'A B', idNumber: '123456', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } },
-    });
-    expect([enrolled.status, enrolled.body.error.code]).toEqual([503, 'signing_unavailable']);
+    await expect(enrol(h, { env: e })).rejects.toThrow(/503 .*signing_unavailable/);
   });
 });
 
 describe('choosing the signing key', () => {
   it('refuses to sign outside the active key’s window', async () => {
     const h = harness(KEY_VALID_FROM - 10);
-    const { status, body } = await h.json('POST', '/v1/holders', {
-      json: { name: 'A B', idNumber: '654321', declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false } },
-    });
-    expect([status, body.error.code]).toEqual([503, 'signing_unavailable']);
+    await expect(enrol(h)).rejects.toThrow(/503 .*signing_unavailable/);
   });
 
   it('refuses to sign when SIGNING_KEYS holds a seed for the active kid that is not that key’s', async () => {

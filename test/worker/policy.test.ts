@@ -11,11 +11,7 @@ describe('status policy from configuration', () => {
     const berlin: TestEnv = { ...env, TIME_ZONE: 'Europe/Berlin' };
     const start = Date.UTC(2026, 2, 20, 9) / 1000; // 2026-03-20 10:00 CET; clocks go forward on 03-29
     const h = harness(start);
-    const { status, body } = await h.json('POST', '/v1/holders', {
-      json: { name: 'Anna Schmidt', idNumber: 'DE-12345678', declaration: RED },
-      env: berlin,
-    });
-    expect(status).toBe(201);
+    const body = await enrol(h, { name: 'Anna Schmidt', declaration: RED, env: berlin });
     const isolationEnd = Date.UTC(2026, 3, 3, 8) / 1000; // 2026-04-03 10:00 CEST
     expect(isolationEnd - start).toBe(14 * 86400 - 3600);
     expect(body.status).toMatchObject({ color: 'red', until: isolationEnd });
@@ -39,10 +35,7 @@ describe('status policy from configuration', () => {
     };
     const h = harness();
     const start = h.clock.t;
-    const { body } = await h.json('POST', '/v1/holders', {
-      json: { name: 'Zhao Liu', idNumber: 'G12345678', declaration: { ...NO_SYMPTOMS, fromHighRiskArea: true } },
-      env: custom,
-    });
+    const body = await enrol(h, { name: 'Zhao Liu', declaration: { ...NO_SYMPTOMS, fromHighRiskArea: true }, env: custom });
     expect(body.status).toMatchObject({ color: 'red', until: start + 10 * 86400 });
     h.clock.t = start + 10 * 86400; // time only: no check-ins needed
     const token = await h.json('GET', '/v1/holders/me/token', { token: body.secret, env: custom });

@@ -99,7 +99,15 @@ describe('token issuance', () => {
         const revokedBefore = at + REVOCATION_MARGIN; // worker/db/status-writes.ts
         const issue = (status: { color: 'green' | 'red'; since: number }, now: number) =>
           tokenClaims(
-            { issuer: 'ZJ', sub: 'AAAAAAAA', maskedName: '', status: { ...status, byRule: false }, lifetimeSeconds: LIFETIME, now },
+            {
+              issuer: 'ZJ',
+              sub: 'AAAAAAAA',
+              maskedName: '',
+              birthYear: null,
+              status: { ...status, byRule: false },
+              lifetimeSeconds: LIFETIME,
+              now,
+            },
             KEY_VALID_FROM,
           );
         // `late`: a request that read the old status (in flight, or from a lagging replica).

@@ -12,6 +12,8 @@ export interface Verdict {
   /** Why the code is refused; only for invalid. */
   reason?: AppReason;
   maskedName?: string;
+  /** The token's binding: staff compare it with the ID card (docs/token-format.md "Binding"). */
+  birthYear?: number;
   sub?: string;
   exp?: number;
   statusEnds?: number;
@@ -33,7 +35,14 @@ export function decideVerdict(result: VerifyResult | undefined, temperature?: Te
   if (!result) return { result: 'invalid', reason: 'no_trust_list', ...reading };
   const claims = result.claims;
   const details = claims
-    ? { color: claims.color, maskedName: claims.maskedName, sub: claims.sub, exp: claims.exp, statusEnds: claims.statusEnds }
+    ? {
+        color: claims.color,
+        maskedName: claims.maskedName,
+        birthYear: claims.birthYear,
+        sub: claims.sub,
+        exp: claims.exp,
+        statusEnds: claims.statusEnds,
+      }
     : {};
   if (!result.ok) return { result: 'invalid', reason: result.reason, ...details, ...reading };
   // docs/verifier.md, temperature: a reading at or above the threshold refers, whatever the colour.

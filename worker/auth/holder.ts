@@ -1,14 +1,26 @@
-// Holder authentication: `Authorization: Bearer <secret>`, the 32-byte base64url secret returned
-// once at enrolment. Only its SHA-256 is stored; the lookup is by that hash on a unique index, so
-// no secret is ever compared byte by byte, and a wrong secret learns nothing but "401".
+// Holder authentication: the holder secret minted at sign-in, from the HttpOnly cookie the
+// wallet's browser sends (docs/identity.md "Holder secrets"), or as `Authorization: Bearer` for
+// scripts. Only its SHA-256 is stored; the lookup is by that hash on a unique index, so no secret
+// is compared byte by byte. A secret this issuer never minted (its tag does not verify) is refused
+// without any D1 read, and every failure is charged to the client's failure bucket, so guessing
+// costs the issuer no reads and earns 429 soon.
 
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { fromBase64Url } from '../../src/index.ts';
-import { sha256Hex } from '../crypto.ts';
-import { findHolderBySecretHash } from '../db/holders.ts';
+import { isMintedHolderSecret, sha256Hex } from '../crypto.ts';
+import { findHolderByReplacedSecretHash, findHolderBySecretHash } from '../db/holders.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { clientAddressKey } from '../http/client-address.ts';
+import { allowed, rateLimited } from '../rate-limit.ts';
 import { bearerToken } from './bearer.ts';
+
+/** The holder secret's cookie, set by the sign-in callback (worker/routes/auth.ts, docs/identity.md "Holder secrets"). */
+export const HOLDER_COOKIE = 'tc_holder';
+/** Sent only to the holder routes. */
+export const HOLDER_COOKIE_PATH = '/v1/holders/me';
+const MAX_SECRET_LENGTH = 64;
 
 /**
  * @param from 'replica' for read-only routes: look the secret up on a possibly lagging read
@@ -17,25 +29,36 @@ import { bearerToken } from './bearer.ts';
  */
 export function requireHolderSecret(from: 'replica' | 'primary') {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const secret = bearerToken(c.req.header('authorization'));
-    if (secret === undefined || !isSecretShaped(secret)) throw unauthorized();
+    const header = c.req.header('authorization');
+    const secret = header === undefined ? getCookie(c, HOLDER_COOKIE) : bearerToken(header);
+    if (secret === undefined || secret.length > MAX_SECRET_LENGTH || !(await isMintedHolderSecret(c.var.config.idHmacKey, secret)))
+      return failed(c, unauthorized());
     const hash = await sha256Hex(secret);
     let holder = from === 'replica' ? await findHolderBySecretHash(c.var.readDb(), hash) : undefined;
     holder ??= await findHolderBySecretHash(c.var.db, hash);
-    if (!holder) throw unauthorized();
+    if (!holder) {
+      // A secret a later sign-in replaced: its wallet learns why (the holder signed in elsewhere).
+      const replaced = await findHolderByReplacedSecretHash(c.var.db, hash);
+      return failed(c, replaced ? secretReplaced() : unauthorized());
+    }
     c.set('holder', holder);
     await next();
   });
 }
 
-function isSecretShaped(secret: string): boolean {
-  try {
-    return fromBase64Url(secret).length === 32;
-  } catch {
-    return false;
-  }
+async function failed(c: Context<AppEnv>, error: ApiError): Promise<never> {
+  if (!(await allowed(c.env, 'holderAuthFailure', clientAddressKey(c.req.header('cf-connecting-ip'))))) throw rateLimited();
+  throw error;
 }
 
 function unauthorized(): ApiError {
-  return new ApiError(401, 'unauthorized', 'A valid holder secret is required.', { 'WWW-Authenticate': 'Bearer realm="tricolor-holder"' });
+  return new ApiError(401, 'unauthorized', 'A valid holder secret is required; sign in again.', {
+    'WWW-Authenticate': 'Bearer realm="tricolor-holder"',
+  });
+}
+
+function secretReplaced(): ApiError {
+  return new ApiError(401, 'secret_replaced', 'This holder signed in on another device, which replaced the secret here; sign in again.', {
+    'WWW-Authenticate': 'Bearer realm="tricolor-holder", error="invalid_token"',
+  });
 }

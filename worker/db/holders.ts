@@ -1,4 +1,4 @@
-// Reads of the holders table, each on a unique index (secret_hash, id_hash, id) or the cron's
+// Reads of the holders table, each on a unique index (secret_hash, replaced_secret_hash, id_hash, id) or the cron's
 // partial index on `until`.
 
 import { and, asc, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
@@ -7,6 +7,10 @@ import { type HolderRow, holders } from './schema.ts';
 
 export async function findHolderBySecretHash(db: Db, secretHash: string): Promise<HolderRow | undefined> {
   return db.select().from(holders).where(eq(holders.secretHash, secretHash)).get();
+}
+
+export async function findHolderByReplacedSecretHash(db: Db, secretHash: string): Promise<HolderRow | undefined> {
+  return db.select().from(holders).where(eq(holders.replacedSecretHash, secretHash)).get();
 }
 
 export async function findHolderByIdHash(db: Db, idHash: string): Promise<HolderRow | undefined> {

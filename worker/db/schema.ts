@@ -26,11 +26,13 @@ export const holders = sqliteTable(
     sub: text('sub').notNull().unique(),
     /** HMAC-SHA-256(ID_HMAC_KEY, normalised idNumber), hex. The idNumber itself is never stored. */
     idHash: text('id_hash').notNull().unique(),
-    /** SHA-256 of the holder's current bearer secret, hex. Replaced on re-enrolment. */
+    /** SHA-256 of the holder's current bearer secret, hex. Replaced by every later sign-in. */
     secretHash: text('secret_hash').notNull().unique(),
+    /** SHA-256 of the secret the latest sign-in replaced: its wallet is told why it stopped working. */
+    replacedSecretHash: text('replaced_secret_hash').unique(),
     maskedName: text('masked_name').notNull(),
-    /** HMAC-SHA-256 of the normalised phone number, hex; null when none was given. */
-    phoneHash: text('phone_hash'),
+    /** From the provider's verified birth date: the token's binding (docs/token-format.md). Null only for rows made before sign-in existed. */
+    birthYear: integer('birth_year'),
     color: text('color', { enum: ['green', 'yellow', 'red'] }).notNull(),
     /** When the current colour began (the latest status event's `at`). */
     since: integer('since').notNull(),
@@ -143,6 +145,22 @@ export const dailyCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.metric] })],
 );
 
+/** A sign-in in progress (docs/identity.md "Flow"): single use, keyed by SHA-256 of its `state`. */
+export const signIns = sqliteTable(
+  'sign_ins',
+  {
+    stateHash: text('state_hash').primaryKey(),
+    nonce: text('nonce').notNull(),
+    /** PKCE code_verifier (RFC 7636 §4.1): worthless without the provider's one-time code. */
+    codeVerifier: text('code_verifier').notNull(),
+    /** JSON of the holder's declaration, applied when the sign-in completes. */
+    declaration: text('declaration').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sign_ins_expires_idx').on(t.expiresAt)],
+);
+
 /** Exactly as docs/architecture.md "Keys and the trust list at run time" specifies. */
 export const trustLists = sqliteTable('trust_lists', {
   version: integer('version').primaryKey(),
@@ -155,3 +173,4 @@ export type HolderRow = typeof holders.$inferSelect;
 export type StatusEventRow = typeof statusEvents.$inferSelect;
 export type CheckinRow = typeof checkins.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type SignInRow = typeof signIns.$inferSelect;

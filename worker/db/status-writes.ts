@@ -30,7 +30,7 @@ export interface StatusWrite {
   timeZone: string;
   audit: AuditFacts;
   /** Other holder columns to change in the same guarded update (a new secret hash on re-enrolment). */
-  patch?: Partial<Pick<HolderRow, 'secretHash' | 'phoneHash'>>;
+  patch?: Partial<Pick<HolderRow, 'secretHash' | 'replacedSecretHash' | 'maskedName' | 'birthYear'>>;
   /** An extra condition on the guarded update, e.g. "no check-in yet today". */
   guard?: SQL;
   /** Single-row inserts that must happen only with the update (each must end in `where changes() = 1`). */

@@ -1,7 +1,8 @@
-// Enrolment (POST /v1/holders, docs/api.md). A new ID number creates a holder; a known one is a
-// re-enrolment: the same holder, its history kept, a NEW secret (the old one stops working: the
-// recovery path for a lost secret), and the new declaration applied only if it is stricter than
-// the current colour. See docs/api.md (POST /v1/holders) for the identity check.
+// Enrolment, the only way a holder comes to be or gets a new secret: a sign-in at the trusted
+// identity provider (docs/identity.md) hands over a verified person. A new ID number creates a
+// holder; a known one reaches the same holder, its history kept, with a NEW secret (the old one
+// stops working at once and is remembered only to tell its wallet why), and the new declaration
+// applied only if it is stricter than the current colour.
 
 import {
   type Color,
@@ -24,10 +25,11 @@ import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { DomainError } from '../domain-errors.ts';
 import { applyStatus } from '../status/apply.ts';
 
+/** A person the identity provider verified, reduced to what the issuer keeps (./identity.ts). */
 export interface EnrolInput {
   idHash: string;
   maskedName: string;
-  phoneHash: string | null;
+  birthYear: number;
   declaration: Declaration;
 }
 
@@ -42,8 +44,15 @@ export interface Enrolment {
 /** New holders whose random sub (40 bits) or id collides are retried with fresh values. */
 const INSERT_ATTEMPTS = 4;
 
-export async function enrol(db: Db, policy: StatusPolicy, now: number, input: EnrolInput, onRevocation: () => void): Promise<Enrolment> {
-  const secret = newHolderSecret();
+export async function enrol(
+  db: Db,
+  policy: StatusPolicy,
+  now: number,
+  secretKey: Uint8Array,
+  input: EnrolInput,
+  onRevocation: () => void,
+): Promise<Enrolment> {
+  const secret = await newHolderSecret(secretKey);
   const secretHash = await sha256Hex(secret);
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
@@ -76,8 +85,9 @@ async function createHolder(
     sub: generateSubId(),
     idHash: input.idHash,
     secretHash,
+    replacedSecretHash: null,
     maskedName: input.maskedName,
-    phoneHash: input.phoneHash,
+    birthYear: input.birthYear,
     color: status.color,
     since: status.since,
     until: status.until ?? null,
@@ -123,17 +133,16 @@ async function reenrol(
   secretHash: string,
   onRevocation: () => void,
 ): Promise<Enrolment> {
-  // The only identity evidence we keep: the masked name, and the phone hash if one was given.
-  if (existing.maskedName !== input.maskedName || (existing.phoneHash !== null && existing.phoneHash !== input.phoneHash)) {
-    throw new DomainError('identity_mismatch', 'This ID number is enrolled with different details; check the name and phone number.');
-  }
-  const phoneHash = existing.phoneHash ?? input.phoneHash;
+  // The provider verified this person, so the name and birth year are refreshed from it (a
+  // registered name change reaches the token), and the replaced secret's hash is kept to tell
+  // the wallet that held it why it stopped working.
+  const patch = { secretHash, replacedSecretHash: existing.secretHash, maskedName: input.maskedName, birthYear: input.birthYear };
   const result = await applyStatus(db, existing, {
     now,
     policy,
     ruleActor: 'enrolment',
     audit: { action: 'holder.reenrol', detail: { declared } },
-    patch: { secretHash, phoneHash },
+    patch,
     // The secret rotation is audited whether or not the status changes.
     gated: [
       insertAuditIfChanged(db, {

@@ -1,6 +1,6 @@
-// What the issuer keeps of a person: a keyed hash of the ID number (so re-enrolment finds the same
-// holder), a keyed hash of the phone number if given, and a masked display name. Never the clear
-// name, ID number or phone number.
+// What the issuer keeps of a person: a keyed hash of the verified ID number (so every sign-in
+// finds the same holder), a masked display name and the birth year (docs/identity.md "What is
+// kept"). Never the clear name or ID number.
 
 import { hmacSha256Hex } from '../crypto.ts';
 
@@ -9,24 +9,17 @@ export function normaliseIdNumber(idNumber: string): string {
   return idNumber.trim().toUpperCase().replace(/\s+/g, '');
 }
 
-/** Digits only, keeping a leading "+": "+86 138-0013-8000" -> "+8613800138000". */
-export function normalisePhone(phone: string): string {
-  const trimmed = phone.trim();
-  return (trimmed.startsWith('+') ? '+' : '') + trimmed.replace(/\D+/g, '');
-}
-
 export function hashIdNumber(key: Uint8Array, normalisedIdNumber: string): Promise<string> {
   return hmacSha256Hex(key, normalisedIdNumber);
 }
 
-export function hashPhone(key: Uint8Array, normalisedPhone: string): Promise<string> {
-  // Domain-separated from ID numbers so the two hash spaces can never collide.
-  return hmacSha256Hex(key, `phone:${normalisedPhone}`);
-}
-
 const MAX_MASKED_WORDS = 4;
-/** CLAIM_LIMITS.nameMaxBytes in src/claims.ts. */
-const MAX_MASKED_BYTES = 48;
+/**
+ * Tighter than the format's 48 bytes (CLAIM_LIMITS.nameMaxBytes): with the longest ISSUER (16
+ * bytes), a red token with status end, this name and the birth year still fits QR version 9-M
+ * (docs/token-format.md "Size"; `npm run bench` measures it). "J* R* R* T*" is 11 bytes.
+ */
+export const MAX_MASKED_BYTES = 16;
 
 /**
  * The display name carried in tokens: the first character of each word, each followed by one

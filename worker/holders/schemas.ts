@@ -1,11 +1,11 @@
-// Request bodies of the holder routes (docs/api.md), validated before any handler runs. Typed
-// against src/api.ts, so the contract and the validator cannot drift apart.
+// Request bodies of the holder and sign-in routes (docs/api.md), validated before any handler runs.
+// Typed against src/api.ts, so the contract and the validator cannot drift apart.
 
 import * as z from 'zod/mini';
-import { CHECKIN_TEMPERATURE_CELSIUS, type CheckinRequest, type EnrolRequest } from '../../src/index.ts';
-import { normaliseIdNumber, normalisePhone } from './identity.ts';
+import { CHECKIN_TEMPERATURE_CELSIUS, type CheckinRequest, type Declaration, SIGN_IN_CALLBACK_PARAM_MAX } from '../../src/index.ts';
+import { normaliseIdNumber } from './identity.ts';
 
-/** National ID, passport or permit numbers: 4-32 letters, digits or hyphens once normalised. */
+/** ID numbers in an operator's key-people import: 4-32 letters, digits or hyphens once normalised. */
 export const idNumberSchema = z.pipe(
   z.string().check(z.maxLength(64, 'must be at most 64 characters')),
   z.pipe(
@@ -14,16 +14,32 @@ export const idNumberSchema = z.pipe(
   ),
 );
 
-const phoneSchema = z.pipe(
-  z.string().check(z.maxLength(32, 'must be at most 32 characters')),
-  z.pipe(z.transform(normalisePhone), z.string().check(z.refine((v) => /^\+?\d{5,20}$/.test(v), 'must be a phone number of 5-20 digits'))),
+/** An HTML checkbox: "on" when ticked, absent otherwise. */
+const checkbox = z.pipe(
+  z.optional(z.enum(['on'])),
+  z.transform((v) => v === 'on'),
 );
 
-export const enrolBody: z.ZodMiniType<EnrolRequest, unknown> = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(100, 'must be at most 100 characters')),
-  idNumber: idNumberSchema,
-  phone: z.optional(phoneSchema),
-  declaration: z.strictObject({ symptoms: z.boolean(), contactWithCase: z.boolean(), fromHighRiskArea: z.boolean() }),
+/**
+ * POST /v1/auth/start, an HTML form (application/x-www-form-urlencoded, src/api.ts
+ * SignInStartForm): the health declaration, applied when the sign-in completes.
+ */
+export const signInStartForm: z.ZodMiniType<Declaration, unknown> = z.strictObject({
+  symptoms: checkbox,
+  contactWithCase: checkbox,
+  fromHighRiskArea: checkbox,
+});
+
+const callbackParam = z.optional(z.string().check(z.maxLength(SIGN_IN_CALLBACK_PARAM_MAX)));
+
+/** GET /v1/auth/callback: what the provider sends back (OpenID Connect Core §3.1.2.5, §3.1.2.6; RFC 9207). */
+export const signInCallbackQuery = z.object({
+  code: callbackParam,
+  state: callbackParam,
+  error: callbackParam,
+  error_description: callbackParam,
+  iss: callbackParam,
+  session_state: callbackParam,
 });
 
 const { min, max } = CHECKIN_TEMPERATURE_CELSIUS;

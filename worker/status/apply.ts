@@ -21,7 +21,7 @@ export interface WriteOptions {
   timeZone: string;
   audit: AuditFacts;
   /** Holder columns to change along with the steps (a new secret on re-enrolment). */
-  patch?: Partial<Pick<HolderRow, 'secretHash' | 'phoneHash'>>;
+  patch?: Partial<Pick<HolderRow, 'secretHash' | 'replacedSecretHash' | 'maskedName' | 'birthYear'>>;
   /** An extra condition on the guarded update, e.g. "no check-in yet today". */
   guard?: SQL;
   /** Single-row inserts that happen only with the update (see db/status-writes.ts). */

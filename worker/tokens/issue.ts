@@ -32,6 +32,8 @@ export interface IssueInput {
   issuer: string;
   sub: string;
   maskedName: string;
+  /** The binding (docs/token-format.md "Binding"); null for holders from before sign-in. */
+  birthYear: number | null;
   status: DerivedStatus;
   lifetimeSeconds: number;
   now: number;
@@ -49,6 +51,7 @@ export function tokenClaims(input: IssueInput, validFrom: number): TokenClaims {
   const claims: TokenClaims = { iss: input.issuer, sub: input.sub, iat, exp: iat + input.lifetimeSeconds, color: input.status.color };
   if (input.status.color !== 'green' && input.status.until !== undefined) claims.statusEnds = input.status.until;
   if (input.maskedName) claims.maskedName = input.maskedName;
+  if (input.birthYear !== null) claims.birthYear = input.birthYear;
   return claims;
 }
 
@@ -71,6 +74,7 @@ export class TokenIssuer {
       claims.color,
       claims.statusEnds ?? '',
       claims.maskedName ?? '',
+      claims.birthYear ?? '',
     ].join('|');
     let token = this.#cache.get(cacheKey);
     if (token === undefined) {

@@ -91,7 +91,7 @@ export async function writeSeedSql(file: string, secrets: BenchSecrets, plan: Se
       const until = color === 'red' ? since + 14 * DAY : color === 'yellow' ? since + 7 * DAY : null;
       const version = color === 'green' ? 1 : 2;
       holders.push(
-        `(${q(id)}, ${q(subOf(i))}, ${q(idHashOf(secrets, idNumberOf(i)))}, ${q(sha256Hex(holderSecret(secrets, i)))}, 'B* H*', NULL, ${q(color)}, ${since}, ${until ?? 'NULL'}, ${version}, ${enrolled}, ${since})`,
+        `(${q(id)}, ${q(subOf(i))}, ${q(idHashOf(secrets, idNumberOf(i)))}, ${q(sha256Hex(holderSecret(secrets, i)))}, 'B* H*', 1990, ${q(color)}, ${since}, ${until ?? 'NULL'}, ${version}, ${enrolled}, ${since})`,
       );
       events.push(`(${q(id)}, ${enrolled}, 'green', 'declaration', 'holder', 'declaration: nothing to report')`);
       audit.push(`(${enrolled}, 'declaration', 'holder', 'holder.enrol', ${q(id)}, NULL, 'green', 'declaration: nothing to report', NULL)`);
@@ -103,7 +103,7 @@ export async function writeSeedSql(file: string, secrets: BenchSecrets, plan: Se
       }
     }
     await write(
-      `INSERT INTO holders (id, sub, id_hash, secret_hash, masked_name, phone_hash, color, since, until, status_version, created_at, updated_at) VALUES ${holders.join(',')};\n` +
+      `INSERT INTO holders (id, sub, id_hash, secret_hash, masked_name, birth_year, color, since, until, status_version, created_at, updated_at) VALUES ${holders.join(',')};\n` +
         `INSERT INTO status_events (holder_id, at, color, source, actor, reason) VALUES ${events.join(',')};\n` +
         `INSERT INTO audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail) VALUES ${audit.join(',')};\n` +
         (revocations.length ? `INSERT INTO revocations (sub, revoked_before, created_at) VALUES ${revocations.join(',')};\n` : ''),

@@ -64,13 +64,19 @@ export function idHashOf(s: BenchSecrets, idNumber: string): string {
     .digest('hex');
 }
 
-/** Holder i's bearer secret: 32 bytes, base64url, like worker/crypto.ts newHolderSecret. */
+/**
+ * Holder i's bearer secret as worker/crypto.ts newHolderSecret mints one: 24 random-looking bytes
+ * (here derived from i, so the bench can recompute them) and an 8-byte HMAC-SHA-256 tag under
+ * ID_HMAC_KEY over the same context string, so the Worker accepts it as its own.
+ */
 export function holderSecret(s: BenchSecrets, i: number): string {
-  return toBase64Url(
-    new Uint8Array(
-      createHmac('sha256', Buffer.from(fromBase64Url(s.holderSecretKey)))
-        .update(`holder:${i}`)
-        .digest(),
-    ),
-  );
+  const random = createHmac('sha256', Buffer.from(fromBase64Url(s.holderSecretKey)))
+    .update(`holder:${i}`)
+    .digest()
+    .subarray(0, 24);
+  const tag = createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
+    .update(Buffer.concat([Buffer.from('tricolor holder secret v1\0'), random]))
+    .digest()
+    .subarray(0, 8);
+  return toBase64Url(new Uint8Array(Buffer.concat([random, tag])));
 }

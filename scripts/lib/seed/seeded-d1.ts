@@ -1,16 +1,25 @@
 // A local D1 holding N enrolled holders, cached under bench/.cache (git-ignored) so that only the
 // first run pays for seeding. Each run copies the cached state to a temporary directory, moves its
 // times to now, and starts a Worker on the copy, so runs never disturb one another or the cache.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, REPO_ROOT, type RunningWorker, startWorker, wranglerD1, writeWorkerConfig } from '../local-worker.ts';
+import { type RunningDevProvider, startDevOidcProvider } from '../dev-oidc-provider.ts';
+import {
+  applyMigrations,
+  freeLoopbackPort,
+  REPO_ROOT,
+  type RunningWorker,
+  startWorker,
+  wranglerD1,
+  writeWorkerConfig,
+} from '../local-worker.ts';
 import { rebaseSql, type SeedPlan, writeSeedSql } from './plan.ts';
 import { type BenchSecrets, loadBenchSecrets, newBenchSecrets, saveBenchSecrets, workerVars } from './secrets.ts';
 
 /** Bump when the seed's content changes, so old caches are not reused. */
-const SEED_FORMAT = 2;
+const SEED_FORMAT = 3;
 const CACHE_ROOT = join(REPO_ROOT, 'bench', '.cache');
 
 export interface SeededD1 {
@@ -81,6 +90,8 @@ export async function seedD1(dir: string, shape: Omit<SeedPlan, 't0'>, secrets: 
 
 export interface SeededWorker {
   worker: RunningWorker;
+  /** The dev OpenID provider the Worker trusts (sign-in, bench/edge.ts enrolment). */
+  provider: RunningDevProvider;
   seeded: SeededD1;
   /** Seconds added to every seeded time (the copy's times are as if seeded just now). */
   rebasedBy: number;
@@ -97,12 +108,26 @@ export interface RunOptions {
 /** Copies the cached state, rebases its times to now, and starts a Worker on the copy. */
 export async function startSeededWorker(seeded: SeededD1, o: RunOptions, log: (line: string) => void): Promise<SeededWorker> {
   const runDir = mkdtempSync(join(tmpdir(), 'tricolor-bench-'));
+  const port = await freeLoopbackPort();
+  const client = {
+    clientId: 'tricolor-bench',
+    clientSecret: randomBytes(32).toString('base64url'),
+    redirectUris: [`http://127.0.0.1:${port}/v1/auth/callback`],
+  };
+  const provider = await startDevOidcProvider({ port: 0, clients: [client] });
   try {
     const persist = join(runDir, 'persist');
     cpSync(seeded.persist, persist, { recursive: true });
     const config = writeWorkerConfig({
       dir: join(runDir, 'config'),
-      vars: await workerVars(seeded.secrets),
+      vars: {
+        ...(await workerVars(seeded.secrets)),
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: client.clientId,
+        OIDC_CLIENT_SECRET: client.clientSecret,
+        OIDC_REDIRECT_URI: client.redirectUris[0]!,
+        OIDC_ID_TOKEN_ALG: 'ES256',
+      },
       main: o.main,
       rateLimits: o.rateLimits,
     });
@@ -111,19 +136,22 @@ export async function startSeededWorker(seeded: SeededD1, o: RunOptions, log: (l
     writeFileSync(rebase, rebaseSql(rebasedBy));
     wranglerD1(config, persist, ['execute', 'DB', '--file', rebase, '--yes']);
     log('starting wrangler dev on a copy of the seeded D1 ...');
-    const worker = await startWorker(config, persist);
+    const worker = await startWorker(config, persist, { port });
     return {
       worker,
+      provider,
       seeded,
       rebasedBy,
       config,
       runDir,
       async stop() {
         await worker.stop();
+        await provider.close();
         rmSync(runDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
+    await provider.close();
     rmSync(runDir, { recursive: true, force: true });
     throw e;
   }

@@ -17,18 +17,19 @@ export async function openPage(
   browser: Browser,
   baseUrl: string,
   path = '/',
-  options: { viewport?: { width: number; height: number }; locale?: string; fakeClock?: boolean } = {},
+  options: { viewport?: { width: number; height: number }; locale?: string; fakeClock?: boolean; alsoAllow?: string[] } = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 412, height: 860 },
     locale: options.locale ?? 'en-US',
   });
   const problems: string[] = [];
-  const origin = new URL(baseUrl).origin;
-  // Nothing may leave this origin (no CDN for the wasm, no fonts, no telemetry).
+  const origins = [new URL(baseUrl).origin, ...(options.alsoAllow ?? []).map((u) => new URL(u).origin)];
+  // Nothing may leave this origin (no CDN for the wasm, no fonts, no telemetry), except the
+  // identity provider's sign-in pages where a test signs in.
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (origins.some((o) => url.startsWith(`${o}/`)) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     problems.push(`request to another origin: ${url}`);
     return route.abort();
   });

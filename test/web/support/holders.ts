@@ -1,7 +1,7 @@
 // Drives the Worker's holder and operator API from Node, as a holder's phone and an operator would.
+// Holders come from signing a generated dev identity in at the real dev provider.
+import { signInDevIdentity } from '../../../scripts/lib/dev-sign-in.ts';
 import { decodeBase45, decodeClaims, parseSign1, TOKEN_PREFIX, type TokenClaims } from '../../../src/index.ts';
-
-let counter = 0;
 
 export interface Enrolled {
   holderId: string;
@@ -9,26 +9,22 @@ export interface Enrolled {
   token: string;
 }
 
-/** A random 18-character ID number, so every test gets its own holder. */
-export function uniqueIdNumber(): string {
-  counter += 1;
-  return `T${Date.now().toString().slice(-9)}${String(counter).padStart(3, '0')}${Math.floor(Math.random() * 1e5)
-    .toString()
-    .padStart(5, '0')}`;
+/** A fresh generated dev identity (scripts/lib/dev-identities.ts), so every test gets its own holder. */
+export function uniqueDevIdentity(): string {
+  return `gen-${crypto.randomUUID().slice(0, 13)}`;
 }
 
-export async function enrolGreenHolder(baseUrl: string, name = '张三'): Promise<Enrolled> {
-  const response = await fetch(`${baseUrl}/v1/holders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name,
-      idNumber: uniqueIdNumber(),
-      declaration: { symptoms: false, contactWithCase: false, fromHighRiskArea: false },
-    }),
+/** Signs a new generated dev identity in (no declaration: green) and fetches its first token. */
+export async function enrolGreenHolder(baseUrl: string): Promise<Enrolled> {
+  const secret = await signInDevIdentity(fetch, baseUrl, uniqueDevIdentity(), {
+    symptoms: false,
+    contactWithCase: false,
+    fromHighRiskArea: false,
   });
-  if (response.status !== 201 && response.status !== 200) throw new Error(`enrol failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Enrolled;
+  const response = await fetch(`${baseUrl}/v1/holders/me/token`, { headers: { authorization: `Bearer ${secret}` } });
+  if (!response.ok) throw new Error(`token after sign-in failed: ${response.status} ${await response.text()}`);
+  const { holderId, token } = (await response.json()) as { holderId: string; token: string };
+  return { holderId, secret, token };
 }
 
 export async function setHolderColor(

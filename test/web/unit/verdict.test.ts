@@ -26,6 +26,10 @@ describe('decideVerdict', () => {
     });
   });
 
+  test('a code with the binding carries the birth year to the screen', () => {
+    expect(decideVerdict({ ok: true, claims: { ...claims, birthYear: 1985 }, key })).toMatchObject({ maskedName: '张*', birthYear: 1985 });
+  });
+
   test('a refused code is invalid with its reason, and keeps the claims once the signature verified', () => {
     const v = decideVerdict({ ok: false, reason: 'token_revoked', detail: '', claims });
     expect(v.result).toBe('invalid');

@@ -69,6 +69,10 @@ export class TcVerdict extends LitElement {
       .word { font-size: clamp(3rem, 16vw, 6rem); font-weight: 800; letter-spacing: 0.04em; margin: 0; line-height: 1; }
       .action { font-size: 1.5rem; font-weight: 700; margin: 0; }
       .reason { font-size: 1.25rem; max-width: 32rem; margin: 0; }
+      /* The binding, large enough to read at arm's length, beside the name. */
+      .person { display: flex; flex-wrap: wrap; justify-content: center; align-items: baseline; gap: 0.25rem 1.25rem; margin: 0; }
+      .person .name, .person .born { font-size: clamp(2rem, 9vw, 3.25rem); font-weight: 800; line-height: 1.1; font-variant-numeric: tabular-nums; }
+      .person .compare { flex-basis: 100%; font-size: 1.05rem; font-weight: 600; }
       dl { display: grid; grid-template-columns: auto auto; gap: 0.25rem 1rem; margin: 0.5rem 0; font-size: 1.125rem; text-align: left; }
       dt { font-weight: 600; }
       dd { margin: 0; font-variant-numeric: tabular-nums; }
@@ -143,6 +147,7 @@ export class TcVerdict extends LitElement {
         <p class="word">${word}${reason ? html`<br /><span class="action">${reason.title}</span>` : nothing}</p>
         <p class="action">${action}</p>
         ${reason ? html`<p class="reason" data-testid="verdict-reason">${reason.sentence}</p>` : nothing}
+        ${this.renderPerson(v)}
         ${this.renderDetails(v, lang)}
         ${
           this.warnings.length
@@ -155,9 +160,18 @@ export class TcVerdict extends LitElement {
     `;
   }
 
+  /** Whose code it is: the masked name and the birth year, for staff to hold against the ID card. */
+  private renderPerson(v: Verdict) {
+    if (!v.maskedName && v.birthYear === undefined) return nothing;
+    return html`<p class="person" data-testid="verdict-person">
+      ${v.maskedName ? html`<span class="name" aria-label=${`${t('verdict.name')}: ${v.maskedName}`}>${v.maskedName}</span>` : nothing}
+      ${v.birthYear !== undefined ? html`<span class="born" data-testid="verdict-born">${t('verdict.born', { year: v.birthYear })}</span>` : nothing}
+      ${v.birthYear !== undefined ? html`<span class="compare">${t('verdict.compareId')}</span>` : nothing}
+    </p>`;
+  }
+
   private renderDetails(v: Verdict, lang: ReturnType<typeof currentLanguage>) {
     const rows: [string, string][] = [];
-    if (v.maskedName) rows.push([t('verdict.name'), v.maskedName]);
     if (v.sub) rows.push([t('verdict.pseudonym'), v.sub]);
     // Refer keeps the colour the code had; a refused code's colour is not shown, so a revoked
     // "green" can never be read as a pass at a glance.

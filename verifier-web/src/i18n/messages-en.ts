@@ -36,6 +36,8 @@ export const EN = {
   'verdict.refer': 'REFER',
   'verdict.refer.action': 'Temperature {temperature} °C is at or above {threshold} °C: send for a second check',
   'verdict.name': 'Name',
+  'verdict.born': 'Born {year}',
+  'verdict.compareId': 'Compare with the ID card',
   'verdict.pseudonym': 'Code ID',
   'verdict.expires': 'Code valid until',
   'verdict.statusEnds': 'Status due to end',

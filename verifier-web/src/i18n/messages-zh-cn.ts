@@ -35,6 +35,8 @@ export const ZH_CN: Record<MessageKey, string> = {
   'verdict.refer': '复查',
   'verdict.refer.action': '体温 {temperature} °C，达到或超过 {threshold} °C：请转入复查',
   'verdict.name': '姓名',
+  'verdict.born': '{year}年生',
+  'verdict.compareId': '请核对身份证',
   'verdict.pseudonym': '码编号',
   'verdict.expires': '有效期至',
   'verdict.statusEnds': '预计解除时间',

@@ -1,10 +1,12 @@
-// The holder API of the issuer Worker (docs/api.md): enrol, fetch the current token, check in.
-// Every failure comes back as a typed result; a network failure is `offline`, not an exception.
-// The request and response types are the contract in src/api.ts, shared with the Worker.
+// The holder API of the issuer Worker (docs/api.md): fetch the current token, check in, sign out.
+// The holder secret is an HttpOnly cookie the browser sends by itself (same origin, path
+// /v1/holders/me); this code never sees it. Every failure comes back as a typed result; a network
+// failure is `offline`, not an exception. The request and response types are the contract in
+// src/api.ts, shared with the Worker.
 
-import type { CheckinRequest, CheckinResponse, EnrolRequest, EnrolResponse, TokenResponse } from '../../../src/index.ts';
+import { type CheckinRequest, type CheckinResponse, SIGN_OUT_PATH, type TokenResponse } from '../../../src/index.ts';
 
-export type { Declaration, EnrolRequest as Enrolment, EnrolResponse, TokenResponse } from '../../../src/index.ts';
+export type { TokenResponse } from '../../../src/index.ts';
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; offline: boolean; status: number; code: string; message: string };
 
@@ -13,7 +15,7 @@ const TIMEOUT_MS = 20_000;
 async function call<T>(path: string, init: RequestInit): Promise<ApiResult<T>> {
   let response: Response;
   try {
-    response = await fetch(path, { ...init, cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
+    response = await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch {
     return { ok: false, offline: true, status: 0, code: 'offline', message: 'no connection' };
   }
@@ -34,20 +36,19 @@ async function call<T>(path: string, init: RequestInit): Promise<ApiResult<T>> {
   };
 }
 
-const json = (body: unknown, secret?: string): RequestInit => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(secret ? { authorization: `Bearer ${secret}` } : {}) },
-  body: JSON.stringify(body),
-});
-
-export function enrolHolder(enrolment: EnrolRequest): Promise<ApiResult<EnrolResponse>> {
-  return call('/v1/holders', json(enrolment));
+export function fetchCurrentToken(): Promise<ApiResult<TokenResponse>> {
+  return call('/v1/holders/me/token', {});
 }
 
-export function fetchCurrentToken(secret: string): Promise<ApiResult<TokenResponse>> {
-  return call('/v1/holders/me/token', { headers: { authorization: `Bearer ${secret}` } });
+export function postCheckin(checkin: CheckinRequest): Promise<ApiResult<CheckinResponse>> {
+  return call('/v1/holders/me/checkins', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(checkin),
+  });
 }
 
-export function postCheckin(secret: string, checkin: CheckinRequest): Promise<ApiResult<CheckinResponse>> {
-  return call('/v1/holders/me/checkins', json(checkin, secret));
+/** Clears the secret cookie on this device (the holder and its secret stay valid elsewhere). */
+export function signOut(): Promise<ApiResult<unknown>> {
+  return call(SIGN_OUT_PATH, { method: 'POST' });
 }

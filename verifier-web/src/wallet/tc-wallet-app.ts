@@ -1,12 +1,13 @@
-// The holder's wallet (`/wallet`): enrol or sign in, then show the current code, refresh it when
-// online, keep showing the last one offline until it expires, and check in daily.
+// The holder's wallet (`/wallet`): sign in at the identity provider (a plain form and redirects),
+// then show the current code, refresh it when online, keep showing the last one offline until it
+// expires, and check in daily. When another phone signs in, this one is told why it lost its code.
 import { css, html, LitElement, nothing } from 'lit';
-import type { TokenClaims } from '../../../src/index.ts';
+import { SIGN_IN_ERROR_FRAGMENT, type TokenClaims } from '../../../src/index.ts';
 import { nowSeconds } from '../check-code.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { currentLanguage, setLanguage, t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
-import { type ApiResult, type Enrolment, enrolHolder, fetchCurrentToken, postCheckin } from './holder-api.ts';
+import { type ApiResult, fetchCurrentToken, postCheckin, signOut } from './holder-api.ts';
 import { type WalletMessageKey, walletText } from './messages.ts';
 import { readTokenClaims, tokenNeedsRefresh } from './token-info.ts';
 import { forgetWallet, loadWallet, saveWallet, type WalletState } from './wallet-store.ts';
@@ -24,7 +25,6 @@ export class TcWalletApp extends LitElement {
     busy: { state: true },
     error: { state: true },
     notice: { state: true },
-    showSecret: { state: true },
   };
 
   declare wallet: WalletState | undefined;
@@ -33,7 +33,6 @@ export class TcWalletApp extends LitElement {
   declare busy: boolean;
   declare error: string | undefined;
   declare notice: string | undefined;
-  declare showSecret: boolean;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -45,7 +44,7 @@ export class TcWalletApp extends LitElement {
     this.busy = false;
     this.error = undefined;
     this.notice = undefined;
-    this.showSecret = false;
+    this.error = signInErrorFromUrl();
   }
 
   static override styles = [
@@ -105,6 +104,7 @@ export class TcWalletApp extends LitElement {
 
   private describeFailure(result: Extract<ApiResult<unknown>, { ok: false }>): string {
     if (result.offline) return this.w('wallet.error.offline');
+    if (result.code === 'secret_replaced') return this.w('wallet.error.replaced');
     if (result.status === 401 || result.status === 403) return this.w('wallet.error.auth');
     return this.w('wallet.error', { message: result.message || result.code });
   }
@@ -114,43 +114,22 @@ export class TcWalletApp extends LitElement {
     saveWallet(state);
   }
 
+  /** Asks for the current token with this device's secret cookie, if it has one. */
   async refresh(): Promise<void> {
-    const secret = this.wallet?.secret;
-    if (!secret || navigator.onLine === false) return;
-    const result = await fetchCurrentToken(secret);
+    if (navigator.onLine === false) return;
+    const result = await fetchCurrentToken();
     this.now = nowSeconds();
     if (result.ok) {
-      this.store({ ...this.wallet!, token: result.value.token, fetchedAt: this.now });
+      this.store({ token: result.value.token, fetchedAt: this.now });
       this.error = undefined;
+    } else if (!result.offline && result.status === 401) {
+      // Signed out here: say why only if this device had a code, or another phone took it.
+      if (this.wallet || result.code === 'secret_replaced') this.error = this.describeFailure(result);
+      forgetWallet();
+      this.wallet = undefined;
     } else if (!result.offline) {
       this.error = this.describeFailure(result);
     }
-  }
-
-  private async onEnrol(e: CustomEvent<Enrolment>): Promise<void> {
-    this.busy = true;
-    this.error = undefined;
-    const result = await enrolHolder(e.detail);
-    this.busy = false;
-    if (!result.ok) {
-      this.error = this.describeFailure(result);
-      return;
-    }
-    this.now = nowSeconds();
-    this.store({ secret: result.value.secret, token: result.value.token, fetchedAt: this.now });
-  }
-
-  private async onSignIn(e: CustomEvent<{ secret: string }>): Promise<void> {
-    this.busy = true;
-    this.error = undefined;
-    const result = await fetchCurrentToken(e.detail.secret);
-    this.busy = false;
-    if (!result.ok) {
-      this.error = this.describeFailure(result);
-      return;
-    }
-    this.now = nowSeconds();
-    this.store({ secret: e.detail.secret, token: result.value.token, fetchedAt: this.now });
   }
 
   private async checkIn(e: Event): Promise<void> {
@@ -161,10 +140,7 @@ export class TcWalletApp extends LitElement {
     const temperature = temperatureText ? Number(temperatureText.replace(',', '.')) : undefined;
     this.busy = true;
     this.notice = undefined;
-    const result = await postCheckin(
-      this.wallet!.secret,
-      temperature === undefined || !Number.isFinite(temperature) ? { symptoms } : { symptoms, temperature },
-    );
+    const result = await postCheckin(temperature === undefined || !Number.isFinite(temperature) ? { symptoms } : { symptoms, temperature });
     this.busy = false;
     if (!result.ok) {
       this.error = this.describeFailure(result);
@@ -175,10 +151,10 @@ export class TcWalletApp extends LitElement {
     await this.refresh(); // a check-in can change the colour
   }
 
-  private signOut(): void {
+  private async signOut(): Promise<void> {
+    await signOut();
     forgetWallet();
     this.wallet = undefined;
-    this.showSecret = false;
   }
 
   override render() {
@@ -192,7 +168,7 @@ export class TcWalletApp extends LitElement {
       </header>
       <main>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        ${this.wallet ? this.renderWallet() : html`<tc-enrol-form .busy=${this.busy} @tc-enrol=${this.onEnrol} @tc-signin=${this.onSignIn}></tc-enrol-form>`}
+        ${this.wallet ? this.renderWallet() : html`<tc-enrol-form></tc-enrol-form>`}
       </main>
     `;
   }
@@ -218,16 +194,24 @@ export class TcWalletApp extends LitElement {
         ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
       </section>
       <section>
-        <h2>${this.w('wallet.secret.title')}</h2>
-        <p>${this.w('wallet.secret.note')}</p>
-        <button class="secondary" aria-expanded=${this.showSecret ? 'true' : 'false'} @click=${() => (this.showSecret = !this.showSecret)}>
-          ${this.showSecret ? this.w('wallet.secret.hide') : this.w('wallet.secret.show')}
-        </button>
-        ${this.showSecret ? html`<code data-testid="wallet-secret">${this.wallet!.secret}</code>` : nothing}
+        <h2>${this.w('wallet.device.title')}</h2>
+        <p>${this.w('wallet.device.note')}</p>
         <p><button class="secondary" @click=${this.signOut}>${this.w('wallet.signout')}</button></p>
       </section>
     `;
   }
+}
+
+/**
+ * The callback sends a failed sign-in back as /wallet#sign-in-error=<code> (docs/api.md
+ * "Sign-in"): read it once, then drop it from the address bar so a reload does not repeat it.
+ */
+function signInErrorFromUrl(): string | undefined {
+  const code = new RegExp(`^#${SIGN_IN_ERROR_FRAGMENT}=([a-z_]{1,40})$`).exec(location.hash)?.[1];
+  if (!code) return undefined;
+  history.replaceState(null, '', location.pathname + location.search);
+  const key: WalletMessageKey = code === 'id_number_invalid' ? 'wallet.error.idNumber' : 'wallet.error.signIn';
+  return walletText(currentLanguage(), key, { code });
 }
 
 customElements.define('tc-wallet-app', TcWalletApp);

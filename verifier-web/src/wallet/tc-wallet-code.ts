@@ -59,7 +59,7 @@ export class TcWalletCode extends LitElement {
       <div class="card ${c.color}" data-testid="wallet-code" data-color=${c.color}>
         <p class="word">${word}</p>
         <canvas data-testid="wallet-qr" role="img" aria-label=${walletText(lang, 'wallet.qrLabel', { color: word })}></canvas>
-        ${c.maskedName ? html`<p class="name">${c.maskedName}</p>` : nothing}
+        ${c.maskedName ? html`<p class="name">${c.maskedName}${c.birthYear !== undefined ? ` · ${walletText(lang, 'wallet.born', { year: c.birthYear })}` : ''}</p>` : nothing}
         <p data-testid="wallet-time-left">${walletText(lang, 'wallet.validFor', { time: formatDuration(c.exp - this.now, lang) })}</p>
         ${c.statusEnds && c.color !== 'green' ? html`<p>${walletText(lang, 'wallet.statusEnds', { time: formatDateTime(c.statusEnds, lang) })}</p>` : nothing}
       </div>

@@ -1,19 +1,24 @@
-// What the wallet keeps on this device: the holder's secret (needed to fetch new tokens) and the
-// last token, so the code can still be shown offline until it expires.
+// What the wallet keeps on this device: the last token, so the code can still be shown offline
+// until it expires. Never the holder secret: that lives in an HttpOnly cookie no page script can
+// read (docs/identity.md "Holder secrets").
 
 export interface WalletState {
-  secret: string;
-  token?: string;
+  token: string;
   /** When the token was last fetched, by this device's clock (seconds). */
-  fetchedAt?: number;
+  fetchedAt: number;
 }
 
 const STORAGE_KEY = 'tricolor.wallet';
 
 export function loadWallet(): WalletState | undefined {
   try {
-    const raw = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<WalletState> | null;
-    return raw && typeof raw.secret === 'string' && raw.secret ? (raw as WalletState) : undefined;
+    const raw = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<WalletState> & { secret?: unknown };
+    // A wallet from before sign-in kept its secret here: drop it.
+    if (raw && 'secret' in raw) {
+      forgetWallet();
+      return undefined;
+    }
+    return raw && typeof raw.token === 'string' && typeof raw.fetchedAt === 'number' ? (raw as WalletState) : undefined;
   } catch {
     return undefined;
   }
