@@ -415,3 +415,28 @@ test('runs under a Content Security Policy with no inline script and no inline s
   expect(problems).toEqual([]);
   await context.close();
 });
+
+test('imports an NDJSON file the same way, with file line numbers in its report', async () => {
+  const run = crypto.randomUUID().slice(0, 8);
+  const known = await enrolDevIdentity(`gen-ndjson-${run}`);
+  const rows = [
+    JSON.stringify({ idNumber: known.idNumber, color: 'red', reason: 'ndjson list' }),
+    '',
+    '{"idNumber": "oops"',
+    JSON.stringify({ idNumber: unenrolledIdNumber(), color: 'yellow', reason: 'nobody' }),
+  ];
+  const file = join(dir, 'key-people.ndjson');
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'import');
+  expect(await runImport(page, file)).toMatchObject({
+    'import-percent': '100 %',
+    'import-sent': '3',
+    'import-applied': '1',
+    'import-unchanged': '0',
+    'import-unknown': '1',
+    'import-rejected': '1',
+  });
+  expect(await page.locator('[data-testid=rejected-table] tbody tr').allTextContents()).toEqual(['3not valid JSON']);
+  expect(problems).toEqual([]);
+  await context.close();
+});
