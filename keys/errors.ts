@@ -39,6 +39,10 @@ export const KEYS_ERROR_CODES = {
   remote_root_mismatch: 'the Worker pins a different root key',
   install_rejected: 'the Worker rejected the trust list',
   secret_not_applied: 'the Worker did not restart with the new signing seeds in time',
+  keystore_outdated: 'the target has a publication this keystore never made: restored from an older backup',
+  older_than_installed: 'the new list would not be issued after the installed one',
+  revoked_key_dropped: 'the new list drops a key the installed list revokes',
+  revoked_key_unrevoked: 'the new list shows a key the installed list revokes in another state',
   // the local development environment (scripts/lib)
   wrangler_failed: 'a wrangler command failed',
   no_schema: 'the local D1 has no trust_lists table: run the migrations',

@@ -100,10 +100,15 @@ export function revoke(access: StoreAccess, kid: string, reason: string): Promis
   });
 }
 
-export function publish(access: StoreAccess, target: PublishTarget, nextUpdateSeconds: number): Promise<PublishOutcome> {
+export function publish(
+  access: StoreAccess,
+  target: PublishTarget,
+  nextUpdateSeconds: number,
+  options: { afterRestore?: boolean } = {},
+): Promise<PublishOutcome> {
   assertStoreLocation(access.dir);
   return withStoreLock(access.dir, async () => {
     const store = await unlockKeystore(access.dir, access.passphrase, access.reporter);
-    return publishTrustList(store, target, { now: access.now, nextUpdateSeconds, reporter: access.reporter });
+    return publishTrustList(store, target, { now: access.now, nextUpdateSeconds, reporter: access.reporter, ...options });
   });
 }

@@ -58,6 +58,8 @@ interface Case {
   qr: string;
   validationClock: number;
   skewSeconds: number;
+  /** The trust list's maxTokenLifetime (docs/trust-list.md), when the case has one: exp - iat may not exceed it. */
+  maxTokenLifetime?: number;
   expected: { valid: true; color: string } | { valid: false; reason: string };
 }
 
@@ -99,6 +101,7 @@ async function add(
     trustedKeys?: KeyJson[];
     revocations?: Case['revocations'];
     clock?: number;
+    maxTokenLifetime?: number;
     qr?: string;
     buildOpts?: Parameters<typeof build>[0];
   },
@@ -123,6 +126,7 @@ async function add(
     qr,
     validationClock: opts.clock ?? CLOCK,
     skewSeconds: 300,
+    ...(opts.maxTokenLifetime === undefined ? {} : { maxTokenLifetime: opts.maxTokenLifetime }),
     expected,
   });
 }
@@ -494,10 +498,22 @@ await add(
     revocations: [{ sub: base.sub, revokedBefore: base.iat }],
   },
 );
+await add(
+  'lifetime-at-cap',
+  "exp - iat equals the trust list's maxTokenLifetime: accepted.",
+  { valid: true, color: 'green' },
+  { maxTokenLifetime: DAY },
+);
+await add(
+  'lifetime-over-cap',
+  "exp - iat is one second over the trust list's maxTokenLifetime: it would outlive its revocation entries.",
+  { valid: false, reason: 'lifetime_too_long' },
+  { claims: { ...base, exp: base.iat + DAY + 1 }, maxTokenLifetime: DAY },
+);
 
 const out = {
   description:
-    'Tricolor TC1 conformance vectors (docs/token-format.md). Each case gives every stage (claims, claims CBOR hex, COSE hex, QR text), the trusted keys and revocations a verifier holds, the validation clock (NumericDate seconds), the skew allowance, and the expected result: valid with a colour, or the reason code.',
+    'Tricolor TC1 conformance vectors (docs/token-format.md). Each case gives every stage (claims, claims CBOR hex, COSE hex, QR text), the trusted keys and revocations a verifier holds, the validation clock (NumericDate seconds), the skew allowance, the trust list’s maxTokenLifetime where a case sets one, and the expected result: valid with a colour, or the reason code.',
   generatedBy: 'scripts/make-vectors.ts (npm run vectors)',
   keys: {
     A: {

@@ -38,9 +38,17 @@ export interface StatusView {
   since: number;
   /** Red/yellow: when the status is due to end if the holder keeps checking in daily. */
   until?: number;
+  /** Red/yellow: when the isolation counts from (an exposure, else `since`). */
+  isolationFrom?: number;
   checkinsDone?: number;
   checkinsRequired?: number;
 }
+
+/**
+ * An exposure time: NumericDate seconds, or an ISO 8601 time with its zone
+ * ("2026-03-01T09:00:00+08:00"); CSV may give the seconds as digits. docs/status-rules.md.
+ */
+export type ExposureTime = number | string;
 
 // ---------------------------------------------------------------------------------------------
 // Holder routes
@@ -72,6 +80,8 @@ export interface TokenResponse {
   iat: number;
   exp: number;
   status: StatusView;
+  /** The zone whose calendar days count check-ins, for showing `until` with the zone named. */
+  timeZone: string;
 }
 
 /** POST /v1/holders/me/checkins */
@@ -84,7 +94,14 @@ export interface CheckinResponse {
   /** The issuer's calendar day the check-in counted for (YYYY-MM-DD). */
   day: string;
   counted: boolean;
+  /** Why it was not counted: the day already has a check-in this one does not make stricter. */
+  notCounted?: 'already_checked_in';
+  /** Counted and free of symptoms and fever. */
+  clean: boolean;
+  /** It replaced a clean check-in from earlier the same day (a fever is never discarded). */
+  replacedEarlier: boolean;
   status: StatusView;
+  timeZone: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,12 +111,54 @@ export interface CheckinResponse {
 export interface StatusChangeRequest {
   color: Color;
   reason: string;
+  /** Red/yellow: the isolation counts from here; at the same colour a later one restarts it. */
+  exposedAt?: ExposureTime;
 }
 
 export interface StatusChangeResponse {
   holderId: string;
   changed: boolean;
+  /** What the rules made of the request (docs/status-rules.md). */
+  outcome: { kind: 'change' | 'restart' | 'unchanged' | 'lapsed'; why?: 'same_status' | 'not_later' };
   status: StatusView;
+}
+
+/** POST /v1/admin/revocations/sequence-jump (docs/operations.md "Issuer database restored") */
+export interface SequenceJumpRequest {
+  reason: string;
+}
+
+export interface SequenceJumpResponse {
+  previousHead: number;
+  head: number;
+}
+
+/** POST /v1/admin/holders/lookup: exactly one of the two. */
+export type HolderLookupRequest = { idNumber: string } | { sub: string };
+
+/** A key-people row kept for a person not enrolled yet. */
+export interface PendingEntry {
+  color: Color;
+  reason: string;
+  exposedAt: number | null;
+  importId: string;
+  line: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface HolderLookupResponse {
+  /** Null when nobody with that ID number has enrolled but a list row is pending for them. */
+  holder: AdminHolderView | null;
+  pending: PendingEntry[];
+}
+
+/** One day of the current red/yellow status's check-ins, counted towards the run or not. */
+export interface CheckinDayView {
+  day: string;
+  at: number;
+  counted: boolean;
+  note: 'clean' | 'symptomatic' | 'before_status' | 'after_release';
 }
 
 /** GET /v1/admin/holders/:holderId */
@@ -110,9 +169,14 @@ export interface AdminHolderView {
   createdAt: number;
   /** What the rules say now. */
   status: StatusView;
+  timeZone: string;
   /** The materialised row, which lags until the cron (or the next write) records a rule release. */
-  recorded: { color: Color; since: number; until: number | null; version: number };
-  events: { id: number; at: number; color: Color; source: string; actor: string; reason: string | null }[];
+  recorded: { color: Color; since: number; until: number | null; isolationFrom: number | null; version: number };
+  /** The current red/yellow status's check-in days, each counted or not. */
+  run: CheckinDayView[];
+  /** Key-people rows kept for this person's ID number and not yet applied. */
+  pending: PendingEntry[];
+  events: { id: number; at: number; color: Color; source: string; actor: string; reason: string | null; exposedAt: number | null }[];
   checkins: { day: string; at: number; symptoms: boolean; temperature: number | null }[];
 }
 
@@ -121,6 +185,7 @@ export interface ImportRowInput {
   idNumber: string;
   color: Color;
   reason: string;
+  exposedAt?: ExposureTime;
 }
 
 export interface ImportRejection {
@@ -134,7 +199,8 @@ export interface ImportReport {
   importId: string;
   applied: number;
   unchanged: number;
-  unknown: number;
+  /** Rows for ID numbers nobody has enrolled with yet, kept until that person enrols. */
+  pending: number;
   rejected: ImportRejection[];
 }
 
@@ -159,6 +225,8 @@ export interface AuditFilter {
   from?: number;
   /** Entries before this instant (seconds); later than `from`. */
   to?: number;
+  /** Everything one import wrote. */
+  importId?: string;
 }
 
 /** GET /v1/admin/audit */
@@ -181,6 +249,7 @@ export interface AuditEntry {
   to: Color | null;
   reason: string | null;
   detail: unknown;
+  importId: string | null;
 }
 
 export interface AuditPage {

@@ -13,6 +13,7 @@ export * from './reasons.ts';
 export * from './revocation-feed.ts';
 export * from './sign1.ts';
 export * from './signing-keys.ts';
+export * from './status-changes.ts';
 export * from './status-rules.ts';
 export * from './sub-id.ts';
 export * from './token.ts';

@@ -17,6 +17,7 @@ export const REASONS = {
   not_yet_valid: 'The code is not valid yet.',
   expired: 'The code has expired.',
   token_revoked: 'The holder’s status changed after this code was issued; it is revoked.',
+  lifetime_too_long: 'The code claims to be valid for longer than the issuer’s trust list allows.',
 } as const;
 
 export type ReasonCode = keyof typeof REASONS;
@@ -30,6 +31,7 @@ export const REASON_CODES = Object.keys(REASONS) as ReasonCode[];
 export const DOCUMENT_REASONS = {
   wrong_root: 'The trust list is not signed by the root key this device was built to trust.',
   rollback: 'The trust list is older than the one this device already holds.',
+  unrevoked_key: 'The trust list shows a key as usable that this device has already seen revoked.',
   bad_format: 'The document is signed but its contents are not in the expected form.',
   gap: 'The revocation update does not follow on from what this device holds; a full copy is needed.',
   issuer_mismatch: 'The revocation feed is for a different issuer than this device’s trust list.',

@@ -156,31 +156,50 @@ export interface RevocationState {
 }
 
 export type ApplyResult =
-  | { ok: true; state: RevocationState; changed: boolean }
+  | {
+      ok: true;
+      state: RevocationState;
+      changed: boolean;
+      /**
+       * The feed was a snapshot ending below the sequence already held: the issuer's database was
+       * restored to an earlier point (docs/revocation-feed.md "Issuer restore").
+       */
+      restored: boolean;
+    }
   | { ok: false; reason: Extract<DocumentReasonCode, 'gap' | 'issuer_mismatch'>; detail: string };
 
 /**
  * Folds a verified feed into the local state. Pure: returns a new state. A delta that starts
- * after the local sequence leaves a gap and asks for a snapshot; an older feed changes nothing.
+ * after the local sequence leaves a gap and asks for a snapshot; an older delta changes nothing.
+ *
+ * Revocation is one-way: an issuer never removes an entry that can still revoke a live token (it
+ * only prunes dead ones), so a snapshot is merged into what is held, never swapped for it: an
+ * entry the snapshot lacks can only mean the issuer lost it.
+ *
+ * A snapshot ending below the held sequence means the issuer was restored: its sequence numbers
+ * now name other entries, so the state continues from the snapshot's `toSeq`, with the held
+ * entries kept, and the result says `restored`.
  */
 export function applyRevocationFeed(state: RevocationState | undefined, feed: RevocationFeed, now: number, skewSeconds = 300): ApplyResult {
   if (state && state.issuer !== feed.issuer)
     return { ok: false, reason: 'issuer_mismatch', detail: `${feed.issuer} is not ${state.issuer}` };
-  if (state && feed.toSeq <= state.seq && feed.kind === 'delta') return { ok: true, state, changed: false };
-  if (state && feed.kind === 'snapshot' && feed.toSeq < state.seq) return { ok: true, state, changed: false };
+  if (state && feed.toSeq <= state.seq && feed.kind === 'delta') return { ok: true, state, changed: false, restored: false };
   if (feed.kind === 'delta' && (!state || feed.fromSeq > state.seq))
     return { ok: false, reason: 'gap', detail: `delta starts at ${feed.fromSeq}, local state is at ${state?.seq ?? 'nothing'}` };
-  const revoked = feed.kind === 'snapshot' ? new Map<string, number>() : new Map(state!.revoked);
+  const restored = state !== undefined && feed.kind === 'snapshot' && feed.toSeq < state.seq;
+  const revoked = new Map(state?.revoked ?? []);
   for (const e of feed.entries) {
     const previous = revoked.get(e.sub);
     if (previous === undefined || e.revokedBefore > previous) revoked.set(e.sub, e.revokedBefore);
   }
-  // An entry older than the longest token lifetime can only revoke tokens that have expired.
+  // An entry older than the longest token lifetime (plus the verifiers' clock tolerance, which
+  // keeps a token acceptable that long past exp) can only revoke tokens that have expired.
   const horizon = now - feed.maxTokenLifetime - skewSeconds;
   for (const [sub, before] of revoked) if (before < horizon) revoked.delete(sub);
   return {
     ok: true,
     changed: true,
+    restored,
     state: { issuer: feed.issuer, seq: feed.toSeq, issuedAt: feed.issuedAt, maxTokenLifetime: feed.maxTokenLifetime, revoked },
   };
 }

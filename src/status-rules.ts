@@ -18,6 +18,8 @@ export interface StatusPolicy {
   declaration: { contactWithCase: Color; symptoms: Color; fromHighRiskArea: Color };
   /** What a symptomatic check-in does to a green holder (green = nothing). */
   symptomaticCheckinOnGreen: Color;
+  /** An exposure time older than this many days is refused (docs/status-rules.md). */
+  maxExposureAgeDays: number;
 }
 
 export const DEFAULT_POLICY: Readonly<StatusPolicy> = Object.freeze<StatusPolicy>({
@@ -27,6 +29,7 @@ export const DEFAULT_POLICY: Readonly<StatusPolicy> = Object.freeze<StatusPolicy
   feverThresholdCelsius: FEVER_THRESHOLD_CELSIUS.default,
   declaration: { contactWithCase: 'red', symptoms: 'yellow', fromHighRiskArea: 'yellow' },
   symptomaticCheckinOnGreen: 'yellow',
+  maxExposureAgeDays: 14,
 });
 
 export type EventSource = 'declaration' | 'operator' | 'import' | 'rule' | 'checkin';
@@ -36,6 +39,8 @@ export interface StatusEvent {
   at: number;
   color: Color;
   source: EventSource;
+  /** Red/yellow: the exposure the isolation counts from, when it is earlier than `at`. */
+  exposedAt?: number | undefined;
 }
 
 export interface Checkin {
@@ -56,6 +61,10 @@ export interface DerivedStatus {
   since: number;
   /** Red/yellow only: when the status is due to end if the holder keeps checking in daily. */
   until?: number;
+  /** Red/yellow only: the moment isolation counts from (the exposure, else `since`). */
+  isolationFrom?: number;
+  /** Red/yellow only: when the isolation period alone ends (`until` also waits for the run). */
+  isolationEnd?: number;
   /** Red/yellow only: the current run of qualifying daily check-ins, and how many are needed. */
   checkinsDone?: number;
   checkinsRequired?: number;
@@ -86,10 +95,18 @@ export function isSymptomatic(c: Checkin, policy: StatusPolicy = DEFAULT_POLICY)
   return c.symptoms || (c.temperature !== undefined && c.temperature >= policy.feverThresholdCelsius);
 }
 
-/** The colour a new check-in moves the holder to, if it changes anything. */
+/**
+ * The colour a new check-in moves the holder to, if it changes the colour. While red or yellow a
+ * symptomatic check-in changes no colour: it restarts the run of clean days (releasePlan).
+ */
 export function checkinConsequence(current: DerivedStatus, checkin: Checkin, policy: StatusPolicy = DEFAULT_POLICY): Color | undefined {
   if (current.color !== 'green' || !isSymptomatic(checkin, policy)) return undefined;
   return policy.symptomaticCheckinOnGreen === 'green' ? undefined : policy.symptomaticCheckinOnGreen;
+}
+
+/** When the isolation a red/yellow event implies ends: its exposure (or its start) plus the days. */
+export function isolationEndOf(color: 'red' | 'yellow', isolationFrom: number, policy: StatusPolicy = DEFAULT_POLICY): number {
+  return addLocalDays(isolationFrom, policy.isolationDays[color], policy.timeZone);
 }
 
 /** The latest event; ties at the same second go to the later one in the list (insertion order). */
@@ -114,6 +131,8 @@ export function deriveStatus(
     color: base.color,
     since: base.at,
     until: plan.expectedEnd,
+    isolationFrom: plan.isolationFrom,
+    isolationEnd: plan.isolationEnd,
     checkinsDone: plan.run,
     checkinsRequired: plan.required,
     byRule: false,
@@ -132,49 +151,99 @@ export function dueTransition(
   return derived.byRule ? { at: derived.since, from: base.color, to: derived.color } : undefined;
 }
 
+/** How the rules treated one local day's check-ins, for the holder and the admin view. */
+export interface CheckinDay {
+  day: string;
+  /** The day's first check-in, which is the one that counts towards the run. */
+  at: number;
+  counted: boolean;
+  /** counted: a clean day in the run. Otherwise why not. */
+  note: 'clean' | 'symptomatic' | 'before_status' | 'after_release';
+}
+
 interface ReleasePlan {
   /** When the rules released the holder, if they have (may be in the future only if already decided). */
   releasedAt?: number;
-  /** Projection assuming a qualifying check-in every day from now on. */
+  /** Projection assuming a clean check-in every day from now on. */
   expectedEnd: number;
+  isolationFrom: number;
+  isolationEnd: number;
   run: number;
   required: number;
+  days: CheckinDay[];
 }
 
+/**
+ * docs/status-rules.md "Release". Walks the check-ins in time order. One check-in per local day
+ * counts (the first); any symptomatic one, first or not, restarts the run and bars release before
+ * the next local day. Release comes at the later of the isolation end and the check-in that
+ * completes the run, and only if no symptomatic check-in came before that moment.
+ */
 function releasePlan(base: StatusEvent, checkins: readonly Checkin[], now: number, policy: StatusPolicy): ReleasePlan {
   const color = base.color as 'red' | 'yellow';
   const tz = policy.timeZone;
-  const isolationEnd = addLocalDays(base.at, policy.isolationDays[color], tz);
-  const required = policy.requiredCheckins[color];
-  if (required <= 0) return { releasedAt: isolationEnd, expectedEnd: isolationEnd, run: 0, required: 0 };
-
-  // One check-in per local day counts (the first that day, which the Worker also enforces); it
-  // qualifies if it came after the status began and reported no symptoms.
-  const firstByDay = new Map<string, Checkin>();
-  for (const c of [...checkins].sort((a, b) => a.at - b.at)) {
-    const day = localDate(c.at, tz);
-    if (!firstByDay.has(day)) firstByDay.set(day, c);
-  }
-  const qualifying = [...firstByDay.entries()]
-    .filter(([, c]) => c.at >= base.at && c.at <= now && !isSymptomatic(c, policy))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const isolationFrom = base.exposedAt !== undefined && base.exposedAt < base.at ? base.exposedAt : base.at;
+  const isolationEnd = isolationEndOf(color, isolationFrom, policy);
+  const required = Math.max(0, policy.requiredCheckins[color]);
+  const nextDayStart = (day: string) => startOfLocalDate(shiftDate(day, 1), tz);
 
   let run = 0;
   let previousDay: string | undefined;
-  for (const [day, c] of qualifying) {
+  let notBefore = isolationEnd;
+  let release: number | undefined = required === 0 ? isolationEnd : undefined;
+  const seen = new Set<string>();
+  const days: CheckinDay[] = [];
+  for (const c of [...checkins].filter((c) => c.at <= now).sort((a, b) => a.at - b.at)) {
+    if (release !== undefined && c.at >= release) break;
+    const day = localDate(c.at, tz);
+    const first = !seen.has(day);
+    seen.add(day);
+    if (c.at < base.at) {
+      if (first) days.push({ day, at: c.at, counted: false, note: 'before_status' });
+      continue;
+    }
+    if (isSymptomatic(c, policy)) {
+      const entry = days.find((d) => d.day === day);
+      if (entry) Object.assign(entry, { counted: false, note: 'symptomatic' });
+      else days.push({ day, at: c.at, counted: false, note: 'symptomatic' });
+      run = 0;
+      previousDay = day;
+      notBefore = Math.max(notBefore, nextDayStart(day));
+      release = required === 0 ? notBefore : undefined;
+      continue;
+    }
+    if (!first) continue;
+    days.push({ day, at: c.at, counted: true, note: 'clean' });
     run = previousDay !== undefined && shiftDate(previousDay, 1) === day ? run + 1 : 1;
     previousDay = day;
-    if (run >= required) return { releasedAt: Math.max(isolationEnd, c.at), expectedEnd: Math.max(isolationEnd, c.at), run, required };
+    if (release === undefined && run >= required) release = Math.max(notBefore, c.at);
   }
+  const plan = { isolationFrom, isolationEnd, required, days };
+  if (release !== undefined && release <= now) {
+    for (const d of days) if (d.at >= release) Object.assign(d, { counted: false, note: 'after_release' });
+    return { ...plan, releasedAt: release, expectedEnd: release, run: Math.min(run, required) };
+  }
+  if (release !== undefined) return { ...plan, releasedAt: release, expectedEnd: release, run, required };
   // The run is alive only if its last day is today, or yesterday while today's one check-in is
   // still to come (a non-qualifying first check-in today has already broken it).
   const today = localDate(now, tz);
-  const todayUsed = firstByDay.has(today) && firstByDay.get(today)!.at <= now;
+  const todayUsed = seen.has(today);
   const alive = previousDay === today || (previousDay !== undefined && shiftDate(previousDay, 1) === today && !todayUsed);
   const currentRun = alive ? run : 0;
   // With no live run, the next one starts today, or tomorrow if today's check-in is spent.
   const lastDay = alive ? previousDay! : todayUsed ? today : shiftDate(today, -1);
   const completionDay = shiftDate(lastDay, required - currentRun);
-  const expectedEnd = Math.max(isolationEnd, startOfLocalDate(completionDay, tz));
-  return { expectedEnd, run: currentRun, required };
+  const expectedEnd = Math.max(notBefore, startOfLocalDate(completionDay, tz));
+  return { ...plan, expectedEnd, run: currentRun };
+}
+
+/** The check-in days of the current red/yellow status as the rules see them (none for green). */
+export function checkinDays(
+  events: readonly StatusEvent[],
+  checkins: readonly Checkin[],
+  now: number,
+  policy: StatusPolicy = DEFAULT_POLICY,
+): CheckinDay[] {
+  const base = latestEvent(events);
+  return base.color === 'green' ? [] : releasePlan(base, checkins, now, policy).days;
 }

@@ -15,7 +15,7 @@ export const MAX_TRUST_LIST_BYTES = 16 * 1024;
 export const MAX_TRUST_LIST_KEYS = 64;
 const LIMITS: CborLimits = { maxDepth: 5, maxItems: 16 + MAX_TRUST_LIST_KEYS * 12, maxStringBytes: MAX_TRUST_LIST_BYTES };
 
-const L = { version: 1, issuedAt: 2, nextUpdate: 3, issuer: 4, keys: 5 } as const;
+const L = { version: 1, issuedAt: 2, nextUpdate: 3, issuer: 4, keys: 5, maxTokenLifetime: 6 } as const;
 const K = { kid: 1, publicKey: 2, state: 3, validFrom: 4, validUntil: 5 } as const;
 
 export interface TrustList {
@@ -26,6 +26,11 @@ export interface TrustList {
   nextUpdate: number;
   issuer: string;
   keys: readonly TrustedKey[];
+  /**
+   * The longest token lifetime (exp - iat, seconds) the issuer promises; verifiers refuse a token
+   * that claims more (`lifetime_too_long`). Optional so lists published before it still decode.
+   */
+  maxTokenLifetime?: number;
 }
 
 export type TrustListReason = Extract<
@@ -39,6 +44,7 @@ export type TrustListReason = Extract<
   | 'bad_signature'
   | 'bad_format'
   | 'rollback'
+  | 'unrevoked_key'
 >;
 
 export type TrustListResult = { ok: true; list: TrustList } | { ok: false; reason: TrustListReason; detail: string };
@@ -63,6 +69,7 @@ export function encodeTrustListPayload(list: TrustList): Uint8Array {
       [L.nextUpdate, list.nextUpdate],
       [L.issuer, list.issuer],
       [L.keys, keys],
+      ...(list.maxTokenLifetime === undefined ? [] : [[L.maxTokenLifetime, list.maxTokenLifetime] as [number, CborValue]]),
     ]),
   );
 }
@@ -79,6 +86,11 @@ export interface TrustListCheck {
   rootPublicKey: Uint8Array;
   /** The version of the last good list; a lower version is a rollback. */
   minimumVersion?: number;
+  /**
+   * Hex kids this verifier has ever seen revoked. Revocation is one-way: a list that carries one
+   * of them in any other state is refused (`unrevoked_key`), however new and well signed.
+   */
+  revokedKids?: ReadonlySet<string>;
   backend?: Ed25519Backend;
 }
 
@@ -98,6 +110,11 @@ export async function verifyTrustList(bytes: Uint8Array, check: TrustListCheck):
     if (!decoded.ok) return decoded;
     if (check.minimumVersion !== undefined && decoded.list.version < check.minimumVersion) {
       return { ok: false, reason: 'rollback', detail: `version ${decoded.list.version} is older than the cached ${check.minimumVersion}` };
+    }
+    for (const key of decoded.list.keys) {
+      const hex = toHex(key.kid);
+      if (key.state !== 'revoked' && check.revokedKids?.has(hex))
+        return { ok: false, reason: 'unrevoked_key', detail: `key ${hex} was revoked before and is now ${key.state}` };
     }
     return decoded;
   } catch (e) {
@@ -136,6 +153,7 @@ async function decodeTrustListPayload(payload: Uint8Array): Promise<TrustListRes
     issuer: map.get(L.issuer) as string,
     keys: Object.freeze(keys),
   };
+  if (map.has(L.maxTokenLifetime)) list.maxTokenLifetime = map.get(L.maxTokenLifetime) as number;
   const problem = trustListProblem(list);
   if (problem) return bad(problem);
   for (const key of keys) {
@@ -149,6 +167,8 @@ export function trustListProblem(list: TrustList): string | undefined {
   if (!isUint(list.issuedAt)) return 'issuedAt must be NumericDate';
   if (!isUint(list.nextUpdate) || list.nextUpdate <= list.issuedAt) return 'nextUpdate must be after issuedAt';
   if (typeof list.issuer !== 'string' || list.issuer.length === 0 || list.issuer.length > 16) return 'issuer must be 1-16 characters';
+  if (list.maxTokenLifetime !== undefined && (!isUint(list.maxTokenLifetime) || list.maxTokenLifetime === 0))
+    return 'maxTokenLifetime must be a positive number of seconds';
   if (list.keys.length > MAX_TRUST_LIST_KEYS) return `at most ${MAX_TRUST_LIST_KEYS} keys`;
   const seen = new Set<string>();
   let active = 0;
@@ -187,6 +207,20 @@ export function assessTrustList(list: TrustList, now: number, maxAgeSeconds: num
     tooOld: ageSeconds > maxAgeSeconds,
     clockBehindSeconds: ageSeconds < -skewSeconds ? -ageSeconds : 0,
   };
+}
+
+/** Hex kids of the keys a list revokes: what a verifier adds to the set it never forgets. */
+export function revokedKidsOf(list: TrustList): string[] {
+  return list.keys.filter((k) => k.state === 'revoked').map((k) => toHex(k.kid));
+}
+
+/**
+ * The list's keys with every kid this verifier has seen revoked forced to `revoked`: belt and
+ * braces with `unrevoked_key`, so a held list can never vouch for a key revoked since.
+ */
+export function withRevokedKids(keys: readonly TrustedKey[], revokedKids: ReadonlySet<string>): readonly TrustedKey[] {
+  if (!keys.some((k) => k.state !== 'revoked' && revokedKids.has(toHex(k.kid)))) return keys;
+  return keys.map((k) => (k.state !== 'revoked' && revokedKids.has(toHex(k.kid)) ? Object.freeze({ ...k, state: 'revoked' as const }) : k));
 }
 
 function isUint(value: unknown): value is number {

@@ -29,6 +29,11 @@ export interface VerifyContext {
   /** The verifier's clock, NumericDate seconds (not milliseconds). */
   now: number;
   skewSeconds?: number;
+  /**
+   * The trust list's maxTokenLifetime (docs/trust-list.md): a token whose exp - iat exceeds it
+   * would outlive the revocation entries that can cancel it, so it is refused.
+   */
+  maxTokenLifetime?: number;
   /** Defaults to WebCrypto when the runtime has Ed25519, else @noble/ed25519. */
   backend?: Ed25519Backend;
 }
@@ -97,6 +102,11 @@ async function verifyTokenUnchecked(text: string, context: VerifyContext): Promi
   // 12
   if (!keyWindowContains(key, claims.iat)) {
     return { ok: false, reason: 'key_not_valid_at_iat', detail: `iat ${claims.iat} is outside the key's signing window`, claims };
+  }
+  // 12b: the trust list's lifetime cap
+  if (context.maxTokenLifetime !== undefined && claims.exp - claims.iat > context.maxTokenLifetime) {
+    const detail = `valid for ${claims.exp - claims.iat} s; the trust list allows at most ${context.maxTokenLifetime} s`;
+    return { ok: false, reason: 'lifetime_too_long', detail, claims };
   }
   // 13-14
   const skew = context.skewSeconds ?? DEFAULT_SKEW_SECONDS;

@@ -8,10 +8,12 @@ import { configFor } from './config.ts';
 import { type Db, openDb, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
 import { registerAdminDashboardRoutes } from './routes/admin-dashboard.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
+import { registerAdminRevocationRoutes } from './routes/admin-revocations.ts';
 import { registerAdminSessionRoutes } from './routes/admin-session.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -26,6 +28,7 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
   app.onError(handleError);
   app.notFound(notFound);
 
+  app.use('*', securityHeaders);
   app.use('*', async (c, next) => {
     // One clock reading per request, so every decision in it agrees on "now".
     c.set('now', state.now());
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
   registerRevocationRoutes(app);
   registerAdminImportRoutes(app);
   registerAdminHolderRoutes(app);
+  registerAdminRevocationRoutes(app);
   registerAdminAuditRoutes(app);
   registerAdminDashboardRoutes(app);
   registerAdminSessionRoutes(app);

@@ -43,6 +43,7 @@ const policyOverride = z.partial(
     feverThresholdCelsius: z.number().check(z.gte(FEVER_THRESHOLD_CELSIUS.min), z.lte(FEVER_THRESHOLD_CELSIUS.max)),
     declaration: z.partial(z.object({ contactWithCase: color, symptoms: color, fromHighRiskArea: color })),
     symptomaticCheckinOnGreen: color,
+    maxExposureAgeDays: z.int().check(z.gte(1), z.lte(60)),
   }),
 );
 
@@ -105,6 +106,7 @@ function parsePolicy(env: Env): StatusPolicy {
     feverThresholdCelsius: override.feverThresholdCelsius ?? DEFAULT_POLICY.feverThresholdCelsius,
     declaration: { ...DEFAULT_POLICY.declaration, ...override.declaration },
     symptomaticCheckinOnGreen: override.symptomaticCheckinOnGreen ?? DEFAULT_POLICY.symptomaticCheckinOnGreen,
+    maxExposureAgeDays: override.maxExposureAgeDays ?? DEFAULT_POLICY.maxExposureAgeDays,
   };
 }
 

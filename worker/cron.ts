@@ -3,16 +3,16 @@
 // revocation rows too old to matter. The clock is the trigger's scheduledTime. Bounded per run:
 // at most TUNABLES.cronMaxHolders holders, in pages, so a backlog drains over successive runs.
 
-import { and, eq } from 'drizzle-orm';
 import type { Config } from './config.ts';
 import { loadCheckinsForMany, toCheckin } from './db/checkins.ts';
-import { type Db, runBatch, statementOf } from './db/client.ts';
+import type { Db } from './db/client.ts';
 import { findDueHolders } from './db/holders.ts';
+import { prunePending } from './db/pending.ts';
 import { pruneRevocations } from './db/revocations.ts';
 import type { HolderRow } from './db/schema.ts';
-import { holders } from './db/schema.ts';
-import { prepareStatusWrite } from './db/status-writes.ts';
-import { checkinWindowStart, planStatus } from './status/plan.ts';
+import { DomainError } from './domain-errors.ts';
+import { applyStatusMany } from './status/apply.ts';
+import { checkinWindowStart } from './status/plan.ts';
 import { TUNABLES } from './tunables.ts';
 
 export interface CronReport {
@@ -20,13 +20,15 @@ export interface CronReport {
   released: number;
   /** Holders not yet due whose projected end moved later (they missed a check-in). */
   rescheduled: number;
-  /** Lost races: left for the next run. */
+  /** Holders that kept changing through every retry: left for the next run. */
   skipped: number;
   pruned: number;
+  /** Key-people list rows for people who never enrolled, whose isolation is over. */
+  prunedPending: number;
 }
 
 export async function runCron(db: Db, config: Config, now: number): Promise<CronReport> {
-  const report: CronReport = { examined: 0, released: 0, rescheduled: 0, skipped: 0, pruned: 0 };
+  const report: CronReport = { examined: 0, released: 0, rescheduled: 0, skipped: 0, pruned: 0, prunedPending: 0 };
   let cursor: { until: number; id: string } | undefined;
   while (report.examined < TUNABLES.cronMaxHolders) {
     const page = await findDueHolders(db, now, cursor, Math.min(TUNABLES.cronPageSize, TUNABLES.cronMaxHolders - report.examined));
@@ -38,49 +40,37 @@ export async function runCron(db: Db, config: Config, now: number): Promise<Cron
   }
   const retention = TUNABLES.revocationRetentionLifetimes * config.tokenLifetimeSeconds;
   report.pruned = await pruneRevocations(db, now - retention, 1000);
+  report.prunedPending = await prunePending(db, now);
   return report;
 }
 
 async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: CronReport): Promise<void> {
   const fromDay = page.map((h) => checkinWindowStart(h, config.policy)).sort()[0]!;
-  const checkins = await loadCheckinsForMany(
+  const rows = await loadCheckinsForMany(
     db,
     page.map((h) => h.id),
     fromDay,
     TUNABLES.maxBoundParameters,
   );
-  const statements: D1PreparedStatement[] = [];
-  // Per holder: what its write does, and where its guarded update sits in the batch.
-  const writes: { kind: 'released' | 'rescheduled'; guard: number }[] = [];
-  for (const holder of page) {
-    const plan = planStatus(holder, (checkins.get(holder.id) ?? []).map(toCheckin), now, config.policy, () => undefined, 'cron');
-    const guard = statements.length;
-    if (plan.steps.length > 0) {
-      // Rule releases only (upgrades), so they never add revocations.
-      statements.push(
-        ...prepareStatusWrite(db, { holder, plan, now, timeZone: config.policy.timeZone, audit: { action: 'status.release' } }).statements,
-      );
-      writes.push({ kind: 'released', guard });
-    } else {
-      // Not released yet: `until` was a lower bound that has passed (a missed check-in). Move it
-      // to the new projection so the index does not hand this holder back before then. Only the
-      // projection changes, not the status, so there is no event; the version guard keeps it
-      // from overwriting a newer status.
-      statements.push(
-        statementOf(
-          db,
-          db
-            .update(holders)
-            .set({ until: plan.after.until ?? null })
-            .where(and(eq(holders.id, holder.id), eq(holders.statusVersion, holder.statusVersion))),
-        ),
-      );
-      writes.push({ kind: 'rescheduled', guard });
-    }
+  const checkins = new Map([...rows].map(([id, list]) => [id, list.map(toCheckin)]));
+  // No request: the writer records any rule release that came due, or else moves `until` to the
+  // new projection (a missed check-in) so the index does not hand this holder back before then.
+  const options = { now, policy: config.policy, ruleActor: 'cron', audit: { action: 'status.release' } };
+  let results: Awaited<ReturnType<typeof applyStatusMany>>;
+  try {
+    results = await applyStatusMany(
+      db,
+      page.map((holder) => ({ holder, options })),
+      checkins,
+    );
+  } catch (err) {
+    if (!(err instanceof DomainError && err.code === 'conflict')) throw err;
+    report.skipped += page.length;
+    return;
   }
-  const results = await runBatch(db, statements);
-  for (const w of writes) {
-    if (results[w.guard]!.meta.changes === 1) report[w.kind]++;
-    else report.skipped++;
+  for (const r of results) {
+    if (!r.written) report.skipped++;
+    else if (r.plan.steps.length > 0) report.released++;
+    else report.rescheduled++;
   }
 }

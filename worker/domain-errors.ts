@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | 'signing_key_missing'
   | 'trust_list_invalid'
   | 'trust_list_not_newer'
+  | 'revocation_undone'
   | 'misconfigured';
 
 export class DomainError extends Error {

@@ -44,6 +44,10 @@ export interface Env {
   TOKEN_RATE_LIMIT?: RateLimit;
   /** Workers Rate Limiting: failed holder authentications per client address, charged before any D1 read. */
   HOLDER_AUTH_FAILURE_RATE_LIMIT?: RateLimit;
+  /** GET /v1/revocations per client address (worker/rate-limit.ts). */
+  FEED_RATE_LIMIT?: RateLimit;
+  /** POST /v1/holders/me/checkins per holder. */
+  CHECKIN_RATE_LIMIT?: RateLimit;
 }
 
 export interface AppVariables {

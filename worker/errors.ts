@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError, type DomainErrorCode } from './domain-errors.ts';
+import { describeForLog } from './log-safe.ts';
 
 /** Codes of the HTTP layer's own rejections; the domain's are DomainErrorCode. */
 export type ErrorCode =
@@ -46,6 +47,7 @@ const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   signing_key_missing: 409,
   trust_list_invalid: 422,
   trust_list_not_newer: 409,
+  revocation_undone: 409,
   misconfigured: 500,
 };
 
@@ -71,8 +73,9 @@ export function handleError(thrown: Error, c: Context): Response {
     // Hono's own rejections (e.g. a malformed URL); keep their status, not their text.
     return c.json(errorBody('validation_failed', 'The request is malformed.'), err.status as ContentfulStatusCode);
   }
-  // Unexpected: log the type and message only (never the request), answer a generic 500.
-  console.error(`unhandled ${err.name}: ${err.message}`, err.stack);
+  // Unexpected: log the error types and stack frames only (never the request, never a message:
+  // worker/log-safe.ts), answer a generic 500.
+  console.error(`unhandled ${describeForLog(err)}`);
   return c.json(errorBody('internal_error', 'Something went wrong on the issuer; try again.'), 500);
 }
 

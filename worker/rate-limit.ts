@@ -1,7 +1,8 @@
 // Per-client rate limits (docs/api.md#rate-limits) on what a client can call in a loop: sign-in
-// (start and callback), keyed by the client's address (CF-Connecting-IP, IPv6 by /64); token
-// fetch, keyed by the authenticated holder; and failed holder authentication, keyed by address
-// and charged before any D1 read (worker/auth/holder.ts). All use the Workers Rate Limiting binding
+// (start and callback) and the revocation feed, keyed by the client's address (CF-Connecting-IP,
+// IPv6 by /64); token fetch and check-ins, keyed by the authenticated holder; and failed holder
+// authentication, keyed by address and charged before any D1 read (worker/auth/holder.ts). All
+// use the Workers Rate Limiting binding
 // ([[ratelimits]] in wrangler.toml), which Miniflare implements locally, so `wrangler dev` and the
 // Workers test pool enforce the same limits. docs/api.md "Rate limits" has the numbers and why.
 //
@@ -17,12 +18,17 @@ import { ApiError } from './errors.ts';
 import { clientAddressKey } from './http/client-address.ts';
 
 /** The Rate Limiting bindings in wrangler.toml, by what they limit. */
-export type LimitedAction = 'enrol' | 'token' | 'holderAuthFailure';
+export type LimitedAction = 'enrol' | 'token' | 'holderAuthFailure' | 'feed' | 'checkin';
 
-const BINDINGS: Record<LimitedAction, 'ENROL_RATE_LIMIT' | 'TOKEN_RATE_LIMIT' | 'HOLDER_AUTH_FAILURE_RATE_LIMIT'> = {
+const BINDINGS: Record<
+  LimitedAction,
+  'ENROL_RATE_LIMIT' | 'TOKEN_RATE_LIMIT' | 'HOLDER_AUTH_FAILURE_RATE_LIMIT' | 'FEED_RATE_LIMIT' | 'CHECKIN_RATE_LIMIT'
+> = {
   enrol: 'ENROL_RATE_LIMIT',
   token: 'TOKEN_RATE_LIMIT',
   holderAuthFailure: 'HOLDER_AUTH_FAILURE_RATE_LIMIT',
+  feed: 'FEED_RATE_LIMIT',
+  checkin: 'CHECKIN_RATE_LIMIT',
 };
 
 /** The longest window the binding allows (10 or 60 s): a Retry-After that is never too early. */
@@ -33,6 +39,15 @@ export const limitEnrolmentByAddress = limitBy('enrol', (c) => clientAddressKey(
 
 /** Token fetch: one bucket per holder (after requireHolderSecret), so a new secret does not reset it. */
 export const limitTokenByHolder = limitBy('token', (c) => `holder:${c.var.holder.id}`);
+
+/**
+ * Revocation feed: one bucket per client address, checked before anything else, so a client
+ * looping over `since` values cannot make the Worker read D1 or build snapshots at its pace.
+ */
+export const limitFeedByAddress = limitBy('feed', (c) => clientAddressKey(c.req.header('cf-connecting-ip')));
+
+/** Check-ins: one bucket per holder (after requireHolderSecret); each one writes to the primary. */
+export const limitCheckinByHolder = limitBy('checkin', (c) => `holder:${c.var.holder.id}`);
 
 export function limitBy(action: LimitedAction, keyOf: (c: Context<AppEnv>) => string) {
   return createMiddleware<AppEnv>(async (c, next) => {

@@ -1,8 +1,8 @@
 // The one seeded Worker the edge and import sections share within a `npm run bench` run: started
 // on first use, stopped by bench/run.ts at the end (or on Ctrl-C), so the seed is copied and the
 // Worker started only once. Bench configuration, said plainly: the Worker runs the production
-// code under bench/lib/workerd/counting-entry.ts (it adds a D1 call count header), and both rate
-// limits are raised so that one load generator on one address is not throttled (docs/api.md
+// code under bench/lib/workerd/counting-entry.ts (it adds a D1 call count header), and every rate
+// limit is raised so that one load generator on one address is not throttled (docs/api.md
 // "Rate limits"; every load checks that no 429 came back).
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../scripts/lib/local-worker.ts';
@@ -20,7 +20,15 @@ export function sharedSeededWorker(log: (line: string) => void): Promise<SeededW
     const seeded = await ensureSeededD1(SEED_SHAPE, log);
     running = await startSeededWorker(
       seeded,
-      { main: COUNTING_ENTRY, rateLimits: { ENROL_RATE_LIMIT: BENCH_RATE_LIMIT, TOKEN_RATE_LIMIT: BENCH_RATE_LIMIT } },
+      {
+        main: COUNTING_ENTRY,
+        rateLimits: {
+          ENROL_RATE_LIMIT: BENCH_RATE_LIMIT,
+          TOKEN_RATE_LIMIT: BENCH_RATE_LIMIT,
+          FEED_RATE_LIMIT: BENCH_RATE_LIMIT,
+          CHECKIN_RATE_LIMIT: BENCH_RATE_LIMIT,
+        },
+      },
       log,
     );
     return running;

@@ -30,7 +30,13 @@ export const publishCommand: Command = {
                                 wrangler dev: write secrets into this env file and wait until its SHA-256
                                 appears in <path>.applied (see docs/operations.md)
   --config <path>               wrangler config (default: the repository's wrangler.toml)
+  --after-restore               the keystore was restored from a backup older than the installed list:
+                                take over the installed list's revocations (and retire keys whose seeds
+                                are gone) instead of refusing with keystore_outdated (docs/operations.md)
 
+Refuses (stable codes, recovery in docs/operations.md) a keystore behind the installed list
+(keystore_outdated), a list not issued after it (older_than_installed), and a list that drops or
+un-revokes a key the installed list revokes (revoked_key_dropped, revoked_key_unrevoked).
 Retired keys whose last token has expired are pruned first. Only next and active seeds go to the
 Worker; retired and revoked seeds are removed from it and from the keystore.`,
   options: {
@@ -44,6 +50,7 @@ Worker; retired and revoked seeds are removed from it and from the keystore.`,
     'wrangler-env': { type: 'string' },
     'secrets-env-file': { type: 'string' },
     config: { type: 'string' },
+    'after-restore': { type: 'boolean' },
   },
   async run(input) {
     const v = input.values;
@@ -71,7 +78,7 @@ async function publishLocal(input: CommandInput, nextUpdateSeconds: number): Pro
     now: input.now,
     reporter: input.reporter,
   });
-  const outcome = await publish(access, target, nextUpdateSeconds);
+  const outcome = await publish(access, target, nextUpdateSeconds, { afterRestore: input.values['after-restore'] === true });
   printOutcome(input, outcome, 'the local D1');
   if (target.secretsChanged) input.print('SIGNING_KEYS changed in .dev.vars: restart `npm run dev` (wrangler dev reads it only at start)');
 }
@@ -99,7 +106,7 @@ async function publishRemote(input: CommandInput, nextUpdateSeconds: number): Pr
         ...(wranglerEnv ? { wranglerEnv } : {}),
       });
   const target = remoteTarget({ url, operatorToken, rootPublicKey: state.root.publicKey, sink, reporter: input.reporter });
-  const outcome = await publish(access, target, nextUpdateSeconds);
+  const outcome = await publish(access, target, nextUpdateSeconds, { afterRestore: input.values['after-restore'] === true });
   printOutcome(input, outcome, url);
 }
 

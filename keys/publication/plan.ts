@@ -46,7 +46,15 @@ export function buildTrustList(state: KeystoreState, version: number, now: numbe
     if (k.validUntil !== undefined) key.validUntil = k.validUntil;
     return key;
   });
-  return { version, issuedAt: now, nextUpdate: now + nextUpdateSeconds, issuer: state.issuer, keys };
+  // The lifetime cap lets verifiers refuse a token minted to outlive its revocation entries.
+  return {
+    version,
+    issuedAt: now,
+    nextUpdate: now + nextUpdateSeconds,
+    issuer: state.issuer,
+    keys,
+    maxTokenLifetime: state.maxTokenLifetimeSeconds,
+  };
 }
 
 /** Kids whose seeds the Worker holds in SIGNING_KEYS: only next and active (architecture.md). */

@@ -16,6 +16,7 @@ import { KeysError } from '../errors.ts';
 import { hasSeed, loadSeed, removeSigningSeed, saveState, type UnlockedKeystore } from '../keystore/keystore.ts';
 import type { KeystoreState } from '../keystore/state.ts';
 import type { Reporter } from '../progress.ts';
+import { adoptInstalledRevocations, assertKeystoreCurrent, assertNoRevocationUndone } from './guard.ts';
 import { activeKid, buildTrustList, closeRetiredWindows, pruneExpiredKeys, recordPublication, workerSecretKids } from './plan.ts';
 
 /** What a target needs to install a list: the signed bytes and the Worker secrets that go with it. */
@@ -32,10 +33,20 @@ export interface PreparedPublication {
   transitionalSigningKeys: Record<string, string>;
 }
 
+export interface InstalledLists {
+  /** 0 if none. */
+  version: number;
+  newest?: Uint8Array;
+}
+
 export interface PublishTarget {
   readonly kind: 'local' | 'remote';
-  /** The version the target has installed now (0 if none), so ours is always higher. */
-  installedVersion(): Promise<number>;
+  /**
+   * What the target has installed now: the highest version (any root, so ours is always higher)
+   * and the newest list's signed bytes, which ours must not undo a revocation of
+   * (guard.ts).
+   */
+  installed(): Promise<InstalledLists>;
   install(publication: PreparedPublication): Promise<void>;
 }
 
@@ -49,14 +60,18 @@ export interface PublishOutcome {
 export async function publishTrustList(
   store: UnlockedKeystore,
   target: PublishTarget,
-  options: { now: number; nextUpdateSeconds: number; reporter: Reporter },
+  options: { now: number; nextUpdateSeconds: number; reporter: Reporter; afterRestore?: boolean },
 ): Promise<PublishOutcome> {
   const { now, reporter } = options;
-  const { state: pruned, pruned: prunedKids } = pruneExpiredKeys(store.state, now);
+  const { version: installedVersion, list: installed } = await readInstalled(target, store.state.root.publicKey, reporter);
+  let current = store.state;
+  if (options.afterRestore && installed) current = adoptInstalledRevocations(current, installed, now);
+  else assertKeystoreCurrent(current, installed);
+  const { state: pruned, pruned: prunedKids } = pruneExpiredKeys(current, now);
   const state = closeRetiredWindows(pruned, now);
-  const installed = await target.installedVersion();
-  const version = Math.max(state.published?.version ?? 0, installed) + 1;
+  const version = Math.max(state.published?.version ?? 0, installedVersion) + 1;
   const list = buildTrustList(state, version, now, options.nextUpdateSeconds);
+  assertNoRevocationUndone(list, installed);
 
   const root = await createSigner(await loadSeed(store.dir, store.keys, 'root', state.root.kid));
   if (toHex(root.kid) !== state.root.kid)
@@ -66,9 +81,14 @@ export async function publishTrustList(
   reporter.info(`signed trust list v${version} with root ${state.root.kid} (${cose.length} bytes, ${list.keys.length} keys)`);
 
   const signingKeys = await seedsFor(store, state, workerSecretKids(state));
-  const stillSigning = store.state.published?.activeKid;
+  const stillSigning = state.published?.activeKid;
   const transitionalKids = [...workerSecretKids(state)];
-  if (stillSigning && state.keys.find((k) => k.kid === stillSigning)?.state === 'retired') transitionalKids.push(stillSigning);
+  if (
+    stillSigning &&
+    state.keys.find((k) => k.kid === stillSigning)?.state === 'retired' &&
+    (await hasSeed(store.dir, 'signing', stillSigning))
+  )
+    transitionalKids.push(stillSigning);
   const transitionalSigningKeys = await seedsFor(store, state, transitionalKids);
 
   await target.install({ list, cose, rootPublicKey: state.root.publicKey, signingKeys, transitionalSigningKeys });
@@ -86,6 +106,30 @@ export async function publishTrustList(
   return { list, pruned: prunedKids, removedSeeds, ...(active ? { activeKid: active } : {}) };
 }
 
+/**
+ * The installed list, verified against this keystore's root. On a Worker anything else is the
+ * wrong target; a local D1 may still hold lists of an earlier dev keystore, which only count for
+ * the version number.
+ */
+async function readInstalled(
+  target: PublishTarget,
+  rootPublicKey: string,
+  reporter: Reporter,
+): Promise<{ version: number; list?: TrustList }> {
+  const { version, newest } = await target.installed();
+  if (!newest) return { version };
+  const result = await verifyTrustList(newest, { rootPublicKey: fromBase64Url(rootPublicKey) });
+  if (result.ok) return { version, list: result.list };
+  if (target.kind === 'local') {
+    reporter.info(`the newest list in the local D1 is not from this keystore's root (${result.reason}); publishing above it`);
+    return { version };
+  }
+  throw new KeysError(
+    'remote_root_mismatch',
+    `the target serves a trust list this keystore's root did not sign (${result.reason}): wrong URL or wrong keystore?`,
+  );
+}
+
 /** The verifier's own check, on the bytes we are about to install (docs/trust-list.md "What a verifier does"). */
 async function verifySignedList(cose: Uint8Array, list: TrustList, rootPublicKey: Uint8Array): Promise<void> {
   const result = await verifyTrustList(cose, { rootPublicKey, minimumVersion: list.version });
@@ -95,6 +139,7 @@ async function verifySignedList(cose: Uint8Array, list: TrustList, rootPublicKey
     result.list.issuedAt === list.issuedAt &&
     result.list.nextUpdate === list.nextUpdate &&
     result.list.issuer === list.issuer &&
+    result.list.maxTokenLifetime === list.maxTokenLifetime &&
     result.list.keys.length === list.keys.length &&
     result.list.keys.every((k, i) => {
       const want = list.keys[i]!;

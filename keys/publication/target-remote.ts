@@ -60,17 +60,17 @@ export function remoteTarget(options: RemoteTargetOptions): PublishTarget {
 
   return {
     kind: 'remote',
-    async installedVersion() {
+    async installed() {
       const bytes = await reporter.step(`fetching the installed trust list from ${base.origin}`, fetchCurrent);
       nothingInstalled = bytes === undefined;
-      if (!bytes) return 0;
+      if (!bytes) return { version: 0 };
       const result = await verifyTrustList(bytes, { rootPublicKey: fromBase64Url(options.rootPublicKey) });
       if (!result.ok)
         throw new KeysError(
           'remote_root_mismatch',
           `the Worker at ${base.origin} serves a trust list this keystore's root did not sign (${result.reason}): wrong URL or wrong keystore?`,
         );
-      return result.list.version;
+      return { version: result.list.version, newest: bytes };
     },
     async install(p: PreparedPublication) {
       const transitional = JSON.stringify(p.transitionalSigningKeys);

@@ -4,7 +4,7 @@
 
 import { KeysError } from '../../keys/errors.ts';
 import type { Reporter } from '../../keys/progress.ts';
-import { type TrustList, toHex } from '../../src/index.ts';
+import { fromHex, type TrustList, toHex } from '../../src/index.ts';
 import { runWrangler } from './wrangler-exec.ts';
 
 export interface LocalD1Target {
@@ -53,6 +53,19 @@ export async function localTrustListVersion(target: LocalD1Target): Promise<numb
   const v = rows[0]?.v;
   if (typeof v !== 'number') throw new KeysError('wrangler_failed', 'unexpected answer for the local trust-list version');
   return v;
+}
+
+/** The newest installed list's signed bytes, for the publish guard (keys/publication/guard.ts). */
+export async function localInstalledTrustList(target: LocalD1Target): Promise<Uint8Array | undefined> {
+  const rows = await queryLocalD1(
+    target,
+    'SELECT hex(cose) AS cose FROM trust_lists ORDER BY version DESC LIMIT 1',
+    'reading the local D1 trust list',
+  );
+  const hex = rows[0]?.cose;
+  if (hex === undefined) return undefined;
+  if (typeof hex !== 'string') throw new KeysError('wrangler_failed', 'unexpected answer for the local trust list');
+  return fromHex(hex.toLowerCase());
 }
 
 export async function insertLocalTrustList(target: LocalD1Target, list: TrustList, cose: Uint8Array, now: number): Promise<void> {

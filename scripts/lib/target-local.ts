@@ -4,13 +4,16 @@
 import type { LocalTargetOptions } from '../../keys/environment.ts';
 import type { PublishTarget } from '../../keys/publication/publish.ts';
 import { updateDotenvFile } from './dev-vars.ts';
-import { insertLocalTrustList, localTrustListVersion } from './local-d1.ts';
+import { insertLocalTrustList, localInstalledTrustList, localTrustListVersion } from './local-d1.ts';
 
 export function localTarget(options: LocalTargetOptions): PublishTarget & { secretsChanged: boolean } {
   const target = {
     kind: 'local' as const,
     secretsChanged: false,
-    installedVersion: () => localTrustListVersion(options),
+    installed: async () => {
+      const version = await localTrustListVersion(options);
+      return version === 0 ? { version } : { version, newest: await localInstalledTrustList(options) };
+    },
     async install(publication: Parameters<PublishTarget['install']>[0]) {
       // Secrets first: the list may name an active key whose seed the Worker must already have.
       target.secretsChanged = await updateDotenvFile(options.devVarsPath, {

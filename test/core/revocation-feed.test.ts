@@ -99,7 +99,7 @@ describe('revocation feed', () => {
     expect(s1.state.revoked.get('ABCDEFGH')).toBe(T0 - 100);
   });
 
-  it('asks for a snapshot when a delta leaves a gap, and ignores an older feed', () => {
+  it('asks for a snapshot when a delta leaves a gap, and ignores an older delta', () => {
     const s1 = applyRevocationFeed(undefined, feed(), T0);
     if (!s1.ok) throw new Error('setup');
     expect(applyRevocationFeed(s1.state, feed({ kind: 'delta', fromSeq: 5, toSeq: 6, entries: [] }), T0)).toMatchObject({
@@ -111,8 +111,32 @@ describe('revocation feed', () => {
       ok: true,
       changed: false,
     });
-    expect(applyRevocationFeed(s1.state, feed({ toSeq: 1 }), T0)).toMatchObject({ ok: true, changed: false });
     expect(applyRevocationFeed(s1.state, feed({ issuer: 'XX' }), T0)).toMatchObject({ ok: false, reason: 'issuer_mismatch' });
+  });
+
+  it('treats a snapshot ending below the held sequence as an issuer restore, keeping live held entries', () => {
+    const held = applyRevocationFeed(undefined, feed({ toSeq: 10 }), T0);
+    if (!held.ok) throw new Error('setup');
+    const restore = feed({ toSeq: 6, issuedAt: T0 + 60, entries: [{ sub: 'NEWSUB23', revokedBefore: T0 + 30 }] });
+    const result = applyRevocationFeed(held.state, restore, T0 + 60);
+    expect(result).toMatchObject({ ok: true, changed: true, restored: true });
+    if (!result.ok) return;
+    expect(result.state.seq).toBe(6);
+    expect(Object.fromEntries(result.state.revoked)).toEqual({ ABCDEFGH: T0 - 100, ZZZZ2345: T0 - 50, NEWSUB23: T0 + 30 });
+    // A held entry that can no longer revoke a live token is not carried over.
+    const later = applyRevocationFeed(held.state, restore, T0 + 86400 + 300 - 75);
+    expect(later.ok && [...later.state.revoked.keys()].sort()).toEqual(['NEWSUB23', 'ZZZZ2345']);
+    // A snapshot at or above the held sequence replaces the state as before: no restore.
+    expect(applyRevocationFeed(held.state, feed({ toSeq: 10, entries: [] }), T0)).toMatchObject({ ok: true, restored: false });
+  });
+
+  it('never lets a snapshot drop a held entry that can still revoke a live token', () => {
+    const held = applyRevocationFeed(undefined, feed({ toSeq: 2 }), T0);
+    if (!held.ok) throw new Error('setup');
+    // An issuer only prunes dead entries; a live one missing from a later snapshot was lost.
+    const later = applyRevocationFeed(held.state, feed({ toSeq: 9, entries: [{ sub: 'NEWSUB23', revokedBefore: T0 }] }), T0);
+    expect(later).toMatchObject({ ok: true, restored: false });
+    expect(later.ok && [...later.state.revoked.keys()].sort()).toEqual(['ABCDEFGH', 'NEWSUB23', 'ZZZZ2345']);
   });
 
   it('drops entries that can only revoke tokens that have already expired', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Checkin,
   checkinConsequence,
+  checkinDays,
   colorForDeclaration,
   DEFAULT_POLICY,
   deriveStatus,
@@ -146,12 +147,86 @@ describe('transitions and downgrades', () => {
     expect(isDowngrade('red', 'green')).toBe(false);
   });
 
-  it('turns a green holder yellow on a symptomatic check-in, and leaves yellow and red alone', () => {
+  it('R7: turns a green holder yellow on a symptomatic check-in, and changes no colour while yellow or red', () => {
     const green = deriveStatus([{ at: flagged, color: 'green', source: 'declaration' }], [], flagged + 1);
     expect(checkinConsequence(green, { at: flagged + 2, symptoms: true })).toBe('yellow');
     expect(checkinConsequence(green, { at: flagged + 2, symptoms: false, temperature: 38.1 })).toBe('yellow');
     expect(checkinConsequence(green, { at: flagged + 2, symptoms: false, temperature: 36.6 })).toBeUndefined();
     const y = deriveStatus(yellow, [], flagged + 1);
     expect(checkinConsequence(y, { at: flagged + 2, symptoms: true })).toBeUndefined();
+  });
+});
+
+// docs/status-rules.md rows R1-R8: release and check-ins. Every test name starts with its row.
+describe('fevers while red or yellow (docs/status-rules.md)', () => {
+  // Yellow from 03-01 09:00; seven clean check-ins 03-01..03-07 at 20:00; isolation ends 03-08 09:00.
+  const from = iso('2026-03-01T09:00:00+08:00');
+  const clean = (n: number, color: 'yellow' | 'red' = 'yellow'): [StatusEvent[], Checkin[]] => [
+    [{ at: from, color, source: 'operator' }],
+    Array.from({ length: n }, (_, d) => ({ at: iso('2026-03-01T20:00:00+08:00') + d * DAY, symptoms: false })),
+  ];
+
+  it('R1: yellow turns green at the later of 7 local days and the 7th consecutive clean check-in', () => {
+    const [events, checkins] = clean(7);
+    expect(deriveStatus(events, checkins, iso('2026-03-08T08:59:59+08:00')).color).toBe('yellow');
+    expect(deriveStatus(events, checkins, iso('2026-03-08T09:00:00+08:00'))).toEqual({
+      color: 'green',
+      since: iso('2026-03-08T09:00:00+08:00'),
+      byRule: true,
+    });
+  });
+
+  it('R2: red needs 14 local days and 14 consecutive clean check-ins', () => {
+    const [events, checkins] = clean(14, 'red');
+    expect(deriveStatus(events, checkins, iso('2026-03-15T08:59:59+08:00')).color).toBe('red');
+    expect(deriveStatus(events, checkins, iso('2026-03-15T09:00:00+08:00')).color).toBe('green');
+    expect(deriveStatus(events, checkins.slice(0, 13), iso('2026-03-16T09:00:00+08:00')).color).toBe('red');
+  });
+
+  it('R3: a fever after a completed run of clean check-ins, before the release, restarts the run (yellow, 38.5 °C)', () => {
+    const [events, checkins] = clean(7);
+    const fever = { at: iso('2026-03-08T08:00:00+08:00'), symptoms: false, temperature: 38.5 };
+    const at9 = deriveStatus(events, [...checkins, fever], iso('2026-03-08T09:00:00+08:00'));
+    expect(at9).toMatchObject({ color: 'yellow', checkinsDone: 0, checkinsRequired: 7 });
+    // A new run can start on 03-09 at the earliest: seven clean days 03-09..03-15.
+    expect(at9.until).toBe(iso('2026-03-15T00:00:00+08:00'));
+    expect(dueTransition(events, [...checkins, fever], iso('2026-03-08T09:00:00+08:00'))).toBeUndefined();
+  });
+
+  it('R4: the same holds for red (39 °C after 14 clean days)', () => {
+    const [events, checkins] = clean(14, 'red');
+    const fever = { at: iso('2026-03-15T08:00:00+08:00'), symptoms: false, temperature: 39 };
+    expect(deriveStatus(events, [...checkins, fever], iso('2026-03-15T09:00:00+08:00'))).toMatchObject({ color: 'red', checkinsDone: 0 });
+    expect(dueTransition(events, [...checkins, fever], iso('2026-03-16T09:00:00+08:00'))).toBeUndefined();
+  });
+
+  it('R5: a symptomatic check-in never lets the holder turn green that local day, even on a time-only policy', () => {
+    const timeOnly: StatusPolicy = { ...DEFAULT_POLICY, requiredCheckins: { red: 0, yellow: 0 } };
+    const events: StatusEvent[] = [{ at: from, color: 'yellow', source: 'operator' }];
+    const symptoms = { at: iso('2026-03-08T08:00:00+08:00'), symptoms: true };
+    expect(deriveStatus(events, [symptoms], iso('2026-03-08T23:59:59+08:00'), timeOnly).color).toBe('yellow');
+    expect(deriveStatus(events, [symptoms], iso('2026-03-09T00:00:00+08:00'), timeOnly)).toMatchObject({
+      color: 'green',
+      since: iso('2026-03-09T00:00:00+08:00'),
+    });
+  });
+
+  it('R6: only the first check-in of a day counts, but a later symptomatic one that day still breaks the run', () => {
+    const [events, checkins] = clean(7);
+    const laterFever = { at: iso('2026-03-07T22:00:00+08:00'), symptoms: true };
+    const s = deriveStatus(events, [...checkins, laterFever], iso('2026-03-08T10:00:00+08:00'));
+    expect(s).toMatchObject({ color: 'yellow', checkinsDone: 0 });
+    expect(checkinDays(events, [...checkins, laterFever], iso('2026-03-08T10:00:00+08:00')).at(-1)).toEqual({
+      day: '2026-03-07',
+      at: iso('2026-03-07T20:00:00+08:00'),
+      counted: false,
+      note: 'symptomatic',
+    });
+  });
+
+  it('R8: a check-in from before the status began never counts', () => {
+    const events: StatusEvent[] = [{ at: from, color: 'yellow', source: 'operator' }];
+    const early = { at: iso('2026-03-01T08:00:00+08:00'), symptoms: false };
+    expect(checkinDays(events, [early], from + 3600)).toEqual([{ day: '2026-03-01', at: early.at, counted: false, note: 'before_status' }]);
   });
 });

@@ -14,6 +14,19 @@ describe('trust list', () => {
     expect(result).toEqual({ ok: true, list: { ...list, keys: [{ ...list.keys[0] }] } });
   });
 
+  it('carries the maximum token lifetime when the issuer states it', async () => {
+    const capped = await signTrustList({ ...list, maxTokenLifetime: 86400 }, root);
+    expect(await verifyTrustList(capped, check)).toMatchObject({ ok: true, list: { maxTokenLifetime: 86400 } });
+    await expect(signTrustList({ ...list, maxTokenLifetime: 0 }, root)).rejects.toThrow(/maxTokenLifetime/);
+  });
+
+  it('refuses a newer, authentic list that lists a key this verifier saw revoked in another state', async () => {
+    const kid = Buffer.from(signing.kid).toString('hex');
+    expect(await verifyTrustList(bytes, { ...check, revokedKids: new Set([kid]) })).toMatchObject({ ok: false, reason: 'unrevoked_key' });
+    const stillRevoked = await signTrustList({ ...list, version: 4, keys: [trusted(signing, { state: 'revoked' })] }, root);
+    expect(await verifyTrustList(stillRevoked, { ...check, revokedKids: new Set([kid]) })).toMatchObject({ ok: true });
+  });
+
   it('rejects a list signed by any key other than the pinned root', async () => {
     const other = await newSigner();
     const forged = await signTrustList(list, other);

@@ -36,6 +36,7 @@ describe('TC1 conformance vectors (test/vectors/tricolor-v1.json)', () => {
       'not_yet_valid',
       'expired',
       'token_revoked',
+      'lifetime_too_long',
     ]) {
       expect(reasons, r).toContain(r);
     }
@@ -47,6 +48,7 @@ describe('TC1 conformance vectors (test/vectors/tricolor-v1.json)', () => {
       revocations: new Map(c.revocations.map((r) => [r.sub, r.revokedBefore])),
       now: c.validationClock,
       skewSeconds: c.skewSeconds,
+      ...(c.maxTokenLifetime === undefined ? {} : { maxTokenLifetime: c.maxTokenLifetime }),
     });
     if (c.expected.valid) {
       expect(result).toMatchObject({ ok: true, claims: { color: (c.expected as { color: string }).color } });

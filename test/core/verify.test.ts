@@ -226,6 +226,13 @@ describe('verifyToken', () => {
     expect((await verifyToken(valid, { ...ctx, revocations: new Map([['OTHERSUB', T0 + 10]]) })).ok).toBe(true);
   });
 
+  it('lifetime_too_long: exp - iat beyond the trust list’s maxTokenLifetime, checked before expiry', async () => {
+    const long = (await signToken(greenClaims({ exp: T0 + 30 * 86400 }), signer)).text;
+    expectReason(await verifyToken(long, { ...ctx, maxTokenLifetime: 86400 }), 'lifetime_too_long');
+    expect((await verifyToken(valid, { ...ctx, maxTokenLifetime: 86400 })).ok).toBe(true);
+    expectReason(await verifyToken(valid, { ...ctx, maxTokenLifetime: 86399 }), 'lifetime_too_long');
+  });
+
   it('verifies the exact bytes received: a non-canonical re-encoding of the same claims fails', async () => {
     // Same protected header and claims, but exp written with an 8-byte argument. The signature
     // covered the canonical bytes, so a decoder that re-encoded would wrongly accept this.

@@ -31,6 +31,7 @@ type VectorCase = {
   qr: string;
   validationClock: number;
   skewSeconds: number;
+  maxTokenLifetime?: number;
   expected: Expected;
 };
 type TestKey = { seedHex: string; publicKeyHex: string; kidHex: string };
@@ -53,6 +54,7 @@ describe('tricolor-v1 vectors, checked by the independent verifier', () => {
         revocations: c.revocations,
         now: c.validationClock,
         skewSeconds: c.skewSeconds,
+        ...(c.maxTokenLifetime === undefined ? {} : { maxTokenLifetime: c.maxTokenLifetime }),
       });
       const got = verdict.valid ? { valid: true, color: verdict.claims.color } : { valid: false, reason: verdict.reason };
       expect(got).toEqual(c.expected);

@@ -18,6 +18,8 @@ export type VerifyContext = {
   revocations: Revocation[];
   now: number;
   skewSeconds?: number;
+  /** The trust list's maxTokenLifetime, if it states one (docs/trust-list.md). */
+  maxTokenLifetime?: number;
 };
 export type Color = 'green' | 'yellow' | 'red';
 export type Claims = {
@@ -374,6 +376,9 @@ export function verifyIndependently(qrText: string, ctx: VerifyContext): Verdict
   if (key.validUntil !== undefined && key.validUntil !== null && !(claims.iat < key.validUntil)) {
     return fail('key_not_valid_at_iat');
   }
+
+  // 12b. The lifetime cap: a token valid for longer than the trust list allows is refused.
+  if (ctx.maxTokenLifetime !== undefined && claims.exp - claims.iat > ctx.maxTokenLifetime) return fail('lifetime_too_long');
 
   // 13–14. Time, with the skew allowance on both sides.
   const skew = ctx.skewSeconds ?? DEFAULT_SKEW;

@@ -11,11 +11,15 @@ import { access, CHEAP_KDF, PASSPHRASE, T0, tempDir } from './helpers.ts';
 
 const DAY = 86400;
 
-function memoryTarget(installed = 0): PublishTarget & { installs: PreparedPublication[] } {
+/** A target that remembers what it installed, as D1 does; `installed` preloads a list. */
+function memoryTarget(installed?: PreparedPublication): PublishTarget & { installs: PreparedPublication[] } {
   const target = {
     kind: 'local' as const,
     installs: [] as PreparedPublication[],
-    installedVersion: async () => installed,
+    installed: async () => {
+      const newest = target.installs.at(-1) ?? installed;
+      return newest ? { version: newest.list.version, newest: newest.cose } : { version: 0 };
+    },
     install: async (p: PreparedPublication) => {
       target.installs.push(p);
     },
@@ -34,7 +38,9 @@ async function storeWithActiveKey(): Promise<{ dir: string; rootKey: Uint8Array;
 describe('keys publish (core flow)', () => {
   it('signs a list that verifies against the root, one version above what is installed', async () => {
     const { dir, rootKey, a } = await storeWithActiveKey();
-    const target = memoryTarget(6);
+    const earlier = memoryTarget();
+    for (let i = 0; i < 6; i++) await publish(access(dir, T0 + i), earlier, 7200);
+    const target = memoryTarget(earlier.installs.at(-1));
     const outcome = await publish(access(dir, T0 + 60), target, 7200);
     const [installed] = target.installs;
     const verified = await verifyTrustList(installed!.cose, { rootPublicKey: rootKey });
@@ -47,7 +53,7 @@ describe('keys publish (core flow)', () => {
     });
     expect(outcome).toMatchObject({ activeKid: a, pruned: [] });
     expect(Object.keys(installed!.signingKeys)).toEqual([a]);
-    const second = memoryTarget(0);
+    const second = memoryTarget();
     await publish(access(dir, T0 + 120), second, 7200);
     expect(second.installs[0]!.list.version).toBe(8); // the keystore remembers v7 even if the target forgot it
   });
@@ -99,11 +105,23 @@ describe('keys publish (core flow)', () => {
     expect((await unlockKeystore(dir, PASSPHRASE, silentReporter)).state.keys).toHaveLength(1);
   });
 
+  it('publishes above, and past, a local D1 list from another dev keystore’s root', async () => {
+    const { dir } = await storeWithActiveKey();
+    const other = await storeWithActiveKey();
+    const foreign = memoryTarget();
+    for (let i = 0; i < 3; i++) await publish(access(other.dir, T0 + i), foreign, DAY);
+    const target = memoryTarget(foreign.installs.at(-1));
+    await publish(access(dir, T0 + 60), target, DAY);
+    expect(target.installs[0]!.list.version).toBe(4);
+    const remote = { ...memoryTarget(foreign.installs.at(-1)), kind: 'remote' as const };
+    await expect(publish(access(dir, T0 + 120), remote, DAY)).rejects.toMatchObject({ code: 'remote_root_mismatch' });
+  });
+
   it('installs nothing and records nothing when the target fails', async () => {
     const { dir } = await storeWithActiveKey();
     const failing: PublishTarget = {
       kind: 'remote',
-      installedVersion: async () => 0,
+      installed: async () => ({ version: 0 }),
       install: async () => Promise.reject(new Error('network down')),
     };
     await expect(publish(access(dir, T0 + 20), failing, DAY)).rejects.toThrow('network down');

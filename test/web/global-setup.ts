@@ -60,6 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         issuedAt: now - 60,
         nextUpdate: now + 7 * 86400,
         issuer: ISSUER,
+        maxTokenLifetime: 86400, // wrangler.toml TOKEN_LIFETIME_SECONDS
         keys: [{ kid: secrets.signing.kid, publicKey: secrets.signing.publicKey, state: 'active', validFrom: now - 3600 }],
       },
       secrets.root,

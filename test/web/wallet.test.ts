@@ -110,3 +110,52 @@ test('an ID number the issuer does not accept comes back as a plain message, and
   expect(problems).toEqual([]);
   await context.close();
 });
+
+test('a check-in reads a temperature as typed, refuses what it cannot read without sending it, and shows what the issuer did', async () => {
+  const { context, page, problems } = await openPage(browser, baseUrl, '/wallet', { alsoAllow: [providerUrl] });
+  // Declares symptoms before signing in: the holder starts yellow.
+  await page.locator('[data-testid=enrol-form]').getByLabel('I have fever, cough or other symptoms').check();
+  await signInFromWallet(page, uniqueDevIdentity());
+  await page.locator('[data-testid=wallet-qr]').waitFor();
+  expect(await page.locator('[data-testid=wallet-code]').getAttribute('data-color')).toBe('yellow');
+  // Before any check-in: the run so far and the earliest green, with the issuer's zone named.
+  await page.locator('[data-testid=wallet-progress]', { hasText: '(Asia/Shanghai time)' }).waitFor();
+  expect(await page.locator('[data-testid=wallet-progress]').textContent()).toContain('0 of 7 clean days');
+
+  const sent: unknown[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/v1/holders/me/checkins')) sent.push(r.postDataJSON());
+  });
+  const temperature = page.getByLabel('Temperature °C (optional)');
+  const submit = page.locator('[data-testid=checkin]');
+
+  // Unreadable: a plain message, and nothing sent (it used to go out as "no temperature").
+  await temperature.fill('38.5F');
+  await submit.click();
+  await page.locator('[data-testid=checkin-error]').waitFor();
+  expect(await page.locator('[data-testid=checkin-error]').textContent()).toContain('Nothing was sent');
+  expect(sent).toEqual([]);
+
+  // Full-width digits and ℃, as a Chinese input method types them.
+  await temperature.fill('３８．５℃');
+  const fever = page.waitForResponse((r) => r.url().endsWith('/v1/holders/me/checkins'));
+  await submit.click();
+  expect((await fever).status()).toBe(201);
+  expect(sent).toEqual([{ symptoms: false, temperature: 38.5 }]);
+  const outcome = page.locator('[data-testid=checkin-outcome]');
+  await outcome.waitFor();
+  expect(await outcome.textContent()).toContain('Recorded: symptoms or a fever');
+  expect(await page.locator('[data-testid=checkin-error]').count()).toBe(0);
+  const progress = page.locator('[data-testid=wallet-progress]');
+  expect(await progress.textContent()).toContain('0 of 7 clean days');
+  expect(await progress.textContent()).toContain('(Asia/Shanghai time)');
+
+  // A second check-in the same day is not counted, and the wallet says so.
+  await temperature.fill('36.6');
+  const repeat = page.waitForResponse((r) => r.url().endsWith('/v1/holders/me/checkins'));
+  await submit.click();
+  expect((await repeat).status()).toBe(200);
+  await page.getByText('Not counted: you already checked in today').waitFor();
+  expect(problems).toEqual([]);
+  await context.close();
+});

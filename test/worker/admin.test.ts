@@ -21,6 +21,7 @@ const ADMIN_ROUTES: [string, string, Record<string, unknown>?][] = [
   ['POST', '/v1/admin/holders/import', { body: 'idNumber,color,reason\n', contentType: 'text/csv' }],
   ['GET', '/v1/admin/audit'],
   ['PUT', '/v1/admin/trust-list', { body: new Uint8Array([1, 2, 3]), contentType: 'application/cose' }],
+  ['POST', '/v1/admin/revocations/sequence-jump', { json: { reason: 'x' } }],
 ];
 
 describe('operator authentication', () => {

@@ -8,19 +8,49 @@ import { count, enrol, harness, NO_SYMPTOMS, syncedRevocations, verifyAt } from 
 const LOCAL_MIDNIGHT_AFTER_T0 = T0 + 16 * 3600;
 
 describe('daily check-ins', () => {
-  it('counts the first check-in of a local day (201) and answers a repeat with 200, changing nothing', async () => {
+  it('counts the first check-in of a local day (201) and answers a clean repeat with 200 and why, changing nothing', async () => {
     const h = harness();
     const holder = await enrol(h);
     const first = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false, temperature: 36.6 }, token: holder.secret });
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ day: '2026-03-01', counted: true, status: { color: 'green', since: T0 } });
+    expect(first.body).toEqual({
+      day: '2026-03-01',
+      counted: true,
+      clean: true,
+      replacedEarlier: false,
+      status: { color: 'green', since: T0 },
+      timeZone: 'Asia/Shanghai',
+    });
     h.clock.t += 3600;
-    // Symptoms reported in a repeat do not count: the day's first check-in is the one that counts.
-    const repeat = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: true }, token: holder.secret });
+    const repeat = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false, temperature: 36.8 }, token: holder.secret });
     expect(repeat.status).toBe(200);
-    expect(repeat.body).toEqual({ day: '2026-03-01', counted: false, status: { color: 'green', since: T0 } });
+    expect(repeat.body).toEqual({
+      day: '2026-03-01',
+      counted: false,
+      notCounted: 'already_checked_in',
+      clean: false,
+      replacedEarlier: false,
+      status: { color: 'green', since: T0 },
+      timeZone: 'Asia/Shanghai',
+    });
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
+  });
+
+  it('never discards a fever reported after a clean check-in the same day: it replaces it and counts', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false, temperature: 36.6 }, token: holder.secret });
+    h.clock.t += 3600;
+    const fever = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false, temperature: 38.5 }, token: holder.secret });
+    expect(fever.status).toBe(201);
+    expect(fever.body).toMatchObject({ counted: true, clean: false, replacedEarlier: true, status: { color: 'yellow', since: T0 + 3600 } });
+    const row = await env.DB.prepare('select at, temperature from checkins where holder_id = ?').bind(holder.holderId).all();
+    expect(row.results).toEqual([{ at: T0 + 3600, temperature: 38.5 }]);
+    // A second fever the same day adds nothing new.
+    h.clock.t += 60;
+    const again = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: true }, token: holder.secret });
+    expect([again.status, again.body.counted, again.body.notCounted]).toEqual([200, false, 'already_checked_in']);
   });
 
   it('splits days at midnight in the issuer time zone, not UTC', async () => {
@@ -70,6 +100,7 @@ describe('daily check-ins', () => {
       last = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
     }
     expect(last!.body.status).toEqual({ color: 'green', since: T0 + 7 * DAY + 7200 });
+    expect(last!.body.timeZone).toBe('Asia/Shanghai');
     const rule = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'")
       .bind(holder.holderId)
       .all();
@@ -94,9 +125,8 @@ describe('daily check-ins', () => {
         (await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms }, token: holder.secret })).body.status.checkinsDone,
       );
     }
-    // Day 3 starts a new run. (On day 2 itself src/status-rules.ts still projects the old run as
-    // alive until the day is over: reported to the core owner; the release itself is unaffected.)
-    expect([statuses[0], statuses[1], statuses[3]]).toEqual([1, 2, 1]);
+    // The symptomatic day 2 ends the run at once; day 3 starts a new one.
+    expect(statuses).toEqual([1, 2, 0, 1]);
   });
 
   it('refuses an implausible temperature and an unauthenticated check-in', async () => {

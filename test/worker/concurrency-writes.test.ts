@@ -165,8 +165,8 @@ describe('overlapping imports', () => {
 
     for (const [f, r] of reports.entries()) {
       expect(r.status).toBe(200);
-      expect(r.body.applied + r.body.unchanged + r.body.unknown + r.body.rejected.length).toBe(files[f]!.length);
-      expect(r.body.unknown).toBe(0);
+      expect(r.body.applied + r.body.unchanged + r.body.pending + r.body.rejected.length).toBe(files[f]!.length);
+      expect(r.body.pending).toBe(0);
     }
     for (const res of ops) expect([200, 409]).toContain(res.status);
 
@@ -262,7 +262,7 @@ describe('a status change commits whole or not at all', () => {
     expect(changed).toEqual(holders.slice(0, 25).map((x) => x.holderId));
     h.clock.t += 60;
     const rerun = await h.json('POST', '/v1/admin/holders/import', { body: csv, contentType: 'text/csv', token: operatorToken() });
-    expect(rerun.body).toMatchObject({ applied: 5, unchanged: 25, unknown: 0, rejected: [] });
+    expect(rerun.body).toMatchObject({ applied: 5, unchanged: 25, pending: 0, rejected: [] });
     for (const x of holders) expect((await expectConsistent(x.holderId)).events).toHaveLength(2);
   });
 });

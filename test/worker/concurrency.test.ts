@@ -33,9 +33,7 @@ describe('lost races', () => {
       () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale decision' }),
       'test',
     );
-    expect(
-      await writePlan(db, stale, plan, { now: T0 + 20, timeZone: policy().timeZone, audit: { action: 'status.set' } }),
-    ).toBeUndefined();
+    expect(await writePlan(db, stale, plan, { now: T0 + 20, policy: policy(), audit: { action: 'status.set' } })).toBeUndefined();
     expect(await counts()).toEqual(before);
     expect((await findHolderById(db, holder.holderId))!).toMatchObject({ color: 'yellow', statusVersion: 2 });
   });
@@ -61,16 +59,16 @@ describe('lost races', () => {
     expect((await findHolderById(db, holder.holderId))!.statusVersion).toBe(3);
   });
 
-  it('drops a symptomatic check-in (and its yellow) when another check-in for the day got there first', async () => {
+  it('drops a symptomatic check-in (and its yellow) when another symptomatic check-in for the day got there first', async () => {
     const h = harness();
     const holder = await enrol(h);
     const db = openDb(env.DB);
     const stale = (await findHolderById(db, holder.holderId))!;
-    await env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 0)")
+    await env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 1)")
       .bind(holder.holderId, T0 + 5)
       .run();
     const outcome = await recordCheckin(db, policy(), T0 + 10, stale, { symptoms: true }, () => {});
-    expect(outcome).toMatchObject({ day: '2026-03-01', counted: false, status: { color: 'green' } });
+    expect(outcome).toMatchObject({ day: '2026-03-01', counted: false, notCounted: 'already_checked_in', status: { color: 'green' } });
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
   });

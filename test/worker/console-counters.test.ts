@@ -115,9 +115,7 @@ describe('dashboard counters', () => {
       () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale' }),
       'test',
     );
-    expect(
-      await writePlan(db, stale, plan, { now: h.clock.t, timeZone: policy.timeZone, audit: { action: 'status.set' } }),
-    ).toBeUndefined();
+    expect(await writePlan(db, stale, plan, { now: h.clock.t, policy, audit: { action: 'status.set' } })).toBeUndefined();
     expect(await dashboard(h)).toEqual(before);
   });
 

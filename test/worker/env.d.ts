@@ -19,6 +19,8 @@ declare global {
       /** Tight limiters (5 a minute) that test/worker/hostile-rate-limit.test.ts swaps in (vitest.config.ts). */
       TEST_ENROL_RATE_LIMIT: RateLimit;
       TEST_TOKEN_RATE_LIMIT: RateLimit;
+      TEST_FEED_RATE_LIMIT: RateLimit;
+      TEST_CHECKIN_RATE_LIMIT: RateLimit;
       TEST_HOLDER_AUTH_FAILURE_RATE_LIMIT: RateLimit;
       /** test/worker/identity-providers.ts: a second client at the trusted provider, and two other providers. */
       TEST_OIDC_OTHER_CLIENT_ID: string;

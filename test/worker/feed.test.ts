@@ -78,12 +78,13 @@ describe('the revocation feed', () => {
     expect((await fetchFeed(h, live.seq - 1)).feed.kind).toBe('delta');
   });
 
-  it('drops entries older than the longest token lifetime from snapshots', async () => {
+  it('keeps an entry in snapshots for a token lifetime plus the verifiers’ 300 s clock tolerance, then drops it', async () => {
     const h = harness();
     const a = await downgraded(h);
-    h.clock.t = a.revokedBefore + 86400 - 1;
+    // A token issued at revokedBefore is accepted until iat + lifetime + 300 s by a verifier.
+    h.clock.t = a.revokedBefore + 86400 + 299;
     expect((await fetchFeed(h, 0)).feed.entries.map((e) => e.sub)).toContain(a.sub);
-    h.clock.t = a.revokedBefore + 86400;
+    h.clock.t = a.revokedBefore + 86400 + 301;
     expect((await fetchFeed(h, 0)).feed.entries.map((e) => e.sub)).not.toContain(a.sub);
   });
 
@@ -166,6 +167,29 @@ describe('feed HTTP caching', () => {
     expect(again.status).toBe(200);
     expect(new Uint8Array(await again.arrayBuffer())).toEqual(bytes);
     expect(calls()).toBe(0);
+  });
+});
+
+describe('the feed’s edge-cache key is canonical', () => {
+  it('serves every snapshot request for one head (since above the head, or before the first live entry) from one cache entry', async () => {
+    // Weeks after the other tests' entries, so only this test's entries can be live.
+    const h = harness(T0 + 30 * DAY, { edgeCache: await caches.open(`feed-test-${crypto.randomUUID()}`) });
+    const old = await downgraded(h);
+    await downgraded(h);
+    h.clock.t += 2 * DAY; // `old` and the next can now only revoke expired tokens
+    const live = await downgraded(h);
+    await downgraded(h);
+    const first = await h.call('GET', `/v1/revocations?since=${live.seq + 1000}`);
+    expect(first.headers.get('tricolor-feed-kind')).toBe('snapshot');
+    const bytes = new Uint8Array(await first.arrayBuffer());
+    h.clock.t += 1; // a rebuild would carry a new issuedAt, so equal bytes mean a cache hit
+    for (const since of [live.seq + 1001, live.seq + 987_654, 0, old.seq]) {
+      const { env: counted, calls } = countingEnv();
+      const again = await h.call('GET', `/v1/revocations?since=${since}`, { env: counted });
+      expect(new Uint8Array(await again.arrayBuffer()), `since=${since}`).toEqual(bytes);
+      // Above the head needs no D1 read at all; older than the first live entry needs one indexed read.
+      expect(calls(), `since=${since}`).toBeLessThanOrEqual(since === old.seq ? 1 : 0);
+    }
   });
 });
 

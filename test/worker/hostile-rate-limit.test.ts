@@ -5,7 +5,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { clientAddressKey } from '../../worker/http/client-address.ts';
-import { count, enrol, harness, type TestEnv } from './helpers.ts';
+import { count, countingEnv, enrol, harness, type TestEnv } from './helpers.ts';
 
 // awayFromWindowEdge may wait a few seconds on top of the test itself.
 vi.setConfig({ testTimeout: 15_000 });
@@ -13,7 +13,13 @@ vi.setConfig({ testTimeout: 15_000 });
 /** The TEST_* limiters allow this many calls per key and minute. */
 const LIMIT = 5;
 
-const limitedEnv = (): TestEnv => ({ ...env, ENROL_RATE_LIMIT: env.TEST_ENROL_RATE_LIMIT, TOKEN_RATE_LIMIT: env.TEST_TOKEN_RATE_LIMIT });
+const limitedEnv = (): TestEnv => ({
+  ...env,
+  ENROL_RATE_LIMIT: env.TEST_ENROL_RATE_LIMIT,
+  TOKEN_RATE_LIMIT: env.TEST_TOKEN_RATE_LIMIT,
+  FEED_RATE_LIMIT: env.TEST_FEED_RATE_LIMIT,
+  CHECKIN_RATE_LIMIT: env.TEST_CHECKIN_RATE_LIMIT,
+});
 
 /**
  * Miniflare counts in fixed 60 s windows aligned to the wall clock. A burst that straddled a
@@ -118,6 +124,38 @@ describe('token fetch is rate-limited per holder', () => {
     const e = limitedEnv();
     for (let i = 0; i < LIMIT + 2; i++)
       expect((await h.call('GET', '/v1/holders/me/token', { token: 'B'.repeat(43), env: e })).status).toBe(401);
+  });
+});
+
+describe('the revocation feed is rate-limited per client address', () => {
+  it('answers the sixth poll from one address within a minute with 429 and Retry-After, whatever the since', async () => {
+    await awayFromWindowEdge();
+    const h = harness();
+    const e = limitedEnv();
+    const address = freshAddress();
+    const poll = (since: number) => h.call('GET', `/v1/revocations?since=${since}`, { headers: { 'cf-connecting-ip': address }, env: e });
+    for (let i = 0; i < LIMIT; i++) expect((await poll(1_000_000 + i)).status).toBe(200);
+    const { env: counted, calls } = countingEnv(e);
+    const refused = await h.json('GET', '/v1/revocations?since=2000000', { headers: { 'cf-connecting-ip': address }, env: counted });
+    expect([refused.status, refused.body.error.code, refused.res.headers.get('retry-after')]).toEqual([429, 'rate_limited', '60']);
+    expect(calls()).toBe(0);
+    const other = await h.call('GET', '/v1/revocations?since=0', { headers: { 'cf-connecting-ip': freshAddress() }, env: e });
+    expect(other.status).toBe(200);
+  });
+});
+
+describe('check-ins are rate-limited per holder', () => {
+  it('answers the sixth check-in by one holder within a minute with 429 and Retry-After, and serves other holders', async () => {
+    await awayFromWindowEdge();
+    const h = harness();
+    const e = limitedEnv();
+    const a = await enrol(h);
+    const b = await enrol(h);
+    const checkin = (secret: string) => h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: secret, env: e });
+    for (let i = 0; i < LIMIT; i++) expect((await checkin(a.secret)).status).not.toBe(429);
+    const refused = await checkin(a.secret);
+    expect([refused.status, refused.body.error.code, refused.res.headers.get('retry-after')]).toEqual([429, 'rate_limited', '60']);
+    expect((await checkin(b.secret)).status).not.toBe(429);
   });
 });
 

@@ -9,7 +9,7 @@ async function importFile(h: Harness, body: string, contentType = 'text/csv') {
 }
 
 describe('importing key people', () => {
-  it('applies a CSV, reports applied/unchanged/unknown/rejected by line, and the counts add up to the rows', async () => {
+  it('applies a CSV, reports applied/unchanged/pending/rejected by line, and the counts add up to the rows', async () => {
     const h = harness();
     const [a, b, c] = [await enrol(h), await enrol(h), await enrol(h, { declaration: { ...NO_SYMPTOMS, contactWithCase: true } })];
     h.clock.t += 60;
@@ -30,7 +30,7 @@ describe('importing key people', () => {
     expect(body).toMatchObject({
       applied: 2,
       unchanged: 1,
-      unknown: 1,
+      pending: 1,
       rejected: [
         { line: 6, error: 'idNumber: must be 4-32 letters, digits or hyphens.' },
         { line: 7, error: 'color: Invalid option: expected one of "green"|"yellow"|"red".' },
@@ -38,7 +38,7 @@ describe('importing key people', () => {
         { line: 10, error: 'duplicate idNumber (first on line 2)' },
       ],
     });
-    expect(body.applied + body.unchanged + body.unknown + body.rejected.length).toBe(8); // non-blank data lines
+    expect(body.applied + body.unchanged + body.pending + body.rejected.length).toBe(8); // non-blank data lines
     const event = await env.DB.prepare("select source, actor, reason from status_events where holder_id = ? and source = 'import'")
       .bind(a.holderId)
       .first();
@@ -48,7 +48,7 @@ describe('importing key people', () => {
     const summary = await env.DB.prepare("select actor, detail from audit_log where action = 'import.run' and detail like ?")
       .bind(`%${body.importId}%`)
       .first<{ detail: string }>();
-    expect(JSON.parse(summary!.detail)).toMatchObject({ format: 'csv', rows: 8, applied: 2, unchanged: 1, unknown: 1, rejected: 4 });
+    expect(JSON.parse(summary!.detail)).toMatchObject({ format: 'csv', rows: 8, applied: 2, unchanged: 1, pending: 1, rejected: 4 });
   });
 
   it('changes nothing when the same file is imported again', async () => {
@@ -59,7 +59,7 @@ describe('importing key people', () => {
       .join('\n')}\n`;
     h.clock.t += 60;
     const first = await importFile(h, ndjson, 'application/x-ndjson');
-    expect(first.body).toMatchObject({ applied: 3, unchanged: 0, unknown: 0, rejected: [] });
+    expect(first.body).toMatchObject({ applied: 3, unchanged: 0, pending: 0, rejected: [] });
     const snapshot = async () =>
       Promise.all(
         ['status_events', 'revocations', 'holders where status_version > 1'].map((t) =>
@@ -69,7 +69,7 @@ describe('importing key people', () => {
     const before = await snapshot();
     h.clock.t += 3600;
     const again = await importFile(h, ndjson, 'application/x-ndjson');
-    expect(again.body).toMatchObject({ applied: 0, unchanged: 3, unknown: 0, rejected: [] });
+    expect(again.body).toMatchObject({ applied: 0, unchanged: 3, pending: 0, rejected: [] });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -110,7 +110,7 @@ describe('importing key people', () => {
     const header = await importFile(h, `id,colour,why\n${holder.idNumber},red,x\n`);
     expect([header.status, header.body.error.message]).toEqual([
       400,
-      'The CSV header must be exactly idNumber,color,reason (in any order).',
+      'The CSV header must be idNumber,color,reason and optionally exposedAt (in any order).',
     ]);
     const json = await importFile(h, '[]', 'application/json');
     expect(json.status).toBe(415);

@@ -51,7 +51,8 @@ export function serviceWorkerPlugin(options: ServiceWorkerOptions): Plugin {
         const fileName = relative(config.publicDir, file).split('\\').join('/');
         hash.update(fileName);
         hash.update(readFileSync(file));
-        urls.push(`/${fileName}`);
+        // _headers is read by Workers Static Assets, never served: nothing to precache.
+        if (fileName !== '_headers') urls.push(`/${fileName}`);
       }
       const manifest: PrecacheManifest = {
         version: hash.digest('hex').slice(0, 16),

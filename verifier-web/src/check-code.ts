@@ -1,17 +1,33 @@
 // From decoded QR text to a verdict, with whatever data the device holds at this instant.
-import { defaultEd25519Backend, preparedKey, type RevocationLookup, type TrustList, verifyToken } from '../../src/index.ts';
+import {
+  defaultEd25519Backend,
+  preparedKey,
+  type RevocationLookup,
+  type TrustList,
+  verifyToken,
+  withRevokedKids,
+} from '../../src/index.ts';
 import { decideVerdict, type TemperatureCheck, type Verdict } from './verdict.ts';
 
 export interface HeldData {
   list?: TrustList;
   revoked?: RevocationLookup;
+  /** Kids this device has ever seen revoked (trust-list-sync.ts): revoked whatever the list says. */
+  revokedKids?: ReadonlySet<string>;
 }
 
 export async function checkCode(text: string, held: HeldData, now: number, temperature?: TemperatureCheck): Promise<Verdict> {
   // Scanners append CR/LF and pasted text often carries spaces; a token never contains either.
   const clean = text.trim();
   if (!held.list) return decideVerdict(undefined, temperature);
-  const result = await verifyToken(clean, { keys: held.list.keys, revocations: held.revoked, now });
+  const keys = held.revokedKids ? withRevokedKids(held.list.keys, held.revokedKids) : held.list.keys;
+  const { maxTokenLifetime } = held.list;
+  const result = await verifyToken(clean, {
+    keys,
+    revocations: held.revoked,
+    now,
+    ...(maxTokenLifetime === undefined ? {} : { maxTokenLifetime }),
+  });
   return decideVerdict(result, temperature);
 }
 

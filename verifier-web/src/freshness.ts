@@ -5,8 +5,13 @@ import { assessTrustList, type TrustList } from '../../src/index.ts';
 export interface FreshnessInput {
   now: number;
   list: TrustList | undefined;
-  /** When the revocation feed was last confirmed current (a 200 or a 304), by this device's clock. */
-  revocationsCheckedAt: number | undefined;
+  /**
+   * The signed issuedAt of the newest feed confirming the held revocations (issuer clock): the
+   * only time that proves how current they are (docs/revocation-feed.md "Freshness").
+   */
+  revocationsSignedAt: number | undefined;
+  /** The signed time of a snapshot that showed the issuer had been restored, if one did. */
+  restoredAt?: number;
   /** deviceClock - serverDate measured at the last sync (seconds), if ever measured. */
   clockOffsetSeconds: number | undefined;
   staleAfterSeconds: number;
@@ -17,6 +22,7 @@ export type Warning =
   | { kind: 'no_trust_list' }
   | { kind: 'no_revocations' }
   | { kind: 'stale'; ageSeconds: number }
+  | { kind: 'issuer_restored'; ageSeconds: number }
   | { kind: 'trust_list_old'; ageSeconds: number }
   | { kind: 'clock_ahead'; seconds: number }
   | { kind: 'clock_behind'; seconds: number };
@@ -37,12 +43,23 @@ export const CLOCK_TOLERANCE_SECONDS = 120;
 export function assessFreshness(input: FreshnessInput): Freshness {
   const warnings: Warning[] = [];
   const { now, list } = input;
-  const revocationsAgeSeconds = input.revocationsCheckedAt === undefined ? undefined : Math.max(0, now - input.revocationsCheckedAt);
+  // Signed times are on the issuer's clock: read them on it too (offset = device - server).
+  const issuerNow = now - (input.clockOffsetSeconds ?? 0);
+  const revocationsAgeSeconds = input.revocationsSignedAt === undefined ? undefined : Math.max(0, issuerNow - input.revocationsSignedAt);
+  // Data older than a token lifetime can miss a revocation of every live token: whatever the
+  // setting, it is stale by then (docs/verifier.md "Settings").
+  const staleAfterSeconds = Math.min(input.staleAfterSeconds, list?.maxTokenLifetime ?? Number.POSITIVE_INFINITY);
   if (!list) warnings.push({ kind: 'no_trust_list' });
   if (revocationsAgeSeconds === undefined) {
     if (list) warnings.push({ kind: 'no_revocations' });
-  } else if (revocationsAgeSeconds > input.staleAfterSeconds) {
+  } else if (revocationsAgeSeconds > staleAfterSeconds) {
     warnings.push({ kind: 'stale', ageSeconds: revocationsAgeSeconds });
+  }
+  // After an issuer restore, revocations it lost may be missing until it re-applies them; the
+  // warning lasts a token lifetime, after which every token issued before the restore is dead.
+  if (input.restoredAt !== undefined) {
+    const sinceRestore = Math.max(0, issuerNow - input.restoredAt);
+    if (sinceRestore < (list?.maxTokenLifetime ?? 86400)) warnings.push({ kind: 'issuer_restored', ageSeconds: sinceRestore });
   }
   let clockBehind = 0;
   let trustListAgeSeconds: number | undefined;

@@ -5,7 +5,7 @@ import { primeAudioOnFirstGesture } from './feedback.ts';
 import { initLanguage } from './i18n/i18n.ts';
 import { PINNED_ROOT_PUBLIC_KEY } from './pinned-root.ts';
 import { registerServiceWorker } from './register-sw.ts';
-import { openBestStore } from './storage/kv.ts';
+import { openBestStore } from './storage/indexed-db-store.ts';
 import { SyncService } from './sync/sync-service.ts';
 
 initLanguage();

@@ -1,7 +1,8 @@
 // Turns a verification result (and, at temperature checkpoints, a reading) into what the screen
 // shows. Pure: the UI, the tally and the tests all read the same decision.
-import { CHECKIN_TEMPERATURE_CELSIUS, type Color, FEVER_THRESHOLD_CELSIUS, type VerifyResult } from '../../src/index.ts';
+import { type Color, FEVER_THRESHOLD_CELSIUS, type VerifyResult } from '../../src/index.ts';
 import type { AppReason } from './i18n/reasons.ts';
+import { readTemperature } from './temperature.ts';
 
 export type VerdictResult = 'valid' | 'invalid' | 'refer';
 
@@ -59,7 +60,6 @@ export function tallyBucketOf(verdict: Verdict): TallyBucket {
 
 /** Plausible human body temperatures a person could type; anything else is a typo. */
 export function parseTemperature(text: string): number | undefined {
-  const value = Number(text.trim().replace(',', '.'));
-  const { min, max } = CHECKIN_TEMPERATURE_CELSIUS;
-  return Number.isFinite(value) && value >= min && value <= max ? value : undefined;
+  const reading = readTemperature(text);
+  return reading.ok ? reading.celsius : undefined;
 }

@@ -12,6 +12,8 @@ export function describeWarning(warning: Warning): string {
       return t('warn.noRevocations');
     case 'stale':
       return t('warn.stale', { age: formatDuration(warning.ageSeconds, lang) });
+    case 'issuer_restored':
+      return t('warn.issuerRestored', { age: formatDuration(warning.ageSeconds, lang) });
     case 'trust_list_old':
       return t('warn.trustListOld', { age: formatDuration(warning.ageSeconds, lang) });
     case 'clock_ahead':

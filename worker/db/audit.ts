@@ -18,6 +18,8 @@ export interface AuditEntry {
   toColor?: Color;
   reason?: string;
   detail?: Record<string, unknown>;
+  /** The import run this entry belongs to. */
+  importId?: string | undefined;
 }
 
 export function insertAudit(db: Db, entry: AuditEntry) {
@@ -31,6 +33,7 @@ export function insertAudit(db: Db, entry: AuditEntry) {
     toColor: entry.toColor ?? null,
     reason: entry.reason ?? null,
     detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    importId: entry.importId ?? null,
   });
 }
 
@@ -38,7 +41,7 @@ export function insertAudit(db: Db, entry: AuditEntry) {
 export function insertAuditIfChanged(db: Db, e: AuditEntry): D1PreparedStatement {
   return rawStatement(
     db,
-    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail) select ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
+    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail, import_id) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
     e.at,
     e.actorType,
     e.actor,
@@ -48,6 +51,7 @@ export function insertAuditIfChanged(db: Db, e: AuditEntry): D1PreparedStatement
     e.toColor ?? null,
     e.reason ?? null,
     e.detail ? JSON.stringify(e.detail) : null,
+    e.importId ?? null,
   );
 }
 
@@ -63,6 +67,7 @@ export interface AuditQuery {
   from?: number;
   /** Entries before this instant (seconds). */
   to?: number;
+  importId?: string;
 }
 
 export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
@@ -74,6 +79,7 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
   if (q.action !== undefined) where.push(eq(auditLog.action, q.action));
   if (q.from !== undefined) where.push(gte(auditLog.at, q.from));
   if (q.to !== undefined) where.push(lt(auditLog.at, q.to));
+  if (q.importId !== undefined) where.push(eq(auditLog.importId, q.importId));
   return db
     .select()
     .from(auditLog)

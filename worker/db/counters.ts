@@ -5,8 +5,10 @@
 // counts nothing and a counter never drifts from what was written. The dashboard reads only these
 // two small tables: DASHBOARD_QUERIES is what it runs, and the tests EXPLAIN those very strings.
 
+import { eq, sql } from 'drizzle-orm';
 import type { Color } from '../../src/index.ts';
 import { type Db, rawStatement } from './client.ts';
+import { colorCounts, dailyCounts } from './schema.ts';
 
 /** What daily_counts counts per day. `to_<colour>`: status events recorded with that colour. */
 export const DAILY_METRICS = ['to_green', 'to_yellow', 'to_red', 'checkins', 'imports', 'import_applied'] as const;
@@ -56,6 +58,22 @@ export function moveColorCount(db: Db, from: Color | undefined, to: Color, gated
       from,
     ),
   ];
+}
+
+/** bumpDaily, ungated, as a drizzle query for drizzle batches (a new holder's creation). */
+export function bumpDailyQuery(db: Db, day: string, metric: DailyMetric, by = 1) {
+  return db
+    .insert(dailyCounts)
+    .values({ day, metric, count: by })
+    .onConflictDoUpdate({ target: [dailyCounts.day, dailyCounts.metric], set: { count: sql`${dailyCounts.count} + ${by}` } });
+}
+
+/** One more holder of this colour, as a drizzle query for drizzle batches. */
+export function addHolderQuery(db: Db, color: Color) {
+  return db
+    .update(colorCounts)
+    .set({ holders: sql`${colorCounts.holders} + 1` })
+    .where(eq(colorCounts.color, color));
 }
 
 export interface DashboardCounts {

@@ -17,6 +17,10 @@ export async function findHolderByIdHash(db: Db, idHash: string): Promise<Holder
   return db.select().from(holders).where(eq(holders.idHash, idHash)).get();
 }
 
+export async function findHolderBySub(db: Db, sub: string): Promise<HolderRow | undefined> {
+  return db.select().from(holders).where(eq(holders.sub, sub)).get();
+}
+
 export async function findHolderById(db: Db, id: string): Promise<HolderRow | undefined> {
   return db.select().from(holders).where(eq(holders.id, id)).get();
 }

@@ -70,3 +70,20 @@ export async function pruneRevocations(db: Db, cutoff: number, limit: number): P
   const result = await db.run(sql`delete from ${revocations} where seq in (${victims})`);
   return result.meta.changes ?? 0;
 }
+
+/**
+ * How far the sequence jumps after an issuer restore (docs/operations.md "Issuer database
+ * restored"): further than any number the issuer can have handed out before the restore, so
+ * no verifier holds a sequence number the restored database will hand out again.
+ */
+export const RESTORE_SEQUENCE_JUMP = 1_000_000_000;
+
+/**
+ * The marker row behind a sequence jump: an entry with an explicit seq (AUTOINCREMENT continues
+ * above it) for a fresh random sub. It revokes nothing (a 40-bit random sub names an enrolled
+ * holder with odds of about one in 16 000 at 70 million holders, and even then only makes that
+ * holder's wallet fetch a new token), and verifiers drop it after a token lifetime.
+ */
+export function insertSequenceJump(db: Db, seq: number, sub: string, now: number) {
+  return db.insert(revocations).values({ seq, sub, revokedBefore: now, createdAt: now });
+}

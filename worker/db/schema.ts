@@ -41,6 +41,11 @@ export const holders = sqliteTable(
      * deriveStatus's `until`); null when green. The cron scans holders whose `until` has passed.
      */
     until: integer('until'),
+    /**
+     * Red/yellow: when the isolation counts from, if an exposure earlier than `since` was given
+     * (docs/status-rules.md); null otherwise. Materialises the latest event's exposed_at.
+     */
+    isolationFrom: integer('isolation_from'),
     /** Bumped by every status change; writes are guarded by it (optimistic concurrency). */
     statusVersion: integer('status_version').notNull().default(1),
     createdAt: integer('created_at').notNull(),
@@ -65,6 +70,8 @@ export const statusEvents = sqliteTable(
     source: text('source', { enum: ['declaration', 'operator', 'import', 'rule', 'checkin'] }).notNull(),
     actor: text('actor').notNull(),
     reason: text('reason').notNull(),
+    /** Red/yellow: the exposure the isolation counts from, when earlier than `at`. */
+    exposedAt: integer('exposed_at'),
   },
   (t) => [check('status_events_color_check', COLOR_CHECK('color')), index('status_events_holder_idx').on(t.holderId, t.at)],
 );
@@ -88,7 +95,9 @@ export const revocations = sqliteTable(
   'revocations',
   {
     /** AUTOINCREMENT: never reused, and D1's single writer commits them in order, so the feed's
-     *  sequence numbers are gap-free as seen by readers (docs/revocation-feed.md). */
+     *  sequence numbers are gap-free as seen by readers (docs/revocation-feed.md), except for the
+     *  deliberate jump after a database restore, which a restore would otherwise reuse
+     *  (worker/routes/admin-revocations.ts). */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     sub: text('sub').notNull(),
     revokedBefore: integer('revoked_before').notNull(),
@@ -111,9 +120,12 @@ export const auditLog = sqliteTable(
     reason: text('reason'),
     /** JSON object with action-specific facts; never secrets or personal data. */
     detail: text('detail'),
+    /** The import run this row belongs to (imports.id), so one run's changes list together. */
+    importId: text('import_id'),
   },
   (t) => [
     index('audit_log_holder_idx').on(t.holderId, t.id),
+    index('audit_log_import_idx').on(t.importId, t.id),
     // The console's audit filters (worker/migrations/0004_console.sql).
     index('audit_log_at_idx').on(t.at, t.id),
     index('audit_log_actor_idx').on(t.actor, t.id),
@@ -145,6 +157,42 @@ export const dailyCounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.metric] })],
 );
 
+/** One import of a key-people list: recorded as a unit, its rows' audit entries carry its id. */
+export const imports = sqliteTable('imports', {
+  id: text('id').primaryKey(),
+  at: integer('at').notNull(),
+  actor: text('actor').notNull(),
+  format: text('format', { enum: ['csv', 'ndjson'] }).notNull(),
+  rows: integer('rows').notNull(),
+  applied: integer('applied').notNull(),
+  unchanged: integer('unchanged').notNull(),
+  pending: integer('pending').notNull(),
+  rejected: integer('rejected').notNull(),
+});
+
+/**
+ * A list row for an ID number nobody has enrolled with yet, applied the moment that person enrols
+ * (worker/status/pending.ts). Keyed by the same keyed hash as holders.id_hash; the ID number is
+ * never stored. Deleted when applied, superseded, or once the isolation it implies is over.
+ */
+export const pendingStatuses = sqliteTable(
+  'pending_statuses',
+  {
+    idHash: text('id_hash').primaryKey(),
+    color: text('color', { enum: ['green', 'yellow', 'red'] }).notNull(),
+    reason: text('reason').notNull(),
+    /** The exposure the row gave; null when none (the isolation then counts from created_at). */
+    exposedAt: integer('exposed_at'),
+    importId: text('import_id').notNull(),
+    line: integer('line').notNull(),
+    actor: text('actor').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** When the isolation the row implies ends: after that it can change nothing and is pruned. */
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [check('pending_statuses_color_check', COLOR_CHECK('color')), index('pending_statuses_expires_idx').on(t.expiresAt)],
+);
+
 /** A sign-in in progress (docs/identity.md "Flow"): single use, keyed by SHA-256 of its `state`. */
 export const signIns = sqliteTable(
   'sign_ins',
@@ -173,4 +221,5 @@ export type HolderRow = typeof holders.$inferSelect;
 export type StatusEventRow = typeof statusEvents.$inferSelect;
 export type CheckinRow = typeof checkins.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type PendingStatusRow = typeof pendingStatuses.$inferSelect;
 export type SignInRow = typeof signIns.$inferSelect;

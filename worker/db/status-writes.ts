@@ -1,5 +1,6 @@
 // The one way a status changes: a single D1 batch holding the guarded holders update, then for
-// every step its status_events row, its audit_log row and (for a downgrade) its revocations row.
+// every step its status_events row and its audit_log row, then the revocation rows the plan says
+// the change needs (worker/status/plan.ts). This module only writes what the plan decided.
 //
 // Optimistic concurrency: the update matches only `status_version = <the version we read>` (plus
 // any extra guard), and every later statement is `INSERT ... SELECT ... WHERE changes() = 1`, so
@@ -10,8 +11,7 @@
 
 import { and, eq, type SQL } from 'drizzle-orm';
 import { localDate } from '../../src/index.ts';
-import { revokes, type StatusPlan, type StatusStep } from '../status/plan.ts';
-import { TUNABLES } from '../tunables.ts';
+import type { StatusPlan, StatusStep } from '../status/plan.ts';
 import { type Db, rawStatement, runBatch, statementOf } from './client.ts';
 import { bumpDaily, moveColorCount, transitionMetric } from './counters.ts';
 import { type HolderRow, holders } from './schema.ts';
@@ -19,6 +19,8 @@ import { type HolderRow, holders } from './schema.ts';
 export interface AuditFacts {
   action: string;
   detail?: Record<string, unknown>;
+  /** The import run the change belongs to (audit_log.import_id). */
+  importId?: string;
 }
 
 export interface StatusWrite {
@@ -55,36 +57,32 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
         color: plan.after.color,
         since: plan.after.since,
         until: plan.after.until ?? null,
+        isolationFrom: isolationFromOf(plan),
         statusVersion: holder.statusVersion + 1,
         updatedAt: now,
       })
       .where(w.guard ? and(version, w.guard) : version),
   );
   const statements: D1PreparedStatement[] = [update, ...(w.gated ?? [])];
-  let revocationCount = 0;
   for (const step of plan.steps) {
     statements.push(insertEvent(db, holder.id, step), insertAudit(db, now, holder.id, step, w.audit));
-    if (revokes(step)) {
-      // docs/revocation-feed.md: every token with iat <= revokedBefore is revoked. The margin
-      // and why tokens for the new status escape it: worker/tokens/issue.ts.
-      const revokedBefore = step.at + TUNABLES.revocationMarginSeconds;
-      statements.push(
-        rawStatement(
-          db,
-          'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1',
-          holder.sub,
-          revokedBefore,
-          now,
-        ),
-      );
-      revocationCount++;
-    }
     statements.push(bumpDaily(db, localDate(step.at, w.timeZone), transitionMetric(step.to), 1, true));
+  }
+  for (const revocation of plan.revocations) {
+    statements.push(
+      rawStatement(
+        db,
+        'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1',
+        holder.sub,
+        revocation.revokedBefore,
+        now,
+      ),
+    );
   }
   // The console's counts per colour move with the row, in the same chain, as its last link
   // (counters.ts moveColorCount).
   statements.push(...moveColorCount(db, holder.color, plan.after.color, true));
-  return { statements, revocations: revocationCount };
+  return { statements, revocations: plan.revocations.length };
 }
 
 /** Runs a prepared write; `applied` is false when the guard did not match (a lost race). */
@@ -96,22 +94,24 @@ export async function runStatusWrite(db: Db, prepared: PreparedWrite): Promise<{
 function insertEvent(db: Db, holderId: string, step: StatusStep): D1PreparedStatement {
   return rawStatement(
     db,
-    'insert into status_events (holder_id, at, color, source, actor, reason) select ?, ?, ?, ?, ?, ? where changes() = 1',
+    'insert into status_events (holder_id, at, color, source, actor, reason, exposed_at) select ?, ?, ?, ?, ?, ?, ? where changes() = 1',
     holderId,
     step.at,
     step.to,
     step.source,
     step.actor,
     step.reason,
+    step.exposedAt ?? null,
   );
 }
 
 function insertAudit(db: Db, now: number, holderId: string, step: StatusStep, facts: AuditFacts): D1PreparedStatement {
-  const detail = JSON.stringify({ ...facts.detail, source: step.source, at: step.at });
-  const action = step.source === 'rule' ? 'status.release' : facts.action;
+  const exposure = step.exposedAt === undefined ? {} : { exposedAt: step.exposedAt };
+  const detail = JSON.stringify({ ...facts.detail, source: step.source, at: step.at, kind: step.kind, ...exposure });
+  const action = step.source === 'rule' ? 'status.release' : step.kind === 'restart' ? 'status.restart' : facts.action;
   return rawStatement(
     db,
-    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail) select ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
+    'insert into audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail, import_id) select ?, ?, ?, ?, ?, ?, ?, ?, ?, ? where changes() = 1',
     now,
     step.actorType,
     step.actor,
@@ -121,5 +121,12 @@ function insertAudit(db: Db, now: number, holderId: string, step: StatusStep, fa
     step.to,
     step.reason,
     detail,
+    facts.importId ?? null,
   );
+}
+
+/** The holder row keeps the isolation start only when an exposure put it before `since`. */
+function isolationFromOf(plan: StatusPlan): number | null {
+  const { isolationFrom, since } = plan.after;
+  return isolationFrom !== undefined && isolationFrom < since ? isolationFrom : null;
 }

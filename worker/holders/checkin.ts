@@ -1,100 +1,118 @@
-// Daily check-ins (POST /v1/holders/me/checkins, docs/api.md). One counts per calendar day in the
-// issuer's zone: the first. A repeat the same day changes nothing and says so.
+// Daily check-ins (POST /v1/holders/me/checkins, docs/api.md). The first check-in of a calendar
+// day in the issuer's zone counts. A later one the same day counts only if it reports symptoms or
+// a fever the day's record did not have: it replaces that record, so a fever is never discarded
+// (docs/status-rules.md). Any other repeat changes nothing and says why.
 //
-// A check-in that changes nothing else is a single idempotent insert. One that changes the
-// status (a symptomatic check-in on green, or the one completing the run that releases a red or
-// yellow holder) is recorded in the same batch as that change, guarded so that it happens only if
-// there is still no check-in for the day and the status is still the one the change was decided
-// against; otherwise the whole decision is taken again.
+// Every check-in goes through the status writer (worker/status/apply.ts). One that changes no
+// status is a single conditional write of the day's row; one that does (a release, a green holder
+// turning yellow) is a row gated on the guarded holder update, recorded together with the change.
+// Either way a lost race means the decision is taken again from a fresh read.
 
-import { and, eq, notExists, sql } from 'drizzle-orm';
-import { type Checkin, checkinConsequence, type DerivedStatus, localDate, type StatusPolicy } from '../../src/index.ts';
-import { type Db, rawStatement, runBatch, statementOf } from '../db/client.ts';
+import { and, eq, exists, notExists, sql } from 'drizzle-orm';
+import { type Checkin, checkinConsequence, type DerivedStatus, isSymptomatic, localDate, type StatusPolicy } from '../../src/index.ts';
+import { type Db, rawStatement } from '../db/client.ts';
 import { bumpDaily } from '../db/counters.ts';
-import { findHolderById } from '../db/holders.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
-import { DomainError } from '../domain-errors.ts';
-import { loadStatusInputs, writePlan } from '../status/apply.ts';
-import { currentStatus, planStatus } from '../status/plan.ts';
+import { applyStatus } from '../status/apply.ts';
+import type { Request } from '../status/plan.ts';
 
 export interface CheckinInput {
   symptoms: boolean;
   temperature?: number | undefined;
 }
 
+/** Why a check-in was not counted: the day already has one that this one does not make stricter. */
+export type NotCountedReason = 'already_checked_in';
+
 export interface CheckinOutcome {
   day: string;
-  /** False when the holder had already checked in that day. */
   counted: boolean;
+  notCounted?: NotCountedReason;
+  /** Counted and clean: it extends the run of clean days (or keeps a green holder green). */
+  clean: boolean;
+  /** It replaced an earlier clean check-in of the same day. */
+  replacedEarlier: boolean;
   status: DerivedStatus;
 }
-
-const ATTEMPTS = 3;
 
 export async function recordCheckin(
   db: Db,
   policy: StatusPolicy,
   now: number,
-  first: HolderRow,
+  holder: HolderRow,
   input: CheckinInput,
   onRevocation: () => void,
 ): Promise<CheckinOutcome> {
   const day = localDate(now, policy.timeZone);
   const checkin: Checkin = { at: now, symptoms: input.symptoms, temperature: input.temperature };
-  let holder = first;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const inputs = await loadStatusInputs(db, holder, policy, now, 'write');
-    const already = (): CheckinOutcome => ({ day, counted: false, status: currentStatus(holder, inputs, now, policy) });
-    // Inputs for a write always include today's check-ins (loadStatusInputs): one already there,
-    // possibly from a request that won a race against this one, means this one does not count.
-    if (inputs.some((c) => localDate(c.at, policy.timeZone) === day)) return already();
-    const plan = planStatus(holder, [...inputs, checkin], now, policy, (current) => consequenceOf(current, checkin, policy), 'checkin');
-    const row = { holderId: holder.id, day, at: now, symptoms: input.symptoms, temperature: input.temperature ?? null };
-    if (plan.steps.length === 0) {
-      // The insert and the console's count of it (db/counters.ts), counted only if it inserted.
-      const [inserted] = await runBatch(db, [
-        statementOf(db, db.insert(checkins).values(row).onConflictDoNothing()),
-        bumpDaily(db, day, 'checkins', 1, true),
-      ]);
-      return inserted!.meta.changes === 1 ? { day, counted: true, status: plan.after } : already();
-    }
-    const updated = await writePlan(db, holder, plan, {
-      now,
-      timeZone: policy.timeZone,
-      audit: { action: 'status.checkin', detail: { day } },
-      guard: notExists(
-        db
-          .select({ one: sql`1` })
-          .from(checkins)
-          .where(and(eq(checkins.holderId, holder.id), eq(checkins.day, day))),
-      ),
-      gated: [
-        rawStatement(
-          db,
-          'insert into checkins (holder_id, day, at, symptoms, temperature) select ?, ?, ?, ?, ? where changes() = 1',
-          row.holderId,
-          row.day,
-          row.at,
-          row.symptoms ? 1 : 0,
-          row.temperature,
-        ),
-        bumpDaily(db, day, 'checkins', 1, true),
-      ],
-      onRevocation,
-    });
-    if (updated) return { day, counted: true, status: plan.after };
-    const fresh = await findHolderById(db, holder.id);
-    if (!fresh) break;
-    holder = fresh;
+  const symptomatic = isSymptomatic(checkin, policy);
+  let replaces: Checkin | undefined;
+  const sameDay = and(eq(checkins.holderId, holder.id), eq(checkins.day, day));
+  const result = await applyStatus(db, holder, {
+    now,
+    policy,
+    ruleActor: 'checkin',
+    audit: { action: 'status.checkin', detail: { day } },
+    withCheckins: (stored) => {
+      const earlier = stored.find((c) => localDate(c.at, policy.timeZone) === day);
+      replaces = earlier && symptomatic && !isSymptomatic(earlier, policy) ? earlier : undefined;
+      if (earlier && !replaces) return undefined;
+      // Recorded only if the day's record is still what was read: none, or the clean one replaced.
+      const row = db.select({ one: sql`1` }).from(checkins);
+      return {
+        checkins: [...stored.filter((c) => c !== replaces), checkin],
+        guard: replaces ? exists(row.where(and(sameDay, eq(checkins.at, replaces.at)))) : notExists(row.where(sameDay)),
+        // A day's first check-in is counted for the console (db/counters.ts); a replacement is not.
+        gated: replaces
+          ? [replaceRow(db, holder.id, day, now, input)]
+          : [insertRow(db, holder.id, day, now, input), bumpDaily(db, day, 'checkins', 1, true)],
+        alone: replaces
+          ? replaceRow(db, holder.id, day, now, input, replaces.at)
+          : db.$client
+              .prepare('insert into checkins (holder_id, day, at, symptoms, temperature) values (?, ?, ?, ?, ?) on conflict do nothing')
+              .bind(holder.id, day, now, input.symptoms ? 1 : 0, input.temperature ?? null),
+        aloneThen: replaces ? [] : [bumpDaily(db, day, 'checkins', 1, true)],
+      };
+    },
+    decide: (current) => consequenceOf(current, checkin, policy),
+    onRevocation,
+  });
+  if (result.stopped) {
+    return { day, counted: false, notCounted: 'already_checked_in', clean: false, replacedEarlier: false, status: result.plan.after };
   }
-  throw new DomainError('conflict', 'The holder changed while the check-in was recorded; try again.');
+  return { day, counted: true, clean: !symptomatic, replacedEarlier: replaces !== undefined, status: result.plan.after };
 }
 
-function consequenceOf(current: DerivedStatus, checkin: Checkin, policy: StatusPolicy) {
+function insertRow(db: Db, holderId: string, day: string, at: number, input: CheckinInput): D1PreparedStatement {
+  return rawStatement(
+    db,
+    'insert into checkins (holder_id, day, at, symptoms, temperature) select ?, ?, ?, ?, ? where changes() = 1',
+    holderId,
+    day,
+    at,
+    input.symptoms ? 1 : 0,
+    input.temperature ?? null,
+  );
+}
+
+/** Gated on the statement before it; or, on its own, on the day's record still being `replacedAt`'s. */
+function replaceRow(db: Db, holderId: string, day: string, at: number, input: CheckinInput, replacedAt?: number): D1PreparedStatement {
+  const condition = replacedAt === undefined ? 'changes() = 1' : 'at = ?';
+  return rawStatement(
+    db,
+    `update checkins set at = ?, symptoms = ?, temperature = ? where holder_id = ? and day = ? and ${condition}`,
+    at,
+    input.symptoms ? 1 : 0,
+    input.temperature ?? null,
+    holderId,
+    day,
+    ...(replacedAt === undefined ? [] : [replacedAt]),
+  );
+}
+
+function consequenceOf(current: DerivedStatus, checkin: Checkin, policy: StatusPolicy): Request | undefined {
   const to = checkinConsequence(current, checkin, policy);
-  return to
-    ? { to, source: 'checkin' as const, actorType: 'holder' as const, actor: 'holder', reason: symptomReason(checkin, policy) }
-    : undefined;
+  return to ? { to, source: 'checkin', actorType: 'holder', actor: 'holder', reason: symptomReason(checkin, policy) } : undefined;
 }
 
 function symptomReason(c: Checkin, policy: StatusPolicy): string {

@@ -9,7 +9,6 @@ import {
   colorForDeclaration,
   type Declaration,
   type DerivedStatus,
-  deriveStatus,
   generateSubId,
   isDowngrade,
   localDate,
@@ -17,13 +16,14 @@ import {
 } from '../../src/index.ts';
 import { newHolderId, newHolderSecret, sha256Hex } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
-import { type Db, runBatch, statementOf } from '../db/client.ts';
-import { bumpDaily, moveColorCount, transitionMetric } from '../db/counters.ts';
+import type { Db } from '../db/client.ts';
+import { addHolderQuery, bumpDailyQuery, transitionMetric } from '../db/counters.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { DomainError } from '../domain-errors.ts';
 import { applyStatus } from '../status/apply.ts';
+import { applyLatePending, startingStatus } from '../status/pending.ts';
 
 /** A person the identity provider verified, reduced to what the issuer keeps (./identity.ts). */
 export interface EnrolInput {
@@ -79,7 +79,9 @@ async function createHolder(
   secret: string,
   secretHash: string,
 ): Promise<Enrolment> {
-  const status = deriveStatus([{ at: now, color: declared, source: 'declaration' }], [], now, policy);
+  // A key-people list row kept for this ID number applies now, in the same batch.
+  const start = await startingStatus(db, policy, now, input.idHash, declared);
+  const status = start.status;
   const holder: HolderRow = {
     id: newHolderId(),
     sub: generateSubId(),
@@ -91,34 +93,32 @@ async function createHolder(
     color: status.color,
     since: status.since,
     until: status.until ?? null,
+    isolationFrom: status.isolationFrom !== undefined && status.isolationFrom < status.since ? status.isolationFrom : null,
     statusVersion: 1,
     createdAt: now,
     updatedAt: now,
   };
   const reason = declarationReason(input.declaration);
-  // One batch: the holder, its first status event, the audit row and the counters, or nothing.
-  await runBatch(db, [
-    statementOf(db, db.insert(holders).values(holder)),
-    statementOf(
-      db,
-      db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
-    ),
-    statementOf(
-      db,
-      insertAudit(db, {
-        at: now,
-        actorType: 'declaration',
-        actor: 'holder',
-        action: 'holder.enrol',
-        holderId: holder.id,
-        toColor: declared,
-        reason,
-      }),
-    ),
-    // The console's counters (db/counters.ts): one more holder of this colour, one transition today.
-    ...moveColorCount(db, undefined, declared, false),
-    bumpDaily(db, localDate(now, policy.timeZone), transitionMetric(declared), 1, false),
+  // One batch: the holder, its first status event and the audit row, any list row applied, or nothing.
+  await db.batch([
+    db.insert(holders).values(holder),
+    db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
+    insertAudit(db, {
+      at: now,
+      actorType: 'declaration',
+      actor: 'holder',
+      action: 'holder.enrol',
+      holderId: holder.id,
+      toColor: declared,
+      reason,
+    }),
+    ...start.statements(holder.id),
+    // The console's counters (db/counters.ts): one more holder of its colour, the declaration's transition.
+    addHolderQuery(db, holder.color),
+    bumpDailyQuery(db, localDate(now, policy.timeZone), transitionMetric(declared)),
   ]);
+  const late = await applyLatePending(db, policy, now, holder);
+  if (late) return { created: true, holder: late.holder, status: late.status, secret };
   return { created: true, holder, status, secret };
 }
 
@@ -154,14 +154,17 @@ async function reenrol(
         detail: { declared },
       }),
     ],
+    // Only stricter, or the same red/yellow again: a declaration reports an exposure now, which
+    // restarts the isolation when it ends later (docs/status-rules.md).
     decide: (current) =>
-      isDowngrade(current.color, declared)
+      declared !== 'green' && !isDowngrade(declared, current.color)
         ? {
             to: declared,
             source: 'declaration',
             actorType: 'declaration',
             actor: 'holder',
             reason: `re-enrolment: ${declarationReason(input.declaration)}`,
+            exposureNow: true,
           }
         : undefined,
     onRevocation,

@@ -2,7 +2,14 @@
 // Typed against src/api.ts, so the contract and the validator cannot drift apart.
 
 import * as z from 'zod/mini';
-import { CHECKIN_TEMPERATURE_CELSIUS, type CheckinRequest, type Declaration, SIGN_IN_CALLBACK_PARAM_MAX } from '../../src/index.ts';
+import {
+  CHECKIN_TEMPERATURE_CELSIUS,
+  type CheckinRequest,
+  type Declaration,
+  type HolderLookupRequest,
+  isSubId,
+  SIGN_IN_CALLBACK_PARAM_MAX,
+} from '../../src/index.ts';
 import { normaliseIdNumber } from './identity.ts';
 
 /** ID numbers in an operator's key-people import: 4-32 letters, digits or hyphens once normalised. */
@@ -49,3 +56,17 @@ export const checkinBody: z.ZodMiniType<CheckinRequest, unknown> = z.strictObjec
     z.number().check(z.gte(min, `must be at least ${min} (degrees Celsius)`), z.lte(max, `must be at most ${max} (degrees Celsius)`)),
   ),
 });
+
+/** POST /v1/admin/holders/lookup: exactly one of an ID number or the pseudonym a checkpoint shows. */
+export const holderLookupBody: z.ZodMiniType<HolderLookupRequest, unknown> = z.union([
+  z.strictObject({ idNumber: idNumberSchema }),
+  z.strictObject({
+    sub: z.pipe(
+      z.string().check(z.maxLength(16, 'must be at most 16 characters')),
+      z.pipe(
+        z.transform((v: string) => v.trim().toUpperCase()),
+        z.string().check(z.refine(isSubId, 'must be the 8-character code shown at the checkpoint')),
+      ),
+    ),
+  }),
+]);

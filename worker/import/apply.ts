@@ -1,27 +1,33 @@
-// Applying an import of key people in D1 batches. Each row sets a holder's colour with the row's
-// reason (source 'import'), exactly as an operator would, so a re-run of the same file finds every
-// holder already at that colour and changes nothing. Duplicate ID numbers within one file are
-// rejected after the first, so the outcome never depends on row order within a batch.
+// Applying an import of key people. Each row for an enrolled holder is a colour change with the
+// row's reason (source 'import') through the status writer, exactly as an operator's, so a re-run
+// of the same file finds every holder already there and changes nothing. A row for an ID number
+// nobody has enrolled with is kept as pending (worker/status/pending.ts) and applied when that
+// person enrols. Duplicate ID numbers within one file are rejected after the first, so the
+// outcome never depends on row order within a batch.
 //
-// Report: applied + unchanged + unknown + rejected = the file's non-blank data rows.
+// Report: applied + unchanged + pending + rejected = the file's non-blank data rows.
 
-import { localDate, type StatusPolicy } from '../../src/index.ts';
+import { checkExposure, EXPOSURE_REJECTION_MESSAGES, localDate, type StatusPolicy } from '../../src/index.ts';
+import { insertAudit } from '../db/audit.ts';
 import { loadCheckinsForMany, toCheckin } from '../db/checkins.ts';
-import { chunk, type Db, runBatch } from '../db/client.ts';
+import { chunk, type Db } from '../db/client.ts';
+import { bumpDailyQuery } from '../db/counters.ts';
 import { findHoldersByIdHashes } from '../db/holders.ts';
-import type { HolderRow } from '../db/schema.ts';
-import { prepareStatusWrite } from '../db/status-writes.ts';
+import { findPendingMany } from '../db/pending.ts';
+import { type HolderRow, imports } from '../db/schema.ts';
 import { hashIdNumber } from '../holders/identity.ts';
-import { applyStatus } from '../status/apply.ts';
-import { checkinWindowStart, planStatus, type Request, type StatusPlan } from '../status/plan.ts';
+import { type ApplyOptions, applyStatusMany } from '../status/apply.ts';
+import { checkinWindowStart } from '../status/plan.ts';
 import { TUNABLES } from '../tunables.ts';
 import type { ImportRow, ParsedImport, Rejection } from './parse.ts';
+import { keepPending } from './pending.ts';
 
 export interface ImportReport {
   rows: number;
   applied: number;
   unchanged: number;
-  unknown: number;
+  /** Rows for people not enrolled yet, kept (or already kept) until they enrol. */
+  pending: number;
   rejected: Rejection[];
 }
 
@@ -35,65 +41,101 @@ export interface ImportContext {
   onRevocation: () => void;
 }
 
-interface Pending {
-  row: ImportRow;
-  holder: HolderRow;
-  plan: StatusPlan;
-}
-
 export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Promise<ImportReport> {
   const rejected = [...parsed.rejected];
-  const rows = firstPerIdNumber(parsed.rows, rejected);
-  const report: ImportReport = { rows: parsed.rows.length + parsed.rejected.length, applied: 0, unchanged: 0, unknown: 0, rejected };
+  const rows = usableRows(ctx, parsed.rows, rejected);
+  const report: ImportReport = { rows: parsed.rows.length + parsed.rejected.length, applied: 0, unchanged: 0, pending: 0, rejected };
 
   const hashes = new Map<ImportRow, string>();
   for (const row of rows) hashes.set(row, await hashIdNumber(ctx.idHmacKey, row.idNumber));
   const found = await findHoldersByIdHashes(ctx.db, [...hashes.values()], TUNABLES.maxBoundParameters - 1);
-
-  const pending: Pending[] = [];
   const known: { row: ImportRow; holder: HolderRow }[] = [];
+  const unknown: { row: ImportRow; idHash: string }[] = [];
   for (const row of rows) {
-    const holder = found.get(hashes.get(row)!);
+    const idHash = hashes.get(row)!;
+    const holder = found.get(idHash);
     if (holder) known.push({ row, holder });
-    else report.unknown++;
-  }
-  const checkins = await checkinsOf(
-    ctx,
-    known.map((k) => k.holder),
-  );
-  for (const { row, holder } of known) {
-    const plan = planStatus(
-      holder,
-      (checkins.get(holder.id) ?? []).map(toCheckin),
-      ctx.now,
-      ctx.policy,
-      (current) => requestFor(ctx, row, current.color),
-      `import:${ctx.importId}`,
-    );
-    if (plan.requestApplied) pending.push({ row, holder, plan });
-    else report.unchanged++;
+    else unknown.push({ row, idHash });
   }
 
-  for (const group of chunk(pending, TUNABLES.writeBatchHolders)) {
-    for (const outcome of await writeGroup(ctx, group)) {
-      if (outcome === 'applied') report.applied++;
-      else report.unchanged++;
+  await applyToHolders(ctx, known, report);
+  const existing = await findPendingMany(
+    ctx.db,
+    unknown.map((u) => u.idHash),
+    ctx.now,
+    TUNABLES.maxBoundParameters,
+  );
+  for (const group of chunk(unknown, TUNABLES.writeBatchHolders)) {
+    const outcomes = await keepPending(ctx, group, existing);
+    const enrolled = group.filter((_, i) => outcomes[i] === 'enrolled');
+    for (const outcome of outcomes) if (outcome !== 'enrolled') report[outcome]++;
+    // Enrolled since the lookup above: the row is a status change for them after all.
+    if (enrolled.length > 0) {
+      const found = await findHoldersByIdHashes(
+        ctx.db,
+        enrolled.map((u) => u.idHash),
+        TUNABLES.maxBoundParameters - 1,
+      );
+      await applyToHolders(
+        ctx,
+        enrolled.map(({ row, idHash }) => ({ row, holder: found.get(idHash)! })),
+        report,
+      );
     }
   }
   return report;
 }
 
-function requestFor(ctx: ImportContext, row: ImportRow, current: string): Request | undefined {
-  if (current === row.color) return undefined;
-  return { to: row.color, source: 'import', actorType: 'import', actor: ctx.operator, reason: row.reason };
+async function applyToHolders(ctx: ImportContext, rows: { row: ImportRow; holder: HolderRow }[], report: ImportReport): Promise<void> {
+  if (rows.length === 0) return;
+  // One read of the check-ins for the whole request (99 holders a query), then writes 25 a batch.
+  const checkins = await checkinsOf(
+    ctx,
+    rows.map((k) => k.holder),
+  );
+  for (const group of chunk(rows, TUNABLES.writeBatchHolders)) {
+    const results = await applyStatusMany(
+      ctx.db,
+      group.map(({ row, holder }) => ({ holder, options: optionsFor(ctx, row) })),
+      checkins,
+    );
+    for (const r of results) {
+      if (r.written) report.applied++;
+      else report.unchanged++;
+    }
+  }
 }
 
-function firstPerIdNumber(rows: ImportRow[], rejected: Rejection[]): ImportRow[] {
+/** The status-writer options for one row: the row's colour, isolating from its exposure. */
+function optionsFor(ctx: ImportContext, row: ImportRow): ApplyOptions {
+  const audit = { action: 'status.import', detail: { importId: ctx.importId, line: row.line }, importId: ctx.importId };
+  return {
+    now: ctx.now,
+    policy: ctx.policy,
+    ruleActor: `import:${ctx.importId}`,
+    audit,
+    onlyWithRequest: true,
+    decide: () => ({
+      to: row.color,
+      source: 'import',
+      actorType: 'import',
+      actor: ctx.operator,
+      reason: row.reason,
+      exposedAt: row.exposedAt,
+    }),
+    onRevocation: ctx.onRevocation,
+  };
+}
+
+/** Rows with an exposure the policy refuses, and repeats of an ID number, become rejections. */
+function usableRows(ctx: ImportContext, rows: ImportRow[], rejected: Rejection[]): ImportRow[] {
   const first = new Map<string, number>();
   const out: ImportRow[] = [];
   for (const row of rows) {
     const earlier = first.get(row.idNumber);
+    const refused = checkExposure(row.color, row.exposedAt, ctx.now, ctx.policy);
     if (earlier !== undefined) rejected.push({ line: row.line, error: `duplicate idNumber (first on line ${earlier})` });
+    else if (refused) rejected.push({ line: row.line, error: `exposedAt: ${EXPOSURE_REJECTION_MESSAGES[refused]}` });
     else {
       first.set(row.idNumber, row.line);
       out.push(row);
@@ -105,55 +147,41 @@ function firstPerIdNumber(rows: ImportRow[], rejected: Rejection[]): ImportRow[]
 
 /** As loadStatusInputs(..., 'write') for many holders: from today, or the day a status began. */
 async function checkinsOf(ctx: ImportContext, holders: HolderRow[]) {
-  if (holders.length === 0) return new Map();
   const today = localDate(ctx.now, ctx.policy.timeZone);
   const fromDay = holders
     .map((h) => (h.color === 'green' ? today : checkinWindowStart(h, ctx.policy)))
     // biome-ignore lint/complexity/useMathMinMax: local dates are ISO strings (YYYY-MM-DD); the earliest is the least in string order
     .reduce((a, b) => (b < a ? b : a), today);
-  return loadCheckinsForMany(
+  const rows = await loadCheckinsForMany(
     ctx.db,
     holders.map((h) => h.id),
     fromDay,
     TUNABLES.maxBoundParameters,
   );
+  return new Map([...rows].map(([id, list]) => [id, list.map(toCheckin)]));
 }
 
-/** One D1 batch for the group; holders that lost a race are redone one by one from a fresh read. */
-async function writeGroup(ctx: ImportContext, group: Pending[]): Promise<('applied' | 'unchanged')[]> {
-  const statements: D1PreparedStatement[] = [];
-  const guards: number[] = [];
-  let revocations = 0;
-  for (const p of group) {
-    const prepared = prepareStatusWrite(ctx.db, {
-      holder: p.holder,
-      plan: p.plan,
-      now: ctx.now,
-      timeZone: ctx.policy.timeZone,
-      audit: { action: 'status.import', detail: { importId: ctx.importId, line: p.row.line } },
-    });
-    guards.push(statements.length);
-    statements.push(...prepared.statements);
-    revocations += prepared.revocations;
-  }
-  const results = await runBatch(ctx.db, statements);
-  if (revocations > 0) ctx.onRevocation();
-  const outcomes: ('applied' | 'unchanged')[] = [];
-  for (const [i, p] of group.entries()) {
-    if (results[guards[i]!]!.meta.changes === 1) {
-      outcomes.push('applied');
-      continue;
-    }
-    const retried = await applyStatus(ctx.db, p.holder, {
-      now: ctx.now,
-      policy: ctx.policy,
-      ruleActor: `import:${ctx.importId}`,
-      audit: { action: 'status.import', detail: { importId: ctx.importId, line: p.row.line } },
-      onlyWithRequest: true,
-      decide: (current) => requestFor(ctx, p.row, current.color),
-      onRevocation: ctx.onRevocation,
-    });
-    outcomes.push(retried.written ? 'applied' : 'unchanged');
-  }
-  return outcomes;
+/** The import as one unit: its row in `imports` and its summary in the audit log. */
+export async function recordImport(ctx: ImportContext, format: 'csv' | 'ndjson', report: ImportReport): Promise<void> {
+  const counts = {
+    rows: report.rows,
+    applied: report.applied,
+    unchanged: report.unchanged,
+    pending: report.pending,
+    rejected: report.rejected.length,
+  };
+  await ctx.db.batch([
+    ctx.db.insert(imports).values({ id: ctx.importId, at: ctx.now, actor: ctx.operator, format, ...counts }),
+    insertAudit(ctx.db, {
+      at: ctx.now,
+      actorType: 'operator',
+      actor: ctx.operator,
+      action: 'import.run',
+      detail: { importId: ctx.importId, format, ...counts },
+      importId: ctx.importId,
+    }),
+    // The console's daily import counters (db/counters.ts), with the run they count.
+    bumpDailyQuery(ctx.db, localDate(ctx.now, ctx.policy.timeZone), 'imports'),
+    bumpDailyQuery(ctx.db, localDate(ctx.now, ctx.policy.timeZone), 'import_applied', report.applied),
+  ]);
 }

@@ -1,5 +1,5 @@
-// Parsing an import of key people: CSV (RFC 4180, header `idNumber,color,reason` in any order,
-// no line breaks inside fields) or NDJSON (one JSON object per line). Every non-blank data line
+// Parsing an import of key people: CSV (RFC 4180, header `idNumber,color,reason` and optionally
+// `exposedAt`, in any order, no line breaks inside fields) or NDJSON (one JSON object per line). Every non-blank data line
 // becomes either a row or a rejection naming its line; a bad header rejects the whole file.
 
 import * as z from 'zod/mini';
@@ -7,7 +7,7 @@ import type { Color } from '../../src/index.ts';
 import { DomainError } from '../domain-errors.ts';
 import { idNumberSchema } from '../holders/schemas.ts';
 import { describeIssues } from '../issue-text.ts';
-import { colorSchema, reasonSchema } from '../schemas.ts';
+import { colorSchema, exposedAtSchema, reasonSchema } from '../schemas.ts';
 
 export type ImportFormat = 'csv' | 'ndjson';
 
@@ -17,6 +17,8 @@ export interface ImportRow {
   idNumber: string;
   color: Color;
   reason: string;
+  /** NumericDate seconds; validated against the policy when the import is applied. */
+  exposedAt?: number | undefined;
 }
 
 export interface Rejection {
@@ -29,8 +31,17 @@ export interface ParsedImport {
   rejected: Rejection[];
 }
 
-const rowSchema = z.strictObject({ idNumber: idNumberSchema, color: colorSchema, reason: reasonSchema });
+const rowSchema = z.strictObject({
+  idNumber: idNumberSchema,
+  color: colorSchema,
+  reason: reasonSchema,
+  exposedAt: z.optional(exposedAtSchema),
+});
 const COLUMNS = ['idNumber', 'color', 'reason'] as const;
+const OPTIONAL_COLUMNS = ['exposedAt'] as const;
+
+/** Where each named column sits in a CSV line. */
+type ColumnIndex = Map<string, number>;
 
 export function formatFor(mediaType: string): ImportFormat | undefined {
   if (mediaType === 'text/csv') return 'csv';
@@ -41,7 +52,7 @@ export function formatFor(mediaType: string): ImportFormat | undefined {
 export function parseImport(text: string, format: ImportFormat, maxRows: number): ParsedImport {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const out: ParsedImport = { rows: [], rejected: [] };
-  let columns: number[] | undefined;
+  let columns: ColumnIndex | undefined;
   let count = 0;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
@@ -66,23 +77,26 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
   return out;
 }
 
-/** Index of each of COLUMNS in the header. */
-function headerColumns(raw: string): number[] {
+/** Where each column is: COLUMNS all, OPTIONAL_COLUMNS if present, nothing else, none twice. */
+function headerColumns(raw: string): ColumnIndex {
   const fields = splitCsvLine(raw);
   const names = typeof fields === 'string' ? [] : fields.map((f) => f.trim());
-  const positions = COLUMNS.map((name) => names.indexOf(name));
-  if (names.length !== COLUMNS.length || positions.some((p) => p < 0)) {
-    throw new DomainError('validation_failed', 'The CSV header must be exactly idNumber,color,reason (in any order).');
+  const known: readonly string[] = [...COLUMNS, ...OPTIONAL_COLUMNS];
+  const index: ColumnIndex = new Map(names.map((name, i) => [name, i]));
+  if (index.size !== names.length || names.some((n) => !known.includes(n)) || COLUMNS.some((c) => !index.has(c))) {
+    throw new DomainError('validation_failed', 'The CSV header must be idNumber,color,reason and optionally exposedAt (in any order).');
   }
-  return positions;
+  return index;
 }
 
-function csvRecord(raw: string, columns: number[]): Record<string, string> | string {
+function csvRecord(raw: string, columns: ColumnIndex): Record<string, string> | string {
   const fields = splitCsvLine(raw);
   if (typeof fields === 'string') return fields;
-  if (fields.length !== COLUMNS.length) return `expected ${COLUMNS.length} fields, found ${fields.length}`;
+  if (fields.length !== columns.size) return `expected ${columns.size} fields, found ${fields.length}`;
   const record: Record<string, string> = {};
-  for (const [i, name] of COLUMNS.entries()) record[name] = fields[columns[i]!]!;
+  // An empty optional field means "not given".
+  for (const [name, i] of columns)
+    if (fields[i] !== '' || !(OPTIONAL_COLUMNS as readonly string[]).includes(name)) record[name] = fields[i]!;
   return record;
 }
 

@@ -43,6 +43,8 @@ const filterFields = {
   action: z.optional(z.string().check(z.regex(AUDIT_ACTION_PATTERN, 'must be an action name such as status.set'))),
   from: z.optional(instant),
   to: z.optional(instant),
+  /** Everything one import wrote (its id is in the import's response). */
+  importId: z.optional(holderIdSchema),
 };
 const auditQuery = z.strictObject({
   ...filterFields,
@@ -119,6 +121,7 @@ function entryOf(r: AuditRow): AuditEntry {
     to: r.toColor,
     reason: r.reason,
     detail: r.detail ? (JSON.parse(r.detail) as unknown) : null,
+    importId: r.importId,
   };
 }
 

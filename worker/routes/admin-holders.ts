@@ -1,68 +1,120 @@
-// Operator routes on one holder: the current status with its full history, and setting a colour.
+// Operator routes on one holder: finding them (by holder id, by ID number, by the pseudonym `sub`
+// shown at a checkpoint), their status with the run of check-ins, list entries and full history,
+// and setting a colour. Every lookup is audited as a read (docs/api.md).
 
 import type { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AdminHolderView, StatusChangeRequest, StatusChangeResponse } from '../../src/index.ts';
+import {
+  type AdminHolderView,
+  checkExposure,
+  EXPOSURE_REJECTION_MESSAGES,
+  type HolderLookupResponse,
+  type StatusChangeRequest,
+  type StatusChangeResponse,
+} from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
-import { toCheckin } from '../db/checkins.ts';
-import type { Db } from '../db/client.ts';
+import { insertAudit } from '../db/audit.ts';
 import { loadHistory } from '../db/history.ts';
-import { findHolderById } from '../db/holders.ts';
+import { findHolderById, findHolderByIdHash, findHolderBySub } from '../db/holders.ts';
+import { findPending } from '../db/pending.ts';
 import type { HolderRow } from '../db/schema.ts';
-import type { AppEnv } from '../env.ts';
+import type { AppEnv, AppVariables } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { colorSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
+import { hashIdNumber } from '../holders/identity.ts';
+import { holderLookupBody } from '../holders/schemas.ts';
+import { colorSchema, exposedAtSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
 import { applyStatus } from '../status/apply.ts';
-import { checkinWindowStart, currentStatus } from '../status/plan.ts';
-import { statusView } from '../status/view.ts';
+import { holderView, pendingView, statusView } from '../status/view.ts';
 import { jsonBody, pathParams } from '../validate.ts';
 
 const holderParams = z.object({ holderId: holderIdSchema });
-const statusBody: z.ZodMiniType<StatusChangeRequest, unknown> = z.strictObject({ color: colorSchema, reason: reasonSchema });
+/** exposedAt restarts the isolation at the same colour (docs/status-rules.md C6). */
+const statusBody: z.ZodMiniType<StatusChangeRequest & { exposedAt?: number }, unknown> = z.strictObject({
+  color: colorSchema,
+  reason: reasonSchema,
+  exposedAt: z.optional(exposedAtSchema),
+});
 
 export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/holders/:holderId', pathParams(holderParams), async (c) => {
-    const { db, config, now } = c.var;
-    const holder = await holderOr404(db, c.var.params.holderId);
-    const history = await loadHistory(db, holder.id);
-    const fromDay = checkinWindowStart(holder, config.policy);
-    const status = currentStatus(holder, history.checkins.filter((r) => r.day >= fromDay).map(toCheckin), now, config.policy);
+    const holder = await findHolderById(c.var.db, c.var.params.holderId);
+    await auditLookup(c.var, 'holderId', holder);
+    if (!holder) throw new ApiError(404, 'not_found', 'No holder with this id.');
     c.header('Cache-Control', 'no-store');
+    return c.json(await viewOf(c.var, holder));
+  });
+
+  // POST, not GET: an ID number must not sit in a URL, where proxies and logs keep it.
+  app.post('/v1/admin/holders/lookup', jsonBody(holderLookupBody), async (c) => {
+    const { db, config, now, body } = c.var;
+    const idHash = 'idNumber' in body ? await hashIdNumber(config.idHmacKey, body.idNumber) : undefined;
+    const holder = 'sub' in body ? await findHolderBySub(db, body.sub) : await findHolderByIdHash(db, idHash!);
+    const listHash = idHash ?? holder?.idHash;
+    const kept = listHash === undefined ? undefined : await findPending(db, listHash, now);
+    const entries = kept ? [kept] : [];
+    await auditLookup(c.var, 'idNumber' in body ? 'idNumber' : 'sub', holder, entries.length);
+    c.header('Cache-Control', 'no-store');
+    if (!holder && entries.length === 0) throw new ApiError(404, 'not_found', 'No holder and no pending list entry for this person.');
     return c.json({
-      holderId: holder.id,
-      sub: holder.sub,
-      maskedName: holder.maskedName,
-      createdAt: holder.createdAt,
-      // `status` is what the rules say now; `recorded` is the materialised row, which lags until
-      // the cron (or the next write) records a rule release.
-      status: statusView(status),
-      recorded: { color: holder.color, since: holder.since, until: holder.until, version: holder.statusVersion },
-      events: history.events.map((e) => ({ id: e.id, at: e.at, color: e.color, source: e.source, actor: e.actor, reason: e.reason })),
-      checkins: history.checkins.map((r) => ({ day: r.day, at: r.at, symptoms: r.symptoms, temperature: r.temperature })),
-    } satisfies AdminHolderView);
+      holder: holder ? await viewOf(c.var, holder) : null,
+      pending: entries.map(pendingView),
+    } satisfies HolderLookupResponse);
   });
 
   app.put('/v1/admin/holders/:holderId/status', requireWriteRole, pathParams(holderParams), jsonBody(statusBody), async (c) => {
     const { db, config, now, operator, state, body } = c.var;
-    const holder = await holderOr404(db, c.var.params.holderId);
+    const refused = checkExposure(body.color, body.exposedAt, now, config.policy);
+    if (refused) throw new ApiError(400, 'validation_failed', `${EXPOSURE_REJECTION_MESSAGES[refused]}.`);
+    const holder = await findHolderById(db, c.var.params.holderId);
+    if (!holder) throw new ApiError(404, 'not_found', 'No holder with this id.');
     const result = await applyStatus(db, holder, {
       now,
       policy: config.policy,
       ruleActor: `operator:${operator.name}`,
       audit: { action: 'status.set' },
       onlyWithRequest: true,
-      decide: (current) =>
-        current.color === body.color
-          ? undefined
-          : { to: body.color, source: 'operator', actorType: 'operator', actor: operator.name, reason: body.reason },
+      decide: () => ({
+        to: body.color,
+        source: 'operator',
+        actorType: 'operator',
+        actor: operator.name,
+        reason: body.reason,
+        exposedAt: body.exposedAt,
+      }),
       onRevocation: () => state.feedHead.invalidate(),
     });
-    return c.json({ holderId: holder.id, changed: result.written, status: statusView(result.plan.after) } satisfies StatusChangeResponse);
+    const decision = result.plan.decision;
+    return c.json({
+      holderId: holder.id,
+      changed: result.written,
+      // 'change', 'restart', 'unchanged' (why: 'same_status' | 'not_later') or 'lapsed'.
+      outcome: { kind: decision?.kind ?? 'unchanged', ...(decision && 'why' in decision ? { why: decision.why } : {}) },
+      status: statusView(result.plan.after),
+    } satisfies StatusChangeResponse);
   });
 }
 
-async function holderOr404(db: Db, holderId: string): Promise<HolderRow> {
-  const holder = await findHolderById(db, holderId);
-  if (!holder) throw new ApiError(404, 'not_found', 'No holder with this id.');
-  return holder;
+type LookupVars = Pick<AppVariables, 'db' | 'now' | 'config' | 'operator'>;
+
+async function viewOf({ db, now, config }: LookupVars, holder: HolderRow): Promise<AdminHolderView> {
+  const history = await loadHistory(db, holder.id);
+  const pending = await findPending(db, holder.idHash, now);
+  return holderView(holder, history, pending ? [pending] : [], now, config.policy);
+}
+
+/** docs/api.md: who looked at whom, and how they found them; never the ID number or its hash. */
+async function auditLookup(
+  { db, now, operator }: LookupVars,
+  by: 'holderId' | 'idNumber' | 'sub',
+  holder: HolderRow | undefined,
+  pending = 0,
+) {
+  await insertAudit(db, {
+    at: now,
+    actorType: 'operator',
+    actor: operator.name,
+    action: 'holder.lookup',
+    holderId: holder?.id,
+    detail: { by, found: holder !== undefined, pending, role: operator.role },
+  }).run();
 }

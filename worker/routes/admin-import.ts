@@ -2,16 +2,13 @@
 // and TUNABLES.maxImportRows (413 beyond; split the file).
 
 import type { Hono } from 'hono';
-import { type ImportReport, localDate } from '../../src/index.ts';
+import type { ImportReport } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { newHolderId } from '../crypto.ts';
-import { insertAudit } from '../db/audit.ts';
-import { runBatch, statementOf } from '../db/client.ts';
-import { bumpDaily } from '../db/counters.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
-import { applyImport } from '../import/apply.ts';
+import { applyImport, recordImport } from '../import/apply.ts';
 import { formatFor, parseImport } from '../import/parse.ts';
 import { TUNABLES } from '../tunables.ts';
 
@@ -30,48 +27,23 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
     const parsed = parseImport(text, format, TUNABLES.maxImportRows);
     // An id for this run, so its audit rows can be found together.
     const importId = newHolderId();
-    const report = await applyImport(
-      {
-        db,
-        policy: config.policy,
-        idHmacKey: config.idHmacKey,
-        now,
-        operator: operator.name,
-        importId,
-        onRevocation: () => state.feedHead.invalidate(),
-      },
-      parsed,
-    );
-    const day = localDate(now, config.policy.timeZone);
-    // The run's audit row and the console's daily import counters (db/counters.ts), together.
-    await runBatch(db, [
-      statementOf(
-        db,
-        insertAudit(db, {
-          at: now,
-          actorType: 'operator',
-          actor: operator.name,
-          action: 'import.run',
-          detail: {
-            importId,
-            format,
-            rows: report.rows,
-            applied: report.applied,
-            unchanged: report.unchanged,
-            unknown: report.unknown,
-            rejected: report.rejected.length,
-          },
-        }),
-      ),
-      bumpDaily(db, day, 'imports', 1, false),
-      bumpDaily(db, day, 'import_applied', report.applied, false),
-    ]);
+    const ctx = {
+      db,
+      policy: config.policy,
+      idHmacKey: config.idHmacKey,
+      now,
+      operator: operator.name,
+      importId,
+      onRevocation: () => state.feedHead.invalidate(),
+    };
+    const report = await applyImport(ctx, parsed);
+    await recordImport(ctx, format, report);
     c.header('Cache-Control', 'no-store');
     return c.json({
       importId,
       applied: report.applied,
       unchanged: report.unchanged,
-      unknown: report.unknown,
+      pending: report.pending,
       rejected: report.rejected,
     } satisfies ImportReport);
   });

@@ -7,7 +7,7 @@ import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { checkinBody } from '../holders/schemas.ts';
-import { limitTokenByHolder } from '../rate-limit.ts';
+import { limitCheckinByHolder, limitTokenByHolder } from '../rate-limit.ts';
 import { loadStatusInputs } from '../status/apply.ts';
 import { currentStatus } from '../status/plan.ts';
 import { statusView } from '../status/view.ts';
@@ -42,15 +42,25 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
       iat: issued.claims.iat,
       exp: issued.claims.exp,
       status: statusView(status),
+      // The zone whose calendar days count check-ins, so the wallet can name it with `until`.
+      timeZone: config.policy.timeZone,
     } satisfies TokenResponse);
   });
 
-  app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), jsonBody(checkinBody), async (c) => {
+  app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), limitCheckinByHolder, jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
     const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
     c.header('Cache-Control', 'no-store');
     return c.json(
-      { day: outcome.day, counted: outcome.counted, status: statusView(outcome.status) } satisfies CheckinResponse,
+      {
+        day: outcome.day,
+        counted: outcome.counted,
+        ...(outcome.notCounted ? { notCounted: outcome.notCounted } : {}),
+        clean: outcome.clean,
+        replacedEarlier: outcome.replacedEarlier,
+        status: statusView(outcome.status),
+        timeZone: config.policy.timeZone,
+      } satisfies CheckinResponse,
       outcome.counted ? 201 : 200,
     );
   });

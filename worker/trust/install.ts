@@ -1,9 +1,10 @@
 // Installing a trust list (PUT /v1/admin/trust-list): it must verify against the pinned root, be
 // newer than the current one, be for this issuer, and if it names an active key, SIGNING_KEYS
-// must hold that key's seed (else 409 signing_key_missing). The row and its audit entry commit
-// in one batch.
+// must hold that key's seed (else 409 signing_key_missing). Revocation is one-way
+// (docs/trust-list.md): a list that drops or un-revokes a key the current list revokes is 409
+// revocation_undone, whoever signed it. The row and its audit entry commit in one batch.
 
-import { type TrustList, toHex, verifyTrustList } from '../../src/index.ts';
+import { revokedKidsOf, type TrustList, toHex, verifyTrustList } from '../../src/index.ts';
 import type { Config } from '../config.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
@@ -17,14 +18,19 @@ export async function installTrustList(db: Db, config: Config, cose: Uint8Array,
   // From D1, not the isolate cache: "newer than the current one" must hold against the truth.
   const current = await loadCurrentTrustList(db, config.rootPublicKey);
   const minimumVersion = (current?.list.version ?? 0) + 1;
-  const verified = await verifyTrustList(cose, { rootPublicKey: config.rootPublicKey, minimumVersion });
+  const revokedKids = new Set(current ? revokedKidsOf(current.list) : []);
+  const verified = await verifyTrustList(cose, { rootPublicKey: config.rootPublicKey, minimumVersion, revokedKids });
   if (!verified.ok) {
     if (verified.reason === 'rollback') throw notNewer(current?.list.version ?? 0);
+    if (verified.reason === 'unrevoked_key') throw revocationUndone(verified.detail);
     throw new DomainError('trust_list_invalid', `The trust list was refused (${verified.reason}): ${verified.detail}.`);
   }
   const list = verified.list;
   if (list.issuer !== config.issuer)
     throw new DomainError('trust_list_invalid', `The trust list is for issuer "${list.issuer}", not "${config.issuer}".`);
+  const listed = new Set(list.keys.map((k) => toHex(k.kid)));
+  const dropped = [...revokedKids].find((kid) => !listed.has(kid));
+  if (dropped) throw revocationUndone(`key ${dropped} is revoked in the installed list and missing from this one`);
   const active = list.keys.find((k) => k.state === 'active');
   if (active && !(await hasSeedFor(config, active))) {
     throw new DomainError(
@@ -54,6 +60,10 @@ export async function installTrustList(db: Db, config: Config, cose: Uint8Array,
     throw err;
   }
   return list;
+}
+
+function revocationUndone(detail: string): DomainError {
+  return new DomainError('revocation_undone', `The trust list would undo a key revocation (${detail}); see docs/operations.md.`);
 }
 
 function notNewer(current: number): DomainError {

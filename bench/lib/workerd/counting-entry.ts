@@ -7,7 +7,7 @@
 // Worker's per-env caches (config, drizzle handle) behave as in production; its cost, a proxy
 // call per D1 call and an AsyncLocalStorage scope per request, is paid by the baseline too.
 //
-// Diagnostics only: a request with `Tricolor-Bench-Variant: no-rate-limit` runs with the two rate
+// Diagnostics only: a request with `Tricolor-Bench-Variant: no-rate-limit` runs with the rate
 // limit bindings removed, so the bench can show what the local emulation of the Rate Limiting
 // binding (a Durable Object call and a SQLite write per request) costs the token route.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -46,7 +46,13 @@ function countingEnv(env: Env, variant: string | null): Env {
   if (variant === 'no-rate-limit') {
     let bare = withoutLimits.get(env);
     if (!bare) {
-      bare = { ...countingEnv(env, null), ENROL_RATE_LIMIT: undefined, TOKEN_RATE_LIMIT: undefined };
+      bare = {
+        ...countingEnv(env, null),
+        ENROL_RATE_LIMIT: undefined,
+        TOKEN_RATE_LIMIT: undefined,
+        FEED_RATE_LIMIT: undefined,
+        CHECKIN_RATE_LIMIT: undefined,
+      };
       withoutLimits.set(env, bare);
     }
     return bare;

@@ -1,12 +1,12 @@
 // A key-people import file over a seeded D1 (seed.ts) where the fate of every row is known in
-// advance: applied (a green holder downgraded), unchanged (a red holder listed as red), unknown
-// (an ID number nobody enrolled) or rejected (a malformed line). A plan can cover one range of
+// advance: applied (a green holder downgraded), unchanged (a red holder listed as red), pending
+// (an ID number nobody enrolled, kept until that person enrols) or rejected (a malformed line). A plan can cover one range of
 // the seed's holders, so two files over disjoint ranges are the same import for different people. Shuffled with a fixed seed and
 // split into requests of at most 5000 rows (the route's limit, worker/tunables.ts), each with the
 // counts its report must show.
 import { colorOf, idNumberOf, type SeedPlan } from './plan.ts';
 
-export type Fate = 'applied' | 'unchanged' | 'unknown' | 'rejected';
+export type Fate = 'applied' | 'unchanged' | 'pending' | 'rejected';
 
 export interface ImportChunk {
   csv: string;
@@ -45,7 +45,7 @@ export interface PlanOptions {
   /** The holders the file is about: seed indexes [offset, offset + size). Default: all of them. */
   offset?: number;
   size?: number;
-  /** Prefix of this file's unknown and malformed ID numbers, so two files never share one. */
+  /** Prefix of this file's not-enrolled and malformed ID numbers, so two files never share one. */
   tag?: string;
   maxRowsPerRequest?: number;
 }
@@ -61,8 +61,8 @@ export function buildImportPlan(seed: SeedPlan, rows: number, o: PlanOptions = {
   const others = [...range.filter((i) => colorOf(seed, i) !== 'green'), ...greens.slice(applied)];
   const unchanged = Math.min(others.length, Math.round(rows * 0.05));
   const rejected = Math.round(rows * 0.01);
-  const unknown = rows - applied - unchanged - rejected;
-  if (unknown < 0) throw new Error(`${range.length} holders cannot fill a ${rows}-row import`);
+  const pending = rows - applied - unchanged - rejected;
+  if (pending < 0) throw new Error(`${range.length} holders cannot fill a ${rows}-row import`);
   const planned: PlannedRow[] = [];
   for (const [k, holder] of [...downgraded].entries()) {
     const color = k % 2 === 0 ? 'red' : 'yellow';
@@ -70,7 +70,7 @@ export function buildImportPlan(seed: SeedPlan, rows: number, o: PlanOptions = {
   }
   for (const holder of others.slice(0, unchanged))
     planned.push({ line: `${idNumberOf(holder)},${colorOf(seed, holder)},already listed`, fate: 'unchanged' });
-  for (let k = 0; k < unknown; k++) planned.push({ line: `${tag}${String(k).padStart(9, '0')}X,yellow,not enrolled`, fate: 'unknown' });
+  for (let k = 0; k < pending; k++) planned.push({ line: `${tag}${String(k).padStart(9, '0')}X,yellow,not enrolled`, fate: 'pending' });
   const malformed = [
     (k: number) => `${tag}R${k}X,purple,bad colour`,
     (k: number) => `${tag}R${k};X,red,bad id`,
@@ -88,7 +88,7 @@ export function buildImportPlan(seed: SeedPlan, rows: number, o: PlanOptions = {
   const perRequest = o.maxRowsPerRequest ?? MAX_ROWS_PER_REQUEST;
   for (let start = 0; start < planned.length; start += perRequest) {
     const part = planned.slice(start, start + perRequest);
-    const expected: Record<Fate, number> = { applied: 0, unchanged: 0, unknown: 0, rejected: 0 };
+    const expected: Record<Fate, number> = { applied: 0, unchanged: 0, pending: 0, rejected: 0 };
     for (const row of part) expected[row.fate]++;
     chunks.push({
       csv: `${['idNumber,color,reason', ...part.map((r) => r.line)].join('\n')}\n`,

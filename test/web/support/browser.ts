@@ -35,6 +35,17 @@ export async function openPage(
   });
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // A Content-Security-Policy violation is a failure wherever it happens (docs/operations.md
+  // "Security headers"): Chromium reports each in the console, and the page's own event says
+  // which directive, also from inside the Lit components' shadow roots.
+  page.on('console', (msg) => {
+    if (/Content Security Policy|securitypolicyviolation/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`securitypolicyviolation ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`),
+    );
+  });
   // Before the page loads, so the app's own timers run on the clock the test moves.
   if (options.fakeClock) await page.clock.install();
   await page.goto(baseUrl + path);

@@ -7,7 +7,7 @@ const list: TrustList = { version: 3, issuedAt: NOW - 86400, nextUpdate: NOW + 8
 const base: FreshnessInput = {
   now: NOW,
   list,
-  revocationsCheckedAt: NOW - 600,
+  revocationsSignedAt: NOW - 600,
   clockOffsetSeconds: 0,
   staleAfterSeconds: 12 * 3600,
   trustListMaxAgeSeconds: 30 * 86400,
@@ -19,14 +19,12 @@ describe('assessFreshness', () => {
   });
 
   test('revocations older than the limit warn with their age', () => {
-    expect(assessFreshness({ ...base, revocationsCheckedAt: NOW - 13 * 3600 }).warnings).toEqual([
-      { kind: 'stale', ageSeconds: 13 * 3600 },
-    ]);
+    expect(assessFreshness({ ...base, revocationsSignedAt: NOW - 13 * 3600 }).warnings).toEqual([{ kind: 'stale', ageSeconds: 13 * 3600 }]);
   });
 
   test('missing data says what is missing', () => {
-    expect(assessFreshness({ ...base, list: undefined, revocationsCheckedAt: undefined }).warnings).toEqual([{ kind: 'no_trust_list' }]);
-    expect(assessFreshness({ ...base, revocationsCheckedAt: undefined }).warnings).toEqual([{ kind: 'no_revocations' }]);
+    expect(assessFreshness({ ...base, list: undefined, revocationsSignedAt: undefined }).warnings).toEqual([{ kind: 'no_trust_list' }]);
+    expect(assessFreshness({ ...base, revocationsSignedAt: undefined }).warnings).toEqual([{ kind: 'no_revocations' }]);
   });
 
   test('a device clock off from the server by more than two minutes warns in the right direction', () => {

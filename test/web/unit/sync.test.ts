@@ -142,12 +142,13 @@ describe('revocation sync', () => {
     const second = scriptedServer({ '/v1/revocations': { status: 304 } });
     const confirmed = await syncRevocations({ fetcher: second.fetcher, store, now: NOW + 60, baseUrl: BASE }, list, held);
     expect(second.requests[0]).toEqual({ url: `${BASE}/v1/revocations?since=7`, ifNoneMatch: '"rv-7"' });
-    expect(confirmed.ok && confirmed.stored.checkedAt).toBe(NOW + 60);
+    // The 304 is unsigned: the held data is as current as its feed's signed time, no more.
+    expect(confirmed.ok && confirmed.stored.signedAt).toBe(NOW);
   });
 
-  test('a delta that leaves a gap is dropped and a snapshot is fetched instead', async () => {
+  test('a delta that leaves a gap is dropped and a snapshot is fetched instead, merged into what is held', async () => {
     const list = await listOf(issuer);
-    const start = await signRevocationFeed(feed({ toSeq: 3, entries: [] }), issuer.signing);
+    const start = await signRevocationFeed(feed({ toSeq: 3, entries: [{ sub: 'CCCCCCCC', revokedBefore: NOW }] }), issuer.signing);
     const setup = scriptedServer({ '/v1/revocations': { status: 200, body: start } });
     const held = await syncRevocations({ fetcher: setup.fetcher, store, now: NOW, baseUrl: BASE }, list, undefined);
     if (!held.ok) throw new Error(held.error);
@@ -162,7 +163,7 @@ describe('revocation sync', () => {
     });
     const result = await syncRevocations({ fetcher: server.fetcher, store, now: NOW, baseUrl: BASE }, list, held.stored);
     expect(server.requests.map((r) => r.url)).toEqual([`${BASE}/v1/revocations?since=3`, `${BASE}/v1/revocations?since=0`]);
-    expect(result.ok && [...result.stored.state.revoked.keys()]).toEqual(['BBBBBBBB']);
+    expect(result.ok && [...result.stored.state.revoked.keys()].sort()).toEqual(['BBBBBBBB', 'CCCCCCCC']);
   });
 
   test('a feed signed by a key outside the trust list is refused and changes nothing', async () => {

@@ -10,13 +10,19 @@ import { sharedStyles } from './shared-styles.ts';
  * @fires tc-settings - detail: the edited Settings
  */
 export class TcSettingsPanel extends LitElement {
-  static override properties = { settings: { attribute: false } };
+  static override properties = { settings: { attribute: false }, maxStaleHours: { type: Number } };
   declare settings: Settings | undefined;
+  /**
+   * The trust list's token lifetime in hours: a stale limit past it would let data miss the
+   * revocation of every live token (docs/revocation-feed.md "Freshness"), so none is offered.
+   */
+  declare maxStaleHours: number;
 
   constructor() {
     super();
     new LocaleController(this);
     this.settings = undefined;
+    this.maxStaleHours = 24 * 14;
   }
 
   static override styles = [
@@ -38,7 +44,7 @@ export class TcSettingsPanel extends LitElement {
       <form @submit=${this.save}>
         <label class="check"><input type="checkbox" name="temperatureCheck" data-testid="setting-temperature" .checked=${s.temperatureCheck} />${t('settings.temperature')}</label>
         <label class="field">${t('settings.threshold')}<input name="feverThreshold" type="number" step="0.1" min="35" max="42" .value=${String(s.feverThreshold)} /></label>
-        <label class="field">${t('settings.staleHours')}<input name="staleAfterHours" type="number" step="0.25" min="0.25" max="336" .value=${String(s.staleAfterHours)} /></label>
+        <label class="field">${t('settings.staleHours')}<input name="staleAfterHours" type="number" step="0.25" min="0.25" max=${String(this.maxStaleHours)} .value=${String(Math.min(s.staleAfterHours, this.maxStaleHours))} /></label>
         <label class="field">${t('settings.trustListDays')}<input name="trustListMaxAgeDays" type="number" step="1" min="1" max="365" .value=${String(s.trustListMaxAgeDays)} /></label>
         <label class="field">${t('settings.resetSeconds')}<input name="resetSeconds" type="number" step="1" min="1" max="60" .value=${String(s.resetSeconds)} /></label>
         <label class="check"><input type="checkbox" name="feedback" .checked=${s.feedback} />${t('settings.sound')}</label>

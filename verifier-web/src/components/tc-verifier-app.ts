@@ -143,7 +143,8 @@ export class TcVerifierApp extends LitElement {
     return assessFreshness({
       now: this.now,
       list: snap?.list,
-      revocationsCheckedAt: snap?.revocations?.checkedAt,
+      revocationsSignedAt: snap?.revocations?.signedAt,
+      restoredAt: snap?.revocations?.restoredAt,
       clockOffsetSeconds: snap?.clockOffsetSeconds,
       staleAfterSeconds: this.settings.staleAfterHours * 3600,
       trustListMaxAgeSeconds: this.settings.trustListMaxAgeDays * 86400,
@@ -172,7 +173,12 @@ export class TcVerifierApp extends LitElement {
     this.now = nowSeconds();
     const snap = this.sync?.snapshot;
     const temperature = celsius === undefined ? undefined : { celsius, threshold: this.settings.feverThreshold };
-    const verdict = await checkCode(text, { list: snap?.list, revoked: snap?.revocations?.state.revoked }, this.now, temperature);
+    const verdict = await checkCode(
+      text,
+      { list: snap?.list, revoked: snap?.revocations?.state.revoked, revokedKids: snap?.revokedKids },
+      this.now,
+      temperature,
+    );
     this.verdict = verdict;
     this.announcement = this.announce(verdict);
     await this.updateComplete;
@@ -259,7 +265,7 @@ export class TcVerifierApp extends LitElement {
               ${
                 this.view === 'tally'
                   ? html`<tc-tally-panel .tally=${this.tally}></tc-tally-panel>`
-                  : html`<tc-settings-panel .settings=${this.settings} @tc-settings=${this.onSettings}></tc-settings-panel>`
+                  : html`<tc-settings-panel .settings=${this.settings} .maxStaleHours=${(snap?.list?.maxTokenLifetime ?? 24 * 14 * 3600) / 3600} @tc-settings=${this.onSettings}></tc-settings-panel>`
               }
             `
         }

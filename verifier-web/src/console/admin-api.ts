@@ -92,7 +92,7 @@ export const auditExportUrl = (filter: AuditFilter) => `/v1/admin/audit/export?$
 
 /** One chunk of an import (at most the Worker's row limit), cancellable through `signal`. */
 export const postImportChunk = (body: string, contentType: 'text/csv' | 'application/x-ndjson', signal: AbortSignal) =>
-  call<ImportReport & { pending?: number }>('/v1/admin/holders/import', {
+  call<ImportReport>('/v1/admin/holders/import', {
     method: 'POST',
     headers: { 'content-type': contentType },
     body,

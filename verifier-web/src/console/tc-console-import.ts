@@ -92,7 +92,7 @@ export class TcConsoleImport extends LitElement {
           sent: t.sent + chunk.rows,
           applied: t.applied + r.applied,
           unchanged: t.unchanged + r.unchanged,
-          unknown: t.unknown + (r.unknown ?? r.pending ?? 0),
+          unknown: t.unknown + r.pending,
           rejected: [...t.rejected, ...r.rejected.map((x) => ({ line: fileLineOf(chunk, format, x.line), error: x.error }))],
         };
         this.fraction = file.size > 0 ? chunk.bytesDone / file.size : 1;

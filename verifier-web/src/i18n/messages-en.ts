@@ -56,6 +56,8 @@ export const EN = {
   'status.syncNow': 'Update now',
   'status.syncFailed': 'Last update failed',
   'warn.stale': 'Data is {age} old: codes revoked since then still look valid.',
+  'warn.issuerRestored':
+    'The issuer restored its data from a backup {age} ago: revocations it lost may be missing until it re-applies them.',
   'warn.noRevocations': 'No revocation data yet: revoked codes cannot be detected.',
   'warn.noTrustList': 'No trust list yet: connect to the internet once before checking codes.',
   'warn.trustListOld': 'The trust list is out of date ({age} old).',

@@ -55,6 +55,7 @@ export const ZH_CN: Record<MessageKey, string> = {
   'status.syncNow': '立即更新',
   'status.syncFailed': '上次更新失败',
   'warn.stale': '数据已有{age}未更新：此后被撤销的码仍会显示为有效。',
+  'warn.issuerRestored': '签发方已于{age}前从备份恢复数据：在其重新录入之前，丢失的撤销记录可能缺失。',
   'warn.noRevocations': '尚无撤销名单：无法识别已撤销的码。',
   'warn.noTrustList': '尚无信任列表：核验前请先联网一次。',
   'warn.trustListOld': '信任列表已过期（{age}前签发）。',

@@ -27,6 +27,7 @@ const TITLES_EN: Record<AppReason, string> = {
   not_yet_valid: 'Not valid yet',
   expired: 'Expired',
   token_revoked: 'Revoked',
+  lifetime_too_long: 'Validity too long',
   no_trust_list: 'Cannot check yet',
 };
 
@@ -46,6 +47,7 @@ const ZH_CN: Record<AppReason, ReasonText> = {
   not_yet_valid: { title: '尚未生效', sentence: '该码尚未生效。' },
   expired: { title: '已过期', sentence: '该码已过期。' },
   token_revoked: { title: '已作废', sentence: '持码人的状态在此码签发后已变更，此码已作废。' },
+  lifetime_too_long: { title: '有效期过长', sentence: '此码声称的有效期超过签发方信任列表允许的最长期限。' },
   no_trust_list: { title: '暂时无法核验', sentence: '本设备尚无信任列表，无法核验任何码。请先联网一次。' },
 };
 

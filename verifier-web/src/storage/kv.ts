@@ -1,48 +1,13 @@
-// A minimal promise wrapper over one IndexedDB object store. Values are structured clones, so
-// Uint8Array and Map (the revocation state) are stored as they are.
-
-const DB_NAME = 'tricolor';
-const STORE = 'kv';
+// The device's key-value storage, as the sync code sees it: values are structured clones, so
+// Uint8Array and Map (the revocation state) are stored as they are. The IndexedDB implementation
+// is in indexed-db-store.ts, so this interface has no browser types and the drills can run the
+// sync code inside workerd.
 
 export interface KeyValueStore {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
 }
-
-let opened: Promise<IDBDatabase> | undefined;
-
-function openDatabase(): Promise<IDBDatabase> {
-  opened ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => {
-      opened = undefined; // let a later call try again (private mode, quota, ...)
-      reject(request.error ?? new Error('IndexedDB unavailable'));
-    };
-  });
-  return opened;
-}
-
-function run<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) => IDBRequest): Promise<T> {
-  return openDatabase().then(
-    (db) =>
-      new Promise<T>((resolve, reject) => {
-        const tx = db.transaction(STORE, mode);
-        const request = action(tx.objectStore(STORE));
-        tx.oncomplete = () => resolve(request.result as T);
-        tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-        tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-      }),
-  );
-}
-
-export const indexedDbStore: KeyValueStore = {
-  get: (key) => run('readonly', (s) => s.get(key)),
-  set: (key, value) => run('readwrite', (s) => s.put(value, key)),
-  delete: (key) => run('readwrite', (s) => s.delete(key)),
-};
 
 /** For unit tests and for browsers where IndexedDB is refused: same interface, memory only. */
 export function createMemoryStore(): KeyValueStore {
@@ -52,14 +17,4 @@ export function createMemoryStore(): KeyValueStore {
     set: async (key, value) => void data.set(key, structuredClone(value)),
     delete: async (key) => void data.delete(key),
   };
-}
-
-/** IndexedDB when the browser allows it; otherwise memory, so the app still verifies this session. */
-export async function openBestStore(): Promise<KeyValueStore> {
-  try {
-    await indexedDbStore.get('probe');
-    return indexedDbStore;
-  } catch {
-    return createMemoryStore();
-  }
 }

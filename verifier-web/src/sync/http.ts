@@ -21,8 +21,11 @@ const TIMEOUT_MS = 20_000;
 export async function fetchBytes(fetcher: Fetcher, url: string, etag: string | undefined): Promise<FetchedBytes> {
   const headers: Record<string, string> = { accept: 'application/cose' };
   if (etag) headers['if-none-match'] = etag;
-  // `no-cache` revalidates through the HTTP cache: a 304 from the server still counts as checked.
-  const response = await fetcher(url, { headers, cache: 'no-cache', signal: AbortSignal.timeout(TIMEOUT_MS) });
+  // With an ETag of ours, `no-cache` revalidates and hands us the server's answer. Without one the
+  // HTTP cache is bypassed altogether (`no-store`): otherwise the browser would revalidate with
+  // its own validators and give us back its cached body, an old signed feed, as if it were new
+  // (docs/revocation-feed.md "Freshness").
+  const response = await fetcher(url, { headers, cache: etag ? 'no-cache' : 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
   const serverDate = parseHttpDate(response.headers.get('date'));
   if (response.status === 304) return { status: 304, etag, serverDate };
   if (response.status !== 200) throw new SyncHttpError(`${url} answered ${response.status}`);

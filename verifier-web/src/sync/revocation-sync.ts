@@ -1,17 +1,31 @@
 // The revocation state on this device, kept current by delta sync (docs/revocation-feed.md "Sync
 // protocol"): ask `since=<toSeq>` with the last ETag; a gap or an issuer change falls back to a
 // snapshot; only a feed signed by a key of the verified trust list is ever applied.
+//
+// Freshness is the feed's signed issuedAt, never the time a response arrived: an old but
+// authentic feed, or an unsigned 304, proves nothing about now. A 304 only confirms the version
+// we hold, so If-None-Match is sent only while that version's signed time is recent
+// (REVALIDATE_WITHIN_SECONDS); past it the verifier asks for a freshly signed feed.
 import { applyRevocationFeed, type RevocationState, type TrustList, verifyRevocationFeed } from '../../../src/index.ts';
 import type { KeyValueStore } from '../storage/kv.ts';
 import { type Fetcher, fetchBytes } from './http.ts';
 
 export const REVOCATIONS_KEY = 'revocations';
 
+/** How long a held feed's signed time may be old before a 304 stops being enough. */
+export const REVALIDATE_WITHIN_SECONDS = 15 * 60;
+
 export interface StoredRevocations {
   state: RevocationState;
   /** The last ETag, sent back as If-None-Match: an unchanged feed then costs a 304. */
   etag?: string;
-  checkedAt: number;
+  /** The signed issuedAt of the newest feed that confirmed this state (issuer clock, seconds). */
+  signedAt: number;
+  /**
+   * The signed issuedAt of a snapshot that ended below the sequence held: the issuer was
+   * restored, and revocations it lost may be missing (docs/revocation-feed.md "Issuer restore").
+   */
+  restoredAt?: number;
 }
 
 export type RevocationSync =
@@ -26,34 +40,49 @@ interface Deps {
 }
 
 export async function loadRevocations(store: KeyValueStore): Promise<StoredRevocations | undefined> {
-  const stored = await store.get<StoredRevocations>(REVOCATIONS_KEY);
-  return stored?.state?.revoked instanceof Map ? stored : undefined;
+  const stored = await store.get<StoredRevocations & { checkedAt?: number }>(REVOCATIONS_KEY);
+  if (!(stored?.state?.revoked instanceof Map)) return undefined;
+  // Saved before signedAt existed: the state's own signed time is all that is known.
+  if (typeof stored.signedAt !== 'number') return { state: stored.state, etag: stored.etag, signedAt: stored.state.issuedAt };
+  return stored;
 }
 
 export async function syncRevocations(deps: Deps, list: TrustList, current: StoredRevocations | undefined): Promise<RevocationSync> {
   // Held state from another issuer cannot be extended: start again from a snapshot.
   const base = current && current.state.issuer === list.issuer ? current : undefined;
-  const first = await fetchAndApply(deps, list, base);
+  const first = await fetchAndApply(deps, list, base, base?.state.seq ?? 0);
   if (first.ok || first.error !== 'gap' || !base) return first;
-  return fetchAndApply(deps, list, undefined); // a delta after our sequence leaves a gap: snapshot
+  // A delta after our sequence leaves a gap: a snapshot, merged into what is held (revocation is
+  // one-way, so nothing held is dropped for it).
+  return fetchAndApply(deps, list, base, 0);
 }
 
-async function fetchAndApply(deps: Deps, list: TrustList, current: StoredRevocations | undefined): Promise<RevocationSync> {
-  const since = current?.state.seq ?? 0;
-  const fetched = await fetchBytes(deps.fetcher, `${deps.baseUrl}/v1/revocations?since=${since}`, current?.etag);
+async function fetchAndApply(deps: Deps, list: TrustList, current: StoredRevocations | undefined, since: number): Promise<RevocationSync> {
+  const recent = current !== undefined && since === current.state.seq && deps.now - current.signedAt < REVALIDATE_WITHIN_SECONDS;
+  const fetched = await fetchBytes(deps.fetcher, `${deps.baseUrl}/v1/revocations?since=${since}`, recent ? current.etag : undefined);
   const serverDate = fetched.serverDate;
   if (fetched.status === 304) {
-    if (!current) return { ok: false, error: 'server answered 304 to an unconditional request', serverDate };
-    const stored = { ...current, checkedAt: deps.now };
-    await deps.store.set(REVOCATIONS_KEY, stored);
-    return { ok: true, stored, changed: false, serverDate };
+    // Unsigned: it confirms the held version, and the held signedAt stays what it was.
+    if (!current || !recent) return { ok: false, error: 'server answered 304 to an unconditional request', serverDate };
+    return { ok: true, stored: current, changed: false, serverDate };
   }
   const verified = await verifyRevocationFeed(fetched.bytes!, { keys: list.keys, now: deps.now });
   if (!verified.ok) return { ok: false, error: `revocation feed refused: ${verified.reason}`, serverDate };
   if (verified.feed.issuer !== list.issuer) return { ok: false, error: 'revocation feed is for another issuer', serverDate };
   const applied = applyRevocationFeed(current?.state, verified.feed, deps.now);
   if (!applied.ok) return { ok: false, error: applied.reason, serverDate };
-  const stored: StoredRevocations = { state: applied.state, etag: fetched.etag, checkedAt: deps.now };
+  const feed = verified.feed;
+  // A feed that ends below the held sequence (a lagging replica) confirms nothing about our state;
+  // one that reaches it, or a restore snapshot that replaces it, carries its signed time.
+  const confirms = applied.restored || !current || feed.toSeq >= current.state.seq;
+  const signedAt = confirms ? Math.max(feed.issuedAt, applied.restored ? 0 : (current?.signedAt ?? 0)) : current!.signedAt;
+  const restoredAt = applied.restored ? feed.issuedAt : current?.restoredAt;
+  const stored: StoredRevocations = {
+    state: applied.state,
+    etag: confirms ? fetched.etag : current?.etag,
+    signedAt,
+    ...(restoredAt === undefined ? {} : { restoredAt }),
+  };
   await deps.store.set(REVOCATIONS_KEY, stored);
   return { ok: true, stored, changed: applied.changed, serverDate };
 }

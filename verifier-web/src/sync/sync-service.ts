@@ -11,6 +11,8 @@ const CLOCK_KEY = 'clock';
 
 export interface DataSnapshot {
   list?: TrustList;
+  /** Hex kids ever seen revoked on this device: never trusted again, whatever the list says. */
+  revokedKids?: ReadonlySet<string>;
   trustCheckedAt?: number;
   revocations?: StoredRevocations;
   /** deviceClock - serverDate at the last sync, seconds. */
@@ -51,7 +53,13 @@ export class SyncService extends EventTarget {
       store.get<{ offsetSeconds: number }>(CLOCK_KEY).catch(() => undefined),
     ]);
     this.holding = holding;
-    this.update({ list: holding?.list, trustCheckedAt: holding?.record.checkedAt, revocations, clockOffsetSeconds: clock?.offsetSeconds });
+    this.update({
+      list: holding?.list,
+      revokedKids: holding?.revokedKids,
+      trustCheckedAt: holding?.record.checkedAt,
+      revocations,
+      clockOffsetSeconds: clock?.offsetSeconds,
+    });
   }
 
   start(): void {
@@ -95,7 +103,7 @@ export class SyncService extends EventTarget {
       await this.recordServerDate(trust.serverDate);
       if (trust.ok) {
         this.holding = trust.holding;
-        this.update({ list: trust.holding.list, trustCheckedAt: trust.holding.record.checkedAt });
+        this.update({ list: trust.holding.list, revokedKids: trust.holding.revokedKids, trustCheckedAt: trust.holding.record.checkedAt });
       } else {
         lastError = trust.error;
       }

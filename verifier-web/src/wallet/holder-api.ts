@@ -6,7 +6,7 @@
 
 import { type CheckinRequest, type CheckinResponse, SIGN_OUT_PATH, type TokenResponse } from '../../../src/index.ts';
 
-export type { TokenResponse } from '../../../src/index.ts';
+export type { CheckinResponse, StatusView as HolderStatus, TokenResponse } from '../../../src/index.ts';
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; offline: boolean; status: number; code: string; message: string };
 

@@ -7,8 +7,10 @@ import { nowSeconds } from '../check-code.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { currentLanguage, setLanguage, t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
+import { readTemperature } from '../temperature.ts';
 import { type ApiResult, fetchCurrentToken, postCheckin, signOut } from './holder-api.ts';
 import { type WalletMessageKey, walletText } from './messages.ts';
+import { checkinOutcomeText, greenFromText, progressText, temperatureErrorText } from './status-text.ts';
 import { readTokenClaims, tokenNeedsRefresh } from './token-info.ts';
 import { forgetWallet, loadWallet, saveWallet, type WalletState } from './wallet-store.ts';
 import './tc-enrol-form.ts';
@@ -25,6 +27,7 @@ export class TcWalletApp extends LitElement {
     busy: { state: true },
     error: { state: true },
     notice: { state: true },
+    checkinError: { state: true },
   };
 
   declare wallet: WalletState | undefined;
@@ -33,6 +36,7 @@ export class TcWalletApp extends LitElement {
   declare busy: boolean;
   declare error: string | undefined;
   declare notice: string | undefined;
+  declare checkinError: string | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -44,6 +48,7 @@ export class TcWalletApp extends LitElement {
     this.busy = false;
     this.error = undefined;
     this.notice = undefined;
+    this.checkinError = undefined;
     this.error = signInErrorFromUrl();
   }
 
@@ -120,7 +125,8 @@ export class TcWalletApp extends LitElement {
     const result = await fetchCurrentToken();
     this.now = nowSeconds();
     if (result.ok) {
-      this.store({ token: result.value.token, fetchedAt: this.now });
+      const { token, status, timeZone } = result.value;
+      this.store({ token, fetchedAt: this.now, status, timeZone });
       this.error = undefined;
     } else if (!result.offline && result.status === 401) {
       // Signed out here: say why only if this device had a code, or another phone took it.
@@ -136,19 +142,36 @@ export class TcWalletApp extends LitElement {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const symptoms = (form.elements.namedItem('symptoms') as HTMLInputElement).checked;
-    const temperatureText = (form.elements.namedItem('temperature') as HTMLInputElement).value.trim();
-    const temperature = temperatureText ? Number(temperatureText.replace(',', '.')) : undefined;
-    this.busy = true;
+    const reading = readTemperature((form.elements.namedItem('temperature') as HTMLInputElement).value);
     this.notice = undefined;
-    const result = await postCheckin(temperature === undefined || !Number.isFinite(temperature) ? { symptoms } : { symptoms, temperature });
+    // A temperature that cannot be read is never sent as "none": the holder fixes it first.
+    if (!reading.ok) {
+      this.checkinError = temperatureErrorText(currentLanguage(), reading);
+      return;
+    }
+    this.checkinError = undefined;
+    this.busy = true;
+    const result = await postCheckin(reading.celsius === undefined ? { symptoms } : { symptoms, temperature: reading.celsius });
     this.busy = false;
     if (!result.ok) {
       this.error = this.describeFailure(result);
       return;
     }
     this.error = undefined;
-    this.notice = this.w('wallet.checkin.done');
+    this.notice = checkinOutcomeText(currentLanguage(), result.value);
+    if (this.wallet) this.store({ ...this.wallet, status: result.value.status, timeZone: result.value.timeZone });
     await this.refresh(); // a check-in can change the colour
+  }
+
+  private renderProgress() {
+    const lang = currentLanguage();
+    const progress = progressText(lang, this.wallet?.status);
+    const greenFrom = greenFromText(lang, this.wallet?.status, this.wallet?.timeZone);
+    if (!progress && !greenFrom) return nothing;
+    return html`<div data-testid="wallet-progress">
+      ${progress ? html`<p><strong>${progress}</strong></p>` : nothing}
+      ${greenFrom ? html`<p>${greenFrom}</p>` : nothing}
+    </div>`;
   }
 
   private async signOut(): Promise<void> {
@@ -188,10 +211,12 @@ export class TcWalletApp extends LitElement {
         <h2>${this.w('wallet.checkin.title')}</h2>
         <form @submit=${this.checkIn}>
           <label class="check"><input type="checkbox" name="symptoms" />${this.w('wallet.checkin.symptoms')}</label>
-          <label>${this.w('wallet.checkin.temperature')}<input name="temperature" inputmode="decimal" autocomplete="off" /></label>
+          <label>${this.w('wallet.checkin.temperature')}<input name="temperature" inputmode="decimal" autocomplete="off" aria-invalid=${this.checkinError ? 'true' : 'false'} /></label>
+          ${this.checkinError ? html`<p class="error" role="alert" data-testid="checkin-error">${this.checkinError}</p>` : nothing}
           <button type="submit" data-testid="checkin" ?disabled=${this.busy || !this.online}>${this.w('wallet.checkin.submit')}</button>
         </form>
-        ${this.notice ? html`<p class="notice" role="status">${this.notice}</p>` : nothing}
+        ${this.notice ? html`<p class="notice" role="status" data-testid="checkin-outcome">${this.notice}</p>` : nothing}
+        ${this.renderProgress()}
       </section>
       <section>
         <h2>${this.w('wallet.device.title')}</h2>

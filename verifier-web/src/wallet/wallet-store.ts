@@ -6,7 +6,12 @@ export interface WalletState {
   token: string;
   /** When the token was last fetched, by this device's clock (seconds). */
   fetchedAt: number;
+  /** The status the issuer last reported, and the zone its days are counted in. */
+  status?: HolderStatus;
+  timeZone?: string;
 }
+
+import type { HolderStatus } from './holder-api.ts';
 
 const STORAGE_KEY = 'tricolor.wallet';
 
