@@ -207,15 +207,36 @@ export interface ImportReport {
 export const AUDIT_ACTOR_TYPES = ['operator', 'import', 'rule', 'declaration', 'holder', 'system'] as const;
 export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 
-/** GET /v1/admin/audit */
-export interface AuditQuery {
-  cursor?: number;
-  limit?: number;
+/** Rows one audit CSV export carries at most; narrow the filter for more. */
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;
+/** Audit action names: `area.verb` (status.set, import.run, staff.signin, ...). */
+export const AUDIT_ACTION_PATTERN = /^[a-z_]{1,30}(\.[a-z_]{1,30}){0,2}$/;
+/** Staff names as an audit filter (OPERATOR_TOKENS names are at most 64 characters). */
+export const AUDIT_ACTOR_MAX_LENGTH = 80;
+
+/** The filter of GET /v1/admin/audit and of its CSV export, GET /v1/admin/audit/export. */
+export interface AuditFilter {
   holderId?: string;
   actorType?: AuditActorType;
+  /** A staff or holder name, exactly. */
+  actor?: string;
+  action?: string;
+  /** Entries at or after this instant (seconds). */
+  from?: number;
+  /** Entries before this instant (seconds); later than `from`. */
+  to?: number;
   /** Everything one import wrote. */
   importId?: string;
 }
+
+/** GET /v1/admin/audit */
+export interface AuditQuery extends AuditFilter {
+  cursor?: number;
+  limit?: number;
+}
+
+/** The columns of GET /v1/admin/audit/export, in order. */
+export const AUDIT_CSV_COLUMNS = ['id', 'at', 'actorType', 'actor', 'action', 'holderId', 'from', 'to', 'reason', 'detail'] as const;
 
 export interface AuditEntry {
   id: number;
@@ -234,4 +255,57 @@ export interface AuditEntry {
 export interface AuditPage {
   entries: AuditEntry[];
   nextCursor: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operator console's admin routes (docs/console.md)
+
+export type StaffRole = 'operator' | 'auditor';
+
+/** POST /v1/admin/session (201), GET /v1/admin/session */
+export interface StaffSession {
+  name: string;
+  role: StaffRole;
+  /** The issuer's time zone, in which check-in days are counted. */
+  timeZone: string;
+  /** POST only: when the session cookie expires (seconds). */
+  expiresAt?: number;
+  /** GET only: how this request was authenticated. */
+  via?: 'bearer' | 'session';
+}
+
+/** Days GET /v1/admin/dashboard covers, today included. */
+export const DASHBOARD_DAYS = 30;
+
+/** GET /v1/admin/dashboard */
+export interface DashboardView {
+  asOf: number;
+  /** The issuer's calendar day (YYYY-MM-DD). */
+  today: string;
+  timeZone: string;
+  colors: Record<Color, number>;
+  /** Counted check-ins today, and the red and yellow holders who owe one. */
+  checkins: { today: number; holdersDue: number };
+  /** DASHBOARD_DAYS entries, oldest first. */
+  days: { day: string; toRed: number; toYellow: number; toGreen: number; checkins: number; imports: number; importApplied: number }[];
+}
+
+/** GET /v1/admin/keys */
+export interface KeysView {
+  now: number;
+  version: number;
+  issuer: string;
+  issuedAt: number;
+  nextUpdate: number;
+  secondsToNextUpdate: number;
+  keys: {
+    kid: string;
+    state: string;
+    validFrom: number;
+    validUntil: number | null;
+    /** An offline verifier would still accept tokens this key signed. */
+    acceptedOffline: boolean;
+    /** This Worker holds the key's seed. */
+    signsHere: boolean;
+  }[];
 }

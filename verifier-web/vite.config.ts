@@ -1,4 +1,4 @@
-// Vite build of the verifier PWA (`/`) and the wallet (`/wallet`). The Worker serves `dist/` as
+// Vite build of the verifier PWA (`/`), the wallet (`/wallet`) and the operator console (`/console`). The Worker serves `dist/` as
 // static assets (wrangler.toml). The root public key is pinned here, at build time, from public
 // material only (docs/architecture.md "Verifier side"): a trust list is believed only if it
 // verifies against it.
@@ -31,9 +31,16 @@ export default defineConfig(() => {
       assetsInlineLimit: 0,
       modulePreload: { polyfill: false },
       rollupOptions: {
-        input: { verifier: resolve(here, 'index.html'), wallet: resolve(here, 'wallet.html') },
+        input: { verifier: resolve(here, 'index.html'), wallet: resolve(here, 'wallet.html'), console: resolve(here, 'console.html') },
       },
     },
-    plugins: [serviceWorkerPlugin({ source: resolve(here, 'src/sw.ts'), navigations: { '/': 'index.html', '/wallet': 'wallet.html' } })],
+    plugins: [
+      serviceWorkerPlugin({
+        source: resolve(here, 'src/sw.ts'),
+        navigations: { '/': 'index.html', '/wallet': 'wallet.html' },
+        // The console is an online tool for staff: nothing of it is precached on checkpoint phones.
+        onlineOnlyEntries: ['console'],
+      }),
+    ],
   };
 });

@@ -3,16 +3,18 @@
 
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { requireOperatorToken } from './auth/operator.ts';
+import { requireStaff } from './auth/staff-session.ts';
 import { configFor } from './config.ts';
 import { type Db, openDb, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
+import { registerAdminDashboardRoutes } from './routes/admin-dashboard.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
 import { registerAdminImportRoutes } from './routes/admin-import.ts';
 import { registerAdminRevocationRoutes } from './routes/admin-revocations.ts';
+import { registerAdminSessionRoutes } from './routes/admin-session.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
@@ -46,8 +48,8 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
     maxAge: 86400,
   });
   for (const path of ['/v1/trust-list', '/v1/revocations', '/.well-known/jwks.json']) app.use(path, publicCors);
-  // Before any admin handler or body parsing: no valid token, no data.
-  app.use('/v1/admin/*', requireOperatorToken);
+  // Before any admin handler or body parsing: no valid token or console session, no data.
+  app.use('/v1/admin/*', requireStaff);
 
   registerHealthRoutes(app);
   registerAuthRoutes(app);
@@ -58,6 +60,8 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
   registerAdminHolderRoutes(app);
   registerAdminRevocationRoutes(app);
   registerAdminAuditRoutes(app);
+  registerAdminDashboardRoutes(app);
+  registerAdminSessionRoutes(app);
   registerMethodNotAllowed(app);
   return app;
 }

@@ -61,6 +61,8 @@ export interface AppVariables {
   readDb: () => Db;
   now: number;
   operator: Operator;
+  /** How the admin request was authenticated (worker/auth/staff-session.ts). */
+  staffAuth: 'bearer' | 'session';
   holder: HolderRow;
 }
 

@@ -52,4 +52,6 @@ export const TUNABLES = {
   /** Red/yellow holders the cron re-derives per run, in pages. */
   cronMaxHolders: 5000,
   cronPageSize: 50,
+  /** A console session (worker/auth/staff-session.ts) lasts one working shift, then signs in again. */
+  staffSessionSeconds: 8 * 3600,
 } as const;

@@ -167,6 +167,9 @@ describe('a Worker killed mid-import', () => {
       console.log(`killed after ${doneInKilledChunk} of ${killedChunk.length} downgrades in the second request`);
     expect(doneInKilledChunk).toBeGreaterThan(0);
     expect(doneInKilledChunk).toBeLessThan(killedChunk.length);
+    // The console's colour counters committed with the very writes they count, so the kill left
+    // them agreeing with the holders table (worker/db/counters.ts).
+    expect(colorCounters(seeded.persist)).toEqual(colorsInTable(seeded.persist));
 
     // Restart on the same persisted D1 and re-run the whole file; then B's file, once, cleanly.
     worker = await startWorker(config, seeded.persist);
@@ -204,3 +207,25 @@ describe('a Worker killed mid-import', () => {
     }
   });
 });
+
+function colorCounters(persist: string): Record<string, number> {
+  const db = openLocalD1(persist);
+  try {
+    const rows = db.prepare('select color, holders as n from color_counts order by color').all() as { color: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.color, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+function colorsInTable(persist: string): Record<string, number> {
+  const db = openLocalD1(persist);
+  try {
+    const out: Record<string, number> = { green: 0, red: 0, yellow: 0 };
+    for (const r of db.prepare('select color, count(*) as n from holders group by color').all() as { color: string; n: number }[])
+      out[r.color] = r.n;
+    return out;
+  } finally {
+    db.close();
+  }
+}

@@ -18,6 +18,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     webBaseUrl: string;
     webOperatorToken: string;
+    webAuditorToken: string;
     webSigningSeed: string;
     webIssuer: string;
     /** The dev OpenID provider the Worker trusts. */
@@ -78,6 +79,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('webBaseUrl', worker.baseUrl);
   project.provide('webOperatorToken', secrets.operatorToken);
+  project.provide('webAuditorToken', secrets.auditorToken);
   project.provide('webSigningSeed', toBase64Url(secrets.signingSeed));
   project.provide('webIssuer', ISSUER);
   project.provide('webProviderUrl', provider.url);

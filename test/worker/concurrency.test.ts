@@ -33,7 +33,7 @@ describe('lost races', () => {
       () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale decision' }),
       'test',
     );
-    expect(await writePlan(db, stale, plan, { now: T0 + 20, audit: { action: 'status.set' } })).toBeUndefined();
+    expect(await writePlan(db, stale, plan, { now: T0 + 20, policy: policy(), audit: { action: 'status.set' } })).toBeUndefined();
     expect(await counts()).toEqual(before);
     expect((await findHolderById(db, holder.holderId))!).toMatchObject({ color: 'yellow', statusVersion: 2 });
   });

@@ -4,13 +4,21 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { minify, type Plugin, type ResolvedConfig, transformWithOxc } from 'vite';
+import { minify, type Plugin, type ResolvedConfig, type Rolldown, transformWithOxc } from 'vite';
+
+type OutputBundle = Rolldown.OutputBundle;
+type OutputChunk = Rolldown.OutputChunk;
 
 export interface ServiceWorkerOptions {
   /** Path of the service worker's TypeScript source (no imports: it is compiled on its own). */
   source: string;
   /** URL the app is navigated to -> the HTML file in the bundle that answers it. */
   navigations: Record<string, string>;
+  /**
+   * Entries (by input name) that are not part of the offline app, e.g. the operator console:
+   * their HTML and the chunks only they use are neither precached nor part of the cache version.
+   */
+  onlineOnlyEntries?: string[];
 }
 
 export interface PrecacheManifest {
@@ -31,7 +39,9 @@ export function serviceWorkerPlugin(options: ServiceWorkerOptions): Plugin {
       const hash = createHash('sha256');
       const urls: string[] = [];
       const htmlFiles = new Set(Object.values(options.navigations));
+      const onlineOnly = onlineOnlyFiles(bundle, options.onlineOnlyEntries ?? []);
       for (const [fileName, item] of Object.entries(bundle).sort(([a], [b]) => a.localeCompare(b))) {
+        if (onlineOnly.has(fileName)) continue;
         hash.update(fileName);
         hash.update(item.type === 'chunk' ? item.code : item.source);
         // HTML is cached under its navigation URL, not its file name.
@@ -55,6 +65,33 @@ export function serviceWorkerPlugin(options: ServiceWorkerOptions): Plugin {
       this.emitFile({ type: 'asset', fileName: 'sw.js', source: minified.code });
     },
   };
+}
+
+/** Files reachable only from the given entries (their HTML, their chunks and their assets). */
+function onlineOnlyFiles(bundle: OutputBundle, entries: string[]): Set<string> {
+  const reach = (roots: OutputChunk[]): Set<string> => {
+    const seen = new Set<string>();
+    const queue = roots.map((c) => c.fileName);
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const item = bundle[file];
+      if (item?.type !== 'chunk') continue;
+      queue.push(
+        ...item.imports,
+        ...item.dynamicImports,
+        ...(item.viteMetadata ? [...item.viteMetadata.importedAssets, ...item.viteMetadata.importedCss] : []),
+      );
+    }
+    return seen;
+  };
+  const chunks = Object.values(bundle).filter((i): i is OutputChunk => i.type === 'chunk' && i.isEntry);
+  const excluded = reach(chunks.filter((c) => entries.includes(c.name)));
+  const kept = reach(chunks.filter((c) => !entries.includes(c.name)));
+  const out = new Set([...excluded].filter((f) => !kept.has(f)));
+  for (const name of entries) out.add(`${name}.html`);
+  return out;
 }
 
 function listFiles(dir: string): string[] {

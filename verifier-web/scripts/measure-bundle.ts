@@ -1,7 +1,8 @@
 // Bench harness (docs/verifier.md, budgets): gzipped bytes of the JavaScript that `/` loads before it can
 // verify (the entry script of index.html and every chunk it imports statically). Lazy chunks (the
 // ZXing QR fallback, noble) and the wallet page's chunk are listed as notInitial and do not count.
-// Usage: node verifier-web/scripts/measure-bundle.ts [--dist DIR] [--budget-kb 60]
+// `--page console.html` measures the operator console's own initial JS the same way.
+// Usage: node verifier-web/scripts/measure-bundle.ts [--dist DIR] [--budget-kb 60] [--page index.html]
 // Without --dist it builds into a temporary folder with a throwaway root key. Prints JSON; exits
 // 1 above budget.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +13,10 @@ import { gzipSync } from 'node:zlib';
 import { buildWeb } from './build-web.ts';
 import { createTestIssuer, writeRootPublicFile } from './issuer-fixtures.ts';
 
-const { values } = parseArgs({ options: { dist: { type: 'string' }, 'budget-kb': { type: 'string', default: '60' } } });
+const { values } = parseArgs({
+  options: { dist: { type: 'string' }, 'budget-kb': { type: 'string', default: '60' }, page: { type: 'string', default: 'index.html' } },
+});
+const page = values.page!;
 const budgetBytes = Number(values['budget-kb']) * 1024;
 
 let dist = values.dist;
@@ -22,13 +26,13 @@ if (!dist) {
   dist = join(temp, 'dist');
   buildWeb(dist, writeRootPublicFile(temp, await createTestIssuer(Math.floor(Date.now() / 1000))));
 }
-if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist}/index.html not found: build the PWA first (npm run build:web)`);
+if (!existsSync(join(dist, page))) throw new Error(`${dist}/${page} not found: build the PWA first (npm run build:web)`);
 
 /** Static imports only: `import ... from "x"` and bare `import "x"`, never `import("x")`. */
 const STATIC_IMPORT = /(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+\.js)["']/g;
 
 function initialChunks(distDir: string): string[] {
-  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  const html = readFileSync(join(distDir, page), 'utf8');
   const roots = [
     ...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g),
     ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g),
@@ -56,7 +60,7 @@ const total = initial.reduce((sum, c) => sum + c.gzipBytes, 0);
 console.log(
   JSON.stringify(
     {
-      what: 'initial JS for / (gzip -9 bytes)',
+      what: `initial JS for ${page} (gzip -9 bytes)`,
       initialGzipBytes: total,
       budgetBytes,
       withinBudget: total <= budgetBytes,

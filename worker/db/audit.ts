@@ -1,7 +1,8 @@
 // The audit log: appended in the same batch as whatever it records, read newest first with a
-// keyset cursor (the id), so paging stays an index range scan however long the log grows.
+// keyset cursor (the id), so paging stays an index range scan however long the log grows. The
+// console filters by actor, action and time range on their own indexes (migrations/0004_console.sql).
 
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Color } from '../../src/index.ts';
 import type { ActorType } from '../status/plan.ts';
 import { type Db, rawStatement } from './client.ts';
@@ -60,6 +61,12 @@ export interface AuditQuery {
   limit: number;
   holderId?: string;
   actorType?: ActorType;
+  actor?: string;
+  action?: string;
+  /** Entries at or after this instant (seconds). */
+  from?: number;
+  /** Entries before this instant (seconds). */
+  to?: number;
   importId?: string;
 }
 
@@ -68,6 +75,10 @@ export async function listAudit(db: Db, q: AuditQuery): Promise<AuditRow[]> {
   if (q.before !== undefined) where.push(lt(auditLog.id, q.before));
   if (q.holderId !== undefined) where.push(eq(auditLog.holderId, q.holderId));
   if (q.actorType !== undefined) where.push(eq(auditLog.actorType, q.actorType));
+  if (q.actor !== undefined) where.push(eq(auditLog.actor, q.actor));
+  if (q.action !== undefined) where.push(eq(auditLog.action, q.action));
+  if (q.from !== undefined) where.push(gte(auditLog.at, q.from));
+  if (q.to !== undefined) where.push(lt(auditLog.at, q.to));
   if (q.importId !== undefined) where.push(eq(auditLog.importId, q.importId));
   return db
     .select()

@@ -123,7 +123,38 @@ export const auditLog = sqliteTable(
     /** The import run this row belongs to (imports.id), so one run's changes list together. */
     importId: text('import_id'),
   },
-  (t) => [index('audit_log_holder_idx').on(t.holderId, t.id), index('audit_log_import_idx').on(t.importId, t.id)],
+  (t) => [
+    index('audit_log_holder_idx').on(t.holderId, t.id),
+    index('audit_log_import_idx').on(t.importId, t.id),
+    // The console's audit filters (worker/migrations/0004_console.sql).
+    index('audit_log_at_idx').on(t.at, t.id),
+    index('audit_log_actor_idx').on(t.actor, t.id),
+    index('audit_log_action_idx').on(t.action, t.id),
+  ],
+);
+
+/**
+ * Holders per colour now, kept in the same D1 batch as every write that changes a colour
+ * (worker/db/counters.ts), so the console's dashboard never counts the holders table.
+ */
+export const colorCounts = sqliteTable(
+  'color_counts',
+  {
+    color: text('color', { enum: ['green', 'yellow', 'red'] }).primaryKey(),
+    holders: integer('holders').notNull(),
+  },
+  () => [check('color_counts_color_check', COLOR_CHECK('color'))],
+);
+
+/** Per local day (the issuer's zone) and metric (worker/db/counters.ts DAILY_METRICS): a count. */
+export const dailyCounts = sqliteTable(
+  'daily_counts',
+  {
+    day: text('day').notNull(),
+    metric: text('metric').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.metric] })],
 );
 
 /** One import of a key-people list: recorded as a unit, its rows' audit entries carry its id. */

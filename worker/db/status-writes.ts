@@ -6,11 +6,14 @@
 // any extra guard), and every later statement is `INSERT ... SELECT ... WHERE changes() = 1`, so
 // each runs only if the statement before it wrote its one row. A lost race therefore writes
 // nothing at all, and the caller sees `applied: false` and re-reads. D1 runs a batch as one
-// transaction on its single writer, so nothing interleaves between these statements.
+// transaction on its single writer, so nothing interleaves between these statements. The console's
+// counters (./counters.ts) are the last links of the same chain.
 
 import { and, eq, type SQL } from 'drizzle-orm';
+import { localDate } from '../../src/index.ts';
 import type { StatusPlan, StatusStep } from '../status/plan.ts';
 import { type Db, rawStatement, runBatch, statementOf } from './client.ts';
+import { bumpDaily, moveColorCount, transitionMetric } from './counters.ts';
 import { type HolderRow, holders } from './schema.ts';
 
 export interface AuditFacts {
@@ -25,6 +28,8 @@ export interface StatusWrite {
   holder: HolderRow;
   plan: StatusPlan;
   now: number;
+  /** The issuer's zone: the console's daily counters are per local day (./counters.ts). */
+  timeZone: string;
   audit: AuditFacts;
   /** Other holder columns to change in the same guarded update (a new secret hash on re-enrolment). */
   patch?: Partial<Pick<HolderRow, 'secretHash' | 'replacedSecretHash' | 'maskedName' | 'birthYear'>>;
@@ -59,7 +64,10 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
       .where(w.guard ? and(version, w.guard) : version),
   );
   const statements: D1PreparedStatement[] = [update, ...(w.gated ?? [])];
-  for (const step of plan.steps) statements.push(insertEvent(db, holder.id, step), insertAudit(db, now, holder.id, step, w.audit));
+  for (const step of plan.steps) {
+    statements.push(insertEvent(db, holder.id, step), insertAudit(db, now, holder.id, step, w.audit));
+    statements.push(bumpDaily(db, localDate(step.at, w.timeZone), transitionMetric(step.to), 1, true));
+  }
   for (const revocation of plan.revocations) {
     statements.push(
       rawStatement(
@@ -71,6 +79,9 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
       ),
     );
   }
+  // The console's counts per colour move with the row, in the same chain, as its last link
+  // (counters.ts moveColorCount).
+  statements.push(...moveColorCount(db, holder.color, plan.after.color, true));
   return { statements, revocations: plan.revocations.length };
 }
 

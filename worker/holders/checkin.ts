@@ -11,6 +11,7 @@
 import { and, eq, exists, notExists, sql } from 'drizzle-orm';
 import { type Checkin, checkinConsequence, type DerivedStatus, isSymptomatic, localDate, type StatusPolicy } from '../../src/index.ts';
 import { type Db, rawStatement } from '../db/client.ts';
+import { bumpDaily } from '../db/counters.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
 import { applyStatus } from '../status/apply.ts';
 import type { Request } from '../status/plan.ts';
@@ -61,12 +62,16 @@ export async function recordCheckin(
       return {
         checkins: [...stored.filter((c) => c !== replaces), checkin],
         guard: replaces ? exists(row.where(and(sameDay, eq(checkins.at, replaces.at)))) : notExists(row.where(sameDay)),
-        gated: [replaces ? replaceRow(db, holder.id, day, now, input) : insertRow(db, holder.id, day, now, input)],
+        // A day's first check-in is counted for the console (db/counters.ts); a replacement is not.
+        gated: replaces
+          ? [replaceRow(db, holder.id, day, now, input)]
+          : [insertRow(db, holder.id, day, now, input), bumpDaily(db, day, 'checkins', 1, true)],
         alone: replaces
           ? replaceRow(db, holder.id, day, now, input, replaces.at)
           : db.$client
               .prepare('insert into checkins (holder_id, day, at, symptoms, temperature) values (?, ?, ?, ?, ?) on conflict do nothing')
               .bind(holder.id, day, now, input.symptoms ? 1 : 0, input.temperature ?? null),
+        aloneThen: replaces ? [] : [bumpDaily(db, day, 'checkins', 1, true)],
       };
     },
     decide: (current) => consequenceOf(current, checkin, policy),

@@ -11,11 +11,13 @@ import {
   type DerivedStatus,
   generateSubId,
   isDowngrade,
+  localDate,
   type StatusPolicy,
 } from '../../src/index.ts';
 import { newHolderId, newHolderSecret, sha256Hex } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
+import { addHolderQuery, bumpDailyQuery, transitionMetric } from '../db/counters.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
@@ -111,6 +113,9 @@ async function createHolder(
       reason,
     }),
     ...start.statements(holder.id),
+    // The console's counters (db/counters.ts): one more holder of its colour, the declaration's transition.
+    addHolderQuery(db, holder.color),
+    bumpDailyQuery(db, localDate(now, policy.timeZone), transitionMetric(declared)),
   ]);
   const late = await applyLatePending(db, policy, now, holder);
   if (late) return { created: true, holder: late.holder, status: late.status, secret };

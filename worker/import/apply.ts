@@ -11,6 +11,7 @@ import { checkExposure, EXPOSURE_REJECTION_MESSAGES, localDate, type StatusPolic
 import { insertAudit } from '../db/audit.ts';
 import { loadCheckinsForMany, toCheckin } from '../db/checkins.ts';
 import { chunk, type Db } from '../db/client.ts';
+import { bumpDailyQuery } from '../db/counters.ts';
 import { findHoldersByIdHashes } from '../db/holders.ts';
 import { findPendingMany } from '../db/pending.ts';
 import { type HolderRow, imports } from '../db/schema.ts';
@@ -179,5 +180,8 @@ export async function recordImport(ctx: ImportContext, format: 'csv' | 'ndjson',
       detail: { importId: ctx.importId, format, ...counts },
       importId: ctx.importId,
     }),
+    // The console's daily import counters (db/counters.ts), with the run they count.
+    bumpDailyQuery(ctx.db, localDate(ctx.now, ctx.policy.timeZone), 'imports'),
+    bumpDailyQuery(ctx.db, localDate(ctx.now, ctx.policy.timeZone), 'import_applied', report.applied),
   ]);
 }

@@ -2,13 +2,13 @@
 // view (docs/trust-list.md, docs/architecture.md "Keys and the trust list at run time").
 
 import type { Context, Hono } from 'hono';
-import { MAX_TRUST_LIST_BYTES } from '../../src/index.ts';
+import { type KeysView, MAX_TRUST_LIST_BYTES, toHex } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
 import { installTrustList } from '../trust/install.ts';
-import { jwksOf } from '../trust/jwks.ts';
+import { jwksOf, mayHaveLiveTokens } from '../trust/jwks.ts';
 import type { CurrentTrustList } from '../trust/trust-list.ts';
 import { etagMatches, PUBLIC_CACHE } from './http-cache.ts';
 
@@ -28,6 +28,30 @@ export function registerKeyRoutes(app: Hono<AppEnv>): void {
     c.header('ETag', `"jwks-${current.list.version}"`);
     c.header('Cache-Control', PUBLIC_CACHE);
     return c.json(jwksOf(current.list.keys, c.var.now, c.var.config.tokenLifetimeSeconds));
+  });
+
+  // The console's read-only keys page: the current list decoded, each key's state and window, and
+  // whether an offline checkpoint would still accept tokens it signed (worker/trust/jwks.ts).
+  app.get('/v1/admin/keys', async (c) => {
+    const { list } = await currentOr503(c);
+    const { now, config } = c.var;
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      now,
+      version: list.version,
+      issuer: list.issuer,
+      issuedAt: list.issuedAt,
+      nextUpdate: list.nextUpdate,
+      secondsToNextUpdate: list.nextUpdate - now,
+      keys: list.keys.map((k) => ({
+        kid: toHex(k.kid),
+        state: k.state,
+        validFrom: k.validFrom,
+        validUntil: k.validUntil ?? null,
+        acceptedOffline: mayHaveLiveTokens(k, now, config.tokenLifetimeSeconds),
+        signsHere: config.signingSeeds.has(toHex(k.kid)),
+      })),
+    } satisfies KeysView);
   });
 
   app.put('/v1/admin/trust-list', requireWriteRole, async (c) => {

@@ -51,6 +51,8 @@ export interface AttemptInputs {
    * changes no status leaves the holder row alone); writing no row counts as a lost race.
    */
   alone?: D1PreparedStatement;
+  /** Statements run in `alone`'s batch, each gated on the one before it (the console's counters). */
+  aloneThen?: D1PreparedStatement[];
 }
 
 export interface ApplyResult {
@@ -92,7 +94,7 @@ export async function applyStatus(db: Db, first: HolderRow, o: ApplyOptions): Pr
     }
     const plan = planFor(holder, inputs.checkins, o);
     if ('alone' in inputs && inputs.alone !== undefined && plan.steps.length === 0) {
-      const [result] = await runBatch(db, [inputs.alone]);
+      const [result] = await runBatch(db, [inputs.alone, ...(inputs.aloneThen ?? [])]);
       if (result!.meta.changes === 1) return { holder, plan, written: true, stopped: false };
     } else {
       const updated = await writeAttempt(db, holder, plan, { ...o, guard: inputs.guard ?? o.guard, gated: inputs.gated ?? o.gated });
@@ -119,9 +121,18 @@ export async function writePlan(
   db: Db,
   holder: HolderRow,
   plan: StatusPlan,
-  o: Pick<ApplyOptions, 'now' | 'audit' | 'patch' | 'guard' | 'gated' | 'onRevocation'>,
+  o: Pick<ApplyOptions, 'now' | 'policy' | 'audit' | 'patch' | 'guard' | 'gated' | 'onRevocation'>,
 ): Promise<HolderRow | undefined> {
-  const prepared = prepareStatusWrite(db, { holder, plan, now: o.now, audit: o.audit, patch: o.patch, guard: o.guard, gated: o.gated });
+  const prepared = prepareStatusWrite(db, {
+    holder,
+    plan,
+    now: o.now,
+    timeZone: o.policy.timeZone,
+    audit: o.audit,
+    patch: o.patch,
+    guard: o.guard,
+    gated: o.gated,
+  });
   if (!(await runStatusWrite(db, prepared)).applied) return undefined;
   if (prepared.revocations > 0) o.onRevocation?.();
   return afterWrite(holder, plan, o);
@@ -151,7 +162,16 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
     }
     guards.set(i, { at: statements.length, plan });
     statements.push(
-      ...prepareStatusWrite(db, { holder, plan, now: o.now, audit: o.audit, patch: o.patch, guard: o.guard, gated: o.gated }).statements,
+      ...prepareStatusWrite(db, {
+        holder,
+        plan,
+        now: o.now,
+        timeZone: o.policy.timeZone,
+        audit: o.audit,
+        patch: o.patch,
+        guard: o.guard,
+        gated: o.gated,
+      }).statements,
     );
   }
   const written = await runBatch(db, statements);

@@ -3,9 +3,10 @@
 // batch (worker/holders/enrol.ts createHolder), so a listed person never starts green.
 
 import type { BatchItem } from 'drizzle-orm/batch';
-import { type Color, type DerivedStatus, isDowngrade, isolationEndOf, type StatusPolicy } from '../../src/index.ts';
+import { type Color, type DerivedStatus, isDowngrade, isolationEndOf, localDate, type StatusPolicy } from '../../src/index.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
+import { bumpDailyQuery, transitionMetric } from '../db/counters.ts';
 import { deletePending, findPending } from '../db/pending.ts';
 import { type HolderRow, type PendingStatusRow, statusEvents } from '../db/schema.ts';
 import { applyStatus } from './apply.ts';
@@ -66,6 +67,7 @@ export async function startingStatus(db: Db, policy: StatusPolicy, now: number, 
             reason: step.reason,
             exposedAt: step.exposedAt ?? null,
           }),
+          bumpDailyQuery(db, localDate(step.at, policy.timeZone), transitionMetric(step.to)),
         );
       }
       items.push(

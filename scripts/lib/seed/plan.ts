@@ -109,6 +109,9 @@ export async function writeSeedSql(file: string, secrets: BenchSecrets, plan: Se
         (revocations.length ? `INSERT INTO revocations (sub, revoked_before, created_at) VALUES ${revocations.join(',')};\n` : ''),
     );
   }
+  // The console's per-colour counts (worker/db/counters.ts), which the Worker keeps with every
+  // write; a seed that writes holders directly sets them once at the end.
+  await write(`UPDATE color_counts SET holders = (SELECT count(*) FROM holders WHERE holders.color = color_counts.color);\n`);
   out.end();
   await once(out, 'finish');
 }

@@ -4,7 +4,8 @@
 export const EN = {
   'app.title': 'Tricolor verifier',
   'lang.switch': '中文',
-  'lang.switchLabel': 'Switch language to Chinese',
+  // Starts with the visible text (WCAG 2.5.3 Label in Name), so speech input users can say what they see.
+  'lang.switchLabel': '中文 – switch language to Chinese',
   'scan.camera.start': 'Start camera',
   'scan.camera.stop': 'Stop camera',
   'scan.camera.starting': 'Starting camera…',

@@ -4,7 +4,7 @@ import type { MessageKey } from './messages-en.ts';
 export const ZH_CN: Record<MessageKey, string> = {
   'app.title': '三色码核验',
   'lang.switch': 'English',
-  'lang.switchLabel': '切换为英文',
+  'lang.switchLabel': 'English – 切换为英文',
   'scan.camera.start': '打开摄像头',
   'scan.camera.stop': '关闭摄像头',
   'scan.camera.starting': '正在打开摄像头…',

@@ -1,0 +1,100 @@
+// The console's calls to the Worker's admin API (docs/api.md, docs/console.md). Every call rides
+// on the HttpOnly session cookie (same origin, never readable here); the operator token typed at
+// sign-in is sent once, to POST /v1/admin/session, and then forgotten. Failures come back typed.
+//
+// lookupHolder is the one place that finds a holder: pointing it at the lookup routes by ID number
+// and by pseudonym needs no change anywhere else in the console.
+
+import type {
+  AdminHolderView,
+  AuditFilter,
+  AuditPage,
+  Color,
+  DashboardView,
+  ImportReport,
+  KeysView,
+  StaffSession,
+  StatusChangeRequest,
+  StatusChangeResponse,
+} from '../../../src/index.ts';
+
+export type { AuditEntry, AuditFilter, Color, DashboardView, KeysView } from '../../../src/index.ts';
+export type HolderView = AdminHolderView;
+export type Staff = Pick<StaffSession, 'name' | 'role' | 'timeZone'>;
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string };
+
+async function call<T>(path: string, init: RequestInit = {}): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', cache: 'no-store', ...init });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    return { ok: false, status: 0, code: 'offline', message: 'no connection' };
+  }
+  if (response.status === 204) return { ok: true, value: undefined as T };
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (response.ok) return { ok: true, value: body as T };
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return {
+    ok: false,
+    status: response.status,
+    code: typeof error?.code === 'string' ? error.code : `http_${response.status}`,
+    message: typeof error?.message === 'string' ? error.message : response.statusText,
+  };
+}
+
+const jsonInit = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/** Exchanges a token for the session cookie; the token is not kept anywhere. */
+export const signIn = (token: string) =>
+  call<StaffSession>('/v1/admin/session', { method: 'POST', headers: { authorization: `Bearer ${token.trim()}` } });
+export const whoAmI = () => call<StaffSession>('/v1/admin/session');
+export const signOut = () => call<void>('/v1/admin/session', { method: 'DELETE' });
+
+export const fetchDashboard = () => call<DashboardView>('/v1/admin/dashboard');
+export const fetchKeys = () => call<KeysView>('/v1/admin/keys');
+
+/** A holder id (16 base32 characters) today; the ID-number and pseudonym lookups plug in here. */
+export function lookupHolder(query: string): Promise<ApiResult<HolderView>> {
+  return call<HolderView>(`/v1/admin/holders/${encodeURIComponent(query.trim().toLowerCase())}`);
+}
+
+export const setHolderStatus = (holderId: string, color: Color, reason: string) =>
+  call<StatusChangeResponse>(
+    `/v1/admin/holders/${encodeURIComponent(holderId)}/status`,
+    jsonInit('PUT', { color, reason } satisfies StatusChangeRequest),
+  );
+
+export function auditQuery(filter: AuditFilter): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter)) if (value !== undefined && value !== '') q.set(name, String(value));
+  return q;
+}
+
+export const fetchAudit = (filter: AuditFilter, cursor?: string, limit = 50) => {
+  const q = auditQuery(filter);
+  q.set('limit', String(limit));
+  if (cursor) q.set('cursor', cursor);
+  return call<AuditPage>(`/v1/admin/audit?${q}`);
+};
+
+export const auditExportUrl = (filter: AuditFilter) => `/v1/admin/audit/export?${auditQuery(filter)}`;
+
+/** One chunk of an import (at most the Worker's row limit), cancellable through `signal`. */
+export const postImportChunk = (body: string, contentType: 'text/csv' | 'application/x-ndjson', signal: AbortSignal) =>
+  call<ImportReport>('/v1/admin/holders/import', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+    signal,
+  });
