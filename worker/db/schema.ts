@@ -4,6 +4,7 @@
 //
 // Invariant kept by worker/db/status-writes.ts: the holders row is the materialised result of the
 // holder's latest status_events row, and both change in the same D1 batch as the audit_log row.
+// Events older than the audit retention are pruned (worker/retention/); the holder row stays.
 
 import { sql } from 'drizzle-orm';
 import { check, customType, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
