@@ -2,12 +2,14 @@
 // against a real local D1 in workerd, with a pinned clock. Each kind of row is kept while a rule,
 // the feed or the audit still needs it and removed after; a run deletes at most its bound, by
 // index ranges, and the next run continues.
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { configFor } from '../../worker/config.ts';
 import { loadCheckins, toCheckin } from '../../worker/db/checkins.ts';
 import { openDb } from '../../worker/db/client.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
+import worker from '../../worker/index.ts';
 import { pruneExpired } from '../../worker/retention/prune.ts';
 import { type PrunedTable, pruneStatementSql } from '../../worker/retention/statements.ts';
 import { checkinWindowStart, currentStatus } from '../../worker/status/plan.ts';
@@ -41,8 +43,10 @@ describe('check-ins', () => {
     // 2026-04-05, 35 local days later: the cutoff day is 2026-03-01 itself, so the row stays.
     expect((await pruneExpired(db(), configFor(env), T0 + 35 * DAY)).prunedCheckins).toBe(0);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
-    // 2026-04-06: 2026-03-01 is now before the cutoff day.
-    expect((await pruneExpired(db(), configFor(env), T0 + 36 * DAY)).prunedCheckins).toBe(1);
+    // 2026-04-06: 2026-03-01 is now before the cutoff day. Through the Worker's own cron trigger.
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: (T0 + 36 * DAY) * 1000, cron: '*/5 * * * *' }), env);
+    await waitOnExecutionContext(ctx);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(0);
   });
 
