@@ -112,9 +112,9 @@ const retentionDays = z.pipe(
 function parseAuditRetentionDays(raw: string | undefined): number {
   if (raw === undefined || raw === '') return AUDIT_RETENTION_DAYS.default;
   const parsed = z.safeParse(retentionDays, raw);
-  const issue = parsed.success ? undefined : parsed.error.issues[0];
-  if (!parsed.success) throw misconfigured('AUDIT_RETENTION_DAYS', issue ? plainMessage(issue) : 'is not valid');
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw misconfigured('AUDIT_RETENTION_DAYS', issue ? plainMessage(issue) : 'is not valid');
 }
 
 function parsePolicy(env: Env): StatusPolicy {
