@@ -440,3 +440,89 @@ test('imports an NDJSON file the same way, with file line numbers in its report'
   expect(problems).toEqual([]);
   await context.close();
 });
+
+/** The holder-lookup audit rows since `after` (the operator's bearer token: automation reads the same log). */
+async function lookupAudits(after: number, holderId?: string): Promise<{ holderId: string | null; detail: unknown; actor: string }[]> {
+  const q = new URLSearchParams({ action: 'holder.lookup', actor: 'web-test-operator', from: String(after) });
+  if (holderId) q.set('holderId', holderId);
+  const r = await fetch(`${baseUrl}/v1/admin/audit?${q}`, { headers: { authorization: `Bearer ${inject('webOperatorToken')}` } });
+  expect(r.status).toBe(200);
+  return ((await r.json()) as { entries: { holderId: string | null; detail: unknown; actor: string }[] }).entries;
+}
+
+async function lookUp(page: Page, query: string): Promise<void> {
+  await page.locator('[data-testid=holder-query]').fill(query);
+  await page.locator('[data-testid=holder-query]').press('Enter');
+}
+
+test('finds a holder by ID number and by the pseudonym a checkpoint saw, and each lookup is audited', async () => {
+  const person = await enrolDevIdentity(`gen-lookup-${crypto.randomUUID().slice(0, 8)}`);
+  const started = Math.floor(Date.now() / 1000) - 1;
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
+  await lookUp(page, person.idNumber);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  const sub = await text(page, 'holder-sub');
+  expect(sub).toMatch(/^[A-Z2-7]{8}$/);
+  expect(await text(page, 'holder-color')).toBe('Green');
+  // The ID number went in a POST body, never in a URL.
+  const urls: string[] = [];
+  page.on('request', (r) => urls.push(r.url()));
+  // Now by the pseudonym, typed in lower case as an official might read it out.
+  const bySub = page.waitForResponse((r) => r.url().endsWith('/v1/admin/holders/lookup') && r.request().postData() === `{"sub":"${sub}"}`);
+  await lookUp(page, sub!.toLowerCase());
+  expect((await bySub).status()).toBe(200);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(await text(page, 'holder-sub')).toBe(sub);
+  const again = page.waitForResponse((r) => r.url().endsWith('/v1/admin/holders/lookup'));
+  await lookUp(page, person.idNumber);
+  expect((await again).status()).toBe(200);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(urls.some((u) => u.includes(person.idNumber))).toBe(false);
+
+  const audits = await lookupAudits(started, person.holderId);
+  expect(audits.map((a) => (a.detail as { by: string }).by).sort()).toEqual(['idNumber', 'idNumber', 'sub']);
+  for (const a of audits) expect(a.detail).toMatchObject({ found: true, role: 'operator' });
+  // The audit page shows them too, and never the ID number.
+  await page.locator('[data-testid=nav-audit]').click();
+  await page.locator('[data-testid=audit-filter] input[name=action]').fill('holder.lookup');
+  await page.locator('[data-testid=audit-filter] input[name=holderId]').fill(person.holderId);
+  await page.locator('[data-testid=audit-apply]').click();
+  await expect.poll(() => page.locator('[data-testid=audit-table] tbody tr').count()).toBe(3);
+  expect(await page.locator('[data-testid=audit-table] tbody').textContent()).toContain('web-test-operator');
+  expect(JSON.stringify(audits)).not.toContain(person.idNumber);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a person on a key-people list who has not enrolled: the lookup by ID number shows the pending entry and its import', async () => {
+  const idNumber = unenrolledIdNumber();
+  const started = Math.floor(Date.now() / 1000) - 1;
+  const imported = await fetch(`${baseUrl}/v1/admin/holders/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', authorization: `Bearer ${inject('webOperatorToken')}` },
+    body: `idNumber,color,reason\n${idNumber},red,close contact list 7\n`,
+  });
+  expect(imported.status).toBe(200);
+  const report = (await imported.json()) as { importId: string; pending: number };
+  expect(report.pending).toBe(1);
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
+  await lookUp(page, idNumber);
+  await page.locator('[data-testid=pending] li').waitFor();
+  expect(await page.locator('[data-testid=holder-view]').count()).toBe(0);
+  expect(await text(page, 'holder-not-enrolled')).toContain('has not enrolled yet');
+  const entry = await page.locator('[data-testid=pending] li').textContent();
+  expect(entry).toContain('Red: close contact list 7');
+  expect(entry).toContain(`import ${report.importId}, line 2`);
+  // Someone on no list and not enrolled: not found, and audited as such.
+  await lookUp(page, unenrolledIdNumber());
+  await page.getByRole('alert').filter({ hasText: 'No holder and no pending list entry' }).waitFor();
+  const audits = await lookupAudits(started);
+  expect(audits.map((a) => [a.holderId, a.detail])).toEqual(
+    expect.arrayContaining([
+      [null, { by: 'idNumber', found: false, pending: 1, role: 'operator' }],
+      [null, { by: 'idNumber', found: false, pending: 0, role: 'operator' }],
+    ]),
+  );
+  expect(problems).toEqual([]);
+  await context.close();
+});
