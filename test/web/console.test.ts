@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { devIdentity } from '../../scripts/lib/dev-identities.ts';
+import { DEV_PASSWORD, devIdentity } from '../../scripts/lib/dev-identities.ts';
 import { signInDevIdentity } from '../../scripts/lib/dev-sign-in.ts';
 import { createSigner, fromBase64Url, verifyRevocationFeed } from '../../src/index.ts';
 import { isFocused, launchChromium, openPage, tabTo } from './support/browser.ts';
-import { openConsole } from './support/console.ts';
+import { openConsole, openConsoleThroughProvider } from './support/console.ts';
 import { claimsOf, currentToken, enrolGreenHolder } from './support/holders.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 
@@ -523,6 +523,81 @@ test('a person on a key-people list who has not enrolled: the lookup by ID numbe
       [null, { by: 'idNumber', found: false, pending: 0, role: 'operator' }],
     ]),
   );
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('the dev auditor signs in through the identity provider and can change nothing: the UI hides it and the API refuses it', async () => {
+  const holder = await enrolGreenHolder(baseUrl);
+  const { context, page, problems } = await openConsoleThroughProvider(
+    browser,
+    baseUrl,
+    inject('webProviderUrl'),
+    'dev-auditor',
+    DEV_PASSWORD,
+  );
+  expect(await text(page, 'signed-in-as')).toContain('Dev Auditor');
+  expect(await page.locator('[data-testid=nav-import]').count()).toBe(0);
+  await page.locator('[data-testid=nav-holder]').click();
+  await lookUp(page, holder.holderId);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(await page.locator('[data-testid=change-form]').count()).toBe(0);
+  const refused = await page.evaluate(async (id) => {
+    const r = await fetch(`/v1/admin/holders/${id}/status`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ color: 'red', reason: 'auditor attempt' }),
+    });
+    return [r.status, ((await r.json()) as { error: { code: string } }).error.code];
+  }, holder.holderId);
+  expect(refused).toEqual([403, 'forbidden']);
+  expect(await text(page, 'holder-color')).toBe('Green');
+  // The session is the HttpOnly cookie: nothing script-readable.
+  expect(await page.evaluate(() => document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage))).not.toContain(
+    'tc_staff',
+  );
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('the dev operator signs in through the identity provider and changes a status', async () => {
+  const holder = await enrolGreenHolder(baseUrl);
+  const { context, page, problems } = await openConsoleThroughProvider(
+    browser,
+    baseUrl,
+    inject('webProviderUrl'),
+    'dev-operator',
+    DEV_PASSWORD,
+  );
+  expect(await text(page, 'signed-in-as')).toContain('Dev Operator');
+  await page.locator('[data-testid=nav-holder]').click();
+  await lookUp(page, holder.holderId);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  await page.locator('[data-testid=new-color]').selectOption('yellow');
+  await page.locator('[data-testid=reason]').fill('contact of a case, district 4');
+  await page.getByRole('button', { name: 'Review change' }).click();
+  await page.locator('[data-testid=confirm-change]').click();
+  await page.locator('[data-testid=holder-view][data-color=yellow]').waitFor();
+  expect(await page.locator('[data-testid=history] li').first().textContent()).toMatch(
+    /by Dev Operator \(operator\): contact of a case, district 4/,
+  );
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a person with no staff role is refused with a plain message and no session', async () => {
+  const { context, page, problems } = await openConsoleThroughProvider(
+    browser,
+    baseUrl,
+    inject('webProviderUrl'),
+    'wang-xiaoming',
+    DEV_PASSWORD,
+  );
+  expect(await text(page, 'signin-error')).toContain('Your account has no console role');
+  expect(await page.locator('[data-testid=signed-in-as]').count()).toBe(0);
+  // The code went in the fragment and was dropped from the address.
+  expect(page.url()).toBe(`${baseUrl}/console`);
+  expect(await page.evaluate(async () => (await fetch('/v1/admin/session')).status)).toBe(401);
   expect(problems).toEqual([]);
   await context.close();
 });

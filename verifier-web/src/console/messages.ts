@@ -19,7 +19,16 @@ const EN = {
   'console.refresh': 'Refresh',
   'signin.title': 'Staff sign-in',
   'signin.intro':
-    'Sign in with your operator or auditor token. It is exchanged once for a session that ends after 8 hours or when you sign out; this page never stores it.',
+    'Staff use their account at the identity provider; the role it gives you (operator or auditor) decides what you can do here. The session ends after 8 hours or when you sign out.',
+  'signin.provider': 'Continue with the identity provider',
+  'signin.staff_role_missing':
+    'Your account has no console role (operator or auditor). Ask your administrator to give you one. Nothing was changed.',
+  'signin.staff_role_unknown':
+    'Your account’s console role is neither operator nor auditor. Ask your administrator to correct it. Nothing was changed.',
+  'signin.failed': 'Sign-in at the identity provider failed ({code}). Nothing was changed; try again.',
+  'signin.tokenTitle': 'With a token',
+  'signin.tokenIntro':
+    'For deployments without staff accounts at the provider: an operator or auditor token, exchanged once for the same session. This page never stores it.',
   'signin.token': 'Operator or auditor token',
   'signin.submit': 'Sign in',
   'signin.refused': 'That token was not accepted.',
@@ -141,7 +150,13 @@ const ZH_CN: Record<ConsoleMessageKey, string> = {
   'console.error': '出错了：{message}',
   'console.refresh': '刷新',
   'signin.title': '工作人员登录',
-  'signin.intro': '请用操作员或审计员令牌登录。令牌只交换一次会话，会话 8 小时后或退出时结束；本页面不会保存令牌。',
+  'signin.intro': '工作人员使用身份提供方的账号登录；账号的角色（操作员或审计员）决定您在此能做什么。会话 8 小时后或退出时结束。',
+  'signin.provider': '通过身份提供方继续',
+  'signin.staff_role_missing': '您的账号没有控制台角色（操作员或审计员）。请联系管理员分配。未做任何更改。',
+  'signin.staff_role_unknown': '您的账号的控制台角色既不是操作员也不是审计员。请联系管理员更正。未做任何更改。',
+  'signin.failed': '在身份提供方登录失败（{code}）。未做任何更改，请重试。',
+  'signin.tokenTitle': '使用令牌',
+  'signin.tokenIntro': '适用于未在身份提供方开设工作人员账号的部署：操作员或审计员令牌只交换一次同样的会话。本页面不会保存令牌。',
   'signin.token': '操作员或审计员令牌',
   'signin.submit': '登录',
   'signin.refused': '令牌无效。',
