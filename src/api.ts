@@ -180,7 +180,17 @@ export interface AdminHolderView {
   run: CheckinDayView[];
   /** Key-people rows kept for this person's ID number and not yet applied. */
   pending: PendingEntry[];
-  events: { id: number; at: number; color: Color; source: string; actor: string; reason: string | null; exposedAt: number | null }[];
+  events: {
+    id: number;
+    at: number;
+    color: Color;
+    source: string;
+    actor: string;
+    reason: string | null;
+    exposedAt: number | null;
+    /** The import run that wrote this change (source `import`); null otherwise. */
+    importId: string | null;
+  }[];
   checkins: { day: string; at: number; symptoms: boolean; temperature: number | null }[];
 }
 

@@ -601,3 +601,25 @@ test('a person with no staff role is refused with a plain message and no session
   expect(problems).toEqual([]);
   await context.close();
 });
+
+test('the history names the import run that changed a holder', async () => {
+  const person = await enrolDevIdentity(`gen-traced-${crypto.randomUUID().slice(0, 8)}`);
+  const imported = await fetch(`${baseUrl}/v1/admin/holders/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', authorization: `Bearer ${inject('webOperatorToken')}` },
+    body: `idNumber,color,reason\n${person.idNumber},yellow,list 2026-12 district 5\n`,
+  });
+  expect(imported.status).toBe(200);
+  const report = (await imported.json()) as { importId: string; applied: number };
+  expect(report.applied).toBe(1);
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
+  await lookUp(page, person.idNumber);
+  await page.locator('[data-testid=holder-view][data-color=yellow]').waitFor();
+  const entries = page.locator('[data-testid=history] li');
+  expect(await entries.first().textContent()).toContain('list 2026-12 district 5');
+  expect(await entries.first().locator('[data-testid=history-import]').textContent()).toBe(`import ${report.importId}`);
+  // The enrolment above it came from no import.
+  expect(await entries.nth(1).locator('[data-testid=history-import]').count()).toBe(0);
+  expect(problems).toEqual([]);
+  await context.close();
+});

@@ -210,7 +210,7 @@ export class TcConsoleHolder extends LitElement {
               actor: e.actor,
               source: e.source,
               reason: e.reason ?? '',
-            })}</li>`,
+            })}${e.importId ? html` · <span data-testid="history-import">${c('holder.historyImport', { importId: e.importId })}</span>` : nothing}</li>`,
         )}
       </ol>
     </article>`;
