@@ -3,9 +3,9 @@
 // from esbuild's metafile, so a regression names its cause.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { REPO_ROOT } from '../scripts/lib/local-worker.ts';
+import { REPO_ROOT, writeWorkerConfig } from '../scripts/lib/local-worker.ts';
 import { runWrangler } from '../scripts/lib/wrangler-exec.ts';
 import type { Figure } from './report.ts';
 
@@ -16,7 +16,9 @@ interface Metafile {
   outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
 }
 
-function packageOf(input: string): string {
+/** The npm package an esbuild input belongs to, or its repository folder (inputs are relative to the config's folder). */
+function packageOf(configDir: string, rawInput: string): string {
+  const input = relative(REPO_ROOT, resolve(configDir, rawInput));
   const inModules = input.split('node_modules/').at(-1)!;
   if (inModules === input) return input.split('/').slice(0, 2).join('/');
   const parts = inModules.split('/');
@@ -27,17 +29,23 @@ export async function measureWorkerBundle(): Promise<{ rawBytes: number; gzipByt
   const outdir = await mkdtemp(join(tmpdir(), 'tricolor-bundle-'));
   try {
     const reporter = { info: () => {}, step: <T>(_label: string, run: () => Promise<T>) => run() };
-    await runWrangler(['deploy', '--dry-run', '--outdir', outdir, '--metafile', join(outdir, 'meta.json')], {
-      cwd: REPO_ROOT,
-      label: 'wrangler deploy --dry-run',
-      reporter,
-    });
-    const js = await readFile(join(outdir, 'index.js'));
+    // A copy of wrangler.toml with an empty assets directory: the bundle is the same, and a fresh
+    // clone without a PWA build (verifier-web/dist) can measure it too.
+    const config = writeWorkerConfig({ dir: outdir });
+    await runWrangler(
+      ['deploy', '--dry-run', '--config', config, '--outdir', join(outdir, 'out'), '--metafile', join(outdir, 'meta.json')],
+      {
+        cwd: REPO_ROOT,
+        label: 'wrangler deploy --dry-run',
+        reporter,
+      },
+    );
+    const js = await readFile(join(outdir, 'out', 'index.js'));
     const meta = JSON.parse(await readFile(join(outdir, 'meta.json'), 'utf8')) as Metafile;
     const output = Object.entries(meta.outputs).find(([name]) => name.endsWith('.js'))?.[1];
     const byPackage = new Map<string, number>();
     for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
-      const name = packageOf(input);
+      const name = packageOf(outdir, input);
       byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
     }
     const largest = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6);
