@@ -5,25 +5,19 @@
 // starts the staff session (worker/auth/staff-session.ts). Failures redirect to
 // /console#sign-in-error=<code> and change nothing but an audit row.
 
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import {
-  constantTimeEqual,
-  SIGN_IN_ERROR_FRAGMENT,
-  SIGN_IN_FORM_MAX_BYTES,
-  STAFF_SIGN_IN_CALLBACK_PATH,
-  STAFF_SIGN_IN_START_PATH,
-} from '../../src/index.ts';
+import { SIGN_IN_ERROR_FRAGMENT, SIGN_IN_FORM_MAX_BYTES, STAFF_SIGN_IN_CALLBACK_PATH, STAFF_SIGN_IN_START_PATH } from '../../src/index.ts';
 import { issueStaffSession } from '../auth/staff-session.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { signInCallbackQuery } from '../holders/schemas.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
-import type { IdentityConfig } from '../identity/config.ts';
 import { consumeStaffSignIn, redeemStaffCode, SIGN_IN_TTL_SECONDS, SignInError, STAFF_SIGN_IN, startSignIn } from '../identity/sign-in.ts';
 import { limitEnrolmentByAddress } from '../rate-limit.ts';
 import { check } from '../validate.ts';
+import { identityOf, isHttps, sameText } from './auth.ts';
 
 const STAFF_SIGN_IN_COOKIE = 'tc_staff_sign_in';
 const STAFF_SIGN_IN_COOKIE_PATH = '/v1/auth/staff';
@@ -85,19 +79,4 @@ export function registerStaffAuthRoutes(app: Hono<AppEnv>): void {
       return c.redirect(`/console#${SIGN_IN_ERROR_FRAGMENT}=${err.reason}`, 303);
     }
   });
-}
-
-function identityOf(c: Context<AppEnv>): IdentityConfig {
-  const idc = c.var.config.identity;
-  if (!idc) throw new ApiError(503, 'sign_in_unavailable', 'Sign-in is not configured on this issuer.');
-  return idc;
-}
-
-function isHttps(c: Context<AppEnv>): boolean {
-  return new URL(c.req.url).protocol === 'https:';
-}
-
-function sameText(a: string, b: string): boolean {
-  const enc = new TextEncoder();
-  return constantTimeEqual(enc.encode(a), enc.encode(b));
 }
