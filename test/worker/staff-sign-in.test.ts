@@ -81,7 +81,7 @@ describe('staff sign-in through the identity provider', () => {
   it.each([
     ['a person with no role claim (a holder identity)', 'wang-xiaoming', 'staff_role_missing'],
     ['a role the Worker does not know', 'dev-unknown-role', 'staff_role_unknown'],
-  ])('refuses %s with %s, and starts no session', async (_what, login, code) => {
+  ])('refuses %s (login %s) with %s, and starts no session', async (_what, login, code) => {
     const h = harness(realNow());
     const failed = await count('audit_log', "action = 'staff.signin_failed' and detail = ?", JSON.stringify({ reason: code }));
     const signins = await count('audit_log', "action = 'staff.signin'");
@@ -133,6 +133,22 @@ describe('staff sign-in through the identity provider', () => {
     const res = await h.fetch(new Request(forged, { headers: { cookie: jar }, redirect: 'manual' }));
     expect(res.headers.get('location')).toBe('/console#sign-in-error=state_mismatch');
     expect(staffCookie(res)).toBeUndefined();
+  });
+
+  it("and the other way: a staff sign-in's state at the holders' callback creates no holder", async () => {
+    const h = harness(realNow());
+    const holders = await count('holders');
+    const start = await beginStaffSignIn(h.fetch, ORIGIN);
+    const back = new URL(await signInAtProvider(start.authorizeUrl, 'dev-operator'));
+    const res = await h.fetch(
+      new Request(`${ORIGIN}/v1/auth/callback${back.search}`, {
+        headers: { cookie: `tc_sign_in=${back.searchParams.get('state')}` },
+        redirect: 'manual',
+      }),
+    );
+    expect(res.headers.get('location')).toBe('/wallet#sign-in-error=state_mismatch');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('tc_holder='))).toBe(false);
+    expect(await count('holders')).toBe(holders);
   });
 
   it('keeps bearer operator tokens working for automation', async () => {
