@@ -16,6 +16,7 @@ import { readStateUnverified } from '../keys/keystore/keystore.ts';
 import { publish } from '../keys/operations.ts';
 import { createReporter } from '../keys/progress.ts';
 import { DEFAULT_NEXT_UPDATE_SECONDS } from '../keys/publication/plan.ts';
+import { STAFF_SIGN_IN_CALLBACK_PATH } from '../src/api.ts';
 import { type DevIdentityVars, ensureDevIdentityVars } from './lib/dev-identity-vars.ts';
 import { ensureDevMaterial } from './lib/dev-setup.ts';
 import { readDotenvValue, readTextIfExists } from './lib/dev-vars.ts';
@@ -70,7 +71,16 @@ async function prepare(): Promise<{ operatorTokenFile: string; rootPublicFile: s
 async function startDevProvider(identity: DevIdentityVars): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [join(root, 'scripts', 'dev-oidc.ts'), '--port', opts['oidc-port'], '--redirect-uri', identity.OIDC_REDIRECT_URI],
+    [
+      join(root, 'scripts', 'dev-oidc.ts'),
+      '--port',
+      opts['oidc-port'],
+      '--redirect-uri',
+      identity.OIDC_REDIRECT_URI,
+      // The console's staff sign-in (docs/console.md "Signing in"): the Worker's default, beside the holders' callback.
+      '--redirect-uri',
+      new URL(STAFF_SIGN_IN_CALLBACK_PATH, identity.OIDC_REDIRECT_URI).toString(),
+    ],
     {
       cwd: root,
       detached: true,

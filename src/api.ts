@@ -63,6 +63,10 @@ export const SIGN_IN_START_PATH = '/v1/auth/start';
 export const SIGN_IN_FORM_MAX_BYTES = 512;
 /** GET /v1/auth/callback: each parameter the provider sends back is at most this long. */
 export const SIGN_IN_CALLBACK_PARAM_MAX = 2048;
+/** POST /v1/auth/staff/start: the console's staff sign-in form (no fields); redirects to the provider. */
+export const STAFF_SIGN_IN_START_PATH = '/v1/auth/staff/start';
+/** GET /v1/auth/staff/callback: where the provider sends staff back (registered beside the holders' callback). */
+export const STAFF_SIGN_IN_CALLBACK_PATH = '/v1/auth/staff/callback';
 /** POST /v1/auth/sign-out: clears this browser's holder cookie (204). */
 export const SIGN_OUT_PATH = '/v1/auth/sign-out';
 
@@ -176,7 +180,17 @@ export interface AdminHolderView {
   run: CheckinDayView[];
   /** Key-people rows kept for this person's ID number and not yet applied. */
   pending: PendingEntry[];
-  events: { id: number; at: number; color: Color; source: string; actor: string; reason: string | null; exposedAt: number | null }[];
+  events: {
+    id: number;
+    at: number;
+    color: Color;
+    source: string;
+    actor: string;
+    reason: string | null;
+    exposedAt: number | null;
+    /** The import run that wrote this change (source `import`); null otherwise. */
+    importId: string | null;
+  }[];
   checkins: { day: string; at: number; symptoms: boolean; temperature: number | null }[];
 }
 

@@ -20,6 +20,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerHolderRoutes } from './routes/holders.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerRevocationRoutes } from './routes/revocations.ts';
+import { registerStaffAuthRoutes } from './routes/staff-auth.ts';
 import { type AppDeps, type AppState, createAppState } from './state.ts';
 
 /** `state` is passed only by tests that act on the same caches as the app (test/worker/helpers.ts). */
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
 
   registerHealthRoutes(app);
   registerAuthRoutes(app);
+  registerStaffAuthRoutes(app);
   registerHolderRoutes(app);
   registerKeyRoutes(app);
   registerRevocationRoutes(app);

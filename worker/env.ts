@@ -34,6 +34,11 @@ export interface Env {
   OIDC_CLAIM_ID_NUMBER?: string;
   OIDC_CLAIM_NAME?: string;
   OIDC_CLAIM_BIRTHDATE?: string;
+  /** Staff sign-in to the console (docs/console.md "Signing in"): where the provider sends staff back. */
+  OIDC_STAFF_REDIRECT_URI?: string;
+  OIDC_STAFF_SCOPE?: string;
+  /** The ID token claim whose value is the staff role, `operator` or `auditor`. */
+  OIDC_STAFF_ROLE_CLAIM?: string;
   /** "gb11643" (default) or "pattern:^...$" (worker/identity/id-number.ts). */
   ID_NUMBER_FORMAT?: string;
   /** Days the audit log and status events are kept (default 365; worker/config.ts). */

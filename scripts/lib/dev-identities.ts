@@ -29,6 +29,25 @@ export const DEV_IDENTITIES: readonly DevIdentity[] = [
   { login: 'bad-check-digit', name: '错号', idNumber: '330106199003071235', birthdate: '1990-03-07' },
 ];
 
+/** A dev staff member for the console: a name and the role claim's value (docs/console.md "Signing in"). */
+export interface DevStaff {
+  login: string;
+  name: string;
+  /** `operator` and `auditor` are the Worker's roles; anything else must be refused. */
+  role: string;
+}
+
+/** `npm run dev` seeds these; `dev-unknown-role` carries a role the Worker does not know (hostile tests). */
+export const DEV_STAFF: readonly DevStaff[] = [
+  { login: 'dev-operator', name: 'Dev Operator', role: 'operator' },
+  { login: 'dev-auditor', name: 'Dev Auditor', role: 'auditor' },
+  { login: 'dev-unknown-role', name: 'Dev Unknown Role', role: 'superuser' },
+];
+
+export function devStaff(login: string): DevStaff | undefined {
+  return DEV_STAFF.find((s) => s.login === login);
+}
+
 const GENERATED = /^gen-[a-z0-9-]{1,40}$/;
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 

@@ -7,13 +7,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type ClientMetadata } from 'oidc-provider';
-import { DEV_IDENTITIES, DEV_PASSWORD, devIdentity } from './dev-identities.ts';
+import { DEV_IDENTITIES, DEV_PASSWORD, DEV_STAFF, devIdentity, devStaff } from './dev-identities.ts';
 
 /** Discovery metadata field that marks this provider as the dev one (`npm run dev:enrol` checks it, ./dev-sign-in.ts). */
 export const DEV_PROVIDER_MARKER = 'tricolor_dev_provider';
 /** The custom scope and claim that carry the verified ID number (the Worker's defaults). */
 export const ID_NUMBER_SCOPE = 'identity';
 export const ID_NUMBER_CLAIM = 'id_number';
+/** The scope and claim that carry a staff member's console role (the Worker's OIDC_STAFF_ROLE_CLAIM default). */
+export const STAFF_SCOPE = 'staff';
+export const STAFF_ROLE_CLAIM = 'tricolor_role';
 
 export interface DevClient {
   clientId: string;
@@ -68,11 +71,13 @@ export async function startDevOidcProvider(o: DevProviderOptions): Promise<Runni
       }),
     ),
     jwks: { keys: signingKeys as never },
-    scopes: ['openid', 'profile', ID_NUMBER_SCOPE],
-    claims: { openid: ['sub'], profile: ['name', 'birthdate'], [ID_NUMBER_SCOPE]: [ID_NUMBER_CLAIM] },
+    scopes: ['openid', 'profile', ID_NUMBER_SCOPE, STAFF_SCOPE],
+    claims: { openid: ['sub'], profile: ['name', 'birthdate'], [ID_NUMBER_SCOPE]: [ID_NUMBER_CLAIM], [STAFF_SCOPE]: [STAFF_ROLE_CLAIM] },
     // The claims go in the ID token itself: the Worker reads nothing from userinfo.
     conformIdTokenClaims: false,
     findAccount: (_ctx, id) => {
+      const staff = devStaff(id);
+      if (staff) return { accountId: id, claims: () => ({ sub: id, name: staff.name, [STAFF_ROLE_CLAIM]: staff.role }) };
       const person = devIdentity(id);
       if (!person) return undefined;
       return {
@@ -86,7 +91,7 @@ export async function startDevOidcProvider(o: DevProviderOptions): Promise<Runni
       const grantId = oidc.result?.consent?.grantId ?? oidc.session?.grantIdFor(oidc.client!.clientId);
       if (grantId) return oidc.provider.Grant.find(grantId);
       const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
-      grant.addOIDCScope(`openid profile ${ID_NUMBER_SCOPE}`);
+      grant.addOIDCScope(`openid profile ${ID_NUMBER_SCOPE} ${STAFF_SCOPE}`);
       await grant.save();
       return grant;
     },
@@ -129,7 +134,7 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
     if (req.method === 'POST' && match[2]) {
       const form = new URLSearchParams(await readBody(req));
       const login = form.get('login') ?? '';
-      if (!devIdentity(login) || form.get('password') !== DEV_PASSWORD) {
+      if (!(devIdentity(login) || devStaff(login)) || form.get('password') !== DEV_PASSWORD) {
         send(res, 401, signInPage(details.uid, 'Unknown dev identity or wrong password.'));
         return true;
       }
@@ -156,7 +161,8 @@ function signInPage(uid: string, problem?: string): string {
   <button type="submit">Sign in</button>
 </form>
 <p>Every dev identity's password is <code>${DEV_PASSWORD}</code>. Seeded identities:</p><ul>${people}</ul>
-<p>Any <code>gen-&lt;name&gt;</code> also signs in, as a generated person.</p>`,
+<p>Any <code>gen-&lt;name&gt;</code> also signs in, as a generated person.</p>
+<p>Console staff (role claim <code>${STAFF_ROLE_CLAIM}</code>):</p><ul>${DEV_STAFF.map((p) => `<li><code>${escapeHtml(p.login)}</code> ${escapeHtml(p.name)}, ${escapeHtml(p.role)}</li>`).join('')}</ul>`,
   );
 }
 

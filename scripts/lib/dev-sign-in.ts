@@ -105,6 +105,23 @@ export function holderSecretFrom(callback: Response): string | undefined {
   return jar.get('tc_holder');
 }
 
+/** POST /v1/auth/staff/start, as the console's sign-in form does (no fields). */
+export async function beginStaffSignIn(worker: Fetcher, workerUrl: string): Promise<SignInStart> {
+  const res = await worker(
+    new Request(`${workerUrl}/v1/auth/staff/start`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    }),
+  );
+  const location = res.headers.get('location');
+  if (res.status !== 303 || !location) throw new Error(`staff sign-in start: ${res.status} ${await res.text()}`);
+  const workerJar = new CookieJar();
+  workerJar.take(res);
+  return { authorizeUrl: location, workerJar };
+}
+
 /** The whole flow; returns the holder secret, or throws with the Worker's reason code. */
 export async function signInDevIdentity(worker: Fetcher, workerUrl: string, login: string, declaration: Declaration): Promise<string> {
   const start = await beginSignIn(worker, workerUrl, declaration);
@@ -144,7 +161,7 @@ export interface RawClient {
  * An ID token straight from the provider's token endpoint, for a client of the caller's choosing
  * (authorization code flow with PKCE, RFC 7636): the raw material of the hostile-token tests.
  */
-export async function devIdToken(client: RawClient, login: string, nonce: string): Promise<string> {
+export async function devIdToken(client: RawClient, login: string, nonce: string, scope = 'openid profile identity'): Promise<string> {
   const verifier = base64Url(crypto.getRandomValues(new Uint8Array(32)));
   const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   const authorize = new URL(`${client.providerUrl}/auth`);
@@ -152,7 +169,7 @@ export async function devIdToken(client: RawClient, login: string, nonce: string
     client_id: client.clientId,
     response_type: 'code',
     redirect_uri: client.redirectUri,
-    scope: 'openid profile identity',
+    scope,
     state: 'raw',
     nonce,
     code_challenge: challenge,

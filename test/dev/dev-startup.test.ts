@@ -1,5 +1,6 @@
 // `npm run dev` (scripts/dev.ts) from nothing: first-run keys and tokens in a temporary .dev,
 // migrations, a published trust list, wrangler dev answering /healthz on a free loopback port,
+// the seeded dev operator and dev auditor signing in to the console at the dev provider,
 // and a Ctrl-C (SIGINT to its process group) that leaves no wrangler or workerd process behind.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -7,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { beginStaffSignIn, CookieJar, finishSignIn, signInAtProvider } from '../../scripts/lib/dev-sign-in.ts';
 import { readDotenvValue } from '../../scripts/lib/dev-vars.ts';
 import { freeLoopbackPort } from '../../scripts/lib/local-worker.ts';
 import { fromBase64Url, verifyTrustList } from '../../src/index.ts';
@@ -105,6 +107,21 @@ describe('npm run dev', () => {
       const res = await fetch(`http://127.0.0.1:${port}/v1/trust-list`);
       const verified = await verifyTrustList(new Uint8Array(await res.arrayBuffer()), { rootPublicKey: fromBase64Url(root.publicKey) });
       expect(verified.ok && verified.list.keys.map((k) => k.state)).toEqual(['active']);
+
+      // The seeded staff sign in to the console at the dev provider, each with their role.
+      for (const [login, role] of [
+        ['dev-operator', 'operator'],
+        ['dev-auditor', 'auditor'],
+      ]) {
+        const worker = `http://127.0.0.1:${port}`;
+        const start = await beginStaffSignIn(fetch, worker);
+        const callback = await finishSignIn(fetch, await signInAtProvider(start.authorizeUrl, login!), start.workerJar);
+        expect(callback.headers.get('location')).toBe('/console');
+        const jar = new CookieJar();
+        jar.take(callback);
+        const session = await fetch(`${worker}/v1/admin/session`, { headers: { cookie: `tc_staff=${jar.get('tc_staff')}` } });
+        expect(await session.json()).toMatchObject({ role });
+      }
     } finally {
       process.kill(-dev.pid!, 'SIGINT'); // what Ctrl-C does: the terminal signals the foreground group
     }

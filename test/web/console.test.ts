@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { devIdentity } from '../../scripts/lib/dev-identities.ts';
+import { DEV_PASSWORD, devIdentity } from '../../scripts/lib/dev-identities.ts';
 import { signInDevIdentity } from '../../scripts/lib/dev-sign-in.ts';
 import { createSigner, fromBase64Url, verifyRevocationFeed } from '../../src/index.ts';
 import { isFocused, launchChromium, openPage, tabTo } from './support/browser.ts';
-import { openConsole } from './support/console.ts';
+import { openConsole, openConsoleThroughProvider } from './support/console.ts';
 import { claimsOf, currentToken, enrolGreenHolder } from './support/holders.ts';
 import { saveScreenshot } from './support/screenshots.ts';
 
@@ -437,6 +437,189 @@ test('imports an NDJSON file the same way, with file line numbers in its report'
     'import-rejected': '1',
   });
   expect(await page.locator('[data-testid=rejected-table] tbody tr').allTextContents()).toEqual(['3not valid JSON']);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+/** The holder-lookup audit rows since `after` (the operator's bearer token: automation reads the same log). */
+async function lookupAudits(after: number, holderId?: string): Promise<{ holderId: string | null; detail: unknown; actor: string }[]> {
+  const q = new URLSearchParams({ action: 'holder.lookup', actor: 'web-test-operator', from: String(after) });
+  if (holderId) q.set('holderId', holderId);
+  const r = await fetch(`${baseUrl}/v1/admin/audit?${q}`, { headers: { authorization: `Bearer ${inject('webOperatorToken')}` } });
+  expect(r.status).toBe(200);
+  return ((await r.json()) as { entries: { holderId: string | null; detail: unknown; actor: string }[] }).entries;
+}
+
+async function lookUp(page: Page, query: string): Promise<void> {
+  await page.locator('[data-testid=holder-query]').fill(query);
+  await page.locator('[data-testid=holder-query]').press('Enter');
+}
+
+test('finds a holder by ID number and by the pseudonym a checkpoint saw, and each lookup is audited', async () => {
+  const person = await enrolDevIdentity(`gen-lookup-${crypto.randomUUID().slice(0, 8)}`);
+  const started = Math.floor(Date.now() / 1000) - 1;
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
+  await lookUp(page, person.idNumber);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  const sub = await text(page, 'holder-sub');
+  expect(sub).toMatch(/^[A-Z2-7]{8}$/);
+  expect(await text(page, 'holder-color')).toBe('Green');
+  // The ID number went in a POST body, never in a URL.
+  const urls: string[] = [];
+  page.on('request', (r) => urls.push(r.url()));
+  // Now by the pseudonym, typed in lower case as an official might read it out.
+  const bySub = page.waitForResponse((r) => r.url().endsWith('/v1/admin/holders/lookup') && r.request().postData() === `{"sub":"${sub}"}`);
+  await lookUp(page, sub!.toLowerCase());
+  expect((await bySub).status()).toBe(200);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(await text(page, 'holder-sub')).toBe(sub);
+  const again = page.waitForResponse((r) => r.url().endsWith('/v1/admin/holders/lookup'));
+  await lookUp(page, person.idNumber);
+  expect((await again).status()).toBe(200);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(urls.some((u) => u.includes(person.idNumber))).toBe(false);
+
+  const audits = await lookupAudits(started, person.holderId);
+  expect(audits.map((a) => (a.detail as { by: string }).by).sort()).toEqual(['idNumber', 'idNumber', 'sub']);
+  for (const a of audits) expect(a.detail).toMatchObject({ found: true, role: 'operator' });
+  // The audit page shows them too, and never the ID number.
+  await page.locator('[data-testid=nav-audit]').click();
+  await page.locator('[data-testid=audit-filter] input[name=action]').fill('holder.lookup');
+  await page.locator('[data-testid=audit-filter] input[name=holderId]').fill(person.holderId);
+  await page.locator('[data-testid=audit-apply]').click();
+  await expect.poll(() => page.locator('[data-testid=audit-table] tbody tr').count()).toBe(3);
+  expect(await page.locator('[data-testid=audit-table] tbody').textContent()).toContain('web-test-operator');
+  expect(JSON.stringify(audits)).not.toContain(person.idNumber);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a person on a key-people list who has not enrolled: the lookup by ID number shows the pending entry and its import', async () => {
+  const idNumber = unenrolledIdNumber();
+  const started = Math.floor(Date.now() / 1000) - 1;
+  const imported = await fetch(`${baseUrl}/v1/admin/holders/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', authorization: `Bearer ${inject('webOperatorToken')}` },
+    body: `idNumber,color,reason\n${idNumber},red,close contact list 7\n`,
+  });
+  expect(imported.status).toBe(200);
+  const report = (await imported.json()) as { importId: string; pending: number };
+  expect(report.pending).toBe(1);
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
+  await lookUp(page, idNumber);
+  await page.locator('[data-testid=pending] li').waitFor();
+  expect(await page.locator('[data-testid=holder-view]').count()).toBe(0);
+  expect(await text(page, 'holder-not-enrolled')).toContain('has not enrolled yet');
+  const entry = await page.locator('[data-testid=pending] li').textContent();
+  expect(entry).toContain('Red: close contact list 7');
+  expect(entry).toContain(`import ${report.importId}, line 2`);
+  // Someone on no list and not enrolled: not found, and audited as such.
+  await lookUp(page, unenrolledIdNumber());
+  await page.getByRole('alert').filter({ hasText: 'No holder and no pending list entry' }).waitFor();
+  const audits = await lookupAudits(started);
+  expect(audits.map((a) => [a.holderId, a.detail])).toEqual(
+    expect.arrayContaining([
+      [null, { by: 'idNumber', found: false, pending: 1, role: 'operator' }],
+      [null, { by: 'idNumber', found: false, pending: 0, role: 'operator' }],
+    ]),
+  );
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('the dev auditor signs in through the identity provider and can change nothing: the UI hides it and the API refuses it', async () => {
+  const holder = await enrolGreenHolder(baseUrl);
+  const { context, page, problems } = await openConsoleThroughProvider(
+    browser,
+    baseUrl,
+    inject('webProviderUrl'),
+    'dev-auditor',
+    DEV_PASSWORD,
+  );
+  expect(await text(page, 'signed-in-as')).toContain('Dev Auditor');
+  expect(await page.locator('[data-testid=nav-import]').count()).toBe(0);
+  await page.locator('[data-testid=nav-holder]').click();
+  await lookUp(page, holder.holderId);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  expect(await page.locator('[data-testid=change-form]').count()).toBe(0);
+  const refused = await page.evaluate(async (id) => {
+    const r = await fetch(`/v1/admin/holders/${id}/status`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ color: 'red', reason: 'auditor attempt' }),
+    });
+    return [r.status, ((await r.json()) as { error: { code: string } }).error.code];
+  }, holder.holderId);
+  expect(refused).toEqual([403, 'forbidden']);
+  expect(await text(page, 'holder-color')).toBe('Green');
+  // The session is the HttpOnly cookie: nothing script-readable.
+  expect(await page.evaluate(() => document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage))).not.toContain(
+    'tc_staff',
+  );
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('the dev operator signs in through the identity provider and changes a status', async () => {
+  const holder = await enrolGreenHolder(baseUrl);
+  const { context, page, problems } = await openConsoleThroughProvider(
+    browser,
+    baseUrl,
+    inject('webProviderUrl'),
+    'dev-operator',
+    DEV_PASSWORD,
+  );
+  expect(await text(page, 'signed-in-as')).toContain('Dev Operator');
+  await page.locator('[data-testid=nav-holder]').click();
+  await lookUp(page, holder.holderId);
+  await page.locator('[data-testid=holder-view]').waitFor();
+  await page.locator('[data-testid=new-color]').selectOption('yellow');
+  await page.locator('[data-testid=reason]').fill('contact of a case, district 4');
+  await page.getByRole('button', { name: 'Review change' }).click();
+  await page.locator('[data-testid=confirm-change]').click();
+  await page.locator('[data-testid=holder-view][data-color=yellow]').waitFor();
+  expect(await page.locator('[data-testid=history] li').first().textContent()).toMatch(
+    /by Dev Operator \(operator\): contact of a case, district 4/,
+  );
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('a person with no staff role is refused with a plain message and no session', async () => {
+  const { context, page, problems } = await openConsoleThroughProvider(
+    browser,
+    baseUrl,
+    inject('webProviderUrl'),
+    'wang-xiaoming',
+    DEV_PASSWORD,
+  );
+  expect(await text(page, 'signin-error')).toContain('Your account has no console role');
+  expect(await page.locator('[data-testid=signed-in-as]').count()).toBe(0);
+  // The code went in the fragment and was dropped from the address.
+  expect(page.url()).toBe(`${baseUrl}/console`);
+  expect(await page.evaluate(async () => (await fetch('/v1/admin/session')).status)).toBe(401);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test('the history names the import run that changed a holder', async () => {
+  const person = await enrolDevIdentity(`gen-traced-${crypto.randomUUID().slice(0, 8)}`);
+  const imported = await fetch(`${baseUrl}/v1/admin/holders/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', authorization: `Bearer ${inject('webOperatorToken')}` },
+    body: `idNumber,color,reason\n${person.idNumber},yellow,list 2026-12 district 5\n`,
+  });
+  expect(imported.status).toBe(200);
+  const report = (await imported.json()) as { importId: string; applied: number };
+  expect(report.applied).toBe(1);
+  const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
+  await lookUp(page, person.idNumber);
+  await page.locator('[data-testid=holder-view][data-color=yellow]').waitFor();
+  const entries = page.locator('[data-testid=history] li');
+  expect(await entries.first().textContent()).toContain('list 2026-12 district 5');
+  expect(await entries.first().locator('[data-testid=history-import]').textContent()).toBe(`import ${report.importId}`);
+  // The enrolment above it came from no import.
+  expect(await entries.nth(1).locator('[data-testid=history-import]').count()).toBe(0);
   expect(problems).toEqual([]);
   await context.close();
 });

@@ -36,7 +36,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   buildWeb(join(dir, 'dist'), rootFile);
   const port = await freeLoopbackPort();
   const redirectUri = `http://127.0.0.1:${port}/v1/auth/callback`;
-  const client = { clientId: 'tricolor-web-test', clientSecret: randomBytes(32).toString('base64url'), redirectUris: [redirectUri] };
+  const client = {
+    clientId: 'tricolor-web-test',
+    clientSecret: randomBytes(32).toString('base64url'),
+    redirectUris: [redirectUri, `http://127.0.0.1:${port}/v1/auth/staff/callback`],
+  };
   const provider = await startDevOidcProvider({ port: 0, clients: [client] });
   const identityVars = {
     OIDC_ISSUER: provider.issuer,

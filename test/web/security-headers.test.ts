@@ -55,6 +55,15 @@ describe('headers', () => {
     expect(res.headers.get('permissions-policy')).toMatch(/(^|, )camera=\(\)(,|$)/);
   });
 
+  test('the console page: no inline script or style, and no form-action, so staff sign-in can redirect to the provider', async () => {
+    const res = await fetch(`${baseUrl}/console`);
+    const csp = directives(res.headers.get('content-security-policy'));
+    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('style-src')).toEqual(["'self'"]);
+    expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(csp.has('form-action')).toBe(false);
+  });
+
   test('API responses are data: nothing may load or frame them', async () => {
     const res = await fetch(`${baseUrl}/v1/trust-list`);
     const csp = directives(res.headers.get('content-security-policy'));

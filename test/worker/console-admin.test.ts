@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../src/index.ts';
 import { DAY, T0 } from './fixtures.ts';
-import { auditorToken, countingEnv, enrol, type Harness, harness, operatorToken, setStatus, trustedKeys } from './helpers.ts';
+import { auditorToken, countingEnv, enrol, type Harness, harness, newIdNumber, operatorToken, setStatus, trustedKeys } from './helpers.ts';
 
 const ORIGIN = 'https://issuer.test'; // the harness's request origin
 
@@ -175,5 +175,41 @@ describe('keys view', () => {
     expect(body.keys.map((k: { kid: string; state: string }) => [k.kid, k.state])).toEqual(keys.map((k) => [toHex(k.kid), k.state]));
     expect(body.keys.find((k: { state: string }) => k.state === 'active')).toMatchObject({ acceptedOffline: true, signsHere: true });
     expect(body.secondsToNextUpdate).toBe(body.nextUpdate - T0);
+  });
+});
+
+describe('holder history', () => {
+  it('names the import run of each change an import wrote, also one kept pending until the person enrolled', async () => {
+    const h = harness(T0);
+    const idNumber = newIdNumber();
+    const importCsv = async (color: string, reason: string) => {
+      const r = await h.json('POST', '/v1/admin/holders/import', {
+        body: `idNumber,color,reason\n${idNumber},${color},${reason}\n`,
+        contentType: 'text/csv',
+        token: operatorToken(),
+      });
+      expect(r.status).toBe(200);
+      return r.body.importId as string;
+    };
+    // Listed before enrolling: kept pending, applied at enrolment.
+    const first = await importCsv('yellow', 'list A');
+    h.clock.t += 60;
+    const { holderId } = await enrol(h, { idNumber });
+    h.clock.t += 60;
+    expect((await setStatus(h, holderId, 'green', 'cleared by lab')).status).toBe(200);
+    h.clock.t += 60;
+    const second = await importCsv('red', 'list B');
+    const view = await h.json('GET', `/v1/admin/holders/${holderId}`, { token: operatorToken() });
+    const events = (view.body.events as { source: string; reason: string; importId: string | null }[]).map((e) => [
+      e.source,
+      e.reason,
+      e.importId,
+    ]);
+    expect(events).toEqual([
+      ['declaration', expect.any(String), null],
+      ['import', 'list A', first],
+      ['operator', 'cleared by lab', null],
+      ['import', 'list B', second],
+    ]);
   });
 });

@@ -9,10 +9,20 @@ import { type DevClient, startDevOidcProvider } from '../../scripts/lib/dev-oidc
 
 /** The harness's origin (test/worker/helpers.ts): the provider sends the browser back here. */
 export const TEST_REDIRECT_URI = 'https://issuer.test/v1/auth/callback';
+/** The staff sign-in's callback (the Worker's default beside the holders' one). */
+export const TEST_STAFF_REDIRECT_URI = 'https://issuer.test/v1/auth/staff/callback';
 
 export async function workerTestProviders(): Promise<Record<string, string>> {
-  const client: DevClient = { clientId: 'tricolor-test', clientSecret: secret(), redirectUris: [TEST_REDIRECT_URI] };
-  const other: DevClient = { clientId: 'another-relying-party', clientSecret: secret(), redirectUris: [TEST_REDIRECT_URI] };
+  const client: DevClient = {
+    clientId: 'tricolor-test',
+    clientSecret: secret(),
+    redirectUris: [TEST_REDIRECT_URI, TEST_STAFF_REDIRECT_URI],
+  };
+  const other: DevClient = {
+    clientId: 'another-relying-party',
+    clientSecret: secret(),
+    redirectUris: [TEST_REDIRECT_URI, TEST_STAFF_REDIRECT_URI],
+  };
   const trusted = await startDevOidcProvider({ port: 0, clients: [client, other], unref: true });
   const sharedKeys = await startDevOidcProvider({ port: 0, clients: [client], signingKeys: trusted.signingKeys, unref: true });
   const untrusted = await startDevOidcProvider({ port: 0, clients: [client], issuer: trusted.issuer, unref: true });

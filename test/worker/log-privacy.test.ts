@@ -84,6 +84,32 @@ describe('when D1 fails, the log names the failure without any data', () => {
     expect(captured.join('\n')).toContain('DrizzleQueryError');
   });
 
+  it('on a staff sign-in callback: nothing from its query parameters', async () => {
+    const h = harness();
+    const { env: broken, bound } = failingD1();
+    const code = `code-${crypto.randomUUID()}`;
+    const state = `state-${crypto.randomUUID()}`;
+    captureLogs();
+    const res = await h.call('GET', `/v1/auth/staff/callback?code=${code}&state=${state}`, {
+      headers: { cookie: `tc_staff_sign_in=${state}` },
+      env: broken,
+    });
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(bound.length).toBeGreaterThan(0);
+    expectClean([...bound, code, state]);
+  });
+
+  it('on a lookup by ID number: neither the ID number nor its hash', async () => {
+    const h = harness();
+    const { env: broken, bound } = failingD1();
+    const idNumber = newIdNumber();
+    captureLogs();
+    const res = await h.call('POST', '/v1/admin/holders/lookup', { json: { idNumber }, token: operatorToken(), env: broken });
+    expect(res.status).toBe(500);
+    expect(bound.length).toBeGreaterThan(0);
+    expectClean([...bound, idNumber]);
+  });
+
   it('on a key-people import: no ID number, nor its hash', async () => {
     const h = harness();
     const { env: broken, bound } = failingD1();

@@ -3,9 +3,9 @@
 // under a key derived (HKDF, RFC 5869) from ID_HMAC_KEY, so there is no new secret to manage.
 // The console never holds a long-lived secret in script-readable storage.
 //
-// How a session starts is this module's one pluggable part: issueStaffSession(c, staff). Today
-// the console exchanges an operator or auditor bearer token once (POST /v1/admin/session); the
-// OpenID Connect staff sign-in calls the same function with the role read from its ID token.
+// Two ways start a session, both through issueStaffSession(c, staff, source): the OpenID Connect
+// staff sign-in, with the role read from its ID token (../routes/staff-auth.ts), and the exchange
+// of an operator or auditor bearer token (POST /v1/admin/session, ../routes/admin-session.ts).
 // Bearer tokens keep working on every admin route, for automation.
 
 import type { Context } from 'hono';

@@ -2,6 +2,7 @@
 // Worker's client registration, the one ID token algorithm accepted, and which claims carry the
 // verified ID number, name and birth date. Parsed once per env with the rest of worker/config.ts.
 
+import { STAFF_SIGN_IN_CALLBACK_PATH } from '../../src/index.ts';
 import type { Env } from '../env.ts';
 import { type IdNumberRule, parseIdNumberRule } from './id-number.ts';
 
@@ -16,6 +17,16 @@ export interface IdentityConfig {
   scope: string;
   claims: { idNumber: string; name: string; birthdate: string };
   idNumberRule: IdNumberRule;
+  /** Staff sign-in to the console with the same provider and client (docs/console.md "Signing in"). */
+  staff: StaffIdentityConfig;
+}
+
+export interface StaffIdentityConfig {
+  /** Registered at the provider beside the holders' one (GET /v1/auth/staff/callback). */
+  redirectUri: string;
+  scope: string;
+  /** The claim that carries `operator` or `auditor`; the name comes from the holders' name claim. */
+  roleClaim: string;
 }
 
 /** Asymmetric JWS algorithms (RFC 7518 §3.1, RFC 8037): HMAC with the client secret is not accepted. */
@@ -49,6 +60,11 @@ export function parseIdentityConfig(env: Env, misconfigured: (name: string, prob
   const idNumberRule = parseIdNumberRule(env.ID_NUMBER_FORMAT);
   if (!idNumberRule) throw misconfigured('ID_NUMBER_FORMAT', 'must be "gb11643" or "pattern:^...$"');
   const clientSecret = need('OIDC_CLIENT_SECRET');
+  // Same origin as the holders' callback unless set: one client registration covers both.
+  const staffRedirectUri = env.OIDC_STAFF_REDIRECT_URI ?? new URL(STAFF_SIGN_IN_CALLBACK_PATH, redirectUri).toString();
+  if (!isHttpUrl(staffRedirectUri, true)) throw misconfigured('OIDC_STAFF_REDIRECT_URI', 'must be an https URL (http only on loopback)');
+  const roleClaim = env.OIDC_STAFF_ROLE_CLAIM ?? 'tricolor_role';
+  if (!CLAIM_NAME.test(roleClaim)) throw misconfigured('OIDC_STAFF_ROLE_CLAIM', 'is not a claim name');
   return {
     issuer,
     clientId: need('OIDC_CLIENT_ID'),
@@ -58,6 +74,7 @@ export function parseIdentityConfig(env: Env, misconfigured: (name: string, prob
     scope: env.OIDC_SCOPE ?? 'openid profile identity',
     claims,
     idNumberRule,
+    staff: { redirectUri: staffRedirectUri, scope: env.OIDC_STAFF_SCOPE ?? 'openid profile staff', roleClaim },
   };
 }
 

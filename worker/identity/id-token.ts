@@ -28,6 +28,10 @@ export interface IdTokenExpectations {
   claims: { idNumber: string; name: string; birthdate: string };
 }
 
+/** What the holder and the staff sign-in share: everything but the person's claims. */
+export type IdTokenChecks = Omit<IdTokenExpectations, 'claims'>;
+export type IdTokenPayloadResult = { ok: true; payload: JWTPayload } | { ok: false; reason: IdTokenReason };
+
 export interface VerifiedPerson {
   /** As the provider asserted it; the caller checks the format (./id-number.ts). */
   idNumber: string;
@@ -44,6 +48,19 @@ const MAX_AGE_SECONDS = 600;
 const MAX_TOKEN_LENGTH = 16_384;
 
 export async function verifyIdToken(token: string, x: IdTokenExpectations): Promise<IdTokenResult> {
+  const verified = await verifyIdTokenPayload(token, x);
+  if (!verified.ok) return verified;
+  const { payload } = verified;
+  const idNumber = payload[x.claims.idNumber];
+  const name = payload[x.claims.name];
+  const birthYear = birthYearOf(payload[x.claims.birthdate]);
+  if (typeof idNumber !== 'string' || typeof name !== 'string' || name.trim() === '' || birthYear === undefined)
+    return fail('id_token_claims');
+  return { ok: true, person: { idNumber, name, birthYear } };
+}
+
+/** Signature, alg, iss, aud/azp, exp, iat and nonce (§3.1.3.7); the caller reads its own claims. */
+export async function verifyIdTokenPayload(token: string, x: IdTokenChecks): Promise<IdTokenPayloadResult> {
   if (token.length > MAX_TOKEN_LENGTH) return fail('id_token_malformed');
   let alg: unknown;
   try {
@@ -72,12 +89,7 @@ export async function verifyIdToken(token: string, x: IdTokenExpectations): Prom
   if (iat > x.now + SKEW_SECONDS || iat < x.now - MAX_AGE_SECONDS) return fail('id_token_issued_at');
   const nonce = payload.nonce;
   if (typeof nonce !== 'string' || !sameText(nonce, x.nonce)) return fail('id_token_nonce');
-  const idNumber = payload[x.claims.idNumber];
-  const name = payload[x.claims.name];
-  const birthYear = birthYearOf(payload[x.claims.birthdate]);
-  if (typeof idNumber !== 'string' || typeof name !== 'string' || name.trim() === '' || birthYear === undefined)
-    return fail('id_token_claims');
-  return { ok: true, person: { idNumber, name, birthYear } };
+  return { ok: true, payload };
 }
 
 function reasonOf(err: unknown): IdTokenReason {
@@ -106,6 +118,6 @@ function sameText(a: string, b: string): boolean {
   return constantTimeEqual(enc.encode(a), enc.encode(b));
 }
 
-function fail(reason: IdTokenReason): IdTokenResult {
+function fail(reason: IdTokenReason): { ok: false; reason: IdTokenReason } {
   return { ok: false, reason };
 }

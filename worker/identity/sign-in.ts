@@ -13,18 +13,27 @@ import { signIns } from '../db/schema.ts';
 import type { IdentityConfig } from './config.ts';
 import { type IdTokenReason, type VerifiedPerson, verifyIdToken } from './id-token.ts';
 import type { ProviderMetadata } from './provider.ts';
+import { type StaffTokenReason, type VerifiedStaff, verifyStaffIdToken } from './staff.ts';
 
 /** A sign-in must come back within this long (the provider's own interaction lasts about as long). */
 export const SIGN_IN_TTL_SECONDS = 600;
 
 export type SignInFailure =
   | IdTokenReason
+  | StaffTokenReason
   | 'state_mismatch'
   | 'sign_in_expired'
   | 'provider_refused'
   | 'issuer_mismatch'
   | 'token_exchange_failed'
   | 'id_number_invalid';
+
+/**
+ * Stored in place of the declaration for a staff sign-in (docs/console.md "Signing in"), so a
+ * state started for one flow is refused by the other's callback.
+ */
+export const STAFF_SIGN_IN = 'staff';
+export type SignInPurpose = Declaration | typeof STAFF_SIGN_IN;
 
 export class SignInError extends Error {
   override name = 'SignInError';
@@ -45,8 +54,9 @@ export async function startSignIn(
   idc: IdentityConfig,
   provider: ProviderMetadata,
   now: number,
-  declaration: Declaration,
+  purpose: SignInPurpose,
 ): Promise<StartedSignIn> {
+  const staff = purpose === STAFF_SIGN_IN;
   const state = randomToken();
   const nonce = randomToken();
   const codeVerifier = randomToken();
@@ -57,7 +67,7 @@ export async function startSignIn(
       stateHash: await sha256Hex(state),
       nonce,
       codeVerifier,
-      declaration: JSON.stringify(declaration),
+      declaration: JSON.stringify(purpose),
       createdAt: now,
       expiresAt: now + SIGN_IN_TTL_SECONDS,
     }),
@@ -66,8 +76,8 @@ export async function startSignIn(
   url.search = new URLSearchParams({
     response_type: 'code',
     client_id: idc.clientId,
-    redirect_uri: idc.redirectUri,
-    scope: idc.scope,
+    redirect_uri: staff ? idc.staff.redirectUri : idc.redirectUri,
+    scope: staff ? idc.staff.scope : idc.scope,
     state,
     nonce,
     code_challenge: toBase64Url(await sha256(codeVerifier)),
@@ -82,15 +92,33 @@ export interface PendingSignIn {
   declaration: Declaration;
 }
 
+export interface PendingStaffSignIn {
+  nonce: string;
+  codeVerifier: string;
+}
+
+/** consumeSignIn for the staff flow: a holder's state is refused as a state mismatch. */
+export async function consumeStaffSignIn(db: Db, state: string, now: number): Promise<PendingStaffSignIn> {
+  const { nonce, codeVerifier, purpose } = await consumeRow(db, state, now);
+  if (purpose !== STAFF_SIGN_IN) throw new SignInError('state_mismatch');
+  return { nonce, codeVerifier };
+}
+
 /** Deletes and returns the sign-in for this state: a second callback with it finds nothing. */
 export async function consumeSignIn(db: Db, state: string, now: number): Promise<PendingSignIn> {
+  const { nonce, codeVerifier, purpose } = await consumeRow(db, state, now);
+  if (purpose === STAFF_SIGN_IN) throw new SignInError('state_mismatch');
+  return { nonce, codeVerifier, declaration: purpose };
+}
+
+async function consumeRow(db: Db, state: string, now: number): Promise<{ nonce: string; codeVerifier: string; purpose: SignInPurpose }> {
   const row = await db
     .delete(signIns)
     .where(eq(signIns.stateHash, await sha256Hex(state)))
     .returning()
     .get();
   if (!row || row.expiresAt < now) throw new SignInError('sign_in_expired');
-  return { nonce: row.nonce, codeVerifier: row.codeVerifier, declaration: JSON.parse(row.declaration) as Declaration };
+  return { nonce: row.nonce, codeVerifier: row.codeVerifier, purpose: JSON.parse(row.declaration) as SignInPurpose };
 }
 
 /** Exchanges the code (client_secret_basic, RFC 6749 §2.3.1) and verifies the ID token it returns. */
@@ -101,7 +129,7 @@ export async function redeemCode(
   pending: PendingSignIn,
   now: number,
 ): Promise<VerifiedPerson> {
-  const idToken = await exchangeCode(idc, provider, code, pending.codeVerifier);
+  const idToken = await exchangeCode(idc, provider, code, pending.codeVerifier, idc.redirectUri);
   const verified = await verifyIdToken(idToken, {
     keys: provider.keys,
     issuer: idc.issuer,
@@ -115,14 +143,43 @@ export async function redeemCode(
   return verified.person;
 }
 
-async function exchangeCode(idc: IdentityConfig, provider: ProviderMetadata, code: string, codeVerifier: string): Promise<string> {
+/** The staff flow's exchange: the same ID token checks, then the role claim (./staff.ts). */
+export async function redeemStaffCode(
+  idc: IdentityConfig,
+  provider: ProviderMetadata,
+  code: string,
+  pending: PendingStaffSignIn,
+  now: number,
+): Promise<VerifiedStaff> {
+  const idToken = await exchangeCode(idc, provider, code, pending.codeVerifier, idc.staff.redirectUri);
+  const verified = await verifyStaffIdToken(idToken, {
+    keys: provider.keys,
+    issuer: idc.issuer,
+    clientId: idc.clientId,
+    alg: idc.alg,
+    nonce: pending.nonce,
+    now,
+    roleClaim: idc.staff.roleClaim,
+    nameClaim: idc.claims.name,
+  });
+  if (!verified.ok) throw new SignInError(verified.reason);
+  return verified.staff;
+}
+
+async function exchangeCode(
+  idc: IdentityConfig,
+  provider: ProviderMetadata,
+  code: string,
+  codeVerifier: string,
+  redirectUri: string,
+): Promise<string> {
   const basic = btoa(`${encodeURIComponent(idc.clientId)}:${encodeURIComponent(idc.clientSecret)}`);
   let idToken: unknown;
   try {
     const res = await fetch(provider.tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${basic}` },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: idc.redirectUri, code_verifier: codeVerifier }),
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier }),
       signal: AbortSignal.timeout(5000),
     });
     idToken = res.ok ? ((await res.json()) as { id_token?: unknown }).id_token : undefined;

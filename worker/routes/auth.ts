@@ -109,18 +109,18 @@ function registerSignOut(app: Hono<AppEnv>): void {
   });
 }
 
-function identityOf(c: Context<AppEnv>): IdentityConfig {
+export function identityOf(c: Context<AppEnv>): IdentityConfig {
   const idc = c.var.config.identity;
   if (!idc) throw new ApiError(503, 'sign_in_unavailable', 'Sign-in is not configured on this issuer.');
   return idc;
 }
 
 /** Secure cookies everywhere but plain-HTTP loopback in development. */
-function isHttps(c: Context<AppEnv>): boolean {
+export function isHttps(c: Context<AppEnv>): boolean {
   return new URL(c.req.url).protocol === 'https:';
 }
 
-function sameText(a: string, b: string): boolean {
+export function sameText(a: string, b: string): boolean {
   const enc = new TextEncoder();
   return constantTimeEqual(enc.encode(a), enc.encode(b));
 }

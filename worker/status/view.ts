@@ -11,6 +11,7 @@ import {
   type StatusView,
 } from '../../src/index.ts';
 import { toCheckin } from '../db/checkins.ts';
+import type { ImportTrace } from '../db/history.ts';
 import type { CheckinRow, HolderRow, PendingStatusRow, StatusEventRow } from '../db/schema.ts';
 import { checkinWindowStart, currentStatus, latestEventOf } from './plan.ts';
 
@@ -35,7 +36,7 @@ export function pendingView(row: PendingStatusRow): PendingEntry {
 /** The operator's view of one holder: what the rules say now, the run, list entries, the history. */
 export function holderView(
   holder: HolderRow,
-  history: { events: StatusEventRow[]; checkins: CheckinRow[] },
+  history: { events: StatusEventRow[]; checkins: CheckinRow[]; imports?: ImportTrace[] },
   pending: PendingStatusRow[],
   now: number,
   policy: StatusPolicy,
@@ -63,7 +64,7 @@ export function holderView(
     /** The current red/yellow status's check-in days, each counted or not and why. */
     run,
     pending: pending.map(pendingView),
-    events: history.events.map((e) => ({
+    events: withImportIds(history.events, history.imports ?? []).map(({ event: e, importId }) => ({
       id: e.id,
       at: e.at,
       color: e.color,
@@ -71,7 +72,35 @@ export function holderView(
       actor: e.actor,
       reason: e.reason,
       exposedAt: e.exposedAt,
+      importId,
     })),
     checkins: history.checkins.map((r) => ({ day: r.day, at: r.at, symptoms: r.symptoms, temperature: r.temperature })),
   };
+}
+
+/**
+ * Pairs each event an import wrote (source `import`) with its import run, in order: every such
+ * event was written in one batch with an audit row that names the run (worker/db/status-writes.ts,
+ * worker/status/pending.ts). Rule releases in the same batch carry the run too, so only rows of an
+ * import's own step count.
+ */
+function withImportIds(events: StatusEventRow[], traces: ImportTrace[]): { event: StatusEventRow; importId: string | null }[] {
+  const steps = traces.filter(
+    (t) => t.action === 'import.pending_applied' || (t.action !== 'status.release' && sourceOf(t.detail) === 'import'),
+  );
+  let next = 0;
+  return events.map((event) => {
+    if (event.source !== 'import') return { event, importId: null };
+    while (next < steps.length && steps[next]!.toColor !== event.color) next++;
+    const trace = steps[next++];
+    return { event, importId: trace?.importId ?? null };
+  });
+}
+
+function sourceOf(detail: string | null): unknown {
+  try {
+    return detail ? (JSON.parse(detail) as { source?: unknown }).source : undefined;
+  } catch {
+    return undefined;
+  }
 }

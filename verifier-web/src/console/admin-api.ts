@@ -2,23 +2,27 @@
 // on the HttpOnly session cookie (same origin, never readable here); the operator token typed at
 // sign-in is sent once, to POST /v1/admin/session, and then forgotten. Failures come back typed.
 //
-// lookupHolder is the one place that finds a holder: pointing it at the lookup routes by ID number
-// and by pseudonym needs no change anywhere else in the console.
+// lookupHolder is the one place that finds a holder: by holder id (GET), or by ID number or
+// pseudonym through POST /v1/admin/holders/lookup, so an ID number never sits in a URL.
 
+import { HOLDER_ID_PATTERN } from '../../../src/api.ts';
 import type {
   AdminHolderView,
   AuditFilter,
   AuditPage,
   Color,
   DashboardView,
+  HolderLookupRequest,
+  HolderLookupResponse,
   ImportReport,
   KeysView,
   StaffSession,
   StatusChangeRequest,
   StatusChangeResponse,
 } from '../../../src/index.ts';
+import { isSubId } from '../../../src/sub-id.ts';
 
-export type { AuditEntry, AuditFilter, Color, DashboardView, KeysView } from '../../../src/index.ts';
+export type { AuditEntry, AuditFilter, Color, DashboardView, KeysView, PendingEntry } from '../../../src/index.ts';
 export type HolderView = AdminHolderView;
 export type Staff = Pick<StaffSession, 'name' | 'role' | 'timeZone'>;
 
@@ -64,9 +68,27 @@ export const signOut = () => call<void>('/v1/admin/session', { method: 'DELETE' 
 export const fetchDashboard = () => call<DashboardView>('/v1/admin/dashboard');
 export const fetchKeys = () => call<KeysView>('/v1/admin/keys');
 
-/** A holder id (16 base32 characters) today; the ID-number and pseudonym lookups plug in here. */
-export function lookupHolder(query: string): Promise<ApiResult<HolderView>> {
-  return call<HolderView>(`/v1/admin/holders/${encodeURIComponent(query.trim().toLowerCase())}`);
+/** What the console searches by: the holder id, the pseudonym a checkpoint shows, or an ID number. */
+export type LookupKind = 'holderId' | 'sub' | 'idNumber';
+
+/** A 16-character holder id, an 8-character base32 pseudonym, else an ID number. */
+export function lookupKind(query: string): LookupKind {
+  const q = query.trim();
+  if (HOLDER_ID_PATTERN.test(q.toLowerCase())) return 'holderId';
+  if (isSubId(q.toUpperCase())) return 'sub';
+  return 'idNumber';
+}
+
+/** Finds a holder and any pending key-people entries; `holder` is null for a person listed but not enrolled. */
+export async function lookupHolder(query: string): Promise<ApiResult<HolderLookupResponse>> {
+  const q = query.trim();
+  const kind = lookupKind(q);
+  if (kind === 'holderId') {
+    const found = await call<HolderView>(`/v1/admin/holders/${encodeURIComponent(q.toLowerCase())}`);
+    return found.ok ? { ok: true, value: { holder: found.value, pending: found.value.pending } } : found;
+  }
+  const body: HolderLookupRequest = kind === 'sub' ? { sub: q.toUpperCase() } : { idNumber: q };
+  return call<HolderLookupResponse>('/v1/admin/holders/lookup', jsonInit('POST', body));
 }
 
 export const setHolderStatus = (holderId: string, color: Color, reason: string) =>

@@ -2,6 +2,7 @@
 // URL fragment names the section, so Back and bookmarks work). Auditors get the same sections
 // without the controls that change data; the Worker refuses those changes anyway.
 import { css, html, LitElement, nothing } from 'lit';
+import { SIGN_IN_ERROR_FRAGMENT, STAFF_SIGN_IN_START_PATH } from '../../../src/api.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { currentLanguage, setLanguage, t } from '../i18n/i18n.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
@@ -20,6 +21,19 @@ type Section = (typeof SECTIONS)[number];
 function sectionOf(hash: string): Section {
   const name = hash.replace(/^#/, '');
   return (SECTIONS as readonly string[]).includes(name) ? (name as Section) : 'dashboard';
+}
+
+/**
+ * The provider sign-in's refusal, from /console#sign-in-error=<code> (worker/routes/staff-auth.ts),
+ * as a plain message; the fragment is then dropped so a reload does not repeat it.
+ */
+function signInErrorOf(hash: string): string | undefined {
+  const match = new RegExp(`^#${SIGN_IN_ERROR_FRAGMENT}=([a-z_]{1,40})$`).exec(hash);
+  if (!match) return undefined;
+  history.replaceState(null, '', location.pathname);
+  const code = match[1]!;
+  if (code === 'staff_role_missing' || code === 'staff_role_unknown') return consoleText(`signin.${code}`);
+  return consoleText('signin.failed', { code });
 }
 
 export class TcConsoleApp extends LitElement {
@@ -43,7 +57,7 @@ export class TcConsoleApp extends LitElement {
     this.staff = undefined;
     this.checked = false;
     this.section = sectionOf(location.hash);
-    this.error = undefined;
+    this.error = signInErrorOf(location.hash);
     this.busy = false;
   }
 
@@ -162,10 +176,15 @@ export class TcConsoleApp extends LitElement {
     return html`<section class="signin" data-testid="signin">
       <h2>${this.c('signin.title')}</h2>
       <p>${this.c('signin.intro')}</p>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert" data-testid="signin-error">${this.error}</p>` : nothing}
+      <form method="post" action=${STAFF_SIGN_IN_START_PATH} data-testid="signin-provider">
+        <button type="submit">${this.c('signin.provider')}</button>
+      </form>
+      <h3>${this.c('signin.tokenTitle')}</h3>
+      <p>${this.c('signin.tokenIntro')}</p>
       <form @submit=${this.onSignIn}>
         <label>${this.c('signin.token')}<input name="token" type="password" autocomplete="off" required /></label>
-        <button type="submit" ?disabled=${this.busy}>${this.c('signin.submit')}</button>
+        <button type="submit" class="secondary" ?disabled=${this.busy}>${this.c('signin.submit')}</button>
       </form>
     </section>`;
   }

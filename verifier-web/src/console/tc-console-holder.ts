@@ -5,7 +5,7 @@ import { html, LitElement, nothing } from 'lit';
 import { localDate, shiftDate } from '../../../src/local-time.ts';
 import { sharedStyles } from '../components/shared-styles.ts';
 import { LocaleController } from '../i18n/locale-controller.ts';
-import { type Color, type HolderView, lookupHolder, setHolderStatus } from './admin-api.ts';
+import { type Color, type HolderView, lookupHolder, type PendingEntry, setHolderStatus } from './admin-api.ts';
 import { consoleStyles } from './console-styles.ts';
 import { consoleText as c, formatTime } from './messages.ts';
 
@@ -42,6 +42,7 @@ export class TcConsoleHolder extends LitElement {
     canChange: { type: Boolean },
     timeZone: { type: String },
     view: { state: true },
+    listed: { state: true },
     error: { state: true },
     notice: { state: true },
     pending: { state: true },
@@ -50,6 +51,8 @@ export class TcConsoleHolder extends LitElement {
   declare canChange: boolean;
   declare timeZone: string;
   declare view: HolderView | undefined;
+  /** Pending key-people entries of the person found, shown also when nobody has enrolled yet. */
+  declare listed: PendingEntry[];
   declare error: string | undefined;
   declare notice: string | undefined;
   /** A change reviewed and waiting for confirmation. */
@@ -64,6 +67,7 @@ export class TcConsoleHolder extends LitElement {
     this.canChange = false;
     this.timeZone = 'Asia/Shanghai';
     this.view = undefined;
+    this.listed = [];
     this.error = undefined;
     this.notice = undefined;
     this.pending = undefined;
@@ -77,11 +81,18 @@ export class TcConsoleHolder extends LitElement {
     this.pending = undefined;
     if (!result.ok) {
       this.view = undefined;
-      this.error = result.status === 404 || result.status === 400 ? c('holder.notFound') : c('console.error', { message: result.message });
+      this.listed = [];
+      this.error =
+        result.status === 404
+          ? c('holder.notFound')
+          : result.status === 400
+            ? c('holder.queryInvalid', { message: result.message })
+            : c('console.error', { message: result.message });
       return;
     }
     this.error = undefined;
-    this.view = result.value;
+    this.view = result.value.holder ?? undefined;
+    this.listed = result.value.pending;
   }
 
   private onSearch(e: SubmitEvent): void {
@@ -144,8 +155,28 @@ export class TcConsoleHolder extends LitElement {
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.notice ? html`<p class="notice" role="status" data-testid="holder-notice">${this.notice}</p>` : nothing}
+      ${this.listed.length > 0 && !this.view ? html`<p data-testid="holder-not-enrolled">${c('holder.notEnrolled')}</p>` : nothing}
+      ${this.listed.length > 0 ? this.renderPending(this.listed) : nothing}
       ${this.view ? this.renderHolder(this.view) : nothing}
     </section>`;
+  }
+
+  /** Key-people rows kept until the person enrols (docs/status-rules.md), with the import they came from. */
+  private renderPending(rows: PendingEntry[]) {
+    return html`<h3>${c('holder.pending')}</h3>
+      <ul data-testid="pending">
+        ${rows.map(
+          (p) =>
+            html`<li data-color=${p.color}>${c('holder.pendingEntry', {
+              color: c(`color.${p.color}`),
+              reason: p.reason,
+              importId: p.importId,
+              line: String(p.line),
+              when: formatTime(p.createdAt),
+              expires: formatTime(p.expiresAt),
+            })}</li>`,
+        )}
+      </ul>`;
   }
 
   private renderHolder(v: HolderView) {
@@ -179,7 +210,7 @@ export class TcConsoleHolder extends LitElement {
               actor: e.actor,
               source: e.source,
               reason: e.reason ?? '',
-            })}</li>`,
+            })}${e.importId ? html` · <span data-testid="history-import">${c('holder.historyImport', { importId: e.importId })}</span>` : nothing}</li>`,
         )}
       </ol>
     </article>`;
