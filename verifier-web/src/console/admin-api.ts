@@ -21,36 +21,24 @@ import type {
   StatusChangeResponse,
 } from '../../../src/index.ts';
 import { isSubId } from '../../../src/sub-id.ts';
+import { type ApiResult, OFFLINE, readApiResult } from '../api-result.ts';
 
 export type { AuditEntry, AuditFilter, Color, DashboardView, KeysView, PendingEntry } from '../../../src/index.ts';
 export type HolderView = AdminHolderView;
 export type Staff = Pick<StaffSession, 'name' | 'role' | 'timeZone'>;
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; code: string; message: string };
+export type { ApiResult } from '../api-result.ts';
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<ApiResult<T>> {
   let response: Response;
   try {
     response = await fetch(path, { credentials: 'same-origin', cache: 'no-store', ...init });
   } catch (e) {
+    // A cancelled import stops here, not as "offline".
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    return { ok: false, status: 0, code: 'offline', message: 'no connection' };
+    return OFFLINE;
   }
-  if (response.status === 204) return { ok: true, value: undefined as T };
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  if (response.ok) return { ok: true, value: body as T };
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return {
-    ok: false,
-    status: response.status,
-    code: typeof error?.code === 'string' ? error.code : `http_${response.status}`,
-    message: typeof error?.message === 'string' ? error.message : response.statusText,
-  };
+  return readApiResult<T>(response);
 }
 
 const jsonInit = (method: string, body: unknown): RequestInit => ({

@@ -5,10 +5,11 @@
 // src/api.ts, shared with the Worker.
 
 import { type CheckinRequest, type CheckinResponse, SIGN_OUT_PATH, type TokenResponse } from '../../../src/index.ts';
+import { type ApiResult, OFFLINE, readApiResult } from '../api-result.ts';
 
 export type { CheckinResponse, StatusView as HolderStatus, TokenResponse } from '../../../src/index.ts';
 
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; offline: boolean; status: number; code: string; message: string };
+export type { ApiResult } from '../api-result.ts';
 
 const TIMEOUT_MS = 20_000;
 
@@ -17,23 +18,9 @@ async function call<T>(path: string, init: RequestInit): Promise<ApiResult<T>> {
   try {
     response = await fetch(path, { ...init, credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch {
-    return { ok: false, offline: true, status: 0, code: 'offline', message: 'no connection' };
+    return OFFLINE;
   }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  if (response.ok) return { ok: true, value: body as T };
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return {
-    ok: false,
-    offline: false,
-    status: response.status,
-    code: typeof error?.code === 'string' ? error.code : `http_${response.status}`,
-    message: typeof error?.message === 'string' ? error.message : response.statusText,
-  };
+  return readApiResult<T>(response);
 }
 
 export function fetchCurrentToken(): Promise<ApiResult<TokenResponse>> {
