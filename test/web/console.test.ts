@@ -451,6 +451,9 @@ async function lookupAudits(after: number, holderId?: string): Promise<{ holderI
 }
 
 async function lookUp(page: Page, query: string): Promise<void> {
+  // While a lookup runs the search button is disabled, and Enter in a form whose submit button is
+  // disabled submits nothing (HTML implicit submission): wait for it as a person would.
+  await page.locator('form[role=search] button[type=submit]:not([disabled])').waitFor();
   await page.locator('[data-testid=holder-query]').fill(query);
   await page.locator('[data-testid=holder-query]').press('Enter');
 }
