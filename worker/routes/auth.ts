@@ -6,6 +6,7 @@
 
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type * as z from 'zod/mini';
 import { constantTimeEqual, SIGN_IN_ERROR_FRAGMENT, SIGN_IN_FORM_MAX_BYTES, SIGN_IN_START_PATH, SIGN_OUT_PATH } from '../../src/index.ts';
 import { HOLDER_COOKIE, HOLDER_COOKIE_PATH } from '../auth/holder.ts';
 import { insertAudit } from '../db/audit.ts';
@@ -14,6 +15,9 @@ import { ApiError } from '../errors.ts';
 import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, maskName } from '../holders/identity.ts';
 import { signInCallbackQuery, signInStartForm } from '../holders/schemas.ts';
+
+type SignInCallbackQuery = z.output<typeof signInCallbackQuery>;
+
 import { mediaType, readBodyLimited } from '../http/body.ts';
 import type { IdentityConfig } from '../identity/config.ts';
 import { checkIdNumber } from '../identity/id-number.ts';
@@ -53,19 +57,11 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/auth/callback', limitEnrolmentByAddress, async (c) => {
     const idc = identityOf(c);
     const { config, db, now, state } = c.var;
-    const query = check(signInCallbackQuery, c.req.query(), 'query');
-    const cookieState = getCookie(c, SIGN_IN_COOKIE);
-    deleteCookie(c, SIGN_IN_COOKIE, { path: SIGN_IN_COOKIE_PATH, secure: isHttps(c), httpOnly: true, sameSite: 'Lax' });
-    c.header('Cache-Control', 'no-store');
+    const callback = readCallback(c, SIGN_IN_COOKIE, SIGN_IN_COOKIE_PATH);
     try {
-      // RFC 6749 §10.12: the state must be the one this browser started with.
-      if (!query.state || !cookieState || !sameText(query.state, cookieState)) throw new SignInError('state_mismatch');
-      const pending = await consumeSignIn(db, query.state, now);
-      // RFC 9207: a provider that names itself in the response must be the one we sent the browser to.
-      if (query.iss !== undefined && query.iss !== idc.issuer) throw new SignInError('issuer_mismatch');
-      if (query.error || !query.code) throw new SignInError('provider_refused');
+      const { code, pending } = await checkCallback(callback, idc, (s) => consumeSignIn(db, s, now));
       const provider = await state.provider.get(idc.issuer, now);
-      const person = await redeemCode(idc, provider, query.code, pending, now);
+      const person = await redeemCode(idc, provider, code, pending, now);
       const idNumber = checkIdNumber(person.idNumber, idc.idNumberRule);
       if (!idNumber.ok) throw new SignInError('id_number_invalid');
       // Refuse before writing anything if no token could be signed (docs/architecture.md).
@@ -107,6 +103,38 @@ function registerSignOut(app: Hono<AppEnv>): void {
     c.header('Cache-Control', 'no-store');
     return c.body(null, 204);
   });
+}
+
+/**
+ * The first half of a callback, the same for holders and staff: the query, and the state cookie
+ * this browser was given at the start, which is deleted whatever happens next.
+ */
+export function readCallback(
+  c: Context<AppEnv>,
+  cookieName: string,
+  cookiePath: string,
+): { query: SignInCallbackQuery; cookieState?: string } {
+  const query = check(signInCallbackQuery, c.req.query(), 'query');
+  const cookieState = getCookie(c, cookieName);
+  deleteCookie(c, cookieName, { path: cookiePath, secure: isHttps(c), httpOnly: true, sameSite: 'Lax' });
+  c.header('Cache-Control', 'no-store');
+  return cookieState === undefined ? { query } : { query, cookieState };
+}
+
+/** The checks every callback makes before redeeming its code; `consume` takes the single-use sign-in row. */
+export async function checkCallback<P>(
+  callback: { query: SignInCallbackQuery; cookieState?: string },
+  idc: IdentityConfig,
+  consume: (state: string) => Promise<P>,
+): Promise<{ code: string; pending: P }> {
+  const { query, cookieState } = callback;
+  // RFC 6749 §10.12: the state must be the one this browser started with.
+  if (!query.state || !cookieState || !sameText(query.state, cookieState)) throw new SignInError('state_mismatch');
+  const pending = await consume(query.state);
+  // RFC 9207: a provider that names itself in the response must be the one we sent the browser to.
+  if (query.iss !== undefined && query.iss !== idc.issuer) throw new SignInError('issuer_mismatch');
+  if (query.error || !query.code) throw new SignInError('provider_refused');
+  return { code: query.code, pending };
 }
 
 export function identityOf(c: Context<AppEnv>): IdentityConfig {

@@ -6,18 +6,16 @@
 // /console#sign-in-error=<code> and change nothing but an audit row.
 
 import type { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { setCookie } from 'hono/cookie';
 import { SIGN_IN_ERROR_FRAGMENT, SIGN_IN_FORM_MAX_BYTES, STAFF_SIGN_IN_CALLBACK_PATH, STAFF_SIGN_IN_START_PATH } from '../../src/index.ts';
 import { issueStaffSession } from '../auth/staff-session.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
-import { signInCallbackQuery } from '../holders/schemas.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
 import { consumeStaffSignIn, redeemStaffCode, SIGN_IN_TTL_SECONDS, SignInError, STAFF_SIGN_IN, startSignIn } from '../identity/sign-in.ts';
 import { limitEnrolmentByAddress } from '../rate-limit.ts';
-import { check } from '../validate.ts';
-import { identityOf, isHttps, sameText } from './auth.ts';
+import { checkCallback, identityOf, isHttps, readCallback } from './auth.ts';
 
 const STAFF_SIGN_IN_COOKIE = 'tc_staff_sign_in';
 const STAFF_SIGN_IN_COOKIE_PATH = '/v1/auth/staff';
@@ -46,17 +44,10 @@ export function registerStaffAuthRoutes(app: Hono<AppEnv>): void {
   app.get(STAFF_SIGN_IN_CALLBACK_PATH, limitEnrolmentByAddress, async (c) => {
     const idc = identityOf(c);
     const { db, now, state } = c.var;
-    const query = check(signInCallbackQuery, c.req.query(), 'query');
-    const cookieState = getCookie(c, STAFF_SIGN_IN_COOKIE);
-    deleteCookie(c, STAFF_SIGN_IN_COOKIE, { path: STAFF_SIGN_IN_COOKIE_PATH, secure: isHttps(c), httpOnly: true, sameSite: 'Lax' });
-    c.header('Cache-Control', 'no-store');
+    const callback = readCallback(c, STAFF_SIGN_IN_COOKIE, STAFF_SIGN_IN_COOKIE_PATH);
     try {
-      // RFC 6749 §10.12, RFC 9207: as in the holders' callback (./auth.ts).
-      if (!query.state || !cookieState || !sameText(query.state, cookieState)) throw new SignInError('state_mismatch');
-      const pending = await consumeStaffSignIn(db, query.state, now);
-      if (query.iss !== undefined && query.iss !== idc.issuer) throw new SignInError('issuer_mismatch');
-      if (query.error || !query.code) throw new SignInError('provider_refused');
-      const staff = await redeemStaffCode(idc, await state.provider.get(idc.issuer, now), query.code, pending, now);
+      const { code, pending } = await checkCallback(callback, idc, (s) => consumeStaffSignIn(db, s, now));
+      const staff = await redeemStaffCode(idc, await state.provider.get(idc.issuer, now), code, pending, now);
       await issueStaffSession(c, staff, 'oidc');
       await insertAudit(db, {
         at: now,
