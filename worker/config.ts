@@ -27,6 +27,13 @@ export interface Config {
   /** kid hex -> 32-byte seed, for the next and active signing keys. */
   signingSeeds: ReadonlyMap<string, Uint8Array>;
   idHmacKey: Uint8Array;
+  /** Keys the window-index permutations (docs/feed-privacy.md); at least 32 bytes. */
+  feedKey: Uint8Array;
+  /**
+   * Dense numbers per bucket a window's domain leaves for holders enrolled during the window
+   * (worker/feed/window-domains.ts); WINDOW_HEADROOM_PER_BUCKET, default WINDOW_HEADROOM.default.
+   */
+  windowHeadroomPerBucket: number;
   operators: readonly OperatorEntry[];
   /** The trusted OpenID provider; undefined when sign-in is not configured. */
   identity: IdentityConfig | undefined;
@@ -40,6 +47,16 @@ export interface Config {
  * people.
  */
 export const AUDIT_RETENTION_DAYS = { default: 365, min: 90, max: 3650 } as const;
+
+/**
+ * WINDOW_HEADROOM_PER_BUCKET bounds. The default, 1024 per bucket, leaves a window room for about
+ * a million enrolments (1024 × 1024 buckets); 2.3 million a day (docs/scale.md) are 575 000 per
+ * 6-hour window, 562 per bucket on average and about 640 in the fullest of 1024 buckets (the mean
+ * plus 3.3 standard deviations), so a day of enrolments at 1.6 times the seed's pace still gets
+ * codes in the window it enrols in. At 70 M holders the headroom is 1.5 % of the domain
+ * (0.02 bits per listed index).
+ */
+export const WINDOW_HEADROOM = { default: 1024, min: 1, max: 65_536 } as const;
 
 const color = z.enum(['green', 'yellow', 'red']);
 const days = z.int().check(z.gte(0), z.lte(60));
@@ -90,6 +107,8 @@ export function parseConfig(env: Env): Config {
     rootPublicKey: bytesOf('TRUST_ROOT_PUBLIC_KEY', required(env, 'TRUST_ROOT_PUBLIC_KEY'), 32),
     signingSeeds: parseSigningKeys(env.SIGNING_KEYS),
     idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
+    feedKey: parseKey('FEED_KEY', required(env, 'FEED_KEY')),
+    windowHeadroomPerBucket: parseHeadroom(env.WINDOW_HEADROOM_PER_BUCKET),
     operators: parseOperators(env.OPERATOR_TOKENS),
     identity: parseIdentityConfig(env, misconfigured),
     auditRetentionDays: parseAuditRetentionDays(env.AUDIT_RETENTION_DAYS),
@@ -166,14 +185,27 @@ function decodeSeed(seed: string): Uint8Array {
 }
 
 function parseHmacKey(raw: string): Uint8Array {
+  return parseKey('ID_HMAC_KEY', raw);
+}
+
+/** A secret key of at least 32 bytes, base64url (HMAC-SHA-256 keys: ID_HMAC_KEY, FEED_KEY). */
+function parseKey(name: string, raw: string): Uint8Array {
   let key: Uint8Array | undefined;
   try {
     key = fromBase64Url(raw);
   } catch {
     key = undefined;
   }
-  if (!key || key.length < 32) throw misconfigured('ID_HMAC_KEY', 'must be base64url of at least 32 bytes');
+  if (!key || key.length < 32) throw misconfigured(name, 'must be base64url of at least 32 bytes');
   return key;
+}
+
+function parseHeadroom(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return WINDOW_HEADROOM.default;
+  const value = /^[0-9]{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= WINDOW_HEADROOM.min && value <= WINDOW_HEADROOM.max))
+    throw misconfigured('WINDOW_HEADROOM_PER_BUCKET', `must be a whole number from ${WINDOW_HEADROOM.min} to ${WINDOW_HEADROOM.max}`);
+  return value;
 }
 
 function parseOperators(raw: string | undefined): OperatorEntry[] {

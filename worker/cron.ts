@@ -9,6 +9,8 @@ import type { Db } from './db/client.ts';
 import { findDueHolders } from './db/holders.ts';
 import type { HolderRow } from './db/schema.ts';
 import { DomainError } from './domain-errors.ts';
+import { WindowDomainCache } from './feed/window-domains.ts';
+import { feedWriterFor } from './feed/writer.ts';
 import { pruneExpired, type RetentionReport } from './retention/prune.ts';
 import { applyStatusMany } from './status/apply.ts';
 import { checkinWindowStart } from './status/plan.ts';
@@ -51,7 +53,10 @@ async function settlePage(db: Db, config: Config, now: number, page: HolderRow[]
   const checkins = new Map([...rows].map(([id, list]) => [id, list.map(toCheckin)]));
   // No request: the writer records any rule release that came due, or else moves `until` to the
   // new projection (a missed check-in) so the index does not hand this holder back before then.
-  const options = { now, policy: config.policy, ruleActor: 'cron', audit: { action: 'status.release' } };
+  // Releases revoke nothing, but the writer takes a feed like every other: one written from here
+  // has no head cache of its own to invalidate (the fetch isolates' lapses within seconds).
+  const feed = feedWriterFor({ config, domains: new WindowDomainCache(), feedDb: db, holderDbs: () => [db], onRevocation: () => {} });
+  const options = { now, policy: config.policy, ruleActor: 'cron', audit: { action: 'status.release' }, feed };
   let results: Awaited<ReturnType<typeof applyStatusMany>>;
   try {
     results = await applyStatusMany(

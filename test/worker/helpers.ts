@@ -16,9 +16,10 @@ import {
 } from '../../src/index.ts';
 import { createApp } from '../../worker/app.ts';
 import { configFor } from '../../worker/config.ts';
-import { openDb } from '../../worker/db/client.ts';
+import { type Db, openDb } from '../../worker/db/client.ts';
 import { DomainError } from '../../worker/domain-errors.ts';
 import { ApiError, apiErrorOf } from '../../worker/errors.ts';
+import { type FeedWriter, requestFeedWriter } from '../../worker/feed/writer.ts';
 import { enrol as enrolVerifiedPerson } from '../../worker/holders/enrol.ts';
 import { hashIdNumber, maskName } from '../../worker/holders/identity.ts';
 import { type AppDeps, type AppState, createAppState } from '../../worker/state.ts';
@@ -48,6 +49,11 @@ export interface CallOptions {
   token?: string;
   headers?: Record<string, string>;
   env?: TestEnv;
+}
+
+/** The feed writer a request of this harness's app would use, on the test database. */
+export function testFeedWriter(h: Pick<Harness, 'state'>, db: Db = openDb(env.DB)): FeedWriter {
+  return requestFeedWriter(configFor(env), h.state, db);
 }
 
 export function harness(start = T0, deps: Omit<AppDeps, 'now'> = {}): Harness {
@@ -145,7 +151,7 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
       birthYear: (overrides.birthYear as number | undefined) ?? 1990,
       declaration: (overrides.declaration as typeof NO_SYMPTOMS | undefined) ?? NO_SYMPTOMS,
     },
-    () => h.state.feedHead.invalidate(),
+    testFeedWriter(h),
   );
   const { holder, status } = enrolment;
   const issued = await h.state.tokens.issue(

@@ -22,6 +22,7 @@ import {
   newIdNumber,
   operatorToken,
   syncedRevocations,
+  testFeedWriter,
   verifyAt,
 } from './helpers.ts';
 
@@ -409,7 +410,7 @@ describe('an import racing an enrolment never leaves a row pending for someone e
       now: h.clock.t,
       operator: 'test-operator',
       importId: 'raceraceraceracx',
-      onRevocation: () => {},
+      feed: testFeedWriter(h),
     };
     const outcomes = await keepPending(
       ctx,
@@ -432,7 +433,7 @@ describe('an import racing an enrolment never leaves a row pending for someone e
       .bind(row.idHash, h.clock.t, h.clock.t + 14 * DAY)
       .run();
     h.clock.t += 1;
-    const late = await applyLatePending(openDb(env.DB), policy(), h.clock.t, row);
+    const late = await applyLatePending(openDb(env.DB), policy(), h.clock.t, row, testFeedWriter(h));
     expect(late?.status.color).toBe('red');
     expect((await holderRow(holder.holderId)).color).toBe('red');
     expect(await count('pending_statuses', 'id_hash = ?', row.idHash)).toBe(0);

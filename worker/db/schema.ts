@@ -23,7 +23,10 @@ export const holders = sqliteTable(
   {
     /** Public holder id (16 base32 characters, random): what operators and the holder refer to. */
     id: text('id').primaryKey(),
-    /** The token's CWT sub: 8 base32 characters, random, unique (src/sub-id.ts). */
+    /**
+     * A random 8-character pseudonym (src/sub-id.ts), unique. Tokens no longer carry it (their
+     * window index replaces it, docs/feed-privacy.md); operators still see it in the console.
+     */
     sub: text('sub').notNull().unique(),
     /** HMAC-SHA-256(ID_HMAC_KEY, normalised idNumber), hex. The idNumber itself is never stored. */
     idHash: text('id_hash').notNull().unique(),
@@ -47,6 +50,18 @@ export const holders = sqliteTable(
      * (docs/status-rules.md); null otherwise. Materialises the latest event's exposed_at.
      */
     isolationFrom: integer('isolation_from'),
+    /**
+     * The holder's slot, `n · HOLDER_BUCKETS + bucket` with `n` from its bucket's counter
+     * (bucketCounters), assigned in the enrolment batch (src/window-pseudonym.ts holderSlot).
+     * Every holder has one (migration 0006 numbered the rows already there).
+     */
+    slot: integer('slot').unique(),
+    /**
+     * JSON array of the holder's revocation cuts (revokedBefore) recent enough to matter: a
+     * token's revocation epoch counts those in its window (src/revocation-epoch.ts). Written with
+     * the status in the same guarded update, so issuing a token reads it with the status.
+     */
+    revocationCuts: text('revocation_cuts'),
     /** Bumped by every status change; writes are guarded by it (optimistic concurrency). */
     statusVersion: integer('status_version').notNull().default(1),
     createdAt: integer('created_at').notNull(),
@@ -100,12 +115,40 @@ export const revocations = sqliteTable(
      *  deliberate jump after a database restore, which a restore would otherwise reuse
      *  (worker/routes/admin-revocations.ts). */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
-    sub: text('sub').notNull(),
+    /** The downgrade's cut: planFeed uses it to tell a delta that is still useful from a stale one. */
     revokedBefore: integer('revoked_before').notNull(),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('revocations_revoked_before_idx').on(t.revokedBefore)],
 );
+
+/**
+ * The window indices a downgrade revokes (docs/feed-privacy.md "Building a snapshot in bounded
+ * pieces"), each row carrying its revocations.seq: the primary key is the snapshot's keyset, the
+ * seq index the delta's range. Rows of windows that left the feed are pruned (worker/retention/).
+ */
+export const windowRevocations = sqliteTable(
+  'window_revocations',
+  {
+    window: integer('window').notNull(),
+    epoch: integer('epoch').notNull(),
+    idx: integer('idx').notNull(),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.window, t.epoch, t.idx] }), index('window_revocations_seq_idx').on(t.seq)],
+);
+
+/** Each issuance window's permutation domain, fixed the first time the window is needed (worker/feed/window-domains.ts). */
+export const windowDomains = sqliteTable('window_domains', {
+  window: integer('window').primaryKey(),
+  domain: integer('domain').notNull(),
+});
+
+/** The next dense number of each virtual bucket (worker/shards/buckets.ts), in the bucket's database. */
+export const bucketCounters = sqliteTable('bucket_counters', {
+  bucket: integer('bucket').primaryKey(),
+  nextNumber: integer('next_number').notNull(),
+});
 
 export const auditLog = sqliteTable(
   'audit_log',

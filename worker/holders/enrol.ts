@@ -9,6 +9,7 @@ import {
   colorForDeclaration,
   type Declaration,
   type DerivedStatus,
+  fromHex,
   generateSubId,
   isDowngrade,
   localDate,
@@ -16,12 +17,15 @@ import {
 } from '../../src/index.ts';
 import { newHolderId, newHolderSecret, sha256Hex } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
+import { takeNumberQuery, takenSlotSql } from '../db/bucket-counters.ts';
 import type { Db } from '../db/client.ts';
 import { addHolderQuery, bumpDailyQuery, transitionMetric } from '../db/counters.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { DomainError } from '../domain-errors.ts';
+import type { FeedWriter } from '../feed/writer.ts';
+import { bucketOfIdHash, HOLDER_BUCKETS } from '../shards/buckets.ts';
 import { applyStatus } from '../status/apply.ts';
 import { applyLatePending, startingStatus } from '../status/pending.ts';
 
@@ -50,16 +54,16 @@ export async function enrol(
   now: number,
   secretKey: Uint8Array,
   input: EnrolInput,
-  onRevocation: () => void,
+  feed: FeedWriter,
 ): Promise<Enrolment> {
   const secret = await newHolderSecret(secretKey);
   const secretHash = await sha256Hex(secret);
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
     const existing = await findHolderByIdHash(db, input.idHash);
-    if (existing) return reenrol(db, policy, now, existing, input, declared, secret, secretHash, onRevocation);
+    if (existing) return reenrol(db, policy, now, existing, input, declared, secret, secretHash, feed);
     try {
-      return await createHolder(db, policy, now, input, declared, secret, secretHash);
+      return await createHolder(db, policy, now, input, declared, secret, secretHash, feed);
     } catch (err) {
       const column = uniqueViolation(err);
       // holders.id_hash: a concurrent enrolment of the same person won; loop to re-enrol.
@@ -78,6 +82,7 @@ async function createHolder(
   declared: Color,
   secret: string,
   secretHash: string,
+  feed: FeedWriter,
 ): Promise<Enrolment> {
   // A key-people list row kept for this ID number applies now, in the same batch.
   const start = await startingStatus(db, policy, now, input.idHash, declared);
@@ -95,13 +100,22 @@ async function createHolder(
     until: status.until ?? null,
     isolationFrom: status.isolationFrom !== undefined && status.isolationFrom < status.since ? status.isolationFrom : null,
     statusVersion: 1,
+    // Set below, from the bucket's counter, in the same batch.
+    slot: null,
+    revocationCuts: null,
     createdAt: now,
     updatedAt: now,
   };
   const reason = declarationReason(input.declaration);
-  // One batch: the holder, its first status event and the audit row, any list row applied, or nothing.
-  await db.batch([
-    db.insert(holders).values(holder),
+  const bucket = bucketOfIdHash(fromHex(input.idHash));
+  // One batch: the bucket's next number, the holder with the slot it gives, its first status
+  // event and the audit row, any list row applied, or nothing (a lost race takes no number).
+  const [, inserted] = await db.batch([
+    takeNumberQuery(db, bucket),
+    db
+      .insert(holders)
+      .values({ ...holder, slot: takenSlotSql(db, bucket, HOLDER_BUCKETS) })
+      .returning({ slot: holders.slot }),
     db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
     insertAudit(db, {
       at: now,
@@ -117,7 +131,8 @@ async function createHolder(
     addHolderQuery(db, holder.color),
     bumpDailyQuery(db, localDate(now, policy.timeZone), transitionMetric(declared)),
   ]);
-  const late = await applyLatePending(db, policy, now, holder);
+  holder.slot = inserted[0]!.slot;
+  const late = await applyLatePending(db, policy, now, holder, feed);
   if (late) return { created: true, holder: late.holder, status: late.status, secret };
   return { created: true, holder, status, secret };
 }
@@ -131,7 +146,7 @@ async function reenrol(
   declared: Color,
   secret: string,
   secretHash: string,
-  onRevocation: () => void,
+  feed: FeedWriter,
 ): Promise<Enrolment> {
   // The provider verified this person, so the name and birth year are refreshed from it (a
   // registered name change reaches the token), and the replaced secret's hash is kept to tell
@@ -167,7 +182,7 @@ async function reenrol(
             exposureNow: true,
           }
         : undefined,
-    onRevocation,
+    feed,
   });
   return { created: false, holder: result.holder, status: result.plan.after, secret };
 }

@@ -15,6 +15,7 @@ import { bumpDailyQuery } from '../db/counters.ts';
 import { findHoldersByIdHashes } from '../db/holders.ts';
 import { findPendingMany } from '../db/pending.ts';
 import { type HolderRow, imports } from '../db/schema.ts';
+import type { FeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { type ApplyOptions, applyStatusMany } from '../status/apply.ts';
 import { checkinWindowStart } from '../status/plan.ts';
@@ -38,7 +39,8 @@ export interface ImportContext {
   now: number;
   operator: string;
   importId: string;
-  onRevocation: () => void;
+  /** Where downgrades' window indices go (worker/feed/writer.ts). */
+  feed: FeedWriter;
 }
 
 export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Promise<ImportReport> {
@@ -123,7 +125,7 @@ function optionsFor(ctx: ImportContext, row: ImportRow): ApplyOptions {
       reason: row.reason,
       exposedAt: row.exposedAt,
     }),
-    onRevocation: ctx.onRevocation,
+    feed: ctx.feed,
   };
 }
 

@@ -20,6 +20,7 @@ import { findPending } from '../db/pending.ts';
 import type { HolderRow } from '../db/schema.ts';
 import type { AppEnv, AppVariables } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { requestFeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { holderLookupBody } from '../holders/schemas.ts';
 import { colorSchema, exposedAtSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
@@ -81,7 +82,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
         reason: body.reason,
         exposedAt: body.exposedAt,
       }),
-      onRevocation: () => state.feedHead.invalidate(),
+      feed: requestFeedWriter(config, state, db),
     });
     const decision = result.plan.decision;
     return c.json({

@@ -7,6 +7,7 @@ import { requireWriteRole } from '../auth/operator.ts';
 import { newHolderId } from '../crypto.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { requestFeedWriter } from '../feed/writer.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
 import { applyImport, recordImport } from '../import/apply.ts';
 import { formatFor, parseImport } from '../import/parse.ts';
@@ -34,7 +35,7 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
       now,
       operator: operator.name,
       importId,
-      onRevocation: () => state.feedHead.invalidate(),
+      feed: requestFeedWriter(config, state, db),
     };
     const report = await applyImport(ctx, parsed);
     await recordImport(ctx, format, report);

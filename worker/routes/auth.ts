@@ -12,6 +12,7 @@ import { HOLDER_COOKIE, HOLDER_COOKIE_PATH } from '../auth/holder.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { requestFeedWriter } from '../feed/writer.ts';
 import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, maskName } from '../holders/identity.ts';
 import { signInCallbackQuery, signInStartForm } from '../holders/schemas.ts';
@@ -77,7 +78,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
           birthYear: person.birthYear,
           declaration: pending.declaration,
         },
-        () => state.feedHead.invalidate(),
+        requestFeedWriter(config, state, db),
       );
       setCookie(c, HOLDER_COOKIE, enrolment.secret, {
         path: HOLDER_COOKIE_PATH,

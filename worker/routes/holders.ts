@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { CheckinResponse, TokenResponse } from '../../src/index.ts';
 import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
+import { requestFeedWriter } from '../feed/writer.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { checkinBody } from '../holders/schemas.ts';
 import { limitCheckinByHolder, limitTokenByHolder } from '../rate-limit.ts';
@@ -49,7 +50,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), limitCheckinByHolder, jsonBody(checkinBody), async (c) => {
     const { config, db, now, state, holder, body } = c.var;
-    const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
+    const outcome = await recordCheckin(db, config.policy, now, holder, body, requestFeedWriter(config, state, db));
     c.header('Cache-Control', 'no-store');
     return c.json(
       {
