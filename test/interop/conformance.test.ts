@@ -152,8 +152,8 @@ const claimsMap = (extra: [unknown, unknown][] = [], drop: unknown[] = []): Map<
     ...(
       [
         [1, 'ZJ'],
-        [2, 'K7Q2M4XD'],
         [4, IAT + 86400],
+        [-65541, 31337],
         [6, IAT],
         [-65537, 0],
       ] as [unknown, unknown][]
@@ -235,11 +235,13 @@ describe('spec rules the vectors do not exercise (this reading of docs/token-for
     expect(reason(token(claimsMap(), { unprotected: pairs(6) }))).toBe('bad_cbor');
   });
 
-  it('claims: every label present is 17 items and verifies; CBOR errors are bad_cbor', () => {
+  it('claims: every label present is 21 items and verifies; CBOR errors are bad_cbor', () => {
     const full = claimsMap([
       [5, IAT],
       [-65538, IAT + 7 * 86400],
       [-65539, '张*'],
+      [-65540, 1990],
+      [-65542, 15],
     ]);
     full.set(-65537, 1);
     expect(reason(token(full))).toBe('valid:yellow');
