@@ -19,8 +19,10 @@ export const TUNABLES = {
   feedHeadCacheSeconds: 5,
   feedMaxAgeSeconds: 30,
   feedStaleWhileRevalidateSeconds: 60,
-  /** A delta carries at most this many entries; the verifier asks again from its toSeq. */
+  /** A delta carries at most this many window indices; the verifier asks again from its toSeq. */
   feedMaxDeltaEntries: 50_000,
+  /** Indices one snapshot query reads at most (docs/feed-privacy.md "Building a snapshot in bounded pieces"). */
+  feedSnapshotPageRows: 5_000,
   /** Revocation rows are pruned once their revokedBefore is this many token lifetimes old. */
   revocationRetentionLifetimes: 2,
   tokenCacheEntries: 10_000,

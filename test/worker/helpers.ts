@@ -19,6 +19,8 @@ import { configFor } from '../../worker/config.ts';
 import { type Db, openDb } from '../../worker/db/client.ts';
 import { DomainError } from '../../worker/domain-errors.ts';
 import { ApiError, apiErrorOf } from '../../worker/errors.ts';
+import { parseCuts } from '../../worker/feed/entries.ts';
+import type { DomainSources } from '../../worker/feed/window-domains.ts';
 import { type FeedWriter, requestFeedWriter } from '../../worker/feed/writer.ts';
 import { enrol as enrolVerifiedPerson } from '../../worker/holders/enrol.ts';
 import { hashIdNumber, maskName } from '../../worker/holders/identity.ts';
@@ -49,6 +51,11 @@ export interface CallOptions {
   token?: string;
   headers?: Record<string, string>;
   env?: TestEnv;
+}
+
+/** Where window domains are read and fixed, as a request of the app would (one database). */
+export function testDomainSources(db: Db = openDb(env.DB)): DomainSources {
+  return { readFeedDb: () => db, feedDb: () => db, holderDbs: () => [db], headroomPerBucket: configFor(env).windowHeadroomPerBucket };
 }
 
 /** The feed writer a request of this harness's app would use, on the test database. */
@@ -157,14 +164,16 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
   const issued = await h.state.tokens.issue(
     {
       issuer: config.issuer,
-      sub: holder.sub,
       maskedName: holder.maskedName,
       birthYear: holder.birthYear,
       status,
+      slot: holder.slot!,
+      cuts: parseCuts(holder.revocationCuts),
       lifetimeSeconds: config.tokenLifetimeSeconds,
       now,
     },
     active,
+    { feedKey: config.feedKey, domainOf: (window) => h.state.windowDomains.domainOf(window, testDomainSources()) },
   );
   return { holderId: holder.id, secret: enrolment.secret, token: issued.token, status: statusView(status), idNumber };
 }

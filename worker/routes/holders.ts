@@ -5,6 +5,7 @@ import type { Hono } from 'hono';
 import type { CheckinResponse, TokenResponse } from '../../src/index.ts';
 import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
+import { parseCuts } from '../feed/entries.ts';
 import { requestFeedWriter } from '../feed/writer.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { checkinBody } from '../holders/schemas.ts';
@@ -23,17 +24,26 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     const active = await activeSigner(() => readDb, config, state.trust, now);
     // Lazy evaluation: a holder sees green the moment the rules allow it, before the cron runs.
     const status = currentStatus(holder, await loadStatusInputs(readDb, holder, config.policy, now, 'read'), now, config.policy);
+    if (holder.slot === null) throw new Error('holder without a slot');
+    const domains = {
+      readFeedDb: () => readDb,
+      feedDb: () => c.var.db,
+      holderDbs: () => [c.var.db],
+      headroomPerBucket: config.windowHeadroomPerBucket,
+    };
     const issued = await state.tokens.issue(
       {
         issuer: config.issuer,
-        sub: holder.sub,
         maskedName: holder.maskedName,
         birthYear: holder.birthYear,
         status,
+        slot: holder.slot,
+        cuts: parseCuts(holder.revocationCuts),
         lifetimeSeconds: config.tokenLifetimeSeconds,
         now,
       },
       active,
+      { feedKey: config.feedKey, domainOf: (window) => state.windowDomains.domainOf(window, domains) },
     );
     c.header('Cache-Control', 'no-store');
     return c.json({
