@@ -92,7 +92,10 @@ async function deltaPieces(feedDb: Db, rows: readonly DeltaRow[], fromWindow: nu
     if (row.window < fromWindow) continue;
     const key = row.window * (MAX_REVOCATION_EPOCH + 1) + row.epoch;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { window: row.window, epoch: row.epoch, indices: [] }));
+    if (!group) {
+      group = { window: row.window, epoch: row.epoch, indices: [] };
+      groups.set(key, group);
+    }
     group.indices.push(row.idx);
   }
   const domains = new Map<number, number>();
