@@ -13,6 +13,7 @@ import {
   verifyRevocationFeed,
   verifyToken,
   verifyTrustList,
+  type WindowStatusSets,
 } from '../../src/index.ts';
 import { createApp } from '../../worker/app.ts';
 import { configFor } from '../../worker/config.ts';
@@ -203,15 +204,15 @@ export async function fetchFeed(h: Harness, since = 0): Promise<{ feed: Revocati
   return { feed: verified.feed, bytes, res };
 }
 
-/** What a verifier that synced from scratch holds: sub -> revokedBefore. */
-export async function syncedRevocations(h: Harness): Promise<ReadonlyMap<string, number>> {
+/** What a verifier that synced from scratch holds: window → epoch → revoked indices. */
+export async function syncedRevocations(h: Harness): Promise<WindowStatusSets> {
   const { feed } = await fetchFeed(h, 0);
   const applied = applyRevocationFeed(undefined, feed, h.clock.t);
   if (!applied.ok) throw new Error(applied.reason);
-  return applied.state.revoked;
+  return applied.state.sets;
 }
 
-export async function verifyAt(h: Harness, token: string, revocations?: ReadonlyMap<string, number>): Promise<VerifyResult> {
+export async function verifyAt(h: Harness, token: string, revocations?: WindowStatusSets): Promise<VerifyResult> {
   return verifyToken(token, { keys: await trustedKeys(h), revocations, now: h.clock.t });
 }
 
