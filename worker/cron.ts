@@ -3,6 +3,7 @@
 // expired rows (worker/retention/). The clock is the trigger's scheduledTime. Bounded per run:
 // at most TUNABLES.cronMaxHolders holders, in pages, so a backlog drains over successive runs.
 
+import { windowOf } from '../src/index.ts';
 import type { Config } from './config.ts';
 import { loadCheckinsForMany, toCheckin } from './db/checkins.ts';
 import type { Db } from './db/client.ts';
@@ -38,9 +39,26 @@ export async function runCron(db: Db, config: Config, now: number): Promise<Cron
     cursor = { until: last.until!, id: last.id };
     await settlePage(db, config, now, page, report);
   }
+  await fixWindowDomains(db, config, now);
   // After the releases, so a release due in this run is recorded before its check-ins could age out.
   return { ...report, ...(await pruneExpired(db, config, now)) };
 }
+
+/**
+ * Fixes the current window's domain, and the next one's in the last DOMAIN_LEAD_SECONDS before
+ * it starts, so the first token fetch of a window finds it and writes nothing. Not earlier: a
+ * domain counts the holders enrolled when it is fixed, and its headroom is sized for one window
+ * of enrolments (worker/config.ts WINDOW_HEADROOM).
+ */
+async function fixWindowDomains(db: Db, config: Config, now: number): Promise<void> {
+  const domains = new WindowDomainCache();
+  const sources = { readFeedDb: () => db, feedDb: () => db, holderDbs: () => [db], headroomPerBucket: config.windowHeadroomPerBucket };
+  await domains.domainOf(windowOf(now), sources);
+  if (windowOf(now + DOMAIN_LEAD_SECONDS) > windowOf(now)) await domains.domainOf(windowOf(now + DOMAIN_LEAD_SECONDS), sources);
+}
+
+/** Two cron intervals (every 5 minutes, wrangler.toml), so one missed run still fixes the next window in time. */
+export const DOMAIN_LEAD_SECONDS = 600;
 
 async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: ReleaseReport): Promise<void> {
   const fromDay = page.map((h) => checkinWindowStart(h, config.policy)).sort()[0]!;

@@ -7,7 +7,8 @@
 
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { pruneRevocations } from '../db/revocations.ts';
+import { pruneRevocations, pruneWindowRevocations } from '../db/revocations.ts';
+import { pruneWindowDomains } from '../db/window-domains.ts';
 import { TUNABLES } from '../tunables.ts';
 import { OLDEST_FIRST, type PrunedTable } from './statements.ts';
 import { retentionCutoffs } from './windows.ts';
@@ -20,11 +21,15 @@ export interface RetentionReport {
   prunedCheckins: number;
   prunedEvents: number;
   prunedAudit: number;
+  /** Window indices of windows that have left the feed (no verifier keeps them). */
+  prunedWindowIndices: number;
+  /** Domains of those windows, once their indices are gone. */
+  prunedWindowDomains: number;
 }
 
 export interface RetentionBounds {
   /** Rows deleted per table per run at most. */
-  maxRowsPerRun: Readonly<Record<PrunedTable | 'revocations', number>>;
+  maxRowsPerRun: Readonly<Record<PrunedTable | 'revocations' | 'windowRevocations' | 'windowDomains', number>>;
   /** Rows one statement deletes at most. */
   chunkRows: number;
 }
@@ -40,7 +45,28 @@ export async function pruneExpired(db: Db, config: Config, now: number, bounds =
     prunedCheckins: await table('checkins', cut.checkinDay),
     prunedEvents: await table('statusEvents', cut.auditBefore),
     prunedAudit: await table('auditLog', cut.auditBefore),
+    ...(await pruneWindows(db, cut.oldestLiveWindow, bounds)),
   };
+}
+
+/**
+ * The feed's per-window rows, oldest windows first (primary-key ranges): the indices of every
+ * window before the oldest a verifier keeps, then, if they are all gone, those windows' domains.
+ */
+async function pruneWindows(
+  feedDb: Db,
+  oldestLiveWindow: number,
+  bounds: RetentionBounds,
+): Promise<Pick<RetentionReport, 'prunedWindowIndices' | 'prunedWindowDomains'>> {
+  const max = bounds.maxRowsPerRun.windowRevocations;
+  const prunedWindowIndices = await inChunks(max, bounds.chunkRows, (n) => pruneWindowRevocations(feedDb, oldestLiveWindow, n));
+  // A domain is read only with its window's indices, so it goes once they have (a run that hit its
+  // bound leaves the domains for the next).
+  const prunedWindowDomains =
+    prunedWindowIndices < max
+      ? await inChunks(bounds.maxRowsPerRun.windowDomains, bounds.chunkRows, (n) => pruneWindowDomains(feedDb, oldestLiveWindow, n))
+      : 0;
+  return { prunedWindowIndices, prunedWindowDomains };
 }
 
 export async function pruneTable(
