@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import * as z from 'zod/mini';
 import {
   type AdminHolderView,
+  type CodeReference,
   checkExposure,
   EXPOSURE_REJECTION_MESSAGES,
   type HolderLookupResponse,
@@ -14,12 +15,14 @@ import {
 } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { insertAudit } from '../db/audit.ts';
+import type { Db } from '../db/client.ts';
 import { loadHistory } from '../db/history.ts';
-import { findHolderById, findHolderByIdHash, findHolderBySub } from '../db/holders.ts';
+import { findHolderById, findHolderByIdHash, findHolderBySlot } from '../db/holders.ts';
 import { findPending } from '../db/pending.ts';
 import type { HolderRow } from '../db/schema.ts';
 import type { AppEnv, AppVariables } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { slotOfCode } from '../feed/code-lookup.ts';
 import { requestFeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { holderLookupBody } from '../holders/schemas.ts';
@@ -49,11 +52,11 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   app.post('/v1/admin/holders/lookup', jsonBody(holderLookupBody), async (c) => {
     const { db, config, now, body } = c.var;
     const idHash = 'idNumber' in body ? await hashIdNumber(config.idHmacKey, body.idNumber) : undefined;
-    const holder = 'sub' in body ? await findHolderBySub(db, body.sub) : await findHolderByIdHash(db, idHash!);
+    const holder = 'code' in body ? await findHolderByCode(db, config.feedKey, body.code) : await findHolderByIdHash(db, idHash!);
     const listHash = idHash ?? holder?.idHash;
     const kept = listHash === undefined ? undefined : await findPending(db, listHash, now);
     const entries = kept ? [kept] : [];
-    await auditLookup(c.var, 'idNumber' in body ? 'idNumber' : 'sub', holder, entries.length);
+    await auditLookup(c.var, 'idNumber' in body ? 'idNumber' : 'code', holder, entries.length);
     c.header('Cache-Control', 'no-store');
     if (!holder && entries.length === 0) throw new ApiError(404, 'not_found', 'No holder and no pending list entry for this person.');
     return c.json({
@@ -95,6 +98,12 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   });
 }
 
+/** The holder a scanned code was issued to (feed database for the domain, holder database for the row). */
+async function findHolderByCode(db: Db, feedKey: Uint8Array, code: CodeReference): Promise<HolderRow | undefined> {
+  const slot = await slotOfCode(db, feedKey, code);
+  return slot === undefined ? undefined : findHolderBySlot(db, slot);
+}
+
 type LookupVars = Pick<AppVariables, 'db' | 'now' | 'config' | 'operator'>;
 
 async function viewOf({ db, now, config }: LookupVars, holder: HolderRow): Promise<AdminHolderView> {
@@ -106,7 +115,7 @@ async function viewOf({ db, now, config }: LookupVars, holder: HolderRow): Promi
 /** docs/api.md: who looked at whom, and how they found them; never the ID number or its hash. */
 async function auditLookup(
   { db, now, operator }: LookupVars,
-  by: 'holderId' | 'idNumber' | 'sub',
+  by: 'holderId' | 'idNumber' | 'code',
   holder: HolderRow | undefined,
   pending = 0,
 ) {

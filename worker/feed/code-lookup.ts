@@ -1,0 +1,14 @@
+// From a scanned code's (window, epoch, index) back to the holder's slot (docs/feed-privacy.md
+// "Window index": slotOfWindowIndex), for the operators' audited lookup. Only while the window's
+// domain is kept: once a window has left the feed, its codes name nobody, even to the issuer.
+
+import { type CodeReference, slotOfWindowIndex, windowPermutation } from '../../src/index.ts';
+import type { Db } from '../db/client.ts';
+import { readWindowDomain } from '../db/window-domains.ts';
+
+/** The slot the code was issued to, or undefined when its window is unknown or the index is outside its domain. */
+export async function slotOfCode(feedDb: Db, feedKey: Uint8Array, code: CodeReference): Promise<number | undefined> {
+  const domain = await readWindowDomain(feedDb, code.window);
+  if (domain === undefined || code.windowIndex >= domain) return undefined;
+  return slotOfWindowIndex(windowPermutation(feedKey, code.window, code.epoch, domain), code.windowIndex);
+}
