@@ -5,13 +5,16 @@ import { generateSubId } from '../../src/index.ts';
 import { openDb } from '../../worker/db/client.ts';
 import { chooseFeed } from '../../worker/feed/build.ts';
 import { DAY, REVOCATION_MARGIN, T0 } from './fixtures.ts';
-import { countingEnv, enrol, fetchFeed, type Harness, harness, setStatus } from './helpers.ts';
+import { countingEnv, enrol, fetchFeed, type Harness, harness, holderDatabase, setStatus } from './helpers.ts';
 
 async function downgraded(h: Harness) {
   const holder = await enrol(h);
   h.clock.t += 1;
   expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
-  const row = await env.DB.prepare('select sub from holders where id = ?').bind(holder.holderId).first<{ sub: string }>();
+  const row = await holderDatabase(holder.holderId)
+    .prepare('select sub from holders where id = ?')
+    .bind(holder.holderId)
+    .first<{ sub: string }>();
   const seq = await env.DB.prepare('select max(seq) as seq from revocations').first<{ seq: number }>();
   return { ...holder, sub: row!.sub, seq: seq!.seq, revokedBefore: h.clock.t + REVOCATION_MARGIN };
 }

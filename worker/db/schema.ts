@@ -7,7 +7,7 @@
 // Events older than the audit retention are pruned (worker/retention/); the holder row stays.
 
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** BLOB as Uint8Array. D1 hands blobs back as ArrayBuffer (or number[] from older runtimes). */
 const bytes = customType<{ data: Uint8Array; driverData: ArrayBuffer | Uint8Array | number[] }>({
@@ -103,9 +103,25 @@ export const revocations = sqliteTable(
     sub: text('sub').notNull(),
     revokedBefore: integer('revoked_before').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** The holder database whose outbox the entry came from (binding name); null for sequence jumps. */
+    origin: text('origin'),
+    /** The entry's seq in that outbox: with `origin`, what makes forwarding idempotent. */
+    originSeq: integer('origin_seq'),
   },
-  (t) => [index('revocations_revoked_before_idx').on(t.revokedBefore)],
+  (t) => [index('revocations_revoked_before_idx').on(t.revokedBefore), uniqueIndex('revocations_origin_idx').on(t.origin, t.originSeq)],
 );
+
+/**
+ * Each holder database's revocations, written in the status change's batch and copied into the
+ * home database's `revocations` by worker/feed/forward.ts (docs/scale.md "One feed over many
+ * databases"). Pruned once copied and past use.
+ */
+export const revocationOutbox = sqliteTable('revocation_outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  sub: text('sub').notNull(),
+  revokedBefore: integer('revoked_before').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
 
 export const auditLog = sqliteTable(
   'audit_log',

@@ -72,7 +72,8 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
     statements.push(
       rawStatement(
         db,
-        'insert into revocations (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1',
+        // The holder's own database's outbox: worker/feed/forward.ts copies it into the feed.
+        'insert into revocation_outbox (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1',
         holder.sub,
         revocation.revokedBefore,
         now,

@@ -9,6 +9,7 @@ import {
   colorForDeclaration,
   type Declaration,
   type DerivedStatus,
+  fromHex,
   generateSubId,
   isDowngrade,
   localDate,
@@ -22,6 +23,7 @@ import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { DomainError } from '../domain-errors.ts';
+import { bucketOfIdHash } from '../shards/buckets.ts';
 import { applyStatus } from '../status/apply.ts';
 import { applyLatePending, startingStatus } from '../status/pending.ts';
 
@@ -52,14 +54,15 @@ export async function enrol(
   input: EnrolInput,
   onRevocation: () => void,
 ): Promise<Enrolment> {
-  const secret = await newHolderSecret(secretKey);
+  const bucket = bucketOfIdHash(fromHex(input.idHash));
+  const secret = await newHolderSecret(secretKey, bucket);
   const secretHash = await sha256Hex(secret);
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
     const existing = await findHolderByIdHash(db, input.idHash);
     if (existing) return reenrol(db, policy, now, existing, input, declared, secret, secretHash, onRevocation);
     try {
-      return await createHolder(db, policy, now, input, declared, secret, secretHash);
+      return await createHolder(db, policy, now, input, declared, secret, secretHash, bucket);
     } catch (err) {
       const column = uniqueViolation(err);
       // holders.id_hash: a concurrent enrolment of the same person won; loop to re-enrol.
@@ -78,12 +81,13 @@ async function createHolder(
   declared: Color,
   secret: string,
   secretHash: string,
+  bucket: number,
 ): Promise<Enrolment> {
   // A key-people list row kept for this ID number applies now, in the same batch.
   const start = await startingStatus(db, policy, now, input.idHash, declared);
   const status = start.status;
   const holder: HolderRow = {
-    id: newHolderId(),
+    id: newHolderId(bucket),
     sub: generateSubId(),
     idHash: input.idHash,
     secretHash,

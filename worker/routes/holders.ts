@@ -17,9 +17,9 @@ import { jsonBody } from '../validate.ts';
 export function registerHolderRoutes(app: Hono<AppEnv>): void {
   // Read-only, so it may run on a D1 read replica: token fetches are the morning peak.
   app.get('/v1/holders/me/token', requireHolderSecret('replica'), limitTokenByHolder, async (c) => {
-    const { config, now, state, holder } = c.var;
-    const readDb = c.var.readDb();
-    const active = await activeSigner(() => readDb, config, state.trust, now);
+    const { config, now, state, holder, holderShard } = c.var;
+    const active = await activeSigner(c.var.readDb, config, state.trust, now);
+    const readDb = holderShard.readDb();
     // Lazy evaluation: a holder sees green the moment the rules allow it, before the cron runs.
     const status = currentStatus(holder, await loadStatusInputs(readDb, holder, config.policy, now, 'read'), now, config.policy);
     const issued = await state.tokens.issue(
@@ -48,8 +48,8 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
   });
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), limitCheckinByHolder, jsonBody(checkinBody), async (c) => {
-    const { config, db, now, state, holder, body } = c.var;
-    const outcome = await recordCheckin(db, config.policy, now, holder, body, () => state.feedHead.invalidate());
+    const { config, now, holder, holderShard, body } = c.var;
+    const outcome = await recordCheckin(holderShard.db, config.policy, now, holder, body, () => c.var.noteRevocation(holderShard));
     c.header('Cache-Control', 'no-store');
     return c.json(
       {
