@@ -95,7 +95,7 @@ export async function applyImport(
   const outcomes = await settleEach(
     targets,
     (shard) => applyPart({ ...run, db: shard.db, onRevocation: () => onRevocation(shard), done }, parts.get(shard)!, report),
-    { deadline: false },
+    { deadlineMs: false },
   );
   outcomes.forEach((outcome, i) => {
     if (outcome.ok) return;
