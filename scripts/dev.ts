@@ -8,6 +8,7 @@
 // --dev-vars <file> (.dev.vars), --persist-to <dir> (wrangler's .wrangler/state), --skip-web-build.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,7 @@ import { type DevIdentityVars, ensureDevIdentityVars } from './lib/dev-identity-
 import { ensureDevMaterial } from './lib/dev-setup.ts';
 import { readDotenvValue, readTextIfExists } from './lib/dev-vars.ts';
 import { type LocalD1Target, localTrustListVersion } from './lib/local-d1.ts';
+import { d1Bindings } from './lib/local-worker.ts';
 import { applyOfflineEnv } from './lib/offline-env.ts';
 import { repoRoot } from './lib/repo-root.ts';
 import { localTarget } from './lib/target-local.ts';
@@ -50,14 +52,17 @@ async function prepare(): Promise<{ operatorTokenFile: string; rootPublicFile: s
   const now = Math.floor(Date.now() / 1000);
   const material = await ensureDevMaterial({ devDir, devVars, configPath }, now, reporter);
   const identity = await ensureDevIdentityVars(devVars, Number(opts.port), Number(opts['oidc-port']));
-  await runWrangler(
-    ['d1', 'migrations', 'apply', 'DB', '--local', '--config', configPath, ...(persistTo ? ['--persist-to', persistTo] : [])],
-    {
-      cwd: root,
-      label: 'applying D1 migrations locally',
-      reporter,
-    },
-  );
+  // The home database and every holder database (wrangler.toml [[d1_databases]]).
+  for (const binding of d1Bindings(readFileSync(configPath, 'utf8'))) {
+    await runWrangler(
+      ['d1', 'migrations', 'apply', binding, '--local', '--config', configPath, ...(persistTo ? ['--persist-to', persistTo] : [])],
+      {
+        cwd: root,
+        label: `applying D1 migrations locally to ${binding}`,
+        reporter,
+      },
+    );
+  }
   if (await needsTrustList(material.access.dir, now)) {
     const target = localTarget({ ...d1, devVarsPath: devVars, now });
     const outcome = await publish(material.access, target, DEFAULT_NEXT_UPDATE_SECONDS);

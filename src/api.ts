@@ -228,6 +228,22 @@ export interface ImportReport {
   /** Rows for ID numbers nobody has enrolled with yet, kept until that person enrols. */
   pending: number;
   rejected: ImportRejection[];
+  /**
+   * Rows not applied because their holder database failed (the response is then 503): sending the
+   * same file again applies them; rows already applied come back unchanged.
+   */
+  notApplied: ImportNotApplied[];
+}
+
+export interface ImportNotApplied {
+  line: number;
+  /** Which holder database failed. */
+  database: string;
+}
+
+/** The body of a 503 import: the error, and exactly what was and was not applied. */
+export interface IncompleteImportResponse extends ImportReport {
+  error: { code: 'import_incomplete'; message: string };
 }
 
 export const AUDIT_ACTOR_TYPES = ['operator', 'import', 'rule', 'declaration', 'holder', 'system'] as const;
@@ -257,7 +273,8 @@ export interface AuditFilter {
 
 /** GET /v1/admin/audit */
 export interface AuditQuery extends AuditFilter {
-  cursor?: number;
+  /** A previous page's nextCursor, as given. */
+  cursor?: string;
   limit?: number;
 }
 
@@ -265,6 +282,7 @@ export interface AuditQuery extends AuditFilter {
 export const AUDIT_CSV_COLUMNS = ['id', 'at', 'actorType', 'actor', 'action', 'holderId', 'from', 'to', 'reason', 'detail'] as const;
 
 export interface AuditEntry {
+  /** Unique across the holder databases (row id × 256 + database index); not a count. */
   id: number;
   at: number;
   actorType: AuditActorType;

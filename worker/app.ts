@@ -5,10 +5,12 @@ import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { requireStaff } from './auth/staff-session.ts';
 import { configFor } from './config.ts';
-import { type Db, openDb, openReadDb } from './db/client.ts';
+import { type Db, openReadDb } from './db/client.ts';
 import type { AppEnv } from './env.ts';
 import { ApiError, handleError, notFound } from './errors.ts';
+import { forwardRevocations } from './feed/forward.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { describeForLog } from './log-safe.ts';
 import { registerAdminAuditRoutes } from './routes/admin-audit.ts';
 import { registerAdminDashboardRoutes } from './routes/admin-dashboard.ts';
 import { registerAdminHolderRoutes } from './routes/admin-holders.ts';
@@ -21,6 +23,7 @@ import { registerHolderRoutes } from './routes/holders.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerRevocationRoutes } from './routes/revocations.ts';
 import { registerStaffAuthRoutes } from './routes/staff-auth.ts';
+import { openShards, type Shard } from './shards/shards.ts';
 import { type AppDeps, type AppState, createAppState } from './state.ts';
 
 /** `state` is passed only by tests that act on the same caches as the app (test/worker/helpers.ts). */
@@ -35,10 +38,24 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
     c.set('now', state.now());
     c.set('state', state);
     c.set('config', configFor(c.env));
-    c.set('db', openDb(c.env.DB));
+    const shards = openShards(c.env);
+    c.set('shards', shards);
+    c.set('db', shards.home);
     let replica: Db | undefined;
     c.set('readDb', () => (replica ??= openReadDb(c.env.DB)));
+    const revoked = new Set<Shard>();
+    c.set('noteRevocation', (shard) => revoked.add(shard));
     await next();
+    // A status change committed revocations to its database's outbox: copy them into the feed
+    // now, so verifiers see them on their next poll. A failure here loses nothing (the outbox
+    // keeps them and the cron copies them), so it never turns a committed change into an error.
+    for (const shard of revoked) {
+      try {
+        if ((await forwardRevocations(shards.home, shard)).forwarded > 0) state.feedHead.invalidate();
+      } catch (err) {
+        console.error(`revocation forwarding from ${shard.name} deferred to the cron: ${describeForLog(err)}`);
+      }
+    }
   });
   // Public data for any verifier, wherever it is served from.
   const publicCors = cors({

@@ -10,9 +10,12 @@ import type { Db } from './db/client.ts';
 import { findDueHolders } from './db/holders.ts';
 import type { HolderRow } from './db/schema.ts';
 import { DomainError } from './domain-errors.ts';
-import { WindowDomainCache } from './feed/window-domains.ts';
-import { feedWriterFor } from './feed/writer.ts';
-import { pruneExpired, type RetentionReport } from './retention/prune.ts';
+import { forwardRevocations, pruneOutbox } from './feed/forward.ts';
+import { type DomainSources, WindowDomainCache } from './feed/window-domains.ts';
+import { domainSources, type FeedWriter, feedWriterFor } from './feed/writer.ts';
+import { describeForLog } from './log-safe.ts';
+import { emptyRetentionReport, pruneExpired, pruneFeed, type RetentionReport, shareOfBounds } from './retention/prune.ts';
+import type { Shards } from './shards/shards.ts';
 import { applyStatusMany } from './status/apply.ts';
 import { checkinWindowStart } from './status/plan.ts';
 import { TUNABLES } from './tunables.ts';
@@ -24,24 +27,76 @@ export interface CronReport extends RetentionReport {
   rescheduled: number;
   /** Holders that kept changing through every retry: left for the next run. */
   skipped: number;
+  /** Outbox revocations copied into the feed (worker/feed/forward.ts). */
+  forwarded: number;
+  prunedOutbox: number;
 }
 
-type ReleaseReport = Omit<CronReport, keyof RetentionReport>;
+type ReleaseReport = Pick<CronReport, 'examined' | 'released' | 'rescheduled' | 'skipped'>;
 
-export async function runCron(db: Db, config: Config, now: number): Promise<CronReport> {
+/**
+ * Every holder database in turn, then the feed. The run's budgets (TUNABLES.cronMaxHolders and
+ * the retention bounds) are shared out over the databases, so one run's D1 queries stay the same
+ * whatever their number (docs/scale.md "Retention"). A database that fails does not stop the
+ * others; the run then ends in an error naming it, and the next run retries.
+ */
+export async function runCron(shards: Shards, config: Config, now: number): Promise<CronReport> {
+  const count = shards.all.length;
+  const bounds = shareOfBounds(count);
+  const report: CronReport = {
+    examined: 0,
+    released: 0,
+    rescheduled: 0,
+    skipped: 0,
+    forwarded: 0,
+    prunedOutbox: 0,
+    ...emptyRetentionReport(),
+  };
+  const failed: string[] = [];
+  const domains = new WindowDomainCache();
+  // Releases revoke nothing, but the writer takes a feed like every other; its rows are copied
+  // into the feed below, database by database.
+  const feed = feedWriterFor({
+    config,
+    domains,
+    homeDb: shards.home,
+    holderDbs: () => shards.all.map((s) => s.db),
+    onRevocation: () => {},
+  });
+  for (const shard of shards.all) {
+    try {
+      add(report, await releaseDue(shard.db, config, now, Math.ceil(TUNABLES.cronMaxHolders / count), feed));
+      // After the releases, so a release due in this run is recorded before its check-ins could age out.
+      add(report, await pruneExpired(shard.db, config, now, bounds));
+      report.forwarded += (await forwardRevocations(shards.home, shard, TUNABLES.cronForwardRows)).forwarded;
+      report.prunedOutbox += await pruneOutbox(shards.home, shard, now - TUNABLES.outboxKeepSeconds, bounds.maxRowsPerRun.revocations);
+    } catch (err) {
+      failed.push(shard.name);
+      console.error(`cron: holder database ${shard.name} failed: ${describeForLog(err)}`);
+    }
+  }
+  Object.assign(report, await pruneFeed(shards.home, config, now));
+  await fixWindowDomains(domains, domainSources(config, shards), now);
+  if (failed.length > 0) throw new DomainError('shard_unavailable', `Holder database ${failed.join(', ')} failed in this cron run.`);
+  return report;
+}
+
+function add<T extends object>(into: T, part: Partial<T>): void {
+  for (const [key, value] of Object.entries(part)) (into as Record<string, number>)[key]! += value as number;
+}
+
+async function releaseDue(db: Db, config: Config, now: number, maxHolders: number, feed: FeedWriter): Promise<ReleaseReport> {
   const report: ReleaseReport = { examined: 0, released: 0, rescheduled: 0, skipped: 0 };
   let cursor: { until: number; id: string } | undefined;
-  while (report.examined < TUNABLES.cronMaxHolders) {
-    const page = await findDueHolders(db, now, cursor, Math.min(TUNABLES.cronPageSize, TUNABLES.cronMaxHolders - report.examined));
+  while (report.examined < maxHolders) {
+    const page = await findDueHolders(db, now, cursor, Math.min(TUNABLES.cronPageSize, maxHolders - report.examined));
     if (page.length === 0) break;
     report.examined += page.length;
     const last = page[page.length - 1]!;
     cursor = { until: last.until!, id: last.id };
-    await settlePage(db, config, now, page, report);
+    await settlePage(db, config, now, page, report, feed);
   }
-  await fixWindowDomains(db, config, now);
-  // After the releases, so a release due in this run is recorded before its check-ins could age out.
-  return { ...report, ...(await pruneExpired(db, config, now)) };
+  return report;
 }
 
 /**
@@ -50,9 +105,7 @@ export async function runCron(db: Db, config: Config, now: number): Promise<Cron
  * domain counts the holders enrolled when it is fixed, and its headroom is sized for one window
  * of enrolments (worker/config.ts WINDOW_HEADROOM).
  */
-async function fixWindowDomains(db: Db, config: Config, now: number): Promise<void> {
-  const domains = new WindowDomainCache();
-  const sources = { readFeedDb: () => db, feedDb: () => db, holderDbs: () => [db], headroomPerBucket: config.windowHeadroomPerBucket };
+async function fixWindowDomains(domains: WindowDomainCache, sources: DomainSources, now: number): Promise<void> {
   await domains.domainOf(windowOf(now), sources);
   if (windowOf(now + DOMAIN_LEAD_SECONDS) > windowOf(now)) await domains.domainOf(windowOf(now + DOMAIN_LEAD_SECONDS), sources);
 }
@@ -60,7 +113,7 @@ async function fixWindowDomains(db: Db, config: Config, now: number): Promise<vo
 /** Two cron intervals (every 5 minutes, wrangler.toml), so one missed run still fixes the next window in time. */
 export const DOMAIN_LEAD_SECONDS = 600;
 
-async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: ReleaseReport): Promise<void> {
+async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: ReleaseReport, feed: FeedWriter): Promise<void> {
   const fromDay = page.map((h) => checkinWindowStart(h, config.policy)).sort()[0]!;
   const rows = await loadCheckinsForMany(
     db,
@@ -71,9 +124,6 @@ async function settlePage(db: Db, config: Config, now: number, page: HolderRow[]
   const checkins = new Map([...rows].map(([id, list]) => [id, list.map(toCheckin)]));
   // No request: the writer records any rule release that came due, or else moves `until` to the
   // new projection (a missed check-in) so the index does not hand this holder back before then.
-  // Releases revoke nothing, but the writer takes a feed like every other: one written from here
-  // has no head cache of its own to invalidate (the fetch isolates' lapses within seconds).
-  const feed = feedWriterFor({ config, domains: new WindowDomainCache(), feedDb: db, holderDbs: () => [db], onRevocation: () => {} });
   const options = { now, policy: config.policy, ruleActor: 'cron', audit: { action: 'status.release' }, feed };
   let results: Awaited<ReturnType<typeof applyStatusMany>>;
   try {

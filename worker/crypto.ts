@@ -3,6 +3,7 @@
 // hash would be reversible by enumeration).
 
 import { constantTimeEqual, fromBase64Url, toBase64Url, toHex } from '../src/index.ts';
+import { bucketOfSecretPrefix, holderIdFor } from './shards/buckets.ts';
 
 const encoder = new TextEncoder();
 
@@ -30,48 +31,65 @@ export async function hmacSha256Hex(key: Uint8Array, message: string): Promise<s
   return toHex(await hmacSha256(key, encoder.encode(message)));
 }
 
-const SECRET_RANDOM_BYTES = 24;
+/** The bucket (docs/scale.md "Sharding holders"), big-endian: a token fetch finds the database from it. */
+const SECRET_BUCKET_BYTES = 2;
+const SECRET_RANDOM_BYTES = 22;
 const SECRET_TAG_BYTES = 8;
+const SECRET_BYTES = SECRET_BUCKET_BYTES + SECRET_RANDOM_BYTES + SECRET_TAG_BYTES;
 /** Domain separation: the tag key is ID_HMAC_KEY, which also hashes ID numbers. */
-const SECRET_TAG_CONTEXT = encoder.encode('tricolor holder secret v1\0');
+const SECRET_TAG_CONTEXT = encoder.encode('tricolor holder secret v2\0');
 
 /**
- * A holder's bearer secret: 24 random bytes and an 8-byte tag, HMAC-SHA-256 under ID_HMAC_KEY,
- * base64url (43 characters, 32 bytes). The tag lets the Worker refuse a made-up secret without
- * reading D1 (docs/identity.md "Holder secrets"); the 192 random bits are what keep it secret.
+ * A holder's bearer secret: the holder's bucket (2 bytes), 22 random bytes and an 8-byte tag,
+ * HMAC-SHA-256 under ID_HMAC_KEY over bucket and random bytes, base64url (43 characters, 32 bytes).
+ * The tag lets the Worker refuse a made-up secret without reading D1, and covers the bucket, so a
+ * secret cannot be pointed at another database (docs/identity.md "Holder secrets"); the 176
+ * random bits are what keep it secret.
  */
-export async function newHolderSecret(key: Uint8Array): Promise<string> {
-  const random = crypto.getRandomValues(new Uint8Array(SECRET_RANDOM_BYTES));
-  const out = new Uint8Array(SECRET_RANDOM_BYTES + SECRET_TAG_BYTES);
-  out.set(random);
-  out.set(await secretTag(key, random), SECRET_RANDOM_BYTES);
+export async function newHolderSecret(key: Uint8Array, bucket: number): Promise<string> {
+  const out = new Uint8Array(SECRET_BYTES);
+  out[0] = bucket >> 8;
+  out[1] = bucket & 0xff;
+  out.set(crypto.getRandomValues(new Uint8Array(SECRET_RANDOM_BYTES)), SECRET_BUCKET_BYTES);
+  const body = out.subarray(0, SECRET_BUCKET_BYTES + SECRET_RANDOM_BYTES);
+  out.set(await secretTag(key, body), body.length);
   return toBase64Url(out);
 }
 
-/** True for a secret this issuer minted (well-formed, tag matches); says nothing of whether it is current. */
-export async function isMintedHolderSecret(key: Uint8Array, secret: string): Promise<boolean> {
+/**
+ * The bucket of a secret this issuer minted (well-formed, tag matches), or undefined; says nothing
+ * of whether the secret is current.
+ */
+export async function mintedSecretBucket(key: Uint8Array, secret: string): Promise<number | undefined> {
   let bytes: Uint8Array;
   try {
     bytes = fromBase64Url(secret);
   } catch {
-    return false;
+    return undefined;
   }
-  if (bytes.length !== SECRET_RANDOM_BYTES + SECRET_TAG_BYTES) return false;
-  const tag = await secretTag(key, bytes.subarray(0, SECRET_RANDOM_BYTES));
-  return constantTimeEqual(tag, bytes.subarray(SECRET_RANDOM_BYTES));
+  if (bytes.length !== SECRET_BYTES) return undefined;
+  const body = bytes.subarray(0, SECRET_BUCKET_BYTES + SECRET_RANDOM_BYTES);
+  const tag = await secretTag(key, body);
+  if (!constantTimeEqual(tag, bytes.subarray(body.length))) return undefined;
+  return bucketOfSecretPrefix(bytes);
 }
 
-async function secretTag(key: Uint8Array, random: Uint8Array): Promise<Uint8Array> {
-  const message = new Uint8Array(SECRET_TAG_CONTEXT.length + random.length);
+async function secretTag(key: Uint8Array, body: Uint8Array): Promise<Uint8Array> {
+  const message = new Uint8Array(SECRET_TAG_CONTEXT.length + body.length);
   message.set(SECRET_TAG_CONTEXT);
-  message.set(random, SECRET_TAG_CONTEXT.length);
+  message.set(body, SECRET_TAG_CONTEXT.length);
   return (await hmacSha256(key, message)).subarray(0, SECRET_TAG_BYTES);
+}
+
+/** A public holder id in `bucket` (worker/shards/buckets.ts holderIdFor). */
+export function newHolderId(bucket: number): string {
+  return holderIdFor(bucket, crypto.getRandomValues(new Uint8Array(14)));
 }
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
-/** A public holder id: 16 base32 characters (80 random bits). */
-export function newHolderId(): string {
+/** A random record id (an import run's): 16 base32 characters, 80 random bits, the holder-id alphabet. */
+export function newRecordId(): string {
   let out = '';
   for (const byte of crypto.getRandomValues(new Uint8Array(16))) out += BASE32[byte & 31];
   return out;

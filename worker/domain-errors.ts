@@ -13,7 +13,9 @@ export type DomainErrorCode =
   | 'trust_list_invalid'
   | 'trust_list_not_newer'
   | 'revocation_undone'
-  | 'misconfigured';
+  | 'misconfigured'
+  /** One holder database did not answer (docs/scale.md "When a shard fails"); the message names it. */
+  | 'shard_unavailable';
 
 export class DomainError extends Error {
   override name = 'DomainError';

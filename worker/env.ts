@@ -4,10 +4,16 @@ import type { Operator } from './auth/operator.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { HolderRow } from './db/schema.ts';
+import type { Shard, Shards } from './shards/shards.ts';
 import type { AppState } from './state.ts';
 
 export interface Env {
+  /** The home database, and a holder database unless SHARD_MAP says otherwise (docs/scale.md). */
   DB: D1Database;
+  /** Further holder databases by convention (DB_1, DB_2, …); SHARD_MAP may name others. */
+  [binding: `DB_${number}`]: D1Database | undefined;
+  /** Which database holds which of the 1024 buckets (worker/shards/shard-map.ts); unset: DB, DB_1, … evenly. */
+  SHARD_MAP?: string;
   /** The verifier PWA's static files (wrangler.toml [assets]); absent in unit tests. */
   ASSETS?: Fetcher;
   ISSUER: string;
@@ -64,15 +70,24 @@ export interface Env {
 export interface AppVariables {
   state: AppState;
   config: Config;
-  /** The primary: every write, and reads that must see them. */
+  /** The home database's primary: the feed, trust lists, sign-ins, import records. */
   db: Db;
-  /** Possibly a read replica (openReadDb), opened on first use: the read-only hot paths. */
+  /** The home database, possibly a read replica (openReadDb), opened on first use. */
   readDb: () => Db;
+  /** Every holder database (worker/shards/shards.ts). */
+  shards: Shards;
+  /**
+   * Marks a holder database whose outbox has new revocations: they are copied into the feed
+   * before the response leaves (worker/feed/forward.ts).
+   */
+  noteRevocation: (shard: Shard) => void;
   now: number;
   operator: Operator;
   /** How the admin request was authenticated (worker/auth/staff-session.ts). */
   staffAuth: 'bearer' | 'session';
   holder: HolderRow;
+  /** The authenticated holder's database. */
+  holderShard: Shard;
 }
 
 export interface AppEnv {

@@ -50,6 +50,7 @@ const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   trust_list_not_newer: 409,
   revocation_undone: 409,
   misconfigured: 500,
+  shard_unavailable: 503,
 };
 
 /** A domain failure as the HTTP layer answers it. */

@@ -4,16 +4,16 @@
 import { createApp } from './app.ts';
 import { configFor } from './config.ts';
 import { runCron } from './cron.ts';
-import { openDb } from './db/client.ts';
 import type { Env } from './env.ts';
 import { describeForLog } from './log-safe.ts';
+import { openShards } from './shards/shards.ts';
 
 const app = createApp({ edgeCache: typeof caches === 'undefined' ? undefined : caches.default });
 
 async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
   let report: Awaited<ReturnType<typeof runCron>>;
   try {
-    report = await runCron(openDb(env.DB), configFor(env), Math.floor(controller.scheduledTime / 1000));
+    report = await runCron(openShards(env), configFor(env), Math.floor(controller.scheduledTime / 1000));
   } catch (err) {
     // The runtime would log the message, and a data-layer message carries query parameters.
     console.error(`cron ${controller.cron} failed: ${describeForLog(err)}`);

@@ -61,9 +61,20 @@ export const TUNABLES = {
     // Four windows a day leave the feed; a run that finds more has a backlog of idle days.
     windowDomains: 100,
   },
+  /** Outbox revocations the cron copies into the feed per holder database per run (worker/feed/forward.ts). */
+  cronForwardRows: 10_000,
+  /** Outbox rows are kept this long after they were written, once copied, for an operator who checks one. */
+  outboxKeepSeconds: 86_400,
   /** Red/yellow holders the cron re-derives per run, in pages. */
   cronMaxHolders: 5000,
   cronPageSize: 50,
+  /**
+   * Holder databases an operator read (audit log, counts, lookups by pseudonym) or an import asks
+   * at once, and how long each may take before the answer is an error naming it
+   * (worker/shards/fan-out.ts, docs/scale.md "When a shard fails").
+   */
+  fanOutConcurrency: 8,
+  shardDeadlineMs: 10_000,
   /** A console session (worker/auth/staff-session.ts) lasts one working shift, then signs in again. */
   staffSessionSeconds: 8 * 3600,
 } as const;

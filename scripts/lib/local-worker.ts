@@ -97,8 +97,19 @@ export function wranglerD1(config: string, persistDir: string, args: string[], t
   return String(result.stdout);
 }
 
+/** Every database gets every migration (worker/migrations/0005_shards.sql): the home one and each holder database. */
 export function applyMigrations(config: string, persistDir: string): void {
-  wranglerD1(config, persistDir, ['migrations', 'apply', 'DB']);
+  for (const binding of d1Bindings(readFileSync(config, 'utf8'))) wranglerD1(config, persistDir, ['migrations', 'apply', binding]);
+}
+
+/** The `binding` of every [[d1_databases]] table in a wrangler.toml, in order. */
+export function d1Bindings(toml: string): string[] {
+  const out: string[] = [];
+  for (const block of toml.split(/^\[\[d1_databases\]\]\s*$/m).slice(1)) {
+    const binding = /^binding\s*=\s*"([A-Z][A-Z0-9_]*)"/m.exec(block.split(/^\[/m)[0]!);
+    if (binding) out.push(binding[1]!);
+  }
+  return out;
 }
 
 export interface StartOptions {

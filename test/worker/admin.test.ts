@@ -8,6 +8,7 @@ import {
   countingEnv,
   enrol,
   harness,
+  holderDatabase,
   NO_SYMPTOMS,
   operatorToken,
   setStatus,
@@ -63,7 +64,8 @@ describe('PUT /v1/admin/holders/{holderId}/status', () => {
       changed: true,
       status: { color: 'red', since: T0 + 120, until: T0 + 120 + 14 * DAY },
     });
-    const event = await env.DB.prepare("select source, actor, reason from status_events where holder_id = ? and color = 'red'")
+    const event = await holderDatabase(holder.holderId)
+      .prepare("select source, actor, reason from status_events where holder_id = ? and color = 'red'")
       .bind(holder.holderId)
       .first();
     expect(event).toEqual({ source: 'operator', actor: 'test-operator', reason: 'big-data match: close contact' });
@@ -105,7 +107,8 @@ describe('PUT /v1/admin/holders/{holderId}/status', () => {
     }
     h.clock.t = T0 + 9 * DAY;
     await setStatus(h, holder.holderId, 'red', 'new exposure');
-    const events = await env.DB.prepare('select at, color, source from status_events where holder_id = ? order by id')
+    const events = await holderDatabase(holder.holderId)
+      .prepare('select at, color, source from status_events where holder_id = ? order by id')
       .bind(holder.holderId)
       .all();
     expect(events.results).toEqual([

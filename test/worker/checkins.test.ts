@@ -1,8 +1,6 @@
-// POST /v1/holders/me/checkins: one per local day, and the status changes a check-in can cause.
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { DAY, T0 } from './fixtures.ts';
-import { count, enrol, harness, NO_SYMPTOMS, syncedRevocations, verifyAt } from './helpers.ts';
+import { count, enrol, harness, holderDatabase, NO_SYMPTOMS, syncedRevocations, verifyAt } from './helpers.ts';
 
 // T0 is 08:00 in Asia/Shanghai; local midnight is 16:00 UTC.
 const LOCAL_MIDNIGHT_AFTER_T0 = T0 + 16 * 3600;
@@ -45,7 +43,10 @@ describe('daily check-ins', () => {
     const fever = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false, temperature: 38.5 }, token: holder.secret });
     expect(fever.status).toBe(201);
     expect(fever.body).toMatchObject({ counted: true, clean: false, replacedEarlier: true, status: { color: 'yellow', since: T0 + 3600 } });
-    const row = await env.DB.prepare('select at, temperature from checkins where holder_id = ?').bind(holder.holderId).all();
+    const row = await holderDatabase(holder.holderId)
+      .prepare('select at, temperature from checkins where holder_id = ?')
+      .bind(holder.holderId)
+      .all();
     expect(row.results).toEqual([{ at: T0 + 3600, temperature: 38.5 }]);
     // A second fever the same day adds nothing new.
     h.clock.t += 60;
@@ -75,7 +76,8 @@ describe('daily check-ins', () => {
     expect(body.status.color).toBe(color);
     if (color === 'yellow') {
       expect(body.status.since).toBe(T0 + 600);
-      const events = await env.DB.prepare("select source, actor from status_events where holder_id = ? and color = 'yellow'")
+      const events = await holderDatabase(holder.holderId)
+        .prepare("select source, actor from status_events where holder_id = ? and color = 'yellow'")
         .bind(holder.holderId)
         .all();
       expect(events.results).toEqual([{ source: 'checkin', actor: 'holder' }]);
@@ -101,12 +103,16 @@ describe('daily check-ins', () => {
     }
     expect(last!.body.status).toEqual({ color: 'green', since: T0 + 7 * DAY + 7200 });
     expect(last!.body.timeZone).toBe('Asia/Shanghai');
-    const rule = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'")
+    const rule = await holderDatabase(holder.holderId)
+      .prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'")
       .bind(holder.holderId)
       .all();
     expect(rule.results).toEqual([{ at: T0 + 7 * DAY + 7200, color: 'green', actor: 'checkin' }]);
     expect(await count('audit_log', "holder_id = ? and action = 'status.release' and actor_type = 'rule'", holder.holderId)).toBe(1);
-    const row = await env.DB.prepare('select color, until, status_version from holders where id = ?').bind(holder.holderId).first();
+    const row = await holderDatabase(holder.holderId)
+      .prepare('select color, until, status_version from holders where id = ?')
+      .bind(holder.holderId)
+      .first();
     expect(row).toEqual({ color: 'green', until: null, status_version: 2 });
   });
 

@@ -5,7 +5,19 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { REVOCATION_MARGIN } from './fixtures.ts';
-import { count, type Enrolled, enrol, type Harness, harness, NO_SYMPTOMS, operatorToken, setStatus } from './helpers.ts';
+import {
+  allDatabaseNames,
+  allDatabases,
+  count,
+  type Enrolled,
+  enrol,
+  type Harness,
+  harness,
+  holderDatabase,
+  NO_SYMPTOMS,
+  operatorToken,
+  setStatus,
+} from './helpers.ts';
 
 type Color = 'green' | 'yellow' | 'red';
 /** The order of strictness (docs/api.md): a move up this list is a downgrade and revokes. */
@@ -28,19 +40,22 @@ interface AuditRow {
 }
 
 async function historyOf(holderId: string) {
-  const holder = await env.DB.prepare('select color, since, status_version, revocation_cuts from holders where id = ?')
+  const holder = await holderDatabase(holderId)
+    .prepare('select color, since, status_version, revocation_cuts from holders where id = ?')
     .bind(holderId)
     .first<{ color: Color; since: number; status_version: number; revocation_cuts: string | null }>();
   const events = (
-    await env.DB.prepare('select id, at, color, source, reason from status_events where holder_id = ? order by id')
+    await holderDatabase(holderId)
+      .prepare('select id, at, color, source, reason from status_events where holder_id = ? order by id')
       .bind(holderId)
       .all<EventRow>()
   ).results;
   // Every status step writes one audit row with a to_color (a secret rotation has none).
   const audit = (
-    await env.DB.prepare(
-      'select id, action, from_color, to_color, reason, detail from audit_log where holder_id = ? and to_color is not null order by id',
-    )
+    await holderDatabase(holderId)
+      .prepare(
+        'select id, action, from_color, to_color, reason, detail from audit_log where holder_id = ? and to_color is not null order by id',
+      )
       .bind(holderId)
       .all<AuditRow>()
   ).results;
@@ -190,11 +205,13 @@ describe('a status change commits whole or not at all', () => {
   async function injectFault(table: string, when = '1'): Promise<() => Promise<void>> {
     const name = `fault_${table}_${crypto.randomUUID().replaceAll('-', '')}`;
     const event = table === 'holders' ? 'UPDATE' : 'INSERT';
-    await env.DB.prepare(
-      `create trigger ${name} before ${event} on ${table} when ${when} begin select raise(abort, 'injected fault'); end`,
-    ).run();
+    // On every database: the holder's own is the one its status change writes to.
+    for (const d1 of allDatabases())
+      await d1
+        .prepare(`create trigger ${name} before ${event} on ${table} when ${when} begin select raise(abort, 'injected fault'); end`)
+        .run();
     return async () => {
-      await env.DB.prepare(`drop trigger ${name}`).run();
+      for (const d1 of allDatabases()) await d1.prepare(`drop trigger ${name}`).run();
     };
   }
 
@@ -203,7 +220,7 @@ describe('a status change commits whole or not at all', () => {
     return { ...h, checkins: await count('checkins', 'holder_id = ?', holderId) };
   };
 
-  it.each(['holders', 'status_events', 'audit_log', 'revocations'])(
+  it.each(['holders', 'status_events', 'audit_log', 'revocation_outbox'])(
     'writes no row of an operator downgrade when the %s statement of its batch fails, and writes all of them once it can',
     async (table) => {
       const h = harness();
@@ -223,7 +240,7 @@ describe('a status change commits whole or not at all', () => {
     },
   );
 
-  it.each(['revocations', 'checkins'])(
+  it.each(['revocation_outbox', 'checkins'])(
     'writes neither the check-in nor the yellow it causes when the %s statement fails',
     async (table) => {
       const h = harness();
@@ -238,33 +255,63 @@ describe('a status change commits whole or not at all', () => {
     },
   );
 
-  it('leaves a whole import batch unwritten when one holder in it fails, and a re-run completes it exactly once', async () => {
+  it('when one holder database fails mid-import, reports exactly the rows not applied, applies every other database, and a re-run finishes the job', async () => {
     const h = harness();
     const holders: Enrolled[] = [];
-    for (let i = 0; i < 30; i++) holders.push(await enrol(h));
+    for (let i = 0; i < 140; i++) holders.push(await enrol(h));
     h.clock.t += 60;
     const csv = ['idNumber,color,reason', ...holders.map((x) => `${x.idNumber},red,batch fault`)].join('\n');
-    // The 27th holder sits in the second write batch (25 holders a batch).
-    // The feed row of the 27th downgrade of this import fails: the first batch wrote 25, the second one more before it.
+    const lineOf = (x: Enrolled) => holders.indexOf(x) + 2; // line 1 is the header
+    // The database holding the most of them (at least 35 of 140 over 4), and its holders in file order.
+    const byDatabase = new Map<D1Database, Enrolled[]>();
+    for (const x of holders) byDatabase.set(holderDatabase(x.holderId), [...(byDatabase.get(holderDatabase(x.holderId)) ?? []), x]);
+    const [failing, theirs] = [...byDatabase].sort((a, b) => b[1].length - a[1].length)[0]!;
+    expect(theirs.length).toBeGreaterThan(26);
+    // Its 27th holder sits in its second write batch (25 holders a batch): that batch fails, at the
+    // outbox row of that holder's feed entry (the 27th this import writes there; the rows name no holder).
     const now = h.clock.t;
-    const earlier = await count('revocations', 'created_at = ?', now);
-    const heal = await injectFault(
-      'revocations',
-      `new.created_at = ${now} and (select count(*) from revocations where created_at = ${now}) = ${earlier + 26}`,
-    );
+    const earlier = (await failing
+      .prepare('select count(*) as n from revocation_outbox where created_at = ?')
+      .bind(now)
+      .first<{ n: number }>())!.n;
+    const trigger = `fault_outbox_${crypto.randomUUID().replaceAll('-', '')}`;
+    await failing
+      .prepare(
+        `create trigger ${trigger} before insert on revocation_outbox when new.created_at = ${now} and (select count(*) from revocation_outbox where created_at = ${now}) = ${earlier + 26} begin select raise(abort, 'injected fault'); end`,
+      )
+      .run();
+    const heal = async () => {
+      await failing.prepare(`drop trigger ${trigger}`).run();
+    };
     const failed = await h.call('POST', '/v1/admin/holders/import', { body: csv, contentType: 'text/csv', token: operatorToken() });
     await heal();
-    expect(failed.status).toBe(500);
-    const changed = [];
+    expect(failed.status).toBe(503);
+    const report = (await failed.json()) as {
+      error: { code: string; message: string };
+      applied: number;
+      notApplied: { line: number; database: string }[];
+    };
+    expect(report.error.code).toBe('import_incomplete');
+    const name = allDatabaseNames()[allDatabases().indexOf(failing)]!;
+    expect(report.error.message).toContain(name);
+    // Exactly its rows from the failed batch on: the first batch of that database committed whole.
+    const notApplied = theirs.slice(25);
+    expect(report.notApplied).toEqual(notApplied.map((x) => ({ line: lineOf(x), database: name })));
+    expect(report.applied).toBe(holders.length - notApplied.length);
     for (const x of holders) {
       const history = await expectConsistent(x.holderId);
-      if (history.events.length > 1) changed.push(x.holderId);
+      expect(history.events.length, `line ${lineOf(x)}`).toBe(notApplied.includes(x) ? 1 : 2);
     }
-    // The first batch committed whole; the second, holding the victim, not at all.
-    expect(changed).toEqual(holders.slice(0, 25).map((x) => x.holderId));
     h.clock.t += 60;
     const rerun = await h.json('POST', '/v1/admin/holders/import', { body: csv, contentType: 'text/csv', token: operatorToken() });
-    expect(rerun.body).toMatchObject({ applied: 5, unchanged: 25, pending: 0, rejected: [] });
+    expect(rerun.status).toBe(200);
+    expect(rerun.body).toMatchObject({
+      applied: notApplied.length,
+      unchanged: holders.length - notApplied.length,
+      pending: 0,
+      rejected: [],
+      notApplied: [],
+    });
     for (const x of holders) expect((await expectConsistent(x.holderId)).events).toHaveLength(2);
   });
 });

@@ -3,14 +3,13 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { configFor } from '../../worker/config.ts';
-import { openDb } from '../../worker/db/client.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
 import { FeedHeadCache } from '../../worker/feed/head-cache.ts';
 import { recordCheckin } from '../../worker/holders/checkin.ts';
 import { applyStatus, writePlan } from '../../worker/status/apply.ts';
 import { planStatus } from '../../worker/status/plan.ts';
 import { T0 } from './fixtures.ts';
-import { count, countingEnv, enrol, harness, setStatus, testFeedWriter } from './helpers.ts';
+import { count, countingEnv, enrol, harness, holderDatabase, holderDb, setStatus, testFeedWriter } from './helpers.ts';
 
 const policy = () => configFor(env).policy;
 const tables = ['status_events', 'audit_log', 'revocations', 'checkins'];
@@ -20,7 +19,7 @@ describe('lost races', () => {
   it('writes nothing when the holder changed after it was read', async () => {
     const h = harness();
     const holder = await enrol(h);
-    const db = openDb(env.DB);
+    const db = holderDb(holder.holderId);
     const stale = (await findHolderById(db, holder.holderId))!;
     h.clock.t += 10;
     await setStatus(h, holder.holderId, 'yellow', 'someone else got there first');
@@ -43,7 +42,7 @@ describe('lost races', () => {
   it('re-plans from the fresh row after a lost race, so the change applies once and from the right colour', async () => {
     const h = harness();
     const holder = await enrol(h);
-    const db = openDb(env.DB);
+    const db = holderDb(holder.holderId);
     const stale = (await findHolderById(db, holder.holderId))!;
     h.clock.t += 10;
     await setStatus(h, holder.holderId, 'yellow');
@@ -65,9 +64,10 @@ describe('lost races', () => {
   it('drops a symptomatic check-in (and its yellow) when another symptomatic check-in for the day got there first', async () => {
     const h = harness();
     const holder = await enrol(h);
-    const db = openDb(env.DB);
+    const db = holderDb(holder.holderId);
     const stale = (await findHolderById(db, holder.holderId))!;
-    await env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 1)")
+    await holderDatabase(holder.holderId)
+      .prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 1)")
       .bind(holder.holderId, T0 + 5)
       .run();
     const outcome = await recordCheckin(db, policy(), T0 + 10, stale, { symptoms: true }, testFeedWriter(h));

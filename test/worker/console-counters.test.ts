@@ -1,36 +1,45 @@
 // The console's dashboard numbers: maintained counters that agree with the tables they summarise
 // after every kind of write, that a lost race leaves untouched, and a dashboard refresh that never
 // reads the holders table (EXPLAIN QUERY PLAN of the very statements it runs).
+
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { localDate, startOfLocalDate } from '../../src/index.ts';
 import { configFor } from '../../worker/config.ts';
 import { runCron } from '../../worker/cron.ts';
-import { openDb } from '../../worker/db/client.ts';
 import { DASHBOARD_QUERIES } from '../../worker/db/counters.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
+import { openShards } from '../../worker/shards/shards.ts';
 import { writePlan } from '../../worker/status/apply.ts';
 import { planStatus } from '../../worker/status/plan.ts';
 import { DAY, T0 } from './fixtures.ts';
-import { enrol, type Harness, harness, NO_SYMPTOMS, operatorToken, setStatus, testFeedWriter } from './helpers.ts';
+import {
+  count,
+  enrol,
+  everyDatabase,
+  type Harness,
+  harness,
+  holderDb,
+  NO_SYMPTOMS,
+  operatorToken,
+  setStatus,
+  testFeedWriter,
+} from './helpers.ts';
 
 const ZONE = 'Asia/Shanghai'; // wrangler.toml [vars] TIME_ZONE, written out on purpose
 
 /** What the holders table says, counted by the test itself. */
 async function colorsInTable(): Promise<Record<string, number>> {
-  const rows = await env.DB.prepare('select color, count(*) as n from holders group by color').all<{ color: string; n: number }>();
+  const rows = await everyDatabase<{ color: string; n: number }>('select color, count(*) as n from holders group by color');
   const out: Record<string, number> = { green: 0, yellow: 0, red: 0 };
-  for (const r of rows.results) out[r.color] = r.n;
+  for (const r of rows) out[r.color]! += r.n;
   return out;
 }
 
 /** Status events of one colour recorded during a local day, counted from status_events. */
 async function eventsOn(day: string, color: string): Promise<number> {
   const start = startOfLocalDate(day, ZONE);
-  const row = await env.DB.prepare('select count(*) as n from status_events where color = ? and at >= ? and at < ?')
-    .bind(color, start, start + DAY)
-    .first<{ n: number }>();
-  return row!.n;
+  return count('status_events', 'color = ? and at >= ? and at < ?', color, start, start + DAY);
 }
 
 async function dashboard(h: Harness) {
@@ -72,7 +81,7 @@ describe('dashboard counters', () => {
       imports: 1,
       importApplied: 1,
     });
-    const checkinsToday = await env.DB.prepare('select count(*) as n from checkins where day = ?').bind(today).first<{ n: number }>();
+    const checkinsToday = { n: await count('checkins', 'day = ?', today) };
     expect(first.checkins).toEqual({ today: checkinsToday!.n, holdersDue: first.colors.red + first.colors.yellow });
     expect(first.days).toHaveLength(30);
 
@@ -82,9 +91,9 @@ describe('dashboard counters', () => {
       for (const who of [yellow]) await h.call('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: who.secret });
     }
     const later = T0 + 8 * DAY + 3600;
-    await runCron(openDb(env.DB), configFor(env), later);
+    await runCron(openShards(env), configFor(env), later);
     // Released by the check-in that completed the run or by the cron, whichever came first.
-    expect((await findHolderById(openDb(env.DB), yellow.holderId))!.color).toBe('green');
+    expect((await findHolderById(holderDb(yellow.holderId), yellow.holderId))!.color).toBe('green');
     h.clock.t = later;
     const second = await dashboard(h);
     expect(second.colors).toEqual(await colorsInTable());
@@ -101,7 +110,7 @@ describe('dashboard counters', () => {
   it('counts nothing for a write that lost its race', async () => {
     const h = harness();
     const holder = await enrol(h);
-    const db = openDb(env.DB);
+    const db = holderDb(holder.holderId);
     const stale = (await findHolderById(db, holder.holderId))!;
     h.clock.t += 10;
     await setStatus(h, holder.holderId, 'yellow');
@@ -121,7 +130,7 @@ describe('dashboard counters', () => {
     expect(await dashboard(h)).toEqual(before);
   });
 
-  it('a dashboard refresh is one D1 round trip that never reads the holders table, whatever its size', async () => {
+  it('a dashboard refresh is one D1 round trip per holder database that never reads the holders table, whatever its size', async () => {
     const h = harness();
     await enrol(h);
     const used: string[] = [];
@@ -137,7 +146,7 @@ describe('dashboard counters', () => {
     });
     const { status } = await h.json('GET', '/v1/admin/dashboard', { token: operatorToken(), env: { ...env, DB: db } });
     expect(status).toBe(200);
-    // Two statements prepared and sent together: one round trip.
+    // Two statements prepared and sent together: one round trip to this database (and one to each other).
     expect(used).toEqual(['prepare', 'prepare', 'batch']);
     const plans: string[] = [];
     for (const sql of Object.values(DASHBOARD_QUERIES)) {

@@ -1,15 +1,16 @@
 // The Cron Trigger: records due rule releases at their exact time, reschedules holders who are
 // not yet due, and prunes revocations too old to matter. Driven through the Worker's own
 // `scheduled` export, with the trigger's scheduledTime as the clock.
+
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { configFor } from '../../worker/config.ts';
 import { runCron } from '../../worker/cron.ts';
-import { openDb } from '../../worker/db/client.ts';
 import worker from '../../worker/index.ts';
+import { openShards } from '../../worker/shards/shards.ts';
 import { DAY, T0 } from './fixtures.ts';
-import { count, enrol, harness, NO_SYMPTOMS } from './helpers.ts';
+import { count, enrol, harness, holderDatabase, NO_SYMPTOMS } from './helpers.ts';
 
 const WINDOW = 6 * 3600;
 
@@ -20,7 +21,8 @@ async function runCronAt(seconds: number): Promise<void> {
 }
 
 async function holderRow(id: string) {
-  return env.DB.prepare('select color, since, until, status_version from holders where id = ?')
+  return holderDatabase(id)
+    .prepare('select color, since, until, status_version from holders where id = ?')
     .bind(id)
     .first<{ color: string; since: number; until: number | null; status_version: number }>();
 }
@@ -35,7 +37,8 @@ describe('the cron', () => {
     }
     await runCronAt(T0 + 14 * DAY + 3 * 3600);
     expect(await holderRow(holder.holderId)).toEqual({ color: 'green', since: T0 + 14 * DAY, until: null, status_version: 2 });
-    const events = await env.DB.prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'")
+    const events = await holderDatabase(holder.holderId)
+      .prepare("select at, color, actor from status_events where holder_id = ? and source = 'rule'")
       .bind(holder.holderId)
       .all();
     expect(events.results).toEqual([{ at: T0 + 14 * DAY, color: 'green', actor: 'cron' }]);
@@ -64,7 +67,7 @@ describe('the cron', () => {
     // so no sooner than 2026-03-14 00:00 in Asia/Shanghai.
     expect(row!.until).toBe(Date.UTC(2026, 2, 13, 16) / 1000);
     // The next run does not even look at this holder (nor any other: none is due).
-    const report = await runCron(openDb(env.DB), configFor(env), at + 3600);
+    const report = await runCron(openShards(env), configFor(env), at + 3600);
     expect(report).toMatchObject({ examined: 0, released: 0, rescheduled: 0 });
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
   });

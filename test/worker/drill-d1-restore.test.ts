@@ -14,7 +14,7 @@ import type { Fetcher } from '../../verifier-web/src/sync/http.ts';
 import { type StoredRevocations, syncRevocations } from '../../verifier-web/src/sync/revocation-sync.ts';
 import { syncTrustList, type TrustListHolding } from '../../verifier-web/src/sync/trust-list-sync.ts';
 import { T0 } from './fixtures.ts';
-import { type Enrolled, enrol, type Harness, harness, operatorToken } from './helpers.ts';
+import { allDatabases, type Enrolled, enrol, type Harness, harness, holderDatabase, operatorToken } from './helpers.ts';
 
 /** A device running the PWA's sync against this Worker. */
 class Verifier {
@@ -42,36 +42,45 @@ class Verifier {
   }
 }
 
-type Backup = { table: string; rows: Record<string, unknown>[] }[];
+type Backup = { table: string; rows: Record<string, unknown>[] }[][];
 
 const TABLES_SQL =
   "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' and name != 'd1_migrations'";
 
-/** Every row of every table: what a point-in-time restore brings back. */
+/**
+ * Every row of every table of every database (the home one and each holder database), all taken
+ * at one point: what restoring the whole deployment to that point with D1 Time Travel brings back.
+ */
 async function backupD1(): Promise<Backup> {
-  const tables = (await env.DB.prepare(TABLES_SQL).all<{ name: string }>()).results.map((t) => t.name);
   const backup: Backup = [];
-  for (const table of tables) backup.push({ table, rows: (await env.DB.prepare(`select * from "${table}"`).all()).results });
+  for (const d1 of allDatabases()) {
+    const tables = (await d1.prepare(TABLES_SQL).all<{ name: string }>()).results.map((t) => t.name);
+    const copy: Backup[number] = [];
+    for (const table of tables) copy.push({ table, rows: (await d1.prepare(`select * from "${table}"`).all()).results });
+    backup.push(copy);
+  }
   return backup;
 }
 
 /** Puts every table back as it was, AUTOINCREMENT counters included (D1 Time Travel restores the whole file). */
 async function restoreD1(backup: Backup): Promise<void> {
-  const statements: D1PreparedStatement[] = [env.DB.prepare('PRAGMA defer_foreign_keys = on')];
-  for (const { table } of backup) statements.push(env.DB.prepare(`delete from "${table}"`));
-  for (const { table, rows } of backup) {
-    for (const row of rows) {
-      const columns = Object.keys(row);
-      statements.push(
-        env.DB.prepare(
-          `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
-        ).bind(...columns.map((c) => row[c])),
-      );
+  for (const [i, d1] of allDatabases().entries()) {
+    const statements: D1PreparedStatement[] = [d1.prepare('PRAGMA defer_foreign_keys = on')];
+    for (const { table } of backup[i]!) statements.push(d1.prepare(`delete from "${table}"`));
+    for (const { table, rows } of backup[i]!) {
+      for (const row of rows) {
+        const columns = Object.keys(row);
+        statements.push(
+          d1
+            .prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`)
+            .bind(...columns.map((c) => row[c])),
+        );
+      }
+      const maxId = rows.reduce((m, r) => Math.max(m, Number(r.seq ?? r.id ?? 0) || 0), 0);
+      statements.push(d1.prepare('update sqlite_sequence set seq = ? where name = ?').bind(maxId, table));
     }
-    const maxId = rows.reduce((m, r) => Math.max(m, Number(r.seq ?? r.id ?? 0) || 0), 0);
-    statements.push(env.DB.prepare('update sqlite_sequence set seq = ? where name = ?').bind(maxId, table));
+    await d1.batch(statements);
   }
-  await env.DB.batch(statements);
 }
 
 /** The health authority's import file: the record of downgrades that lives outside D1. */

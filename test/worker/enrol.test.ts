@@ -4,7 +4,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { T0 } from './fixtures.ts';
-import { count, enrol, harness, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
+import { count, enrol, harness, holderDatabase, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
 
 describe('enrolment', () => {
   it('creates a holder and returns its id, a one-time secret, the status and a token that verifies', async () => {
@@ -41,7 +41,10 @@ describe('enrolment', () => {
   it('stores neither the name, the ID number nor the secret in clear', async () => {
     const h = harness();
     const holder = await enrol(h, { name: 'Wang Xiaoming' });
-    const row = await env.DB.prepare('select * from holders where id = ?').bind(holder.holderId).first<Record<string, unknown>>();
+    const row = await holderDatabase(holder.holderId)
+      .prepare('select * from holders where id = ?')
+      .bind(holder.holderId)
+      .first<Record<string, unknown>>();
     const stored = JSON.stringify(row);
     for (const secretish of ['Wang', 'Xiaoming', holder.idNumber, holder.secret]) expect(stored).not.toContain(secretish);
     expect(row!.masked_name).toBe('W* X*');
@@ -87,7 +90,8 @@ describe('re-enrolment with the same ID number', () => {
     h.clock.t += 3600;
     const again = await enrol(h, { idNumber: first.idNumber, declaration: { ...NO_SYMPTOMS, contactWithCase: true } });
     expect(again.status).toMatchObject({ color: 'red', since: T0 + 3600 });
-    const events = await env.DB.prepare('select color, source from status_events where holder_id = ? order by id')
+    const events = await holderDatabase(first.holderId)
+      .prepare('select color, source from status_events where holder_id = ? order by id')
       .bind(first.holderId)
       .all();
     expect(events.results).toEqual([

@@ -7,6 +7,7 @@ import { gb11643CheckDigit } from '../../scripts/lib/dev-identities.ts';
 import {
   applyRevocationFeed,
   fromBase64Url,
+  fromHex,
   type RevocationFeed,
   type TrustedKey,
   type VerifyResult,
@@ -17,14 +18,16 @@ import {
 } from '../../src/index.ts';
 import { createApp } from '../../worker/app.ts';
 import { configFor } from '../../worker/config.ts';
-import { type Db, openDb } from '../../worker/db/client.ts';
+import type { Db } from '../../worker/db/client.ts';
 import { DomainError } from '../../worker/domain-errors.ts';
 import { ApiError, apiErrorOf } from '../../worker/errors.ts';
 import { parseCuts } from '../../worker/feed/entries.ts';
+import { forwardRevocations } from '../../worker/feed/forward.ts';
 import type { DomainSources } from '../../worker/feed/window-domains.ts';
-import { type FeedWriter, requestFeedWriter } from '../../worker/feed/writer.ts';
+import { domainSources, type FeedWriter, requestFeedWriter } from '../../worker/feed/writer.ts';
 import { enrol as enrolVerifiedPerson } from '../../worker/holders/enrol.ts';
 import { hashIdNumber, maskName } from '../../worker/holders/identity.ts';
+import { openShards, shardMapFor } from '../../worker/shards/shards.ts';
 import { type AppDeps, type AppState, createAppState } from '../../worker/state.ts';
 import { statusView } from '../../worker/status/view.ts';
 import { activeSigner } from '../../worker/trust/signer.ts';
@@ -54,14 +57,24 @@ export interface CallOptions {
   env?: TestEnv;
 }
 
-/** Where window domains are read and fixed, as a request of the app would (one database). */
-export function testDomainSources(db: Db = openDb(env.DB)): DomainSources {
-  return { readFeedDb: () => db, feedDb: () => db, holderDbs: () => [db], headroomPerBucket: configFor(env).windowHeadroomPerBucket };
+/** Where window domains are read and fixed, as a request of the app would: the home database and every holder database. */
+export function testDomainSources(deployment: TestEnv = env): DomainSources {
+  return domainSources(configFor(deployment), openShards(deployment));
 }
 
-/** The feed writer a request of this harness's app would use, on the test database. */
-export function testFeedWriter(h: Pick<Harness, 'state'>, db: Db = openDb(env.DB)): FeedWriter {
-  return requestFeedWriter(configFor(env), h.state, db);
+/**
+ * The feed writer a request of this harness's app would use. Its entries land in the holder
+ * database's outbox; `forwardAll` (or a request through the app) copies them into the feed.
+ */
+export function testFeedWriter(h: Pick<Harness, 'state'>, onRevocation: () => void = () => {}, deployment: TestEnv = env): FeedWriter {
+  return requestFeedWriter(configFor(deployment), h.state, openShards(deployment), onRevocation);
+}
+
+/** Copies every holder database's outbox into the feed, as the app does after a request that revoked. */
+export async function forwardAll(h: Pick<Harness, 'state'>, deployment: TestEnv = env): Promise<void> {
+  const shards = openShards(deployment);
+  for (const shard of shards.all) await forwardRevocations(shards.home, shard);
+  h.state.feedHead.invalidate();
 }
 
 export function harness(start = T0, deps: Omit<AppDeps, 'now'> = {}): Harness {
@@ -137,30 +150,38 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
   const idNumber = (overrides.idNumber as string | undefined) ?? newIdNumber();
   const deployment = (overrides.env as TestEnv | undefined) ?? env;
   const config = configFor(deployment);
-  const db = openDb(deployment.DB);
+  const shards = openShards(deployment);
   const now = h.clock.t;
+  const idHash = await hashIdNumber(config.idHmacKey, idNumber);
+  // As the callback does: the person's bucket names the database (worker/shards/).
+  const shard = shards.ofIdHash(fromHex(idHash));
   let active: Awaited<ReturnType<typeof activeSigner>>;
   try {
-    active = await activeSigner(() => db, config, h.state.trust, now);
+    active = await activeSigner(() => shards.home, config, h.state.trust, now);
   } catch (thrown) {
     // As the callback would answer it: the HTTP status and the stable code.
     const e = thrown instanceof DomainError ? apiErrorOf(thrown) : thrown;
     if (e instanceof ApiError) throw new Error(`enrolment failed: ${e.status} ${e.code}`);
     throw e;
   }
+  let revoked = false;
   const enrolment = await enrolVerifiedPerson(
-    db,
+    shard.db,
     config.policy,
     now,
     config.idHmacKey,
     {
-      idHash: await hashIdNumber(config.idHmacKey, idNumber),
+      idHash,
       maskedName: maskName((overrides.name as string | undefined) ?? 'Zhang San'),
       birthYear: (overrides.birthYear as number | undefined) ?? 1990,
       declaration: (overrides.declaration as typeof NO_SYMPTOMS | undefined) ?? NO_SYMPTOMS,
     },
-    testFeedWriter(h),
+    testFeedWriter(h, () => {
+      revoked = true;
+    }),
   );
+  // As the app's middleware does after a request that revoked: copy the outbox into the feed.
+  if (revoked && (await forwardRevocations(shards.home, shard)).forwarded > 0) h.state.feedHead.invalidate();
   const { holder, status } = enrolment;
   const issued = await h.state.tokens.issue(
     {
@@ -174,7 +195,7 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
       now,
     },
     active,
-    { feedKey: config.feedKey, domainOf: (window) => h.state.windowDomains.domainOf(window, testDomainSources()) },
+    { feedKey: config.feedKey, domainOf: (window) => h.state.windowDomains.domainOf(window, testDomainSources(deployment)) },
   );
   return { holderId: holder.id, secret: enrolment.secret, token: issued.token, status: statusView(status), idNumber };
 }
@@ -232,9 +253,50 @@ export function countingEnv(base: TestEnv = env): { env: TestEnv; calls: () => n
   return { env: { ...base, DB: db }, calls: () => calls };
 }
 
+/** Rows matching `where` in every database (the home database's own tables are empty elsewhere). */
 export async function count(table: string, where = '1 = 1', ...params: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(`select count(*) as n from ${table} where ${where}`)
-    .bind(...params)
-    .first<{ n: number }>();
-  return row!.n;
+  let n = 0;
+  for (const d1 of allDatabases()) {
+    const row = await d1
+      .prepare(`select count(*) as n from ${table} where ${where}`)
+      .bind(...params)
+      .first<{ n: number }>();
+    n += row!.n;
+  }
+  return n;
+}
+
+/** Every D1 database of the deployment, the home database (DB) first. */
+export function allDatabases(deployment: TestEnv = env): D1Database[] {
+  return shardMapFor(deployment).bindings.map((name) => deployment[name as 'DB']);
+}
+
+/** The binding names of allDatabases, in the same order. */
+export function allDatabaseNames(deployment: TestEnv = env): readonly string[] {
+  return shardMapFor(deployment).bindings;
+}
+
+/** The database that holds this holder (its id names its bucket). */
+export function holderDatabase(holderId: string, deployment: TestEnv = env): D1Database {
+  return deployment[openShards(deployment).ofHolderId(holderId).name as 'DB'];
+}
+
+/** The drizzle handle of this holder's database. */
+export function holderDb(holderId: string, deployment: TestEnv = env): Db {
+  return openShards(deployment).ofHolderId(holderId).db;
+}
+
+/** `sql` run on every database, the rows concatenated (home database first). */
+export async function everyDatabase<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const d1 of allDatabases())
+    out.push(
+      ...(
+        await d1
+          .prepare(sql)
+          .bind(...params)
+          .all<T>()
+      ).results,
+    );
+  return out;
 }

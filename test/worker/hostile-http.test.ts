@@ -1,11 +1,6 @@
-// Hostile input on the HTTP surface: every route that takes a body refuses oversized
-// bodies with 413 (declared or streamed), wrong media types with 415 and malformed content with
-// 400, changing nothing; strings full of SQL metacharacters, control characters and maximum
-// lengths are stored and returned byte for byte, or refused cleanly.
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { MAX_TRUST_LIST_BYTES } from '../../src/index.ts';
-import { auditorToken, count, type Enrolled, enrol, type Harness, harness, operatorToken, setStatus } from './helpers.ts';
+import { auditorToken, count, type Enrolled, enrol, type Harness, harness, holderDatabase, operatorToken, setStatus } from './helpers.ts';
 
 const TABLES = ['holders', 'status_events', 'audit_log', 'revocations', 'checkins', 'trust_lists'];
 const fingerprint = () => Promise.all(TABLES.map((t) => count(t)));
@@ -253,7 +248,8 @@ describe('malformed imports', () => {
     expect(res.body.applied).toBe(1);
     expect(res.body.rejected.map((r: { line: number }) => r.line)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(res.body.applied + res.body.unchanged + res.body.pending + res.body.rejected.length).toBe(lines.length - 1);
-    const reason = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'import'")
+    const reason = await holderDatabase(good.holderId)
+      .prepare("select reason from status_events where holder_id = ? and source = 'import'")
       .bind(good.holderId)
       .first<{ reason: string }>();
     expect(reason!.reason).toBe('quoted, with "quotes" and a comma');
@@ -311,7 +307,8 @@ describe('strings with SQL metacharacters, control characters and extreme length
       const audit = await h.json('GET', `/v1/admin/audit?holderId=${holder.holderId}&actorType=operator`, { token: auditorToken() });
       // The newest operator entry is the auditor's own lookup (audited as a read); the change is before it.
       expect(audit.body.entries.find((e: { action: string }) => e.action === 'status.set').reason).toBe(reason);
-      const stored = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'operator'")
+      const stored = await holderDatabase(holder.holderId)
+        .prepare("select reason from status_events where holder_id = ? and source = 'operator'")
         .bind(holder.holderId)
         .first<{ reason: string }>();
       expect(stored!.reason).toBe(reason);
@@ -332,7 +329,8 @@ describe('strings with SQL metacharacters, control characters and extreme length
     const res = await h.json('POST', '/v1/admin/holders/import', { body: csv, contentType: 'text/csv', token: operatorToken() });
     expect(res.body).toMatchObject({ applied: 4, rejected: [] });
     for (const [i, x] of holders.entries()) {
-      const row = await env.DB.prepare("select reason from status_events where holder_id = ? and source = 'import'")
+      const row = await holderDatabase(x.holderId)
+        .prepare("select reason from status_events where holder_id = ? and source = 'import'")
         .bind(x.holderId)
         .first<{ reason: string }>();
       expect(row!.reason).toBe(reasons[i]);

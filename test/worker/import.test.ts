@@ -2,7 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { REVOCATION_MARGIN, T0 } from './fixtures.ts';
-import { count, enrol, type Harness, harness, NO_SYMPTOMS, operatorToken } from './helpers.ts';
+import { count, enrol, type Harness, harness, holderDatabase, NO_SYMPTOMS, operatorToken } from './helpers.ts';
 
 async function importFile(h: Harness, body: string, contentType = 'text/csv') {
   return h.json('POST', '/v1/admin/holders/import', { body, contentType, token: operatorToken() });
@@ -39,7 +39,8 @@ describe('importing key people', () => {
       ],
     });
     expect(body.applied + body.unchanged + body.pending + body.rejected.length).toBe(8); // non-blank data lines
-    const event = await env.DB.prepare("select source, actor, reason from status_events where holder_id = ? and source = 'import'")
+    const event = await holderDatabase(a.holderId)
+      .prepare("select source, actor, reason from status_events where holder_id = ? and source = 'import'")
       .bind(a.holderId)
       .first();
     expect(event).toEqual({ source: 'import', actor: 'test-operator', reason: 'close contact, train G123' });

@@ -5,36 +5,56 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../worker/config.ts';
 import { configFor } from '../../worker/config.ts';
 import { loadCheckins, toCheckin } from '../../worker/db/checkins.ts';
 import { openDb } from '../../worker/db/client.ts';
 import { findHolderById } from '../../worker/db/holders.ts';
 import worker from '../../worker/index.ts';
-import { pruneExpired } from '../../worker/retention/prune.ts';
+import { pruneExpired, pruneFeed, type RetentionBounds } from '../../worker/retention/prune.ts';
 import { type PrunedTable, pruneStatementSql } from '../../worker/retention/statements.ts';
 import { checkinWindowStart, currentStatus } from '../../worker/status/plan.ts';
 import { DAY, REPLICA_LAG_ALLOWANCE, T0 } from './fixtures.ts';
-import { count, enrol, type Harness, harness, NO_SYMPTOMS, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
+import {
+  allDatabases,
+  count,
+  enrol,
+  type Harness,
+  harness,
+  holderDatabase,
+  holderDb,
+  NO_SYMPTOMS,
+  setStatus,
+  syncedRevocations,
+  verifyAt,
+} from './helpers.ts';
 
 const db = () => openDb(env.DB);
-const WINDOW = 6 * 3600;
+
+/** One cron's retention work for a holder's database and the feed, as worker/cron.ts runs it. */
+async function prune(holderDatabaseOf: string | undefined, config: Config, now: number, bounds?: RetentionBounds) {
+  const shard = holderDatabaseOf === undefined ? db() : holderDb(holderDatabaseOf);
+  return { ...(await pruneExpired(shard, config, now, bounds)), ...(await pruneFeed(db(), config, now, bounds)) };
+}
 const checkIn = (h: Harness, secret: string, symptoms: boolean) =>
   h.json('POST', '/v1/holders/me/checkins', { json: { symptoms }, token: secret });
 
 /** What the rules make of a holder now, from the rows in D1 (as the token endpoint derives it). */
 async function derived(holderId: string, now: number) {
   const config = configFor(env);
-  const row = (await findHolderById(db(), holderId))!;
-  const rows = await loadCheckins(db(), holderId, checkinWindowStart(row, config.policy));
+  const row = (await findHolderById(holderDb(holderId), holderId))!;
+  const rows = await loadCheckins(holderDb(holderId), holderId, checkinWindowStart(row, config.policy));
   return currentStatus(row, rows.map(toCheckin), now, config.policy);
 }
 
 const TABLES = ['checkins', 'status_events', 'audit_log', 'revocations', 'pending_statuses'];
-const WINDOW_TABLES = ['window_revocations', 'window_domains'];
+// The outbox too: rows left from an earlier case would be copied into the emptied feed again.
+const WINDOW_TABLES = ['window_revocations', 'window_domains', 'revocation_outbox'];
+const WINDOW = 6 * 3600;
 
 beforeEach(async () => {
   // Each case counts what the pass deletes, so none may see another case's rows.
-  await env.DB.batch([...TABLES, ...WINDOW_TABLES].map((t) => env.DB.prepare(`delete from ${t}`)));
+  for (const d1 of allDatabases()) await d1.batch([...TABLES, ...WINDOW_TABLES].map((t) => d1.prepare(`delete from ${t}`)));
 });
 
 describe('check-ins', () => {
@@ -43,7 +63,7 @@ describe('check-ins', () => {
     const holder = await enrol(h);
     expect((await checkIn(h, holder.secret, false)).status).toBe(201);
     // 2026-04-05, 35 local days later: the cutoff day is 2026-03-01 itself, so the row stays.
-    expect((await pruneExpired(db(), configFor(env), T0 + 35 * DAY)).prunedCheckins).toBe(0);
+    expect((await prune(holder.holderId, configFor(env), T0 + 35 * DAY)).prunedCheckins).toBe(0);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);
     // 2026-04-06: 2026-03-01 is now before the cutoff day. Through the Worker's own cron trigger.
     const ctx = createExecutionContext();
@@ -64,7 +84,7 @@ describe('check-ins', () => {
     const before = await derived(holder.holderId, now);
     expect(before).toMatchObject({ color: 'red', checkinsDone: 10, checkinsRequired: 14 });
 
-    const report = await pruneExpired(db(), configFor(env), now);
+    const report = await prune(holder.holderId, configFor(env), now);
     // 2026-03-01 .. 2026-03-14: fourteen fever days, long irrelevant to the live run.
     expect(report.prunedCheckins).toBe(14);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(36);
@@ -94,20 +114,20 @@ describe('status events and the audit log', () => {
     const auditBefore = await audit();
 
     // Exactly a year later nothing is older than the retention yet.
-    const atYear = await pruneExpired(db(), configFor(env), T0 + 365 * DAY);
+    const atYear = await prune(holder.holderId, configFor(env), T0 + 365 * DAY);
     expect([atYear.prunedEvents, atYear.prunedAudit]).toEqual([0, 0]);
     // A deployment that keeps 400 days keeps them a day later too.
-    const longer = await pruneExpired(db(), configFor({ ...env, AUDIT_RETENTION_DAYS: '400' }), T0 + 366 * DAY);
+    const longer = await prune(holder.holderId, configFor({ ...env, AUDIT_RETENTION_DAYS: '400' }), T0 + 366 * DAY);
     expect([longer.prunedEvents, longer.prunedAudit]).toEqual([0, 0]);
 
-    const after = await pruneExpired(db(), configFor(env), T0 + 365 * DAY + 1);
+    const after = await prune(holder.holderId, configFor(env), T0 + 365 * DAY + 1);
     expect([after.prunedEvents, after.prunedAudit]).toEqual([1, auditAtT0]);
     expect([await events(), await audit()]).toEqual([1, auditBefore - auditAtT0]);
     // The holder row materialises the latest status: the rules and the admin view still have it.
     h.clock.t = T0 + 365 * DAY + 1;
     const view = await h.json('GET', `/v1/admin/holders/${holder.holderId}`, { token: env.TEST_AUDITOR_TOKEN });
     expect(view.status).toBe(200);
-    expect((await findHolderById(db(), holder.holderId))!).toMatchObject({ color: 'red', since: T0 + 100 * DAY });
+    expect((await findHolderById(holderDb(holder.holderId), holder.holderId))!).toMatchObject({ color: 'red', since: T0 + 100 * DAY });
   });
 });
 
@@ -134,14 +154,14 @@ describe('revocations', () => {
     // 299 s after expiry a verifier whose clock lags by the 300 s skew still accepts the token.
     h.clock.t = exp + 299;
     expect((await verifyAt(h, token)).ok).toBe(true);
-    expect((await pruneExpired(db(), configFor(env), h.clock.t)).pruned).toBe(0);
+    expect((await prune(holder.holderId, configFor(env), h.clock.t)).pruned).toBe(0);
     expect(await verifyAt(h, token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
 
     const revokedBefore = (await env.DB.prepare('select revoked_before as r from revocations where seq = ?')
       .bind(seq)
       .first<{ r: number }>())!.r;
-    expect((await pruneExpired(db(), configFor(env), revokedBefore + 2 * lifetime)).pruned).toBe(0);
-    expect((await pruneExpired(db(), configFor(env), revokedBefore + 2 * lifetime + 1)).pruned).toBe(1);
+    expect((await prune(holder.holderId, configFor(env), revokedBefore + 2 * lifetime)).pruned).toBe(0);
+    expect((await prune(holder.holderId, configFor(env), revokedBefore + 2 * lifetime + 1)).pruned).toBe(1);
     expect(await count('revocations', 'seq = ?', seq)).toBe(0);
     expect(await count('revocations')).toBe(1);
   });
@@ -160,14 +180,14 @@ describe('window indices and domains', () => {
     expect(windows.length).toBeGreaterThanOrEqual(5);
     // The newest window's last token is accepted until its end + lifetime + 300 s skew.
     const lastAccepted = (newest + 1) * WINDOW + configFor(env).tokenLifetimeSeconds + 300;
-    const before = await pruneExpired(db(), configFor(env), lastAccepted - 1);
+    const before = await pruneFeed(db(), configFor(env), lastAccepted - 1);
     expect(await count('window_revocations', '"window" = ?', newest)).toBe(1);
     expect(await count('window_domains', '"window" = ?', newest)).toBe(1);
     expect(before.prunedWindowIndices).toBe(windows.length - 1);
     // A verifier syncing now still gets that window's index.
     h.clock.t = lastAccepted - 1;
     expect([...(await syncedRevocations(h)).keys()]).toEqual([newest]);
-    const after = await pruneExpired(db(), configFor(env), lastAccepted + 1);
+    const after = await pruneFeed(db(), configFor(env), lastAccepted + 1);
     expect([after.prunedWindowIndices, await count('window_revocations'), await count('window_domains', '"window" <= ?', newest)]).toEqual([
       1, 0, 0,
     ]);
@@ -191,7 +211,7 @@ describe('window indices and domains', () => {
       chunkRows: 3,
     };
     const run = async () => {
-      const r = await pruneExpired(db(), configFor(env), T0, bounds);
+      const r = await pruneFeed(db(), configFor(env), T0, bounds);
       return [r.prunedWindowIndices, r.prunedWindowDomains];
     };
     expect(await run()).toEqual([4, 0]);
@@ -215,60 +235,67 @@ describe('pending key-people rows', () => {
   it('are removed once the isolation they imply is over, and not before', async () => {
     await insertPending(['live'], T0 + DAY);
     await insertPending(['due'], T0);
-    expect((await pruneExpired(db(), configFor(env), T0 - 1)).prunedPending).toBe(0);
-    expect((await pruneExpired(db(), configFor(env), T0)).prunedPending).toBe(1);
+    expect((await prune(undefined, configFor(env), T0 - 1)).prunedPending).toBe(0);
+    expect((await prune(undefined, configFor(env), T0)).prunedPending).toBe(1);
     expect(await count('pending_statuses')).toBe(1);
   });
 });
 
 const OLD = T0 - 2 * 365 * DAY;
 
-async function insertPending(names: string[], expiresAt: number): Promise<void> {
-  await env.DB.batch(
+async function insertPending(names: string[], expiresAt: number, d1: D1Database = env.DB): Promise<void> {
+  await d1.batch(
     names.map((name) =>
-      env.DB.prepare(
-        "insert into pending_statuses (id_hash, color, reason, exposed_at, import_id, line, actor, created_at, expires_at) values (?, 'red', 'listed', null, 'importimportimpo', 2, 'test-operator', ?, ?)",
-      ).bind(`${name}-`.padEnd(64, '0'), expiresAt - 14 * DAY, expiresAt),
+      d1
+        .prepare(
+          "insert into pending_statuses (id_hash, color, reason, exposed_at, import_id, line, actor, created_at, expires_at) values (?, 'red', 'listed', null, 'importimportimpo', 2, 'test-operator', ?, ?)",
+        )
+        .bind(`${name}-`.padEnd(64, '0'), expiresAt - 14 * DAY, expiresAt),
     ),
   );
 }
 
 /** 25 rows of every kind, all past their retention at T0, and one young row each. */
 async function seedOldRows(holderId: string): Promise<void> {
+  // The holder's rows in its database; the feed's at home, with the pending rows (no holder yet).
+  const shard = holderDatabase(holderId);
   const statements: D1PreparedStatement[] = [];
+  const feed: D1PreparedStatement[] = [];
   for (let i = 0; i < 25; i++) {
     const at = OLD + i * DAY;
     const day = new Date(at * 1000).toISOString().slice(0, 10);
     statements.push(
-      env.DB.prepare('insert into checkins (holder_id, day, at, symptoms) values (?, ?, ?, 0)').bind(holderId, day, at),
-      env.DB.prepare(
-        "insert into status_events (holder_id, at, color, source, actor, reason) values (?, ?, 'green', 'operator', 'op', 'old')",
-      ).bind(holderId, at),
-      env.DB.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(at),
-      env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(at, at),
+      shard.prepare('insert into checkins (holder_id, day, at, symptoms) values (?, ?, ?, 0)').bind(holderId, day, at),
+      shard
+        .prepare("insert into status_events (holder_id, at, color, source, actor, reason) values (?, ?, 'green', 'operator', 'op', 'old')")
+        .bind(holderId, at),
+      shard.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(at),
     );
+    feed.push(env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(at, at));
   }
   statements.push(
-    env.DB.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-02-28', ?, 0)").bind(holderId, T0 - 3600),
-    env.DB.prepare(
-      "insert into status_events (holder_id, at, color, source, actor, reason) values (?, ?, 'green', 'operator', 'op', 'young')",
-    ).bind(holderId, T0 - 3600),
-    env.DB.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(T0 - 3600),
-    env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(T0 - 3600, T0 - 3600),
+    shard.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-02-28', ?, 0)").bind(holderId, T0 - 3600),
+    shard
+      .prepare("insert into status_events (holder_id, at, color, source, actor, reason) values (?, ?, 'green', 'operator', 'op', 'young')")
+      .bind(holderId, T0 - 3600),
+    shard.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(T0 - 3600),
   );
-  await env.DB.batch(statements);
+  feed.push(env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(T0 - 3600, T0 - 3600));
+  await shard.batch(statements);
+  await env.DB.batch(feed);
   await insertPending(
     Array.from({ length: 25 }, (_, i) => `old${i}`),
     OLD,
+    shard,
   );
-  await insertPending(['young'], T0 + DAY);
+  await insertPending(['young'], T0 + DAY, shard);
 }
 
 describe('the bound per run', () => {
   it('deletes at most its bound per table, in chunks, and a later run continues where it stopped', async () => {
     const h = harness();
     const holder = await enrol(h);
-    await env.DB.batch(TABLES.map((t) => env.DB.prepare(`delete from ${t}`)));
+    for (const d1 of allDatabases()) await d1.batch(TABLES.map((t) => d1.prepare(`delete from ${t}`)));
     await seedOldRows(holder.holderId);
     const bounds = {
       maxRowsPerRun: {
@@ -283,7 +310,7 @@ describe('the bound per run', () => {
       chunkRows: 4,
     };
     const run = async () => {
-      const r = await pruneExpired(db(), configFor(env), T0, bounds);
+      const r = await prune(holder.holderId, configFor(env), T0, bounds);
       return [r.prunedCheckins, r.prunedEvents, r.prunedAudit, r.pruned, r.prunedPending];
     };
     expect(await run()).toEqual([10, 10, 10, 10, 10]);

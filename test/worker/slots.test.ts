@@ -4,19 +4,16 @@
 // Buckets are computed here from the hex hash by hand, not by the Worker's code.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { enrol, harness } from './helpers.ts';
+import { allDatabases, enrol, everyDatabase, harness } from './helpers.ts';
 
 const bucketOfHex = (idHash: string) => Number.parseInt(idHash.slice(0, 3), 16) >> 2;
 
+/** Every holder of every holder database, in enrolment order. */
 async function holderRows() {
-  return (
-    await env.DB.prepare('select id, id_hash, slot, created_at from holders order by created_at, id').all<{
-      id: string;
-      id_hash: string;
-      slot: number;
-      created_at: number;
-    }>()
-  ).results;
+  const rows = await everyDatabase<{ id: string; id_hash: string; slot: number; created_at: number }>(
+    'select id, id_hash, slot, created_at from holders',
+  );
+  return rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
 }
 
 /** Every bucket's holders have numbers 0..k-1 in order of enrolment, and its counter says k. */
@@ -28,8 +25,7 @@ async function expectDenseSlots(): Promise<void> {
     expect(row.slot % 1024, row.id).toBe(bucket);
     perBucket.set(bucket, [...(perBucket.get(bucket) ?? []), Math.floor(row.slot / 1024)]);
   }
-  const counters = (await env.DB.prepare('select bucket, next_number from bucket_counters').all<{ bucket: number; next_number: number }>())
-    .results;
+  const counters = await everyDatabase<{ bucket: number; next_number: number }>('select bucket, next_number from bucket_counters');
   expect(new Map(counters.map((c) => [c.bucket, c.next_number]))).toEqual(new Map([...perBucket].map(([b, ns]) => [b, ns.length])));
   for (const numbers of perBucket.values()) expect(numbers).toEqual(numbers.map((_, i) => i));
 }
@@ -61,8 +57,11 @@ describe('holder slots', () => {
     );
     expect(backfill).toHaveLength(2);
     // As before the migration: no slots, no counters.
-    await env.DB.batch([env.DB.prepare('update holders set slot = null'), env.DB.prepare('delete from bucket_counters')]);
-    await env.DB.batch(backfill.map((q) => env.DB.prepare(q)));
+    // Each holder database numbers its own buckets (a bucket lives in one database).
+    for (const d1 of allDatabases()) {
+      await d1.batch([d1.prepare('update holders set slot = null'), d1.prepare('delete from bucket_counters')]);
+      await d1.batch(backfill.map((q) => d1.prepare(q)));
+    }
     await expectDenseSlots();
     // Enrolment continues from the counters the migration left.
     await enrol(h);

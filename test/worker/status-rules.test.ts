@@ -16,8 +16,11 @@ import {
   auditorToken,
   count,
   enrol,
+  everyDatabase,
   type Harness,
   harness,
+  holderDatabase,
+  holderDb,
   NO_SYMPTOMS,
   newIdNumber,
   operatorToken,
@@ -218,9 +221,8 @@ describe('exposure times (C1, C3, C4, C5)', () => {
       token: operatorToken(),
     });
     expect(res.body).toMatchObject({ changed: false, outcome: { kind: 'lapsed' }, status: { color: 'green' } });
-    const audit = await env.DB.prepare(
-      "select actor, from_color, to_color, reason from audit_log where holder_id = ? and action = 'status.exposure_lapsed'",
-    )
+    const audit = await holderDatabase(holder.holderId)
+      .prepare("select actor, from_color, to_color, reason from audit_log where holder_id = ? and action = 'status.exposure_lapsed'")
       .bind(holder.holderId)
       .first<{ reason: string }>();
     expect(audit).toMatchObject({ actor: 'test-operator', from_color: 'green', to_color: 'green' });
@@ -235,9 +237,9 @@ describe('key-people rows for people not enrolled yet', () => {
     const csv = `idNumber,color,reason\n${idNumber},red,close contact list A\n`;
     const first = await importFile(h, csv);
     expect(first.body).toMatchObject({ applied: 0, unchanged: 0, pending: 1, rejected: [] });
-    const kept = await env.DB.prepare('select * from pending_statuses where import_id = ?').bind(first.body.importId).all();
-    expect(kept.results).toHaveLength(1);
-    expect(JSON.stringify(kept.results)).not.toContain(idNumber);
+    const kept = await everyDatabase('select * from pending_statuses where import_id = ?', first.body.importId);
+    expect(kept).toHaveLength(1);
+    expect(JSON.stringify(kept)).not.toContain(idNumber);
     // A re-run is a no-op: nothing but its own summary is written.
     h.clock.t += 3600;
     const rerun = await importFile(h, csv);
@@ -257,7 +259,8 @@ describe('key-people rows for people not enrolled yet', () => {
         first.body.importId,
       ),
     ).toBe(1);
-    const events = await env.DB.prepare('select color, source, reason, exposed_at from status_events where holder_id = ? order by at')
+    const events = await holderDatabase(holder.holderId)
+      .prepare('select color, source, reason, exposed_at from status_events where holder_id = ? order by at')
       .bind(holder.holderId)
       .all();
     expect(events.results).toEqual([
@@ -275,9 +278,10 @@ describe('key-people rows for people not enrolled yet', () => {
     expect(second.body.pending).toBe(1);
     expect(await count('audit_log', "action = 'import.pending_superseded' and import_id = ?", second.body.importId)).toBe(1);
     expect(await count('pending_statuses', 'import_id = ?', first.body.importId)).toBe(0);
-    expect(
-      await env.DB.prepare('select color, reason from pending_statuses where import_id = ?').bind(second.body.importId).first(),
-    ).toEqual({ color: 'red', reason: 'list B' });
+    expect((await everyDatabase('select color, reason from pending_statuses where import_id = ?', second.body.importId))[0]).toEqual({
+      color: 'red',
+      reason: 'list B',
+    });
     h.clock.t += 60;
     const cleared = await importFile(h, `idNumber,color,reason\n${idNumber},green,list B was wrong\n`);
     expect(cleared.body.pending).toBe(1);
@@ -342,9 +346,8 @@ describe('operators find a holder', () => {
       token: operatorToken(),
     });
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
-    const lookups = await env.DB.prepare(
-      "select actor, holder_id, detail from audit_log where action = 'holder.lookup' and holder_id = ? order by id",
-    )
+    const lookups = await holderDatabase(holder.holderId)
+      .prepare("select actor, holder_id, detail from audit_log where action = 'holder.lookup' and holder_id = ? order by id")
       .bind(holder.holderId)
       .all<{
         actor: string;
@@ -355,7 +358,7 @@ describe('operators find a holder', () => {
       ['test-auditor', holder.holderId, 'idNumber'],
       ['test-operator', holder.holderId, 'code'],
     ]);
-    const everything = JSON.stringify((await env.DB.prepare('select * from audit_log').all()).results);
+    const everything = JSON.stringify(await everyDatabase('select * from audit_log'));
     expect(everything).not.toContain(holder.idNumber);
   });
 
@@ -420,20 +423,23 @@ describe('an import as one unit', () => {
 
 describe('an import racing an enrolment never leaves a row pending for someone enrolled', () => {
   const policy = () => configFor(env).policy;
-  const holderRow = async (holderId: string) => (await findHolderById(openDb(env.DB), holderId))!;
+  const holderRow = async (holderId: string) => (await findHolderById(holderDb(holderId), holderId))!;
 
   it('does not keep a row for a person who enrolled after the import looked them up, and says so', async () => {
     const h = harness();
     const holder = await enrol(h);
     const row = await holderRow(holder.holderId);
     const ctx = {
-      db: openDb(env.DB),
+      db: holderDb(holder.holderId),
+      home: openDb(env.DB),
+      done: new Set<number>(),
       policy: policy(),
       idHmacKey: new Uint8Array(32),
       now: h.clock.t,
       operator: 'test-operator',
       importId: 'raceraceraceracx',
       feed: testFeedWriter(h),
+      onRevocation: () => {},
     };
     const outcomes = await keepPending(
       ctx,
@@ -450,13 +456,14 @@ describe('an import racing an enrolment never leaves a row pending for someone e
     const holder = await enrol(h);
     const row = await holderRow(holder.holderId);
     // As if the import had kept it just before the creation batch committed.
-    await env.DB.prepare(
-      "insert into pending_statuses (id_hash, color, reason, exposed_at, import_id, line, actor, created_at, expires_at) values (?, 'red', 'raced list', null, 'raceraceraceracy', 2, 'test-operator', ?, ?)",
-    )
+    await holderDatabase(holder.holderId)
+      .prepare(
+        "insert into pending_statuses (id_hash, color, reason, exposed_at, import_id, line, actor, created_at, expires_at) values (?, 'red', 'raced list', null, 'raceraceraceracy', 2, 'test-operator', ?, ?)",
+      )
       .bind(row.idHash, h.clock.t, h.clock.t + 14 * DAY)
       .run();
     h.clock.t += 1;
-    const late = await applyLatePending(openDb(env.DB), policy(), h.clock.t, row, testFeedWriter(h));
+    const late = await applyLatePending(holderDb(holder.holderId), policy(), h.clock.t, row, testFeedWriter(h));
     expect(late?.status.color).toBe('red');
     expect((await holderRow(holder.holderId)).color).toBe('red');
     expect(await count('pending_statuses', 'id_hash = ?', row.idHash)).toBe(0);

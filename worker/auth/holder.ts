@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { isMintedHolderSecret, sha256Hex } from '../crypto.ts';
+import { mintedSecretBucket, sha256Hex } from '../crypto.ts';
 import { findHolderByReplacedSecretHash, findHolderBySecretHash } from '../db/holders.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -31,16 +31,20 @@ export function requireHolderSecret(from: 'replica' | 'primary') {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization');
     const secret = header === undefined ? getCookie(c, HOLDER_COOKIE) : bearerToken(header);
-    if (secret === undefined || secret.length > MAX_SECRET_LENGTH || !(await isMintedHolderSecret(c.var.config.idHmacKey, secret)))
-      return failed(c, unauthorized());
-    const hash = await sha256Hex(secret);
-    let holder = from === 'replica' ? await findHolderBySecretHash(c.var.readDb(), hash) : undefined;
-    holder ??= await findHolderBySecretHash(c.var.db, hash);
+    const bucket =
+      secret === undefined || secret.length > MAX_SECRET_LENGTH ? undefined : await mintedSecretBucket(c.var.config.idHmacKey, secret);
+    if (bucket === undefined) return failed(c, unauthorized());
+    // The secret names its bucket, so this is the one database that can know it (docs/scale.md).
+    const shard = c.var.shards.ofBucket(bucket);
+    const hash = await sha256Hex(secret!);
+    let holder = from === 'replica' ? await findHolderBySecretHash(shard.readDb(), hash) : undefined;
+    holder ??= await findHolderBySecretHash(shard.db, hash);
     if (!holder) {
       // A secret a later sign-in replaced: its wallet learns why (the holder signed in elsewhere).
-      const replaced = await findHolderByReplacedSecretHash(c.var.db, hash);
+      const replaced = await findHolderByReplacedSecretHash(shard.db, hash);
       return failed(c, replaced ? secretReplaced() : unauthorized());
     }
+    c.set('holderShard', shard);
     c.set('holder', holder);
     await next();
   });

@@ -98,3 +98,18 @@ export async function readDashboardCounts(db: Db, dayKeys: readonly string[]): P
   }
   return { colors, days: dayKeys.map((day) => ({ day, counts: byDay.get(day)! })) };
 }
+
+/** The sum of every holder database's counts (each counts only its own holders and writes). */
+export function sumDashboardCounts(parts: readonly DashboardCounts[]): DashboardCounts {
+  const [first, ...rest] = parts;
+  if (!first) throw new RangeError('at least one database');
+  const colors = { ...first.colors };
+  const days = first.days.map(({ day, counts }) => ({ day, counts: { ...counts } }));
+  for (const part of rest) {
+    for (const color of Object.keys(colors) as Color[]) colors[color] += part.colors[color];
+    part.days.forEach(({ counts }, i) => {
+      for (const metric of DAILY_METRICS) days[i]!.counts[metric] += counts[metric];
+    });
+  }
+  return { colors, days };
+}

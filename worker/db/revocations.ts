@@ -24,34 +24,72 @@ export interface FeedReference {
 }
 
 /**
- * The feed rows of one status write: its revocations row (the next sequence number, and the cut
- * planFeed reads) and the window indices it revokes under that number. The ONLY writer of feed
- * tables, and it reads no holder table, so the rows can be routed to the feed database on their
- * own. Both statements run only if the statement before them in the batch changed a row (the
- * status write's guard held, worker/db/status-writes.ts), and they go last in the batch: the
- * index insert ignores indices an earlier cut already listed (a second downgrade lists the same
- * epoch of the windows before its own), so its count of changed rows says nothing.
+ * The feed entry of one status write, as a row of the holder database's outbox: its cut and the
+ * window indices it revokes. worker/feed/forward.ts copies it into the home database's feed (a
+ * `revocations` row for the sequence number, the indices into `window_revocations`). The ONLY
+ * writer of feed entries; it runs only if the statement before it in the batch wrote its one row
+ * (the status write's guard held, worker/db/status-writes.ts).
+ */
+export function outboxEntryStatement(
+  holderDb: Db,
+  entry: { references: readonly FeedReference[]; revokedBefore: number },
+  createdAt: number,
+): D1PreparedStatement {
+  const refs = JSON.stringify(entry.references.map((r) => [r.window, r.epoch, r.index]));
+  return rawStatement(
+    holderDb,
+    'insert into revocation_outbox (revoked_before, created_at, refs) select ?, ?, ? where changes() = 1',
+    entry.revokedBefore,
+    createdAt,
+    refs,
+  );
+}
+
+/**
+ * Copies one outbox row into the feed, idempotently: the `revocations` row is unique on
+ * (origin, origin_seq), and the indices take that row's seq whether it was added now or before
+ * (an index a previous cut already listed is kept with its first seq).
  */
 export function feedEntryStatements(
-  feedDb: Db,
-  references: readonly FeedReference[],
-  revokedBefore: number,
-  createdAt: number,
+  home: Db,
+  origin: string,
+  row: { seq: number; revokedBefore: number; createdAt: number; references: readonly FeedReference[] },
 ): D1PreparedStatement[] {
   const statements = [
-    rawStatement(feedDb, 'insert into revocations (revoked_before, created_at) select ?, ? where changes() > 0', revokedBefore, createdAt),
-  ];
-  if (references.length === 0) return statements;
-  const values = references.map(() => '(?, ?, ?)').join(', ');
-  const params = references.flatMap((r) => [r.window, r.epoch, r.index]);
-  statements.push(
     rawStatement(
-      feedDb,
-      `insert or ignore into window_revocations ("window", epoch, idx, seq) select v.column1, v.column2, v.column3, (select max(seq) from revocations) from (values ${values}) v where changes() > 0`,
-      ...params,
+      home,
+      'insert or ignore into revocations (revoked_before, created_at, origin, origin_seq) values (?, ?, ?, ?)',
+      row.revokedBefore,
+      row.createdAt,
+      origin,
+      row.seq,
     ),
-  );
+  ];
+  // D1 allows 100 bound parameters per statement: 30 indices (90) plus the two naming the entry.
+  for (let i = 0; i < row.references.length; i += 30) {
+    const part = row.references.slice(i, i + 30);
+    statements.push(
+      rawStatement(
+        home,
+        `insert or ignore into window_revocations ("window", epoch, idx, seq) select v.column1, v.column2, v.column3, r.seq from (values ${part.map(() => '(?, ?, ?)').join(', ')}) v, revocations r where r.origin = ? and r.origin_seq = ?`,
+        ...part.flatMap((r) => [r.window, r.epoch, r.index]),
+        origin,
+        row.seq,
+      ),
+    );
+  }
   return statements;
+}
+
+/** An outbox row's `refs` column back as references; a malformed one is a bug, not input. */
+export function parseOutboxRefs(refs: string): FeedReference[] {
+  const parsed: unknown = JSON.parse(refs);
+  if (!Array.isArray(parsed)) throw new Error('revocation_outbox.refs is malformed');
+  return parsed.map((r) => {
+    if (!Array.isArray(r) || r.length !== 3 || !r.every((x) => Number.isSafeInteger(x)))
+      throw new Error('revocation_outbox.refs is malformed');
+    return { window: r[0], epoch: r[1], index: r[2] };
+  });
 }
 
 export interface DeltaRow {

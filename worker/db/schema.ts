@@ -7,7 +7,7 @@
 // Events older than the audit retention are pruned (worker/retention/); the holder row stays.
 
 import { sql } from 'drizzle-orm';
-import { check, customType, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { check, customType, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** BLOB as Uint8Array. D1 hands blobs back as ArrayBuffer (or number[] from older runtimes). */
 const bytes = customType<{ data: Uint8Array; driverData: ArrayBuffer | Uint8Array | number[] }>({
@@ -118,8 +118,12 @@ export const revocations = sqliteTable(
     /** The downgrade's cut: planFeed uses it to tell a delta that is still useful from a stale one. */
     revokedBefore: integer('revoked_before').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** The holder database whose outbox the entry came from (binding name); null for sequence jumps. */
+    origin: text('origin'),
+    /** The entry's seq in that outbox: with `origin`, what makes forwarding idempotent. */
+    originSeq: integer('origin_seq'),
   },
-  (t) => [index('revocations_revoked_before_idx').on(t.revokedBefore)],
+  (t) => [index('revocations_revoked_before_idx').on(t.revokedBefore), uniqueIndex('revocations_origin_idx').on(t.origin, t.originSeq)],
 );
 
 /**
@@ -148,6 +152,19 @@ export const windowDomains = sqliteTable('window_domains', {
 export const bucketCounters = sqliteTable('bucket_counters', {
   bucket: integer('bucket').primaryKey(),
   nextNumber: integer('next_number').notNull(),
+});
+
+/**
+ * Each holder database's feed entries, written in the status change's batch and copied into the
+ * home database's `revocations` and `window_revocations` by worker/feed/forward.ts (docs/scale.md
+ * "One feed over many databases"). Pruned once copied and past use.
+ */
+export const revocationOutbox = sqliteTable('revocation_outbox', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  revokedBefore: integer('revoked_before').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** JSON `[[window, epoch, index], …]`: the window indices the entry revokes (worker/feed/entries.ts). */
+  refs: text('refs').notNull(),
 });
 
 export const auditLog = sqliteTable(

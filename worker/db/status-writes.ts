@@ -1,15 +1,14 @@
 // The one way a status changes: a single D1 batch holding the guarded holders update (with the
 // holder's revocation cuts), then for every step its status_events row and its audit_log row, the
-// console's counters, then the feed rows the plan's revocations need (worker/status/plan.ts,
-// worker/feed/entries.ts). This module only writes what the plan decided.
+// outbox row of the window indices the plan's revocations need (worker/status/plan.ts,
+// worker/feed/entries.ts), then the console's counters. This module only writes what the plan decided.
 //
 // Optimistic concurrency: the update matches only `status_version = <the version we read>` (plus
 // any extra guard), and every later statement is `INSERT ... SELECT ... WHERE changes() = 1`, so
 // each runs only if the statement before it wrote its one row. A lost race therefore writes
 // nothing at all, and the caller sees `applied: false` and re-reads. D1 runs a batch as one
 // transaction on its single writer, so nothing interleaves between these statements. The console's
-// counters (./counters.ts) and then the feed rows (./revocations.ts feedEntryStatements, gated on
-// `changes() > 0`) are the last links of the same chain.
+// counters (./counters.ts) are the last links of the same chain.
 
 import { and, eq, type SQL } from 'drizzle-orm';
 import { localDate } from '../../src/index.ts';
@@ -17,7 +16,7 @@ import type { FeedEntries } from '../feed/entries.ts';
 import type { StatusPlan, StatusStep } from '../status/plan.ts';
 import { type Db, rawStatement, runBatch, statementOf } from './client.ts';
 import { bumpDaily, moveColorCount, transitionMetric } from './counters.ts';
-import { feedEntryStatements } from './revocations.ts';
+import { outboxEntryStatement } from './revocations.ts';
 import { type HolderRow, holders } from './schema.ts';
 
 export interface AuditFacts {
@@ -41,8 +40,8 @@ export interface StatusWrite {
   guard?: SQL;
   /** Single-row inserts that must happen only with the update (each must end in `where changes() = 1`). */
   gated?: D1PreparedStatement[];
-  /** The feed rows and new cuts of a plan that revokes (worker/feed/writer.ts prepareFeedEntries). */
-  feed?: { db: Db; entries: FeedEntries };
+  /** The feed entry and new cuts of a plan that revokes (worker/feed/writer.ts prepareFeedEntries). */
+  feed?: FeedEntries;
 }
 
 export interface PreparedWrite {
@@ -69,7 +68,7 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
         statusVersion: holder.statusVersion + 1,
         updatedAt: now,
         // The cuts a token's revocation epoch is computed from, changed with the status they belong to.
-        ...(w.feed ? { revocationCuts: w.feed.entries.storedCuts } : {}),
+        ...(w.feed ? { revocationCuts: w.feed.storedCuts } : {}),
       })
       .where(w.guard ? and(version, w.guard) : version),
   );
@@ -78,10 +77,12 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
     statements.push(insertEvent(db, holder.id, step), insertAudit(db, now, holder.id, step, w.audit));
     statements.push(bumpDaily(db, localDate(step.at, w.timeZone), transitionMetric(step.to), 1, true));
   }
-  // The console's counts per colour move with the row, in the same chain (counters.ts moveColorCount).
+  // The feed entry: one row in the holder's own database's outbox, in the same chain, which
+  // worker/feed/forward.ts copies into the feed (revocations and window_revocations).
+  if (w.feed) statements.push(outboxEntryStatement(db, w.feed, now));
+  // The console's counts per colour move with the row, in the same chain, as its last link
+  // (counters.ts moveColorCount).
   statements.push(...moveColorCount(db, holder.color, plan.after.color, true));
-  // The feed rows go last: their own chain ends in an insert whose count of rows varies.
-  if (w.feed) statements.push(...feedEntryStatements(w.feed.db, w.feed.entries.references, w.feed.entries.revokedBefore, now));
   return { statements, revocations: plan.revocations.length };
 }
 

@@ -1,62 +1,77 @@
 // What every status writer needs to add a downgrade to the feed (worker/status/apply.ts): the
-// feed database, the feed key and token lifetime, the window domains, and the head cache to
-// invalidate. Built once per request or cron run by feedWriterFor.
+// feed key and token lifetime, the window domains (read and fixed in the home database, from the
+// dense numbers of every holder database), and who to tell after a write that added feed rows.
+// The rows themselves go into the holder database's outbox in the status batch
+// (worker/db/revocations.ts outboxEntryStatement) and reach the feed through ./forward.ts.
 
 import type { WindowDomain } from '../../src/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { HolderRow } from '../db/schema.ts';
+import type { Shards } from '../shards/shards.ts';
 import type { AppState } from '../state.ts';
 import type { PlannedRevocation } from '../status/plan.ts';
 import { type FeedEntries, parseCuts, planFeedEntries, windowsListedBy } from './entries.ts';
-import type { WindowDomainCache } from './window-domains.ts';
+import type { DomainSources, WindowDomainCache } from './window-domains.ts';
 
 export interface FeedWriter {
-  /** Where the feed rows go (the home database). */
-  feedDb: Db;
   feedKey: Uint8Array;
   maxTokenLifetime: number;
   /** Resolves (fixing if needed) the domains of these windows. */
   domainsFor(windows: readonly number[]): Promise<WindowDomain>;
-  /** Called after a write that added feed rows (the feed's head cache). */
-  onRevocation(): void;
+  /** Called after a write that added feed rows to `holderDb`'s outbox. */
+  onRevocation(holderDb: Db): void;
 }
 
 export interface FeedWriterSources {
   config: Pick<Config, 'feedKey' | 'tokenLifetimeSeconds' | 'windowHeadroomPerBucket'>;
   domains: WindowDomainCache;
-  feedDb: Db;
+  /** The home database, where window domains are fixed. */
+  homeDb: Db;
   holderDbs: () => Db[];
-  onRevocation: () => void;
+  onRevocation: (holderDb: Db) => void;
+}
+
+/** Where window domains come from: the home database (primary) and every holder database's counters. */
+export function domainSources(config: Pick<Config, 'windowHeadroomPerBucket'>, shards: Shards, readHome?: () => Db): DomainSources {
+  return {
+    readFeedDb: readHome ?? (() => shards.home),
+    feedDb: () => shards.home,
+    holderDbs: () => shards.all.map((s) => s.db),
+    headroomPerBucket: config.windowHeadroomPerBucket,
+  };
 }
 
 /**
- * The writer of a request on the single-database layout: holders and feed in `db`, the isolate's
- * domain cache, and the head cache invalidated after a revocation.
+ * The writer of a request: the isolate's domain cache, and the shard whose outbox got rows noted
+ * (so the feed copies them before the response leaves, worker/app.ts).
  */
 export function requestFeedWriter(
   config: FeedWriterSources['config'],
-  state: Pick<AppState, 'windowDomains' | 'feedHead'>,
-  db: Db,
+  state: Pick<AppState, 'windowDomains'>,
+  shards: Shards,
+  noteRevocation: (shard: Shards['all'][number]) => void,
 ): FeedWriter {
   return feedWriterFor({
     config,
     domains: state.windowDomains,
-    feedDb: db,
-    holderDbs: () => [db],
-    onRevocation: () => state.feedHead.invalidate(),
+    homeDb: shards.home,
+    holderDbs: () => shards.all.map((s) => s.db),
+    onRevocation: (holderDb) => {
+      const shard = shards.all.find((s) => s.db === holderDb);
+      if (shard) noteRevocation(shard);
+    },
   });
 }
 
 export function feedWriterFor(s: FeedWriterSources): FeedWriter {
-  const sources = {
-    readFeedDb: () => s.feedDb,
-    feedDb: () => s.feedDb,
+  const sources: DomainSources = {
+    readFeedDb: () => s.homeDb,
+    feedDb: () => s.homeDb,
     holderDbs: s.holderDbs,
     headroomPerBucket: s.config.windowHeadroomPerBucket,
   };
   return {
-    feedDb: s.feedDb,
     feedKey: s.config.feedKey,
     maxTokenLifetime: s.config.tokenLifetimeSeconds,
     domainsFor: (windows) => s.domains.resolve(windows, sources),

@@ -56,14 +56,15 @@ export async function enrol(
   input: EnrolInput,
   feed: FeedWriter,
 ): Promise<Enrolment> {
-  const secret = await newHolderSecret(secretKey);
+  const bucket = bucketOfIdHash(fromHex(input.idHash));
+  const secret = await newHolderSecret(secretKey, bucket);
   const secretHash = await sha256Hex(secret);
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
     const existing = await findHolderByIdHash(db, input.idHash);
     if (existing) return reenrol(db, policy, now, existing, input, declared, secret, secretHash, feed);
     try {
-      return await createHolder(db, policy, now, input, declared, secret, secretHash, feed);
+      return await createHolder(db, policy, now, input, declared, secret, secretHash, bucket, feed);
     } catch (err) {
       const column = uniqueViolation(err);
       // holders.id_hash: a concurrent enrolment of the same person won; loop to re-enrol.
@@ -82,13 +83,14 @@ async function createHolder(
   declared: Color,
   secret: string,
   secretHash: string,
+  bucket: number,
   feed: FeedWriter,
 ): Promise<Enrolment> {
   // A key-people list row kept for this ID number applies now, in the same batch.
   const start = await startingStatus(db, policy, now, input.idHash, declared);
   const status = start.status;
   const holder: HolderRow = {
-    id: newHolderId(),
+    id: newHolderId(bucket),
     sub: generateSubId(),
     idHash: input.idHash,
     secretHash,
@@ -107,7 +109,6 @@ async function createHolder(
     updatedAt: now,
   };
   const reason = declarationReason(input.declaration);
-  const bucket = bucketOfIdHash(fromHex(input.idHash));
   // One batch: the bucket's next number, the holder with the slot it gives, its first status
   // event and the audit row, any list row applied, or nothing (a lost race takes no number).
   const [, inserted] = await db.batch([

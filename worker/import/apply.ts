@@ -5,9 +5,9 @@
 // person enrols. Duplicate ID numbers within one file are rejected after the first, so the
 // outcome never depends on row order within a batch.
 //
-// Report: applied + unchanged + pending + rejected = the file's non-blank data rows.
+// Report: applied + unchanged + pending + rejected + notApplied = the file's non-blank data rows.
 
-import { checkExposure, EXPOSURE_REJECTION_MESSAGES, localDate, type StatusPolicy } from '../../src/index.ts';
+import { checkExposure, EXPOSURE_REJECTION_MESSAGES, fromHex, localDate, type StatusPolicy } from '../../src/index.ts';
 import { insertAudit } from '../db/audit.ts';
 import { loadCheckinsForMany, toCheckin } from '../db/checkins.ts';
 import { chunk, type Db } from '../db/client.ts';
@@ -17,6 +17,8 @@ import { findPendingMany } from '../db/pending.ts';
 import { type HolderRow, imports } from '../db/schema.ts';
 import type { FeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
+import { settleEach } from '../shards/fan-out.ts';
+import type { Shard, Shards } from '../shards/shards.ts';
 import { type ApplyOptions, applyStatusMany } from '../status/apply.ts';
 import { checkinWindowStart } from '../status/plan.ts';
 import { TUNABLES } from '../tunables.ts';
@@ -30,30 +32,89 @@ export interface ImportReport {
   /** Rows for people not enrolled yet, kept (or already kept) until they enrol. */
   pending: number;
   rejected: Rejection[];
+  /** Rows whose holder database failed before their write completed: re-run the import for them. */
+  notApplied: NotApplied[];
 }
 
-export interface ImportContext {
-  db: Db;
+export interface NotApplied {
+  line: number;
+  /** The holder database (binding name) that failed. */
+  database: string;
+}
+
+/** What an import needs: the policy and who runs it. The home database records the run. */
+export interface ImportRun {
+  home: Db;
   policy: StatusPolicy;
   idHmacKey: Uint8Array;
   now: number;
   operator: string;
   importId: string;
-  /** Where downgrades' window indices go (worker/feed/writer.ts). */
+  /** The feed key and window domains for downgrades' window indices (worker/feed/writer.ts). */
   feed: FeedWriter;
 }
 
-export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Promise<ImportReport> {
-  const rejected = [...parsed.rejected];
-  const rows = usableRows(ctx, parsed.rows, rejected);
-  const report: ImportReport = { rows: parsed.rows.length + parsed.rejected.length, applied: 0, unchanged: 0, pending: 0, rejected };
+/** One holder database's part of an import. */
+export interface ImportContext extends ImportRun {
+  db: Db;
+  onRevocation: () => void;
+  /** Lines whose write completed (applied, unchanged or kept as pending). */
+  done: Set<number>;
+}
 
-  const hashes = new Map<ImportRow, string>();
-  for (const row of rows) hashes.set(row, await hashIdNumber(ctx.idHmacKey, row.idNumber));
+/**
+ * Rows go to the database of their ID number's bucket; the databases are written in parallel
+ * (settleEach, no deadline: a write must not be reported as failed while it may still commit).
+ * A database that fails stops its own part; the others finish, and the report lists exactly the
+ * lines that were not applied. Every row is idempotent, so re-running the same file finishes the
+ * job: rows already applied come back unchanged (docs/api.md "Import").
+ */
+export async function applyImport(
+  run: ImportRun,
+  shards: Shards,
+  parsed: ParsedImport,
+  onRevocation: (shard: Shard) => void,
+): Promise<ImportReport> {
+  const rejected = [...parsed.rejected];
+  const rows = usableRows(run, parsed.rows, rejected);
+  const report: ImportReport = {
+    rows: parsed.rows.length + parsed.rejected.length,
+    applied: 0,
+    unchanged: 0,
+    pending: 0,
+    rejected,
+    notApplied: [],
+  };
+  const parts = new Map<Shard, { row: ImportRow; idHash: string }[]>();
+  for (const row of rows) {
+    const idHash = await hashIdNumber(run.idHmacKey, row.idNumber);
+    const shard = shards.ofIdHash(fromHex(idHash));
+    const part = parts.get(shard) ?? [];
+    part.push({ row, idHash });
+    parts.set(shard, part);
+  }
+  const targets = [...parts.keys()];
+  const done = new Set<number>();
+  const outcomes = await settleEach(
+    targets,
+    (shard) => applyPart({ ...run, db: shard.db, onRevocation: () => onRevocation(shard), done }, parts.get(shard)!, report),
+    { deadlineMs: false },
+  );
+  outcomes.forEach((outcome, i) => {
+    if (outcome.ok) return;
+    const database = targets[i]!.name;
+    for (const { row } of parts.get(targets[i]!)!) if (!done.has(row.line)) report.notApplied.push({ line: row.line, database });
+  });
+  report.notApplied.sort((a, b) => a.line - b.line);
+  return report;
+}
+
+async function applyPart(ctx: ImportContext, rows: { row: ImportRow; idHash: string }[], report: ImportReport): Promise<void> {
+  const hashes = new Map<ImportRow, string>(rows.map(({ row, idHash }) => [row, idHash]));
   const found = await findHoldersByIdHashes(ctx.db, [...hashes.values()], TUNABLES.maxBoundParameters - 1);
   const known: { row: ImportRow; holder: HolderRow }[] = [];
   const unknown: { row: ImportRow; idHash: string }[] = [];
-  for (const row of rows) {
+  for (const { row } of rows) {
     const idHash = hashes.get(row)!;
     const holder = found.get(idHash);
     if (holder) known.push({ row, holder });
@@ -70,7 +131,11 @@ export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Pro
   for (const group of chunk(unknown, TUNABLES.writeBatchHolders)) {
     const outcomes = await keepPending(ctx, group, existing);
     const enrolled = group.filter((_, i) => outcomes[i] === 'enrolled');
-    for (const outcome of outcomes) if (outcome !== 'enrolled') report[outcome]++;
+    outcomes.forEach((outcome, i) => {
+      if (outcome === 'enrolled') return;
+      report[outcome]++;
+      ctx.done.add(group[i]!.row.line);
+    });
     // Enrolled since the lookup above: the row is a status change for them after all.
     if (enrolled.length > 0) {
       const found = await findHoldersByIdHashes(
@@ -85,7 +150,6 @@ export async function applyImport(ctx: ImportContext, parsed: ParsedImport): Pro
       );
     }
   }
-  return report;
 }
 
 async function applyToHolders(ctx: ImportContext, rows: { row: ImportRow; holder: HolderRow }[], report: ImportReport): Promise<void> {
@@ -101,10 +165,11 @@ async function applyToHolders(ctx: ImportContext, rows: { row: ImportRow; holder
       group.map(({ row, holder }) => ({ holder, options: optionsFor(ctx, row) })),
       checkins,
     );
-    for (const r of results) {
+    results.forEach((r, i) => {
       if (r.written) report.applied++;
       else report.unchanged++;
-    }
+      ctx.done.add(group[i]!.row.line);
+    });
   }
 }
 
@@ -125,12 +190,13 @@ function optionsFor(ctx: ImportContext, row: ImportRow): ApplyOptions {
       reason: row.reason,
       exposedAt: row.exposedAt,
     }),
-    feed: ctx.feed,
+    // The entry lands in this part's database outbox: tell the run which database that is.
+    feed: { ...ctx.feed, onRevocation: () => ctx.onRevocation() },
   };
 }
 
 /** Rows with an exposure the policy refuses, and repeats of an ID number, become rejections. */
-function usableRows(ctx: ImportContext, rows: ImportRow[], rejected: Rejection[]): ImportRow[] {
+function usableRows(ctx: ImportRun, rows: ImportRow[], rejected: Rejection[]): ImportRow[] {
   const first = new Map<string, number>();
   const out: ImportRow[] = [];
   for (const row of rows) {
@@ -164,7 +230,8 @@ async function checkinsOf(ctx: ImportContext, holders: HolderRow[]) {
 }
 
 /** The import as one unit: its row in `imports` and its summary in the audit log. */
-export async function recordImport(ctx: ImportContext, format: 'csv' | 'ndjson', report: ImportReport): Promise<void> {
+export async function recordImport(run: ImportRun, format: 'csv' | 'ndjson', report: ImportReport): Promise<void> {
+  const ctx = { ...run, db: run.home };
   const counts = {
     rows: report.rows,
     applied: report.applied,
@@ -179,7 +246,7 @@ export async function recordImport(ctx: ImportContext, format: 'csv' | 'ndjson',
       actorType: 'operator',
       actor: ctx.operator,
       action: 'import.run',
-      detail: { importId: ctx.importId, format, ...counts },
+      detail: { importId: ctx.importId, format, ...counts, notApplied: report.notApplied.length },
       importId: ctx.importId,
     }),
     // The console's daily import counters (db/counters.ts), with the run they count.

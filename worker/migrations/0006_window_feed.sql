@@ -2,9 +2,10 @@
 -- Holder side: each holder's dense slot (its number in its virtual bucket, interleaved across
 -- buckets) and its recent revocation cuts, from which a token's revocation epoch is computed
 -- without a write at issuance; the per-bucket counters that hand out the numbers.
--- Feed side: the domain fixed for each issuance window, the window indices each downgrade
--- revokes, and the revocations table rebuilt without the permanent `sub` (it now only hands out
--- the feed's sequence numbers and keeps each downgrade's cut for the delta/snapshot choice).
+-- Feed side (the home database): the domain fixed for each issuance window, the window indices
+-- each downgrade revokes, and the revocations table rebuilt without the permanent `sub` (it now
+-- only hands out the feed's sequence numbers and keeps each downgrade's cut for the
+-- delta/snapshot choice). Every database gets every table (migration 0005).
 ALTER TABLE `holders` ADD `slot` integer;
 --> statement-breakpoint
 ALTER TABLE `holders` ADD `revocation_cuts` text;
@@ -59,13 +60,35 @@ CREATE INDEX `window_revocations_seq_idx` ON `window_revocations` (`seq`);
 CREATE TABLE `revocations_new` (
 	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`revoked_before` integer NOT NULL,
-	`created_at` integer NOT NULL
+	`created_at` integer NOT NULL,
+	`origin` text,
+	`origin_seq` integer
 );
 --> statement-breakpoint
-INSERT INTO `revocations_new` (`seq`, `revoked_before`, `created_at`) SELECT `seq`, `revoked_before`, `created_at` FROM `revocations`;
+INSERT INTO `revocations_new` (`seq`, `revoked_before`, `created_at`, `origin`, `origin_seq`)
+	SELECT `seq`, `revoked_before`, `created_at`, `origin`, `origin_seq` FROM `revocations`;
 --> statement-breakpoint
 DROP TABLE `revocations`;
 --> statement-breakpoint
 ALTER TABLE `revocations_new` RENAME TO `revocations`;
 --> statement-breakpoint
 CREATE INDEX `revocations_revoked_before_idx` ON `revocations` (`revoked_before`);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `revocations_origin_idx` ON `revocations` (`origin`,`origin_seq`);
+--> statement-breakpoint
+-- The outbox carries the window indices instead of `sub`. Rows still waiting name version 1
+-- pseudonyms that no token carries any more (verifiers refuse version 1 tokens), so they are
+-- dropped; AUTOINCREMENT goes on above them, so the feed's (origin, origin_seq) stays unique.
+CREATE TABLE `revocation_outbox_new` (
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`revoked_before` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	`refs` text NOT NULL
+);
+--> statement-breakpoint
+INSERT INTO `sqlite_sequence` (`name`, `seq`)
+	SELECT 'revocation_outbox_new', coalesce(max(`seq`), 0) FROM `revocation_outbox`;
+--> statement-breakpoint
+DROP TABLE `revocation_outbox`;
+--> statement-breakpoint
+ALTER TABLE `revocation_outbox_new` RENAME TO `revocation_outbox`;

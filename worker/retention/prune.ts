@@ -36,17 +36,53 @@ export interface RetentionBounds {
 
 const DEFAULT_BOUNDS: RetentionBounds = { maxRowsPerRun: TUNABLES.retentionMaxRowsPerRun, chunkRows: TUNABLES.retentionChunkRows };
 
-export async function pruneExpired(db: Db, config: Config, now: number, bounds = DEFAULT_BOUNDS): Promise<RetentionReport> {
+/** One holder database's share of a run's bounds, when `databases` share one run. */
+export function shareOfBounds(databases: number, bounds = DEFAULT_BOUNDS): RetentionBounds {
+  const share = (n: number) => Math.max(bounds.chunkRows, Math.ceil(n / databases));
+  const maxRowsPerRun = Object.fromEntries(Object.entries(bounds.maxRowsPerRun).map(([table, n]) => [table, share(n)]));
+  return { ...bounds, maxRowsPerRun: maxRowsPerRun as RetentionBounds['maxRowsPerRun'] };
+}
+
+export function emptyRetentionReport(): RetentionReport {
+  return {
+    pruned: 0,
+    prunedPending: 0,
+    prunedCheckins: 0,
+    prunedEvents: 0,
+    prunedAudit: 0,
+    prunedWindowIndices: 0,
+    prunedWindowDomains: 0,
+  };
+}
+
+/** The parts of a report the feed's own pass fills (pruneFeed). */
+export type FeedRetentionReport = Pick<RetentionReport, 'pruned' | 'prunedWindowIndices' | 'prunedWindowDomains'>;
+
+/** One holder database's rows that no rule needs any more. The feed is pruned by pruneFeed. */
+export async function pruneExpired(
+  db: Db,
+  config: Config,
+  now: number,
+  bounds = DEFAULT_BOUNDS,
+): Promise<Omit<RetentionReport, keyof FeedRetentionReport>> {
   const cut = retentionCutoffs(config, now);
   const table = (name: PrunedTable, cutoff: string | number) => pruneTable(db, name, cutoff, bounds.maxRowsPerRun[name], bounds.chunkRows);
   return {
-    pruned: await inChunks(bounds.maxRowsPerRun.revocations, bounds.chunkRows, (n) => pruneRevocations(db, cut.revokedBefore, n)),
     prunedPending: await table('pending', cut.pendingExpiredBy),
     prunedCheckins: await table('checkins', cut.checkinDay),
     prunedEvents: await table('statusEvents', cut.auditBefore),
     prunedAudit: await table('auditLog', cut.auditBefore),
-    ...(await pruneWindows(db, cut.oldestLiveWindow, bounds)),
   };
+}
+
+/**
+ * The home database's feed: entries too old to revoke any live token, then the window indices of
+ * every window no verifier keeps, then those windows' domains.
+ */
+export async function pruneFeed(home: Db, config: Config, now: number, bounds = DEFAULT_BOUNDS): Promise<FeedRetentionReport> {
+  const cut = retentionCutoffs(config, now);
+  const pruned = await inChunks(bounds.maxRowsPerRun.revocations, bounds.chunkRows, (n) => pruneRevocations(home, cut.revokedBefore, n));
+  return { pruned, ...(await pruneWindows(home, cut.oldestLiveWindow, bounds)) };
 }
 
 /**

@@ -14,19 +14,22 @@ import {
   type AuditEntry,
   type AuditFilter,
   type AuditPage,
-  type AuditQuery,
+  type AuditQuery as AuditRequest,
 } from '../../src/index.ts';
-import { insertAudit, listAudit } from '../db/audit.ts';
-import type { AuditRow } from '../db/schema.ts';
+import { type AuditPosition, type AuditQuery, insertAudit, listAudit, mergeAuditParts } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { holderIdSchema } from '../schemas.ts';
+import { fanOut } from '../shards/fan-out.ts';
+import type { Shards } from '../shards/shards.ts';
 import { queryParams } from '../validate.ts';
 
 const { max: MAX_LIMIT, default: DEFAULT_LIMIT } = AUDIT_PAGE_LIMIT;
 /** Rows read per D1 query while an export streams. */
 const EXPORT_PAGE = 500;
 
+/** "<at>.<entry id>": where the previous page ended (db/audit.ts AuditPosition). */
+const AUDIT_CURSOR = /^\d{1,12}\.\d{1,17}$/;
 const instant = z.pipe(z.string().check(z.regex(/^\d{1,12}$/, 'must be a time in seconds since 1970')), z.transform(Number));
 const filterFields = {
   holderId: z.optional(holderIdSchema),
@@ -48,51 +51,54 @@ const filterFields = {
 };
 const auditQuery = z.strictObject({
   ...filterFields,
-  cursor: z.optional(z.pipe(z.string().check(z.regex(/^[1-9]\d{0,14}$/, 'must be a cursor from a previous page')), z.transform(Number))),
+  cursor: z.optional(z.pipe(z.string().check(z.regex(AUDIT_CURSOR, 'must be a cursor from a previous page')), z.transform(positionOf))),
   limit: z.optional(
     z.pipe(
       z.string().check(z.regex(/^\d{1,3}$/, `must be a number from 1 to ${MAX_LIMIT}`)),
       z.pipe(z.transform(Number), z.number().check(z.gte(1, 'must be at least 1'), z.lte(MAX_LIMIT, `must be at most ${MAX_LIMIT}`))),
     ),
   ),
-}) satisfies z.ZodMiniType<AuditQuery, Record<string, string>>;
+}) satisfies z.ZodMiniType<Omit<AuditRequest, 'cursor'> & { cursor?: AuditPosition }, Record<string, string>>;
 const auditExportQuery = z.strictObject(filterFields) satisfies z.ZodMiniType<AuditFilter, Record<string, string>>;
 
 export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/audit', queryParams(auditQuery), async (c) => {
-    const { cursor: before, limit: pageSize = DEFAULT_LIMIT, ...filter } = c.var.query;
+    const { cursor: after, limit: pageSize = DEFAULT_LIMIT, ...filter } = c.var.query;
     checkRange(filter);
     // One extra row tells whether another page exists without a count query.
-    const rows = await listAudit(c.var.db, { ...filter, before, limit: pageSize + 1 });
+    const rows = await readMerged(c.var.shards, { ...filter, after, limit: pageSize + 1 });
     const page = rows.slice(0, pageSize);
     c.header('Cache-Control', 'no-store');
     return c.json({
       entries: page.map(entryOf),
-      nextCursor: rows.length > pageSize ? String(page[page.length - 1]!.id) : null,
+      nextCursor: rows.length > pageSize ? cursorOf(page[page.length - 1]!) : null,
     } satisfies AuditPage);
   });
 
   app.get('/v1/admin/audit/export', queryParams(auditExportQuery), async (c) => {
     const filter = c.var.query;
     checkRange(filter);
-    const { db, now, operator } = c.var;
+    const { db, now, operator, shards } = c.var;
     // An export copies the log out of the Worker: who did it, and with what filter, is itself logged.
     await insertAudit(db, { at: now, actorType: 'operator', actor: operator.name, action: 'audit.export', detail: { filter } }).run();
     const encoder = new TextEncoder();
-    let before: number | undefined;
+    let after: AuditPosition | undefined;
     let sent = 0;
-    let headerSent = false;
+    const nextPage = () => readMerged(shards, { ...filter, after, limit: Math.min(EXPORT_PAGE, AUDIT_EXPORT_MAX_ROWS - sent) });
+    // The first page is read before any byte is sent, so a database that is down answers 503,
+    // not a 200 with a cut-off file; a later failure aborts the transfer, which the client sees.
+    let page: MergedRow[] | undefined = await nextPage();
     const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`${AUDIT_CSV_COLUMNS.join(',')}\r\n`));
+      },
       async pull(controller) {
-        if (!headerSent) {
-          headerSent = true;
-          controller.enqueue(encoder.encode(`${AUDIT_CSV_COLUMNS.join(',')}\r\n`));
-          return;
-        }
-        const rows = await listAudit(db, { ...filter, before, limit: Math.min(EXPORT_PAGE, AUDIT_EXPORT_MAX_ROWS - sent) });
+        const rows = page ?? (await nextPage());
+        page = undefined;
         if (rows.length === 0) return controller.close();
         sent += rows.length;
-        before = rows[rows.length - 1]!.id;
+        const last = rows[rows.length - 1]!;
+        after = { at: last.row.at, entryId: last.entryId };
         controller.enqueue(encoder.encode(rows.map(csvLine).join('')));
         if (sent >= AUDIT_EXPORT_MAX_ROWS) controller.close();
       },
@@ -109,9 +115,30 @@ function checkRange(f: AuditFilter): void {
     throw new ApiError(400, 'validation_failed', 'to: must be later than from.');
 }
 
-function entryOf(r: AuditRow): AuditEntry {
+type MergedRow = ReturnType<typeof mergeAuditParts>[number];
+
+function positionOf(cursor: string): AuditPosition {
+  const [at, entryId] = cursor.split('.').map(Number) as [number, number];
+  return { at, entryId };
+}
+
+function cursorOf(m: MergedRow): string {
+  return `${m.row.at}.${m.entryId}`;
+}
+
+/**
+ * A page of the log across holder databases: filtered by holder, only that holder's database is
+ * read; otherwise every one, in parallel, each for at most `limit` rows, merged.
+ */
+async function readMerged(shards: Shards, q: AuditQuery): Promise<MergedRow[]> {
+  const targets = q.holderId !== undefined ? [shards.ofHolderId(q.holderId)] : shards.all;
+  const parts = await fanOut(targets, async (shard) => ({ shardIndex: shard.index, rows: await listAudit(shard.db, shard.index, q) }));
+  return mergeAuditParts(parts, q.limit);
+}
+
+function entryOf({ row: r, entryId }: MergedRow): AuditEntry {
   return {
-    id: r.id,
+    id: entryId,
     at: r.at,
     actorType: r.actorType,
     actor: r.actor,
@@ -125,9 +152,9 @@ function entryOf(r: AuditRow): AuditEntry {
   };
 }
 
-function csvLine(r: AuditRow): string {
+function csvLine({ row: r, entryId }: MergedRow): string {
   const at = new Date(r.at * 1000).toISOString();
-  return `${[r.id, at, r.actorType, r.actor, r.action, r.holderId, r.fromColor, r.toColor, r.reason, r.detail].map(csvField).join(',')}\r\n`;
+  return `${[entryId, at, r.actorType, r.actor, r.action, r.holderId, r.fromColor, r.toColor, r.reason, r.detail].map(csvField).join(',')}\r\n`;
 }
 
 /** RFC 4180 §2.6-2.7, and a leading = + - @ neutralised so a spreadsheet never runs a cell as a formula. */

@@ -4,15 +4,17 @@
 
 import type { Hono } from 'hono';
 import { DASHBOARD_DAYS, type DashboardView, localDate, shiftDate } from '../../src/index.ts';
-import { readDashboardCounts } from '../db/counters.ts';
+import { readDashboardCounts, sumDashboardCounts } from '../db/counters.ts';
 import type { AppEnv } from '../env.ts';
+import { fanOut } from '../shards/fan-out.ts';
 
 export function registerAdminDashboardRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/dashboard', async (c) => {
-    const { db, config, now } = c.var;
+    const { shards, config, now } = c.var;
     const today = localDate(now, config.policy.timeZone);
     const dayKeys = Array.from({ length: DASHBOARD_DAYS }, (_, i) => shiftDate(today, i - (DASHBOARD_DAYS - 1)));
-    const counts = await readDashboardCounts(db, dayKeys);
+    // Every holder database counts its own holders and writes; the dashboard is their sum.
+    const counts = sumDashboardCounts(await fanOut(shards.all, (shard) => readDashboardCounts(shard.db, dayKeys)));
     const todays = counts.days[counts.days.length - 1]!.counts;
     c.header('Cache-Control', 'no-store');
     return c.json({

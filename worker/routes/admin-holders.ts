@@ -9,6 +9,7 @@ import {
   type CodeReference,
   checkExposure,
   EXPOSURE_REJECTION_MESSAGES,
+  fromHex,
   type HolderLookupResponse,
   type StatusChangeRequest,
   type StatusChangeResponse,
@@ -27,6 +28,8 @@ import { requestFeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { holderLookupBody } from '../holders/schemas.ts';
 import { colorSchema, exposedAtSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
+import { HOLDER_BUCKETS } from '../shards/buckets.ts';
+import type { Shards } from '../shards/shards.ts';
 import { applyStatus } from '../status/apply.ts';
 import { holderView, pendingView, statusView } from '../status/view.ts';
 import { jsonBody, pathParams } from '../validate.ts';
@@ -41,32 +44,43 @@ const statusBody: z.ZodMiniType<StatusChangeRequest & { exposedAt?: number }, un
 
 export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   app.get('/v1/admin/holders/:holderId', pathParams(holderParams), async (c) => {
-    const holder = await findHolderById(c.var.db, c.var.params.holderId);
-    await auditLookup(c.var, 'holderId', holder);
+    const shard = c.var.shards.ofHolderId(c.var.params.holderId);
+    const holder = await findHolderById(shard.db, c.var.params.holderId);
+    await auditLookup(c.var, shard.db, 'holderId', holder);
     if (!holder) throw new ApiError(404, 'not_found', 'No holder with this id.');
     c.header('Cache-Control', 'no-store');
-    return c.json(await viewOf(c.var, holder));
+    return c.json(await viewOf(c.var, shard.db, holder));
   });
 
   // POST, not GET: an ID number must not sit in a URL, where proxies and logs keep it.
   app.post('/v1/admin/holders/lookup', jsonBody(holderLookupBody), async (c) => {
-    const { db, config, now, body } = c.var;
-    const idHash = 'idNumber' in body ? await hashIdNumber(config.idHmacKey, body.idNumber) : undefined;
-    const holder = 'code' in body ? await findHolderByCode(db, config.feedKey, body.code) : await findHolderByIdHash(db, idHash!);
-    const listHash = idHash ?? holder?.idHash;
+    const { shards, config, now, body } = c.var;
+    let found: { holder: HolderRow | undefined; db: Db };
+    if ('idNumber' in body) {
+      const idHash = await hashIdNumber(config.idHmacKey, body.idNumber);
+      const { db } = shards.ofIdHash(fromHex(idHash));
+      found = { holder: await findHolderByIdHash(db, idHash), db };
+    } else {
+      // The code's window domain is in the home database; its slot names the bucket, so one holder database.
+      found = await findHolderByCode(shards, config.feedKey, body.code);
+    }
+    const { holder, db } = found;
+    const listHash = 'idNumber' in body ? await hashIdNumber(config.idHmacKey, body.idNumber) : holder?.idHash;
     const kept = listHash === undefined ? undefined : await findPending(db, listHash, now);
     const entries = kept ? [kept] : [];
-    await auditLookup(c.var, 'idNumber' in body ? 'idNumber' : 'code', holder, entries.length);
+    await auditLookup(c.var, db, 'idNumber' in body ? 'idNumber' : 'code', holder, entries.length);
     c.header('Cache-Control', 'no-store');
     if (!holder && entries.length === 0) throw new ApiError(404, 'not_found', 'No holder and no pending list entry for this person.');
     return c.json({
-      holder: holder ? await viewOf(c.var, holder) : null,
+      holder: holder ? await viewOf(c.var, db, holder) : null,
       pending: entries.map(pendingView),
     } satisfies HolderLookupResponse);
   });
 
   app.put('/v1/admin/holders/:holderId/status', requireWriteRole, pathParams(holderParams), jsonBody(statusBody), async (c) => {
-    const { db, config, now, operator, state, body } = c.var;
+    const { config, now, operator, state, body } = c.var;
+    const shard = c.var.shards.ofHolderId(c.var.params.holderId);
+    const db = shard.db;
     const refused = checkExposure(body.color, body.exposedAt, now, config.policy);
     if (refused) throw new ApiError(400, 'validation_failed', `${EXPOSURE_REJECTION_MESSAGES[refused]}.`);
     const holder = await findHolderById(db, c.var.params.holderId);
@@ -85,7 +99,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
         reason: body.reason,
         exposedAt: body.exposedAt,
       }),
-      feed: requestFeedWriter(config, state, db),
+      feed: requestFeedWriter(config, state, c.var.shards, c.var.noteRevocation),
     });
     const decision = result.plan.decision;
     return c.json({
@@ -98,15 +112,22 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   });
 }
 
-/** The holder a scanned code was issued to (feed database for the domain, holder database for the row). */
-async function findHolderByCode(db: Db, feedKey: Uint8Array, code: CodeReference): Promise<HolderRow | undefined> {
-  const slot = await slotOfCode(db, feedKey, code);
-  return slot === undefined ? undefined : findHolderBySlot(db, slot);
+/** The holder a scanned code was issued to, and the database it lives in (the home one when nobody). */
+async function findHolderByCode(
+  shards: Shards,
+  feedKey: Uint8Array,
+  code: CodeReference,
+): Promise<{ holder: HolderRow | undefined; db: Db }> {
+  const slot = await slotOfCode(shards.home, feedKey, code);
+  if (slot === undefined) return { holder: undefined, db: shards.home };
+  const { db } = shards.ofBucket(slot % HOLDER_BUCKETS);
+  return { holder: await findHolderBySlot(db, slot), db };
 }
 
-type LookupVars = Pick<AppVariables, 'db' | 'now' | 'config' | 'operator'>;
+type LookupVars = Pick<AppVariables, 'now' | 'config' | 'operator'>;
 
-async function viewOf({ db, now, config }: LookupVars, holder: HolderRow): Promise<AdminHolderView> {
+/** `db` is the holder's database: its history, list rows and the lookup's audit row live there. */
+async function viewOf({ now, config }: LookupVars, db: Db, holder: HolderRow): Promise<AdminHolderView> {
   const history = await loadHistory(db, holder.id);
   const pending = await findPending(db, holder.idHash, now);
   return holderView(holder, history, pending ? [pending] : [], now, config.policy);
@@ -114,7 +135,8 @@ async function viewOf({ db, now, config }: LookupVars, holder: HolderRow): Promi
 
 /** docs/api.md: who looked at whom, and how they found them; never the ID number or its hash. */
 async function auditLookup(
-  { db, now, operator }: LookupVars,
+  { now, operator }: LookupVars,
+  db: Db,
   by: 'holderId' | 'idNumber' | 'code',
   holder: HolderRow | undefined,
   pending = 0,

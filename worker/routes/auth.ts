@@ -7,7 +7,14 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type * as z from 'zod/mini';
-import { constantTimeEqual, SIGN_IN_ERROR_FRAGMENT, SIGN_IN_FORM_MAX_BYTES, SIGN_IN_START_PATH, SIGN_OUT_PATH } from '../../src/index.ts';
+import {
+  constantTimeEqual,
+  fromHex,
+  SIGN_IN_ERROR_FRAGMENT,
+  SIGN_IN_FORM_MAX_BYTES,
+  SIGN_IN_START_PATH,
+  SIGN_OUT_PATH,
+} from '../../src/index.ts';
 import { HOLDER_COOKIE, HOLDER_COOKIE_PATH } from '../auth/holder.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
@@ -67,18 +74,21 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
       if (!idNumber.ok) throw new SignInError('id_number_invalid');
       // Refuse before writing anything if no token could be signed (docs/architecture.md).
       await activeSigner(() => db, config, state.trust, now);
+      const idHash = await hashIdNumber(config.idHmacKey, idNumber.idNumber);
+      // The person's bucket, from the keyed ID hash, names the one database that can hold them.
+      const shard = c.var.shards.ofIdHash(fromHex(idHash));
       const enrolment = await enrol(
-        db,
+        shard.db,
         config.policy,
         now,
         config.idHmacKey,
         {
-          idHash: await hashIdNumber(config.idHmacKey, idNumber.idNumber),
+          idHash,
           maskedName: maskName(person.name),
           birthYear: person.birthYear,
           declaration: pending.declaration,
         },
-        requestFeedWriter(config, state, db),
+        requestFeedWriter(config, state, c.var.shards, c.var.noteRevocation),
       );
       setCookie(c, HOLDER_COOKIE, enrolment.secret, {
         path: HOLDER_COOKIE_PATH,

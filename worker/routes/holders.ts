@@ -6,7 +6,7 @@ import type { CheckinResponse, TokenResponse } from '../../src/index.ts';
 import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
 import { parseCuts } from '../feed/entries.ts';
-import { requestFeedWriter } from '../feed/writer.ts';
+import { domainSources, requestFeedWriter } from '../feed/writer.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { checkinBody } from '../holders/schemas.ts';
 import { limitCheckinByHolder, limitTokenByHolder } from '../rate-limit.ts';
@@ -19,18 +19,14 @@ import { jsonBody } from '../validate.ts';
 export function registerHolderRoutes(app: Hono<AppEnv>): void {
   // Read-only, so it may run on a D1 read replica: token fetches are the morning peak.
   app.get('/v1/holders/me/token', requireHolderSecret('replica'), limitTokenByHolder, async (c) => {
-    const { config, now, state, holder } = c.var;
-    const readDb = c.var.readDb();
-    const active = await activeSigner(() => readDb, config, state.trust, now);
+    const { config, now, state, holder, holderShard } = c.var;
+    const active = await activeSigner(c.var.readDb, config, state.trust, now);
+    const readDb = holderShard.readDb();
     // Lazy evaluation: a holder sees green the moment the rules allow it, before the cron runs.
     const status = currentStatus(holder, await loadStatusInputs(readDb, holder, config.policy, now, 'read'), now, config.policy);
     if (holder.slot === null) throw new Error('holder without a slot');
-    const domains = {
-      readFeedDb: () => readDb,
-      feedDb: () => c.var.db,
-      holderDbs: () => [c.var.db],
-      headroomPerBucket: config.windowHeadroomPerBucket,
-    };
+    // A window's domain is read from the home database (a replica will do: it never changes once fixed).
+    const domains = domainSources(config, c.var.shards, c.var.readDb);
     const issued = await state.tokens.issue(
       {
         issuer: config.issuer,
@@ -59,8 +55,15 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
   });
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), limitCheckinByHolder, jsonBody(checkinBody), async (c) => {
-    const { config, db, now, state, holder, body } = c.var;
-    const outcome = await recordCheckin(db, config.policy, now, holder, body, requestFeedWriter(config, state, db));
+    const { config, now, state, holder, holderShard, body } = c.var;
+    const outcome = await recordCheckin(
+      holderShard.db,
+      config.policy,
+      now,
+      holder,
+      body,
+      requestFeedWriter(config, state, c.var.shards, c.var.noteRevocation),
+    );
     c.header('Cache-Control', 'no-store');
     return c.json(
       {

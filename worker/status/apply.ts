@@ -134,10 +134,10 @@ export async function writePlan(
     patch: o.patch,
     guard: o.guard,
     gated: o.gated,
-    feed: entries && { db: o.feed.feedDb, entries },
+    feed: entries,
   });
   if (!(await runStatusWrite(db, prepared)).applied) return undefined;
-  if (prepared.revocations > 0) o.feed.onRevocation();
+  if (prepared.revocations > 0) o.feed.onRevocation(db);
   return afterWrite(holder, plan, o, entries?.storedCuts);
 }
 
@@ -177,7 +177,7 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
         patch: o.patch,
         guard: o.guard,
         gated: o.gated,
-        feed: entries && { db: o.feed.feedDb, entries },
+        feed: entries,
       }).statements,
     );
   }
@@ -185,7 +185,7 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
   for (const [i, { at, plan }] of guards) {
     const { holder, options: o } = items[i]!;
     if (written[at]!.meta.changes === 1) {
-      if (plan.revocations.length > 0) o.feed.onRevocation();
+      if (plan.revocations.length > 0) o.feed.onRevocation(db);
       results[i] = { holder: afterWrite(holder, plan, o, cuts.get(i)), plan, written: true, stopped: false };
       continue;
     }

@@ -5,7 +5,7 @@
 // enrolment (and, for red and yellow holders, a downgrade with its revocation) would have written.
 
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { signTrustList, toHex } from '../../../src/index.ts';
 import { type BenchSecrets, benchKeys, holderSecret, idHashOf, sha256Hex } from './secrets.ts';
 
@@ -99,19 +99,23 @@ export async function writeSeedSql(file: string, secrets: BenchSecrets, plan: Se
         const reason = `bench seed: ${color}`;
         events.push(`(${q(id)}, ${changed}, ${q(color)}, 'operator', 'bench', ${q(reason)})`);
         audit.push(`(${changed}, 'operator', 'bench', 'status.set', ${q(id)}, 'green', ${q(color)}, ${q(reason)}, NULL)`);
-        revocations.push(`(${q(subOf(i))}, ${changed + 5}, ${changed})`);
+        // The feed entry only (its sequence number and cut): the seed writes no window indices.
+        revocations.push(`(${changed + 5}, ${changed})`);
       }
     }
     await write(
       `INSERT INTO holders (id, sub, id_hash, secret_hash, masked_name, birth_year, color, since, until, status_version, created_at, updated_at) VALUES ${holders.join(',')};\n` +
         `INSERT INTO status_events (holder_id, at, color, source, actor, reason) VALUES ${events.join(',')};\n` +
         `INSERT INTO audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail) VALUES ${audit.join(',')};\n` +
-        (revocations.length ? `INSERT INTO revocations (sub, revoked_before, created_at) VALUES ${revocations.join(',')};\n` : ''),
+        (revocations.length ? `INSERT INTO revocations (revoked_before, created_at) VALUES ${revocations.join(',')};\n` : ''),
     );
   }
   // The console's per-colour counts (worker/db/counters.ts), which the Worker keeps with every
   // write; a seed that writes holders directly sets them once at the end.
   await write(`UPDATE color_counts SET holders = (SELECT count(*) FROM holders WHERE holders.color = color_counts.color);\n`);
+  // Slots and bucket counters as enrolment assigns them (worker/holders/enrol.ts): the backfill
+  // statements of migration 0006, which number holders per bucket in enrolment order.
+  await write(`${slotBackfillSql()}\n`);
   out.end();
   await once(out, 'finish');
 }
@@ -125,4 +129,15 @@ export function rebaseSql(delta: number): string {
     `UPDATE audit_log SET at = at + ${d}`,
     `UPDATE revocations SET revoked_before = revoked_before + ${d}, created_at = created_at + ${d}`,
   ].join(';\n')};\n`;
+}
+
+/** The two backfill statements of worker/migrations/0006_window_feed.sql, read from the file. */
+function slotBackfillSql(): string {
+  const migration = readFileSync(new URL('../../../worker/migrations/0006_window_feed.sql', import.meta.url), 'utf8');
+  const statements = migration
+    .split('--> statement-breakpoint')
+    .map((s) => s.trim())
+    .filter((s) => /(UPDATE `holders` SET `slot`|INSERT INTO `bucket_counters`)/.test(s));
+  if (statements.length !== 2) throw new Error('migration 0006 no longer has its two backfill statements');
+  return statements.map((s) => `${s.replace(/^(--[^\n]*\n)+/, '')};`).join('\n');
 }
