@@ -38,23 +38,32 @@ export interface HolderStory {
 
 /** Every holder's row, events, status audit rows and revocations, keyed by holder id. */
 export function readStories(db: DatabaseSync): Map<string, HolderStory> {
-  const stories = new Map<string, HolderStory & { sub: string; since: number }>();
-  for (const h of db.prepare('select id, sub, color, since, status_version from holders').all() as {
+  const stories = new Map<string, HolderStory & { since: number }>();
+  // A feed entry names no holder: the holder row keeps its cuts (written with the status), and each
+  // cut must have its entry in the outbox or, once copied, in the feed.
+  const entries = new Set(
+    (
+      db.prepare('select revoked_before from revocation_outbox union all select revoked_before from revocations').all() as {
+        revoked_before: number;
+      }[]
+    ).map((r) => r.revoked_before),
+  );
+  for (const h of db.prepare('select id, color, since, status_version, revocation_cuts from holders').all() as {
     id: string;
-    sub: string;
     color: Color;
     since: number;
     status_version: number;
+    revocation_cuts: string | null;
   }[]) {
+    const cuts = JSON.parse(h.revocation_cuts ?? '[]') as number[];
     stories.set(h.id, {
       id: h.id,
-      sub: h.sub,
       color: h.color,
       since: h.since,
       version: h.status_version,
       events: [],
       audit: [],
-      revokedBefore: [],
+      revokedBefore: cuts.filter((cut) => entries.has(cut)),
     });
   }
   for (const e of db.prepare('select holder_id, at, color, source, reason from status_events order by id').all() as {
@@ -72,13 +81,6 @@ export function readStories(db: DatabaseSync): Map<string, HolderStory> {
     )
     .all() as { holder_id: string; action: string; from_color: Color | null; to_color: Color; reason: string }[]) {
     stories.get(a.holder_id)?.audit.push({ action: a.action, from: a.from_color, to: a.to_color, reason: a.reason });
-  }
-  const bySub = new Map([...stories.values()].map((s) => [s.sub, s]));
-  for (const r of db.prepare('select sub, revoked_before from revocations order by seq').all() as {
-    sub: string;
-    revoked_before: number;
-  }[]) {
-    bySub.get(r.sub)?.revokedBefore.push(r.revoked_before);
   }
   for (const s of stories.values()) {
     const problem = inconsistency(s);
