@@ -5,6 +5,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { applyRevocationFeed, decodeStatusPiece, type RevocationState, type UnsignedRevocationFeed, windowOf } from '../../src/index.ts';
 import { openDb } from '../../worker/db/client.ts';
+import { feedEntryStatements } from '../../worker/db/revocations.ts';
 import { chooseFeed, type FeedRequest } from '../../worker/feed/build.ts';
 import { DAY, REVOCATION_MARGIN, T0 } from './fixtures.ts';
 import { countingEnv, enrol, fetchFeed, type Harness, harness, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
@@ -356,5 +357,27 @@ describe('feed size targets (docs/feed-privacy.md goal 5)', () => {
     console.log(
       `feed sizes: snapshot ${snapshot.bytes.length} B for ${holders} downgraded holders (${perHolder.toFixed(2)} B/holder, ${snapshot.feed.pieces.length} pieces); delta of 100 downgrades ${delta.bytes.length} B`,
     );
+  });
+});
+
+describe('copying feed entries from a holder database', () => {
+  it('brings the window indices with the entry, under its seq, once however often it is copied', async () => {
+    const home = openDb(env.DB);
+    const references = [
+      { window: 90_001, epoch: 0, index: 11 },
+      { window: 90_002, epoch: 1, index: 22 },
+    ];
+    const row = { seq: 777, revokedBefore: T0 + 5, createdAt: T0, references };
+    await home.$client.batch(feedEntryStatements(home, 'DB_TEST', row));
+    await home.$client.batch(feedEntryStatements(home, 'DB_TEST', row)); // a retried copy
+    const entry = await env.DB.prepare("select seq from revocations where origin = 'DB_TEST' and origin_seq = 777").all<{ seq: number }>();
+    expect(entry.results).toHaveLength(1);
+    const indices = await env.DB.prepare(
+      'select "window", epoch, idx, seq from window_revocations where "window" in (90001, 90002) order by 1',
+    ).all();
+    expect(indices.results).toEqual([
+      { window: 90_001, epoch: 0, idx: 11, seq: entry.results[0]!.seq },
+      { window: 90_002, epoch: 1, idx: 22, seq: entry.results[0]!.seq },
+    ]);
   });
 });
