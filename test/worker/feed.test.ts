@@ -361,6 +361,24 @@ describe('feed size targets (docs/feed-privacy.md goal 5)', () => {
 });
 
 describe('copying feed entries from a holder database', () => {
+  it('copies a page of entries across statement boundaries (25 entries, 24 indices a statement), each index under its own entry', async () => {
+    const home = openDb(env.DB);
+    const rows = Array.from({ length: 30 }, (_, i) => ({
+      seq: 1000 + i,
+      revokedBefore: T0 + i,
+      createdAt: T0,
+      references: Array.from({ length: 6 }, (_, w) => ({ window: 91_000 + w, epoch: 0, index: i })),
+    }));
+    const { statements, entries } = feedEntryStatements(home, 'DB_PAGE', rows);
+    const outcome = await home.$client.batch(statements);
+    expect(entries.reduce((n, i) => n + (outcome[i]!.meta.changes ?? 0), 0)).toBe(30);
+    const joined = await env.DB.prepare(
+      `select w.idx as idx, r.origin_seq as originSeq from window_revocations w join revocations r on r.seq = w.seq where w."window" between 91000 and 91005`,
+    ).all<{ idx: number; originSeq: number }>();
+    expect(joined.results).toHaveLength(180);
+    expect(joined.results.every((r) => r.originSeq === 1000 + r.idx)).toBe(true);
+  });
+
   it('brings the window indices with the entry, under its seq, once however often it is copied', async () => {
     const home = openDb(env.DB);
     const references = [
@@ -368,8 +386,8 @@ describe('copying feed entries from a holder database', () => {
       { window: 90_002, epoch: 1, index: 22 },
     ];
     const row = { seq: 777, revokedBefore: T0 + 5, createdAt: T0, references };
-    await home.$client.batch(feedEntryStatements(home, 'DB_TEST', row));
-    await home.$client.batch(feedEntryStatements(home, 'DB_TEST', row)); // a retried copy
+    await home.$client.batch(feedEntryStatements(home, 'DB_TEST', [row]).statements);
+    await home.$client.batch(feedEntryStatements(home, 'DB_TEST', [row]).statements); // a retried copy
     const entry = await env.DB.prepare("select seq from revocations where origin = 'DB_TEST' and origin_seq = 777").all<{ seq: number }>();
     expect(entry.results).toHaveLength(1);
     const indices = await env.DB.prepare(

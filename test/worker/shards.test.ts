@@ -3,7 +3,7 @@
 // and revocations that reach the one feed even when copying them fails at first.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, fromHex, toBase64Url } from '../../src/index.ts';
+import { fromBase64Url, toBase64Url } from '../../src/index.ts';
 import { configFor } from '../../worker/config.ts';
 import { runCron } from '../../worker/cron.ts';
 import { hashIdNumber } from '../../worker/holders/identity.ts';
@@ -20,7 +20,6 @@ import {
   enrol,
   harness,
   holderDatabase,
-  operatorToken,
   setStatus,
 } from './helpers.ts';
 
@@ -51,7 +50,7 @@ describe('placement', () => {
     const used = new Set<string>();
     for (let i = 0; i < 12; i++) {
       const holder = await enrol(h);
-      const bucket = bucketOfIdHash(fromHex(await hashIdNumber(config.idHmacKey, holder.idNumber)));
+      const bucket = bucketOfIdHash(await hashIdNumber(config.idHmacKey, holder.idNumber));
       expect(await databasesHolding(holder.holderId)).toEqual([bindingOfBucket(bucket)]);
       expect(bucketOfHolderId(holder.holderId)).toBe(bucket);
       const secret = fromBase64Url(holder.secret);

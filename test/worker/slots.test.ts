@@ -11,7 +11,8 @@ const bucketOfHex = (idHash: string) => Number.parseInt(idHash.slice(0, 3), 16) 
 /** Every holder of every holder database, in enrolment order. */
 async function holderRows() {
   const rows = await everyDatabase<{ id: string; id_hash: string; slot: number; created_at: number }>(
-    'select id, id_hash, slot, created_at from holders',
+    // The keyed ID hash as hex, whether stored as text (before migration 0007) or as a BLOB.
+    "select id, case when typeof(id_hash) = 'blob' then hex(id_hash) else id_hash end as id_hash, slot, created_at from holders",
   );
   return rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
 }

@@ -45,40 +45,51 @@ export function outboxEntryStatement(
   );
 }
 
+export interface OutboxEntry {
+  seq: number;
+  revokedBefore: number;
+  createdAt: number;
+  references: readonly FeedReference[];
+}
+
 /**
- * Copies one outbox row into the feed, idempotently: the `revocations` row is unique on
- * (origin, origin_seq), and the indices take that row's seq whether it was added now or before
- * (an index a previous cut already listed is kept with its first seq).
+ * Copies outbox rows of one holder database into the feed, idempotently: the `revocations` rows
+ * are unique on (origin, origin_seq), and each index takes its entry's seq whether the entry was
+ * added now or before (an index an earlier cut already listed keeps its first seq). Many rows per
+ * statement, within D1's 100 bound parameters: `entries` tells which statements add entries, so
+ * their changes count the entries added.
  */
 export function feedEntryStatements(
   home: Db,
   origin: string,
-  row: { seq: number; revokedBefore: number; createdAt: number; references: readonly FeedReference[] },
-): D1PreparedStatement[] {
-  const statements = [
-    rawStatement(
-      home,
-      'insert or ignore into revocations (revoked_before, created_at, origin, origin_seq) values (?, ?, ?, ?)',
-      row.revokedBefore,
-      row.createdAt,
-      origin,
-      row.seq,
-    ),
-  ];
-  // D1 allows 100 bound parameters per statement: 30 indices (90) plus the two naming the entry.
-  for (let i = 0; i < row.references.length; i += 30) {
-    const part = row.references.slice(i, i + 30);
+  rows: readonly OutboxEntry[],
+): { statements: D1PreparedStatement[]; entries: number[] } {
+  const statements: D1PreparedStatement[] = [];
+  const entries: number[] = [];
+  for (let i = 0; i < rows.length; i += 25) {
+    const part = rows.slice(i, i + 25);
+    entries.push(statements.length);
     statements.push(
       rawStatement(
         home,
-        `insert or ignore into window_revocations ("window", epoch, idx, seq) select v.column1, v.column2, v.column3, r.seq from (values ${part.map(() => '(?, ?, ?)').join(', ')}) v, revocations r where r.origin = ? and r.origin_seq = ?`,
-        ...part.flatMap((r) => [r.window, r.epoch, r.index]),
-        origin,
-        row.seq,
+        `insert or ignore into revocations (revoked_before, created_at, origin, origin_seq) values ${part.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        ...part.flatMap((r) => [r.revokedBefore, r.createdAt, origin, r.seq]),
       ),
     );
   }
-  return statements;
+  const indices = rows.flatMap((r) => r.references.map((ref) => [ref.window, ref.epoch, ref.index, r.seq]));
+  for (let i = 0; i < indices.length; i += 24) {
+    const part = indices.slice(i, i + 24);
+    statements.push(
+      rawStatement(
+        home,
+        `insert or ignore into window_revocations ("window", epoch, idx, seq) select v.column1, v.column2, v.column3, r.seq from (values ${part.map(() => '(?, ?, ?, ?)').join(', ')}) v join revocations r on r.origin = ? and r.origin_seq = v.column4`,
+        ...part.flat(),
+        origin,
+      ),
+    );
+  }
+  return { statements, entries };
 }
 
 /** An outbox row's `refs` column back as references; a malformed one is a bug, not input. */

@@ -15,8 +15,8 @@ import { runBatch } from '../db/client.ts';
 import { feedEntryStatements, parseOutboxRefs } from '../db/revocations.ts';
 import type { Shard } from '../shards/shards.ts';
 
-/** Outbox rows read and copied per step; one D1 batch of inserts each. */
-export const FORWARD_PAGE = 100;
+/** Outbox rows read and copied per step; one D1 batch of inserts each (25 entries or 24 indices per statement). */
+export const FORWARD_PAGE = 500;
 
 export interface ForwardReport {
   /** Entries added to the feed (copies of rows already there are not counted). */
@@ -34,7 +34,7 @@ export async function forwardedUpTo(home: Db, origin: string): Promise<number> {
   return row?.seq ?? 0;
 }
 
-export async function forwardRevocations(home: Db, shard: Shard, maxRows = 10 * FORWARD_PAGE): Promise<ForwardReport> {
+export async function forwardRevocations(home: Db, shard: Shard, maxRows = 2 * FORWARD_PAGE): Promise<ForwardReport> {
   let after = await forwardedUpTo(home, shard.name);
   let forwarded = 0;
   for (let copied = 0; copied < maxRows; ) {
@@ -43,22 +43,14 @@ export async function forwardRevocations(home: Db, shard: Shard, maxRows = 10 * 
       .bind(after, Math.min(FORWARD_PAGE, maxRows - copied))
       .all<{ seq: number; revoked_before: number; created_at: number; refs: string }>();
     if (results.length === 0) return { forwarded, more: false };
-    // One batch: each entry's revocations row, then its window indices under that row's seq.
-    const statements: D1PreparedStatement[] = [];
-    const entryAt: number[] = [];
-    for (const r of results) {
-      entryAt.push(statements.length);
-      statements.push(
-        ...feedEntryStatements(home, shard.name, {
-          seq: r.seq,
-          revokedBefore: r.revoked_before,
-          createdAt: r.created_at,
-          references: parseOutboxRefs(r.refs),
-        }),
-      );
-    }
+    // One batch: the entries' revocations rows, then their window indices under those rows' seqs.
+    const { statements, entries } = feedEntryStatements(
+      home,
+      shard.name,
+      results.map((r) => ({ seq: r.seq, revokedBefore: r.revoked_before, createdAt: r.created_at, references: parseOutboxRefs(r.refs) })),
+    );
     const outcome = await runBatch(home, statements);
-    forwarded += entryAt.reduce((n, i) => n + (outcome[i]!.meta.changes ?? 0), 0);
+    forwarded += entries.reduce((n, i) => n + (outcome[i]!.meta.changes ?? 0), 0);
     copied += results.length;
     after = results[results.length - 1]!.seq;
     if (results.length < FORWARD_PAGE) return { forwarded, more: false };

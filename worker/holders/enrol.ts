@@ -9,13 +9,12 @@ import {
   colorForDeclaration,
   type Declaration,
   type DerivedStatus,
-  fromHex,
   generateSubId,
   isDowngrade,
   localDate,
   type StatusPolicy,
 } from '../../src/index.ts';
-import { newHolderId, newHolderSecret, sha256Hex } from '../crypto.ts';
+import { newHolderId, newHolderSecret, sha256 } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
 import { takeNumberQuery, takenSlotSql } from '../db/bucket-counters.ts';
 import type { Db } from '../db/client.ts';
@@ -31,7 +30,7 @@ import { applyLatePending, startingStatus } from '../status/pending.ts';
 
 /** A person the identity provider verified, reduced to what the issuer keeps (./identity.ts). */
 export interface EnrolInput {
-  idHash: string;
+  idHash: Uint8Array;
   maskedName: string;
   birthYear: number;
   declaration: Declaration;
@@ -56,9 +55,9 @@ export async function enrol(
   input: EnrolInput,
   feed: FeedWriter,
 ): Promise<Enrolment> {
-  const bucket = bucketOfIdHash(fromHex(input.idHash));
+  const bucket = bucketOfIdHash(input.idHash);
   const secret = await newHolderSecret(secretKey, bucket);
-  const secretHash = await sha256Hex(secret);
+  const secretHash = await sha256(secret);
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
     const existing = await findHolderByIdHash(db, input.idHash);
@@ -82,7 +81,7 @@ async function createHolder(
   input: EnrolInput,
   declared: Color,
   secret: string,
-  secretHash: string,
+  secretHash: Uint8Array,
   bucket: number,
   feed: FeedWriter,
 ): Promise<Enrolment> {
@@ -146,7 +145,7 @@ async function reenrol(
   input: EnrolInput,
   declared: Color,
   secret: string,
-  secretHash: string,
+  secretHash: Uint8Array,
   feed: FeedWriter,
 ): Promise<Enrolment> {
   // The provider verified this person, so the name and birth year are refreshed from it (a

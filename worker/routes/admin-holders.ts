@@ -9,7 +9,6 @@ import {
   type CodeReference,
   checkExposure,
   EXPOSURE_REJECTION_MESSAGES,
-  fromHex,
   type HolderLookupResponse,
   type StatusChangeRequest,
   type StatusChangeResponse,
@@ -58,7 +57,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
     let found: { holder: HolderRow | undefined; db: Db };
     if ('idNumber' in body) {
       const idHash = await hashIdNumber(config.idHmacKey, body.idNumber);
-      const { db } = shards.ofIdHash(fromHex(idHash));
+      const { db } = shards.ofIdHash(idHash);
       found = { holder: await findHolderByIdHash(db, idHash), db };
     } else {
       // The code's window domain is in the home database; its slot names the bucket, so one holder database.
