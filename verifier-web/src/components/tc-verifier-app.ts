@@ -175,7 +175,7 @@ export class TcVerifierApp extends LitElement {
     const temperature = celsius === undefined ? undefined : { celsius, threshold: this.settings.feverThreshold };
     const verdict = await checkCode(
       text,
-      { list: snap?.list, revoked: snap?.revocations?.state.revoked, revokedKids: snap?.revokedKids },
+      { list: snap?.list, revoked: snap?.revocations?.state.sets, revokedKids: snap?.revokedKids },
       this.now,
       temperature,
     );
