@@ -249,7 +249,7 @@ export class TcVerifierApp extends LitElement {
         .trustListVersion=${snap?.list?.version}
         .syncing=${snap?.syncing ?? false}
         .online=${this.online}
-        .syncFailed=${Boolean(snap?.lastError)}
+        .syncError=${snap?.lastError}
         @tc-sync-request=${() => void this.sync?.syncNow()}
       ></tc-status-bar>
       <main @tc-code=${this.onCode} @tc-next=${this.dismissVerdict}>
