@@ -68,11 +68,12 @@ test('an auditor signs in, reads everything, sees no control that changes data, 
 });
 
 /** Signs a generated dev identity in (green) and returns its holder id and the ID number an import names it by. */
-async function enrolDevIdentity(login: string): Promise<{ holderId: string; idNumber: string }> {
+async function enrolDevIdentity(login: string): Promise<{ holderId: string; idNumber: string; token: string }> {
   const secret = await signInDevIdentity(fetch, baseUrl, login, { symptoms: false, contactWithCase: false, fromHighRiskArea: false });
   const r = await fetch(`${baseUrl}/v1/holders/me/token`, { headers: { authorization: `Bearer ${secret}` } });
   expect(r.status).toBe(200);
-  return { holderId: ((await r.json()) as { holderId: string }).holderId, idNumber: devIdentity(login)!.idNumber };
+  const { holderId, token } = (await r.json()) as { holderId: string; token: string };
+  return { holderId, idNumber: devIdentity(login)!.idNumber, token };
 }
 
 let rowCounter = 0;
@@ -460,7 +461,7 @@ async function lookUp(page: Page, query: string): Promise<void> {
   await page.locator('[data-testid=holder-query]').press('Enter');
 }
 
-test('finds a holder by ID number and by the pseudonym a checkpoint saw, and each lookup is audited', async () => {
+test('finds a holder by ID number and by a code a checkpoint scanned, and each lookup is audited', async () => {
   const person = await enrolDevIdentity(`gen-lookup-${crypto.randomUUID().slice(0, 8)}`);
   const started = Math.floor(Date.now() / 1000) - 1;
   const { context, page, problems } = await openConsole(browser, baseUrl, inject('webOperatorToken'), 'holder');
@@ -472,10 +473,15 @@ test('finds a holder by ID number and by the pseudonym a checkpoint saw, and eac
   // The ID number went in a POST body, never in a URL.
   const urls: string[] = [];
   page.on('request', (r) => urls.push(r.url()));
-  // Now by the pseudonym, typed in lower case as an official might read it out.
-  const bySub = page.waitForResponse((r) => r.url().endsWith('/v1/admin/holders/lookup') && r.request().postData() === `{"sub":"${sub}"}`);
-  await lookUp(page, sub!.toLowerCase());
-  expect((await bySub).status()).toBe(200);
+  // Now by the code a checkpoint scanned: its QR text, sent as the (window, epoch, window index) it names.
+  const { iat, revocationEpoch, windowIndex } = claimsOf(person.token);
+  const byCode = page.waitForResponse(
+    (r) =>
+      r.url().endsWith('/v1/admin/holders/lookup') &&
+      r.request().postData() === JSON.stringify({ code: { window: windowOf(iat), epoch: revocationEpoch ?? 0, windowIndex } }),
+  );
+  await lookUp(page, person.token);
+  expect((await byCode).status()).toBe(200);
   await page.locator('[data-testid=holder-view]').waitFor();
   expect(await text(page, 'holder-sub')).toBe(sub);
   const again = page.waitForResponse((r) => r.url().endsWith('/v1/admin/holders/lookup'));
@@ -485,7 +491,7 @@ test('finds a holder by ID number and by the pseudonym a checkpoint saw, and eac
   expect(urls.some((u) => u.includes(person.idNumber))).toBe(false);
 
   const audits = await lookupAudits(started, person.holderId);
-  expect(audits.map((a) => (a.detail as { by: string }).by).sort()).toEqual(['idNumber', 'idNumber', 'sub']);
+  expect(audits.map((a) => (a.detail as { by: string }).by).sort()).toEqual(['code', 'idNumber', 'idNumber']);
   for (const a of audits) expect(a.detail).toMatchObject({ found: true, role: 'operator' });
   // The audit page shows them too, and never the ID number.
   await page.locator('[data-testid=nav-audit]').click();
