@@ -275,6 +275,17 @@ async function applyTime(signer: Signer, quick: boolean): Promise<Figure[]> {
     pieces.push(encoder.finish());
   }
   const bytes = await signedFeed(pieces, 0, signer);
+  // The next poll's delta: 100 more downgrades, one index in each live window, after the snapshot's toSeq (1100).
+  const deltaPieces: CodedStatusPiece[] = [];
+  for (let window = last - LIVE_WINDOWS + 1; window <= last; window++) {
+    const encoder = new StatusPieceEncoder(window, 0, domain, 100);
+    encoder.append(Uint32Array.from(sample(100, domain, rnd)).sort());
+    deltaPieces.push(encoder.finish());
+  }
+  const delta = await signRevocationFeed(
+    { issuer: 'ZJ', kind: 'delta', fromSeq: 1100, toSeq: 1200, issuedAt: NOW, maxTokenLifetime: 86400, pieces: deltaPieces },
+    signer,
+  );
   const keys = [{ kid: signer.kid, publicKey: signer.publicKey, state: 'active' as const, validFrom: NOW - 60 }];
   const applyNew = async () => {
     const verified = await verifyRevocationFeed(bytes, { keys, now: NOW });
@@ -310,8 +321,9 @@ async function applyTime(signer: Signer, quick: boolean): Promise<Figure[]> {
   }
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
   const ratio = median(newMs) / median(todayMs);
-  const chromium = await applyTimeInChromium(bytes, signer, rounds);
+  const chromium = await applyTimeInChromium(bytes, delta, signer, rounds);
   const pwaRatio = median(chromium.pwaMs) / median(chromium.coreMs);
+  const deltaRatio = median(chromium.pwaDeltaMs) / median(chromium.coreDeltaMs);
   return [
     {
       section: SECTION,
@@ -325,7 +337,14 @@ async function applyTime(signer: Signer, quick: boolean): Promise<Figure[]> {
       name: 'The PWA syncing that snapshot in headless Chromium (its own sync code: verify + apply + store in IndexedDB) ÷ the core alone (verify + apply) in the same page',
       value: `${pwaRatio.toFixed(2)} (PWA ${median(chromium.pwaMs).toFixed(0)} ms, core ${median(chromium.coreMs).toFixed(0)} ms; medians)`,
       note: `${rounds} interleaved rounds in one page, timed with performance.now() inside it; PWA: syncRevocations with the real IndexedDB store (emptied before each round, untimed), ${chromium.storedIndices.toLocaleString('en')} indices read back from IndexedDB after the last round; signatures through the browser's Ed25519`,
-      raw: { ...chromium, ratio: pwaRatio },
+      raw: { coreMs: chromium.coreMs, pwaMs: chromium.pwaMs, storedIndices: chromium.storedIndices, ratio: pwaRatio },
+    },
+    {
+      section: SECTION,
+      name: 'The PWA syncing the next 100-downgrade delta onto that state (verify + merge + store the five rewritten sets) ÷ the core alone (verify + merge)',
+      value: `${deltaRatio.toFixed(2)} (PWA ${median(chromium.pwaDeltaMs).toFixed(0)} ms, core ${median(chromium.coreDeltaMs).toFixed(0)} ms; medians)`,
+      note: `the same rounds; a delta lists each downgrade in every live window, so all five sets (100 000 indices each, 2 MB as Uint32Array in all) are merged and written again; the delta itself is ${delta.length.toLocaleString('en')} B`,
+      raw: { coreDeltaMs: chromium.coreDeltaMs, pwaDeltaMs: chromium.pwaDeltaMs, ratio: deltaRatio, deltaBytes: delta.length },
     },
   ];
 }
@@ -333,9 +352,10 @@ async function applyTime(signer: Signer, quick: boolean): Promise<Figure[]> {
 /** Bundles bench/lib/privacy-browser-entry.ts with vite and times it in headless Chromium, on an http origin so IndexedDB works. */
 async function applyTimeInChromium(
   bytes: Uint8Array,
+  delta: Uint8Array,
   signer: Signer,
   rounds: number,
-): Promise<{ coreMs: number[]; pwaMs: number[]; storedIndices: number }> {
+): Promise<{ coreMs: number[]; pwaMs: number[]; coreDeltaMs: number[]; pwaDeltaMs: number[]; storedIndices: number }> {
   const outDir = mkdtempSync(join(tmpdir(), 'tricolor-privacy-bench-'));
   const browser = await launchChromium();
   try {
@@ -371,23 +391,27 @@ async function applyTimeInChromium(
       load(...a: string[]): void;
       applyWithCore(now: number): Promise<number>;
       syncWithPwa(now: number): Promise<number>;
+      applyDeltaWithCore(now: number): Promise<number>;
+      syncDeltaWithPwa(now: number): Promise<number>;
       storedIndexCount(): Promise<number>;
     };
     const b64 = (x: Uint8Array) => Buffer.from(x).toString('base64');
-    await page.evaluate(([doc, pub, kid]) => (globalThis as unknown as { privacyBench: Bench }).privacyBench.load(doc, pub, kid), [
-      b64(bytes),
-      b64(signer.publicKey),
-      b64(signer.kid),
-    ] as const);
-    const coreMs: number[] = [];
-    const pwaMs: number[] = [];
+    await page.evaluate(
+      ([doc, next, pub, kid]) => (globalThis as unknown as { privacyBench: Bench }).privacyBench.load(doc, next, pub, kid),
+      [b64(bytes), b64(delta), b64(signer.publicKey), b64(signer.kid)] as const,
+    );
+    const run = (step: 'applyWithCore' | 'syncWithPwa' | 'applyDeltaWithCore' | 'syncDeltaWithPwa') =>
+      page.evaluate(([name, now]) => (globalThis as unknown as { privacyBench: Bench }).privacyBench[name](now), [step, NOW] as const);
+    const times = { coreMs: [] as number[], pwaMs: [] as number[], coreDeltaMs: [] as number[], pwaDeltaMs: [] as number[] };
     for (let r = 0; r < rounds; r++) {
-      // Interleaved, so load on the shared machine hits both alike.
-      coreMs.push(await page.evaluate((now) => (globalThis as unknown as { privacyBench: Bench }).privacyBench.applyWithCore(now), NOW));
-      pwaMs.push(await page.evaluate((now) => (globalThis as unknown as { privacyBench: Bench }).privacyBench.syncWithPwa(now), NOW));
+      // Interleaved, so load on the shared machine hits both alike; each delta follows its own snapshot.
+      times.coreMs.push(await run('applyWithCore'));
+      times.coreDeltaMs.push(await run('applyDeltaWithCore'));
+      times.pwaMs.push(await run('syncWithPwa'));
+      times.pwaDeltaMs.push(await run('syncDeltaWithPwa'));
     }
     const storedIndices = await page.evaluate(() => (globalThis as unknown as { privacyBench: Bench }).privacyBench.storedIndexCount());
-    return { coreMs, pwaMs, storedIndices };
+    return { ...times, storedIndices };
   } finally {
     await browser.close();
     rmSync(outDir, { recursive: true, force: true });
