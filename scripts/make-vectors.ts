@@ -1,7 +1,9 @@
 // Writes test/vectors/tricolor-v1.json: this project's conformance vectors for the TC1 format
-// (docs/token-format.md). Deterministic: fixed test seeds, fixed clock, and Ed25519 signatures
-// are deterministic (RFC 8032 §5.1.6), so re-running gives identical bytes. The file is checked
-// by an independent verifier (test/interop/) as well as by src/.
+// (docs/token-format.md), and test/vectors/tricolor-feed.json for the revocation feed
+// (docs/revocation-feed.md, scripts/lib/feed-vectors.ts). Deterministic: fixed test seeds, fixed
+// clock, and Ed25519 signatures are deterministic (RFC 8032 §5.1.6), so re-running gives
+// identical bytes. Both files are checked by an independent verifier (test/interop/) as well as
+// by src/.
 //
 // Usage: npm run vectors
 
@@ -25,6 +27,7 @@ import {
   toHex,
   windowOf,
 } from '../src/index.ts';
+import { feedVectors } from './lib/feed-vectors.ts';
 
 const CLOCK = 1772323200; // 2026-03-01T00:00:00Z
 const DAY = 86400;
@@ -647,3 +650,7 @@ const out = {
 };
 writeFileSync(new URL('../test/vectors/tricolor-v1.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 console.log(`wrote ${cases.length} cases to test/vectors/tricolor-v1.json`);
+
+const feeds = await feedVectors({ clock: CLOCK, keyA, stranger, trustA, describeKey });
+writeFileSync(new URL('../test/vectors/tricolor-feed.json', import.meta.url), `${JSON.stringify(feeds, null, 2)}\n`);
+console.log(`wrote ${feeds.cases.length} feed cases and ${feeds.sync.length} sync sequences to test/vectors/tricolor-feed.json`);

@@ -4,6 +4,7 @@ import {
   ALG_EDDSA,
   CborTagged,
   type CborValue,
+  decodeCbor,
   encodeBase45,
   encodeCbor,
   encodeClaims,
@@ -179,7 +180,7 @@ describe('verifyToken', () => {
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor(withoutColor)), ctx), 'bad_claims');
     const stringExp = new Map<number, CborValue>([
       [1, 'ZJ'],
-      [2, 'ABCDEFGH'],
+      [-65541, 4242],
       [4, String(T0 + 86400)],
       [6, T0],
       [-65537, 0],
@@ -203,6 +204,38 @@ describe('verifyToken', () => {
     ]);
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor(unknown)), ctx), 'bad_claims');
     expectReason(await verifyToken(await signRaw(signer, header(), encodeCbor([1, 2])), ctx), 'bad_claims');
+  });
+
+  it('bad_claims: the window index is required and below 2^32, sub (label 2) is refused, an epoch of 0 is never written', async () => {
+    const claims = (extra: [number, CborValue][], drop: number[] = []) =>
+      new Map<number, CborValue>([
+        ...(
+          [
+            [1, 'ZJ'],
+            [4, T0 + 86400],
+            [6, T0],
+            [-65537, 0],
+            [-65541, 4242],
+          ] as [number, CborValue][]
+        ).filter(([label]) => !drop.includes(label)),
+        ...extra,
+      ]);
+    const verdictOf = async (map: Map<number, CborValue>) => verifyToken(await signRaw(signer, header(), encodeCbor(map)), ctx);
+    expect(await verdictOf(claims([]))).toMatchObject({ ok: true, claims: { windowIndex: 4242 } });
+    // A version 1 token: sub and no window index.
+    expectReason(await verdictOf(claims([[2, 'K7Q2M4XD']], [-65541])), 'bad_claims');
+    expectReason(await verdictOf(claims([[2, 'K7Q2M4XD']])), 'bad_claims');
+    expectReason(await verdictOf(claims([], [-65541])), 'bad_claims');
+    expectReason(await verdictOf(claims([[-65541, 2 ** 32]], [-65541])), 'bad_claims');
+    expect((await verdictOf(claims([[-65541, 2 ** 32 - 1]], [-65541]))).ok).toBe(true);
+    expectReason(await verdictOf(claims([[-65542, 0]])), 'bad_claims');
+    expectReason(await verdictOf(claims([[-65542, 16]])), 'bad_claims');
+    expect(await verdictOf(claims([[-65542, 15]]))).toMatchObject({ ok: true, claims: { revocationEpoch: 15 } });
+    // The encoder writes neither sub nor an epoch of 0, and refuses an index outside uint32.
+    const written = decodeCbor(encodeClaims(greenClaims({ revocationEpoch: 0 })), { maxDepth: 1, maxItems: 21, maxStringBytes: 100 });
+    expect([...(written as Map<number, CborValue>).keys()].sort((a, b) => a - b)).toEqual([-65541, -65537, 1, 4, 6]);
+    expect(() => encodeClaims(greenClaims({ windowIndex: 2 ** 32 }))).toThrow(/window index/);
+    expect(() => encodeClaims(greenClaims({ revocationEpoch: 16 }))).toThrow(/revocation epoch/);
   });
 
   it('not_yet_valid: iat or nbf beyond the skew allowance, but not within it', async () => {
