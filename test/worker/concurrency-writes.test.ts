@@ -1,8 +1,3 @@
-// Concurrent writers and atomic batches: 50 concurrent status
-// changes on one holder, and overlapping imports, end in a state the audit log explains exactly;
-// and a status change, its event, its audit row and its revocation commit together or not at all,
-// shown by making one statement of the real batch fail inside D1 (a trigger that aborts).
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { REVOCATION_MARGIN } from './fixtures.ts';
 import {

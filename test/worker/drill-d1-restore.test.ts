@@ -14,7 +14,7 @@ import type { Fetcher } from '../../verifier-web/src/sync/http.ts';
 import { type StoredRevocations, syncRevocations } from '../../verifier-web/src/sync/revocation-sync.ts';
 import { syncTrustList, type TrustListHolding } from '../../verifier-web/src/sync/trust-list-sync.ts';
 import { T0 } from './fixtures.ts';
-import { allDatabases, type Enrolled, enrol, type Harness, harness, holderDatabase, operatorToken } from './helpers.ts';
+import { allDatabases, type Enrolled, enrol, type Harness, harness, operatorToken } from './helpers.ts';
 
 /** A device running the PWA's sync against this Worker. */
 class Verifier {
