@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLAIM, decodeBase45, decodeCbor, decodeClaims, parseSign1, type TokenClaims } from '../../src/index.ts';
 import { DAY, T0 } from './fixtures.ts';
-import { enrol, type Harness, harness, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
+import { enrol, type Harness, harness, holderDatabase, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
 
 const WINDOW = 6 * 3600;
 /** Tokens are dated from now − 60 s (replica lag allowance): fetch 60 s into a window to get its start. */
@@ -100,5 +100,30 @@ describe('window indices in tokens', () => {
     expect(await verifyAt(h, holder.token, sets)).toMatchObject({ ok: false, reason: 'token_revoked' });
     expect(claimsOf(yellow).revocationEpoch).toBe(2);
     expect((await verifyAt(h, yellow, sets)).ok).toBe(true);
+  });
+});
+
+describe('a holder beyond the window’s domain', () => {
+  it('gets 503 code_not_yet_available until the next window, whose domain includes it', async () => {
+    const start = T0 + 240 * DAY; // a window boundary
+    const h = harness(start + LAG);
+    const holder = await enrol(h); // fixes this window's domain for the holders there are now
+    const d1 = holderDatabase(holder.holderId);
+    const { slot } = (await d1.prepare('select slot from holders where id = ?').bind(holder.holderId).first<{ slot: number }>())!;
+    // As if 5 000 more holders of its bucket had enrolled since the domain was fixed, this one last.
+    const later = slot + 5000 * 1024;
+    await d1.batch([
+      d1.prepare('update holders set slot = ? where id = ?').bind(later, holder.holderId),
+      d1.prepare('update bucket_counters set next_number = ? where bucket = ?').bind(Math.floor(later / 1024) + 1, slot % 1024),
+    ]);
+    h.clock.t = start + 3600;
+    const refused = await h.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    expect([refused.status, refused.body.error.code]).toEqual([503, 'code_not_yet_available']);
+    expect(Number(refused.res.headers.get('retry-after'))).toBe(WINDOW - 3600);
+    // A fresh isolate in the next window: that window's domain counts the holder.
+    const next = harness(start + WINDOW + LAG);
+    const issued = await next.json('GET', '/v1/holders/me/token', { token: holder.secret });
+    expect(issued.status).toBe(200);
+    expect(claimsOf(issued.body.token).windowIndex).toBeLessThan(2 ** 32);
   });
 });
