@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { applyRevocationFeed, decodeStatusPiece, type RevocationState, type UnsignedRevocationFeed, windowOf } from '../../src/index.ts';
 import { openDb } from '../../worker/db/client.ts';
-import { feedEntryStatements } from '../../worker/db/revocations.ts';
+import { deltaRowsQuery, feedEntryStatements, piecePageQuery } from '../../worker/db/revocations.ts';
 import { chooseFeed, type FeedRequest } from '../../worker/feed/build.ts';
 import { DAY, REVOCATION_MARGIN, T0 } from './fixtures.ts';
 import { countingEnv, enrol, fetchFeed, type Harness, harness, setStatus, syncedRevocations, verifyAt } from './helpers.ts';
@@ -397,5 +397,27 @@ describe('copying feed entries from a holder database', () => {
       { window: 90_001, epoch: 0, idx: 11, seq: entry.results[0]!.seq },
       { window: 90_002, epoch: 1, idx: 22, seq: entry.results[0]!.seq },
     ]);
+  });
+});
+
+describe('the feed’s queries are index ranges', () => {
+  const plan = async (query: { toSQL(): { sql: string; params: unknown[] } }) => {
+    const { sql, params } = query.toSQL();
+    const rows = await env.DB.prepare(`explain query plan ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    return rows.results.map((r) => r.detail);
+  };
+
+  it('reads a snapshot page as a range of the primary key, in index order, with no sort and no scan', async () => {
+    const details = await plan(piecePageQuery(openDb(env.DB), 82_000, 0, 4999, 10_000, 5000));
+    expect(details.filter((d) => d.startsWith('SCAN') || d.includes('TEMP B-TREE'))).toEqual([]);
+    expect(details.some((d) => /USING PRIMARY KEY \(window=\? AND epoch=\? AND idx>\?\)/.test(d))).toBe(true);
+  });
+
+  it('reads a delta as a range of the seq index', async () => {
+    const details = await plan(deltaRowsQuery(openDb(env.DB), 10, 20, 50_000));
+    expect(details.filter((d) => d.startsWith('SCAN') || d.includes('TEMP B-TREE'))).toEqual([]);
+    expect(details.some((d) => /USING (COVERING )?INDEX window_revocations_seq_idx \(seq>\? AND seq<\?\)/.test(d))).toBe(true);
   });
 });

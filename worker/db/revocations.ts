@@ -112,13 +112,17 @@ export interface DeltaRow {
 
 /** Window indices with since < seq <= upTo, by seq (window_revocations_seq_idx), at most `limit`. */
 export async function readDeltaRows(feedDb: Db, since: number, upTo: number, limit: number): Promise<DeltaRow[]> {
+  return deltaRowsQuery(feedDb, since, upTo, limit).all();
+}
+
+/** The delta's query, exposed so a test can check SQLite's plan for it. */
+export function deltaRowsQuery(feedDb: Db, since: number, upTo: number, limit: number) {
   return feedDb
     .select({ seq: windowRevocations.seq, window: windowRevocations.window, epoch: windowRevocations.epoch, idx: windowRevocations.idx })
     .from(windowRevocations)
     .where(and(gt(windowRevocations.seq, since), lte(windowRevocations.seq, upTo)))
     .orderBy(asc(windowRevocations.seq))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** The lowest epoch of `window` at or above `from` that has rows: one seek on the primary key. */
@@ -146,7 +150,13 @@ export async function readPiecePage(
   upTo: number,
   limit: number,
 ): Promise<number[]> {
-  const rows = await feedDb
+  const rows = await piecePageQuery(feedDb, window, epoch, afterIdx, upTo, limit).all();
+  return rows.map((r) => r.idx);
+}
+
+/** A snapshot page's query, exposed so a test can check SQLite's plan for it. */
+export function piecePageQuery(feedDb: Db, window: number, epoch: number, afterIdx: number, upTo: number, limit: number) {
+  return feedDb
     .select({ idx: windowRevocations.idx })
     .from(windowRevocations)
     .where(
@@ -158,9 +168,7 @@ export async function readPiecePage(
       ),
     )
     .orderBy(asc(windowRevocations.idx))
-    .limit(limit)
-    .all();
-  return rows.map((r) => r.idx);
+    .limit(limit);
 }
 
 /** Deletes up to `limit` index rows of windows before `oldestLiveWindow`: a primary-key range. */
