@@ -58,8 +58,10 @@ export function requestFeedWriter(
     homeDb: shards.home,
     holderDbs: () => shards.all.map((s) => s.db),
     onRevocation: (holderDb) => {
+      // Every holder handle comes from `shards`; should one not, every outbox is copied rather
+      // than leaving the entry to the cron.
       const shard = shards.all.find((s) => s.db === holderDb);
-      if (shard) noteRevocation(shard);
+      for (const noted of shard ? [shard] : shards.all) noteRevocation(noted);
     },
   });
 }
