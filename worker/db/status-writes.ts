@@ -16,7 +16,7 @@ import type { FeedEntries } from '../feed/entries.ts';
 import type { StatusPlan, StatusStep } from '../status/plan.ts';
 import { type Db, rawStatement, runBatch, statementOf } from './client.ts';
 import { bumpDaily, moveColorCount, transitionMetric } from './counters.ts';
-import { outboxEntryStatement } from './revocations.ts';
+import { outboxEntryStatement } from './feed-entries.ts';
 import { type HolderRow, holders } from './schema.ts';
 
 export interface AuditFacts {

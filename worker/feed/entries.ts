@@ -11,7 +11,7 @@ import {
   type WindowDomain,
   windowOf,
 } from '../../src/index.ts';
-import type { FeedReference } from '../db/revocations.ts';
+import type { FeedReference } from '../db/feed-entries.ts';
 
 /** The holder row's revocation_cuts column: a JSON array of NumericDates, or null for none. */
 export function parseCuts(stored: string | null): number[] {

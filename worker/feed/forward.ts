@@ -12,7 +12,7 @@
 
 import type { Db } from '../db/client.ts';
 import { runBatch } from '../db/client.ts';
-import { feedEntryStatements, parseOutboxRefs } from '../db/revocations.ts';
+import { feedEntryStatements, parseOutboxRefs } from '../db/feed-entries.ts';
 import type { Shard } from '../shards/shards.ts';
 
 /** Outbox rows read and copied per step; one D1 batch of inserts each (25 entries or 24 indices per statement). */

@@ -2,7 +2,7 @@
 // feed key and token lifetime, the window domains (read and fixed in the home database, from the
 // dense numbers of every holder database), and who to tell after a write that added feed rows.
 // The rows themselves go into the holder database's outbox in the status batch
-// (worker/db/revocations.ts outboxEntryStatement) and reach the feed through ./forward.ts.
+// (worker/db/feed-entries.ts outboxEntryStatement) and reach the feed through ./forward.ts.
 
 import type { WindowDomain } from '../../src/index.ts';
 import type { Config } from '../config.ts';
