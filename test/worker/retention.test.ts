@@ -48,13 +48,13 @@ async function derived(holderId: string, now: number) {
 }
 
 const TABLES = ['checkins', 'status_events', 'audit_log', 'revocations', 'pending_statuses'];
-// The outbox too: rows left from an earlier case would be copied into the emptied feed again.
-const WINDOW_TABLES = ['window_revocations', 'window_domains', 'revocation_outbox'];
+const FEED_TABLES = ['window_revocations', 'window_domains', 'revocation_outbox'];
 const WINDOW = 6 * 3600;
 
 beforeEach(async () => {
   // Each case counts what the pass deletes, so none may see another case's rows.
-  for (const d1 of allDatabases()) await d1.batch([...TABLES, ...WINDOW_TABLES].map((t) => d1.prepare(`delete from ${t}`)));
+  // The outboxes too: with the feed emptied, the next copy would bring their old entries back.
+  for (const d1 of allDatabases()) await d1.batch([...TABLES, ...FEED_TABLES].map((t) => d1.prepare(`delete from ${t}`)));
 });
 
 describe('check-ins', () => {
