@@ -3,14 +3,23 @@
 // lifetime, key material and operator token hashes. Operational tunables are in ./tunables.ts.
 // A malformed variable is reported by name, never by value.
 
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import * as z from 'zod/mini';
-import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
+import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy, toHex } from '../src/index.ts';
 import { DomainError } from './domain-errors.ts';
 import type { Env } from './env.ts';
 import { type IdentityConfig, parseIdentityConfig } from './identity/config.ts';
 import { plainMessage } from './issue-text.ts';
 
 export type Role = 'operator' | 'auditor';
+
+export interface FeedKeys {
+  /** The key id a window fixed now records (window_domains.key_id). */
+  activeId: string;
+  /** Key id → key, the active one included. */
+  byId: ReadonlyMap<string, Uint8Array>;
+}
 
 export interface OperatorEntry {
   name: string;
@@ -27,8 +36,11 @@ export interface Config {
   /** kid hex -> 32-byte seed, for the next and active signing keys. */
   signingSeeds: ReadonlyMap<string, Uint8Array>;
   idHmacKey: Uint8Array;
-  /** Keys the window-index permutations (docs/feed-privacy.md); at least 32 bytes. */
-  feedKey: Uint8Array;
+  /**
+   * The keys of the window-index permutations (docs/feed-privacy.md): FEED_KEY is the one new
+   * windows take; FEED_KEYS_RETIRED holds the ones windows still in the feed were fixed with.
+   */
+  feedKeys: FeedKeys;
   /**
    * Dense numbers per bucket a window's domain leaves for holders enrolled during the window
    * (worker/feed/window-domains.ts); WINDOW_HEADROOM_PER_BUCKET, default WINDOW_HEADROOM.default.
@@ -107,7 +119,7 @@ export function parseConfig(env: Env): Config {
     rootPublicKey: bytesOf('TRUST_ROOT_PUBLIC_KEY', required(env, 'TRUST_ROOT_PUBLIC_KEY'), 32),
     signingSeeds: parseSigningKeys(env.SIGNING_KEYS),
     idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
-    feedKey: parseKey('FEED_KEY', required(env, 'FEED_KEY')),
+    feedKeys: parseFeedKeys(required(env, 'FEED_KEY'), env.FEED_KEYS_RETIRED),
     windowHeadroomPerBucket: parseHeadroom(env.WINDOW_HEADROOM_PER_BUCKET),
     operators: parseOperators(env.OPERATOR_TOKENS),
     identity: parseIdentityConfig(env, misconfigured),
@@ -198,6 +210,30 @@ function parseKey(name: string, raw: string): Uint8Array {
   }
   if (!key || key.length < 32) throw misconfigured(name, 'must be base64url of at least 32 bytes');
   return key;
+}
+
+/**
+ * A feed key's id: the first 8 bytes of HMAC-SHA-256(key, "tricolor/feed-key-id"), hex. Stored
+ * with each window's domain so a window keeps its key across a rotation; it reveals nothing of
+ * the key.
+ */
+export function feedKeyId(key: Uint8Array): string {
+  return toHex(hmac(sha256, key, new TextEncoder().encode('tricolor/feed-key-id')).slice(0, 8));
+}
+
+function parseFeedKeys(active: string, retired: string | undefined): FeedKeys {
+  const key = parseKey('FEED_KEY', active);
+  const byId = new Map([[feedKeyId(key), key]]);
+  if (retired) {
+    const list = parseJson(retired, 'FEED_KEYS_RETIRED');
+    if (!Array.isArray(list) || !list.every((k) => typeof k === 'string'))
+      throw misconfigured('FEED_KEYS_RETIRED', 'must be a JSON array of base64url keys');
+    for (const k of list) {
+      const old = parseKey('FEED_KEYS_RETIRED', k);
+      byId.set(feedKeyId(old), old);
+    }
+  }
+  return { activeId: feedKeyId(key), byId };
 }
 
 function parseHeadroom(raw: string | undefined): number {

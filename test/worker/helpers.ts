@@ -194,7 +194,7 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
       now,
     },
     active,
-    { feedKey: config.feedKey, domainOf: (window) => h.state.windowDomains.domainOf(window, testDomainSources(deployment)) },
+    { windowOf: (window) => h.state.windowDomains.windowOf(window, testDomainSources(deployment)) },
   );
   return { holderId: holder.id, secret: enrolment.secret, token: issued.token, status: statusView(status), idNumber };
 }

@@ -51,6 +51,8 @@ describe('status policy from configuration', () => {
     ['FEED_KEY', 'c2hvcnQ', 'FEED_KEY must be base64url of at least 32 bytes'],
     // 31 bytes: one short of what an HMAC-SHA-256 key for the window permutations needs.
     ['FEED_KEY', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'FEED_KEY must be base64url of at least 32 bytes'],
+    ['FEED_KEYS_RETIRED', '["c2hvcnQ"]', 'FEED_KEYS_RETIRED must be base64url of at least 32 bytes'],
+    ['FEED_KEYS_RETIRED', '{"a": 1}', 'FEED_KEYS_RETIRED must be a JSON array of base64url keys'],
     ['WINDOW_HEADROOM_PER_BUCKET', '0', 'WINDOW_HEADROOM_PER_BUCKET must be a whole number from 1 to 65536'],
     ['SIGNING_KEYS', '{"not-a-kid": "x"}', 'SIGNING_KEYS keys must be 16 hex digits'],
     ['OPERATOR_TOKENS', '[{"name": "x", "role": "root", "sha256": "00"}]', 'OPERATOR_TOKENS'],

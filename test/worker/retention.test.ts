@@ -197,7 +197,10 @@ describe('window indices and domains', () => {
     const rows = Array.from({ length: 9 }, (_, i) =>
       env.DB.prepare('insert into window_revocations ("window", epoch, idx, seq) values (1, 0, ?, 1)').bind(i),
     );
-    await env.DB.batch([...rows, env.DB.prepare('insert into window_domains ("window", domain) values (1, 1000000)')]);
+    await env.DB.batch([
+      ...rows,
+      env.DB.prepare(`insert into window_domains ("window", domain, key_id) values (1, 1000000, 'retention-test')`),
+    ]);
     const bounds = {
       maxRowsPerRun: {
         checkins: 10,

@@ -142,10 +142,12 @@ export const windowRevocations = sqliteTable(
   (t) => [primaryKey({ columns: [t.window, t.epoch, t.idx] }), index('window_revocations_seq_idx').on(t.seq)],
 );
 
-/** Each issuance window's permutation domain, fixed the first time the window is needed (worker/feed/window-domains.ts). */
+/** Each issuance window's permutation domain and feed key, fixed the first time the window is needed (worker/feed/window-domains.ts). */
 export const windowDomains = sqliteTable('window_domains', {
   window: integer('window').primaryKey(),
   domain: integer('domain').notNull(),
+  /** The feed key the window's permutations are keyed with (worker/config.ts feedKeyId). */
+  keyId: text('key_id').notNull(),
 });
 
 /** The next dense number of each virtual bucket (worker/shards/buckets.ts), in the bucket's database. */

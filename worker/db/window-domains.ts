@@ -1,23 +1,34 @@
-// Each issuance window's permutation domain (docs/feed-privacy.md "Domain"), in the feed
-// database. Fixed once: the first writer's INSERT OR IGNORE wins and everyone reads that row back,
-// so all isolates and all shards index the window over the same domain.
+// Each issuance window's permutation domain and feed key (docs/feed-privacy.md "Domain"), in the
+// feed database. Fixed once: the first writer's INSERT OR IGNORE wins and everyone reads that row
+// back, so all isolates and all shards index the window over the same domain with the same key.
 
 import { asc, eq, inArray, lt } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { windowDomains } from './schema.ts';
 
-export async function readWindowDomain(feedDb: Db, window: number): Promise<number | undefined> {
-  const row = await feedDb.select({ domain: windowDomains.domain }).from(windowDomains).where(eq(windowDomains.window, window)).get();
-  return row?.domain;
+export interface FixedWindow {
+  domain: number;
+  keyId: string;
 }
 
-/** Offers a domain for `window` and returns the one that holds (an earlier offer wins). */
-export async function fixWindowDomain(feedDb: Db, window: number, offered: number): Promise<number> {
+export async function readWindowDomain(feedDb: Db, window: number): Promise<FixedWindow | undefined> {
+  return feedDb
+    .select({ domain: windowDomains.domain, keyId: windowDomains.keyId })
+    .from(windowDomains)
+    .where(eq(windowDomains.window, window))
+    .get();
+}
+
+/** Offers a domain and key for `window` and returns the ones that hold (an earlier offer wins). */
+export async function fixWindowDomain(feedDb: Db, window: number, offered: FixedWindow): Promise<FixedWindow> {
   const [, rows] = await feedDb.batch([
-    feedDb.insert(windowDomains).values({ window, domain: offered }).onConflictDoNothing(),
-    feedDb.select({ domain: windowDomains.domain }).from(windowDomains).where(eq(windowDomains.window, window)),
+    feedDb
+      .insert(windowDomains)
+      .values({ window, ...offered })
+      .onConflictDoNothing(),
+    feedDb.select({ domain: windowDomains.domain, keyId: windowDomains.keyId }).from(windowDomains).where(eq(windowDomains.window, window)),
   ]);
-  return rows[0]!.domain;
+  return rows[0]!;
 }
 
 /** Deletes up to `limit` domains of windows before `oldestLiveWindow` (primary-key range). */

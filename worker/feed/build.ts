@@ -104,7 +104,7 @@ async function deltaPieces(feedDb: Db, rows: readonly DeltaRow[], fromWindow: nu
     const { window, epoch, indices } = groups.get(key)!;
     let domain = domains.get(window);
     if (domain === undefined) {
-      domain = await readWindowDomain(feedDb, window);
+      domain = (await readWindowDomain(feedDb, window))?.domain;
       if (domain === undefined) throw new Error(`window ${window} has indices but no domain`);
       domains.set(window, domain);
     }

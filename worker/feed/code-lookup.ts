@@ -3,12 +3,17 @@
 // domain is kept: once a window has left the feed, its codes name nobody, even to the issuer.
 
 import { type CodeReference, slotOfWindowIndex, windowPermutation } from '../../src/index.ts';
+import type { FeedKeys } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { readWindowDomain } from '../db/window-domains.ts';
 
-/** The slot the code was issued to, or undefined when its window is unknown or the index is outside its domain. */
-export async function slotOfCode(feedDb: Db, feedKey: Uint8Array, code: CodeReference): Promise<number | undefined> {
-  const domain = await readWindowDomain(feedDb, code.window);
-  if (domain === undefined || code.windowIndex >= domain) return undefined;
-  return slotOfWindowIndex(windowPermutation(feedKey, code.window, code.epoch, domain), code.windowIndex);
+/**
+ * The slot the code was issued to, or undefined when its window is unknown, its feed key is no
+ * longer configured, or the index is outside its domain.
+ */
+export async function slotOfCode(feedDb: Db, feedKeys: FeedKeys, code: CodeReference): Promise<number | undefined> {
+  const fixed = await readWindowDomain(feedDb, code.window);
+  const key = fixed && feedKeys.byId.get(fixed.keyId);
+  if (!fixed || !key || code.windowIndex >= fixed.domain) return undefined;
+  return slotOfWindowIndex(windowPermutation(key, code.window, code.epoch, fixed.domain), code.windowIndex);
 }

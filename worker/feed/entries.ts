@@ -46,8 +46,13 @@ export interface FeedEntries {
   storedCuts: string;
 }
 
+/**
+ * `keyOf` gives each window's feed key: across a key rotation the windows a cut lists can have
+ * different keys, so the references are computed once per key and each window's kept from the
+ * computation with its own key (the core function takes one key).
+ */
 export function planFeedEntries(
-  feedKey: Uint8Array,
+  keyOf: (window: number) => Uint8Array,
   slot: number,
   stored: readonly number[],
   newCuts: readonly number[],
@@ -59,8 +64,11 @@ export function planFeedEntries(
   const cuts = stored.filter((c) => c >= oldest);
   const references = new Map<number, FeedReference>();
   for (const cut of [...newCuts].sort((a, b) => a - b)) {
-    for (const r of downgradeStatusReferences(feedKey, slot, cuts, cut, maxTokenLifetime, domainOf)) {
-      references.set(r.window * (MAX_REVOCATION_EPOCH + 1) + r.epoch, r);
+    const keys = new Set(windowsListedBy(cut, maxTokenLifetime).map(keyOf));
+    for (const key of keys) {
+      for (const r of downgradeStatusReferences(key, slot, cuts, cut, maxTokenLifetime, domainOf)) {
+        if (keyOf(r.window) === key) references.set(r.window * (MAX_REVOCATION_EPOCH + 1) + r.epoch, r);
+      }
     }
     cuts.push(cut);
   }

@@ -23,7 +23,7 @@ export async function buildSnapshotPieces(feedDb: Db, r: SnapshotRange): Promise
   const pieces: CodedStatusPiece[] = [];
   for (let window = r.fromWindow; window <= r.toWindow; window++) {
     // Rows exist only for windows whose domain was fixed (they are indices over it).
-    const domain = await readWindowDomain(feedDb, window);
+    const domain = (await readWindowDomain(feedDb, window))?.domain;
     if (domain === undefined) continue;
     for (let epoch = await readNextEpoch(feedDb, window, 0); epoch !== undefined; ) {
       const piece = await buildPiece(feedDb, window, epoch, domain, r);

@@ -1,12 +1,15 @@
 // Which domain each issuance window indexes over (docs/feed-privacy.md "Domain"): every slot in
 // use when the window is first needed, plus headroom for the holders enrolled during it, in
-// whole buckets, and never below the million points SP 800-38G Rev. 1 asks of FF1. The first
-// isolate to need a window fixes it in the feed database; every isolate caches what it read.
+// whole buckets, and never below the million points SP 800-38G Rev. 1 asks of FF1; and which feed
+// key (the active one when it is fixed) keys its permutations, so a rotated key leaves the windows
+// already fixed alone. The first isolate to need a window fixes it in the feed database; every
+// isolate caches what it read.
 
 import { MAX_DOMAIN, MIN_SECURE_DOMAIN, type WindowDomain } from '../../src/index.ts';
+import type { FeedKeys } from '../config.ts';
 import { highestDenseNumber } from '../db/bucket-counters.ts';
 import type { Db } from '../db/client.ts';
-import { fixWindowDomain, readWindowDomain } from '../db/window-domains.ts';
+import { type FixedWindow, fixWindowDomain, readWindowDomain } from '../db/window-domains.ts';
 import { DomainError } from '../domain-errors.ts';
 import { HOLDER_BUCKETS } from '../shards/buckets.ts';
 
@@ -25,11 +28,24 @@ export interface DomainSources {
   feedDb: () => Db;
   holderDbs: () => Db[];
   headroomPerBucket: number;
+  feedKeys: FeedKeys;
 }
 
-/** Per isolate: a window's domain never changes once fixed, so a cached value is never stale. */
+/** What a window's indices are computed with: its domain and its feed key. */
+export interface WindowKeying {
+  domain: number;
+  key: Uint8Array;
+}
+
+/** Several windows resolved, so the synchronous core functions can follow. */
+export interface ResolvedWindows {
+  domainOf: WindowDomain;
+  keyOf(window: number): Uint8Array;
+}
+
+/** Per isolate: a window's domain and key id never change once fixed, so a cached value is never stale. */
 export class WindowDomainCache {
-  readonly #domains = new Map<number, number>();
+  readonly #windows = new Map<number, FixedWindow>();
   /** Windows kept at most: live windows are about six, the rest are dropped oldest first. */
   readonly #capacity: number;
 
@@ -37,27 +53,40 @@ export class WindowDomainCache {
     this.#capacity = capacity;
   }
 
-  async domainOf(window: number, sources: DomainSources): Promise<number> {
-    const cached = this.#domains.get(window);
-    if (cached !== undefined) return cached;
-    let domain = await readWindowDomain(sources.readFeedDb(), window);
-    if (domain === undefined) {
-      const highest = await highestDenseNumber(sources.holderDbs());
-      domain = await fixWindowDomain(sources.feedDb(), window, offeredDomain(highest, sources.headroomPerBucket));
+  async windowOf(window: number, sources: DomainSources): Promise<WindowKeying> {
+    let fixed = this.#windows.get(window);
+    if (fixed === undefined) {
+      fixed = await readWindowDomain(sources.readFeedDb(), window);
+      if (fixed === undefined) {
+        const highest = await highestDenseNumber(sources.holderDbs());
+        const offered = { domain: offeredDomain(highest, sources.headroomPerBucket), keyId: sources.feedKeys.activeId };
+        fixed = await fixWindowDomain(sources.feedDb(), window, offered);
+      }
+      this.#windows.set(window, fixed);
+      while (this.#windows.size > this.#capacity) this.#windows.delete(Math.min(...this.#windows.keys()));
     }
-    this.#domains.set(window, domain);
-    while (this.#domains.size > this.#capacity) this.#domains.delete(Math.min(...this.#domains.keys()));
-    return domain;
+    const key = sources.feedKeys.byId.get(fixed.keyId);
+    // A retired key dropped while its windows are still in the feed (docs/operations.md "FEED_KEY").
+    if (!key)
+      throw new DomainError(
+        'misconfigured',
+        `The issuer is misconfigured: the feed key of window ${window} is not in FEED_KEY or FEED_KEYS_RETIRED.`,
+      );
+    return { domain: fixed.domain, key };
   }
 
-  /** The domains of several windows, resolved first so that a synchronous WindowDomain can follow. */
-  async resolve(windows: readonly number[], sources: DomainSources): Promise<WindowDomain> {
-    const domains = new Map<number, number>();
-    for (const window of windows) domains.set(window, await this.domainOf(window, sources));
-    return (window) => {
-      const domain = domains.get(window);
-      if (domain === undefined) throw new RangeError(`window ${window} was not resolved`);
-      return domain;
+  async domainOf(window: number, sources: DomainSources): Promise<number> {
+    return (await this.windowOf(window, sources)).domain;
+  }
+
+  async resolve(windows: readonly number[], sources: DomainSources): Promise<ResolvedWindows> {
+    const resolved = new Map<number, WindowKeying>();
+    for (const window of windows) resolved.set(window, await this.windowOf(window, sources));
+    const of = (window: number) => {
+      const keying = resolved.get(window);
+      if (keying === undefined) throw new RangeError(`window ${window} was not resolved`);
+      return keying;
     };
+    return { domainOf: (window) => of(window).domain, keyOf: (window) => of(window).key };
   }
 }

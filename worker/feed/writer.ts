@@ -4,7 +4,6 @@
 // The rows themselves go into the holder database's outbox in the status batch
 // (worker/db/feed-entries.ts outboxEntryStatement) and reach the feed through ./forward.ts.
 
-import type { WindowDomain } from '../../src/index.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { HolderRow } from '../db/schema.ts';
@@ -12,19 +11,18 @@ import type { Shards } from '../shards/shards.ts';
 import type { AppState } from '../state.ts';
 import type { PlannedRevocation } from '../status/plan.ts';
 import { type FeedEntries, parseCuts, planFeedEntries, windowsListedBy } from './entries.ts';
-import type { DomainSources, WindowDomainCache } from './window-domains.ts';
+import type { DomainSources, ResolvedWindows, WindowDomainCache } from './window-domains.ts';
 
 export interface FeedWriter {
-  feedKey: Uint8Array;
   maxTokenLifetime: number;
-  /** Resolves (fixing if needed) the domains of these windows. */
-  domainsFor(windows: readonly number[]): Promise<WindowDomain>;
+  /** Resolves (fixing if needed) the domains and feed keys of these windows. */
+  domainsFor(windows: readonly number[]): Promise<ResolvedWindows>;
   /** Called after a write that added feed rows to `holderDb`'s outbox. */
   onRevocation(holderDb: Db): void;
 }
 
 export interface FeedWriterSources {
-  config: Pick<Config, 'feedKey' | 'tokenLifetimeSeconds' | 'windowHeadroomPerBucket'>;
+  config: Pick<Config, 'feedKeys' | 'tokenLifetimeSeconds' | 'windowHeadroomPerBucket'>;
   domains: WindowDomainCache;
   /** The home database, where window domains are fixed. */
   homeDb: Db;
@@ -33,12 +31,17 @@ export interface FeedWriterSources {
 }
 
 /** Where window domains come from: the home database (primary) and every holder database's counters. */
-export function domainSources(config: Pick<Config, 'windowHeadroomPerBucket'>, shards: Shards, readHome?: () => Db): DomainSources {
+export function domainSources(
+  config: Pick<Config, 'windowHeadroomPerBucket' | 'feedKeys'>,
+  shards: Shards,
+  readHome?: () => Db,
+): DomainSources {
   return {
     readFeedDb: readHome ?? (() => shards.home),
     feedDb: () => shards.home,
     holderDbs: () => shards.all.map((s) => s.db),
     headroomPerBucket: config.windowHeadroomPerBucket,
+    feedKeys: config.feedKeys,
   };
 }
 
@@ -72,9 +75,9 @@ export function feedWriterFor(s: FeedWriterSources): FeedWriter {
     feedDb: () => s.homeDb,
     holderDbs: s.holderDbs,
     headroomPerBucket: s.config.windowHeadroomPerBucket,
+    feedKeys: s.config.feedKeys,
   };
   return {
-    feedKey: s.config.feedKey,
     maxTokenLifetime: s.config.tokenLifetimeSeconds,
     domainsFor: (windows) => s.domains.resolve(windows, sources),
     onRevocation: s.onRevocation,
@@ -92,6 +95,6 @@ export async function prepareFeedEntries(
   if (holder.slot === null) throw new Error('a holder without a slot cannot be revoked in the feed');
   const cuts = revocations.map((r) => r.revokedBefore);
   const windows = [...new Set(cuts.flatMap((cut) => windowsListedBy(cut, writer.maxTokenLifetime)))];
-  const domainOf = await writer.domainsFor(windows);
-  return planFeedEntries(writer.feedKey, holder.slot, parseCuts(holder.revocationCuts), cuts, writer.maxTokenLifetime, now, domainOf);
+  const { domainOf, keyOf } = await writer.domainsFor(windows);
+  return planFeedEntries(keyOf, holder.slot, parseCuts(holder.revocationCuts), cuts, writer.maxTokenLifetime, now, domainOf);
 }

@@ -42,7 +42,8 @@ CREATE UNIQUE INDEX `holders_slot_unique` ON `holders` (`slot`);
 --> statement-breakpoint
 CREATE TABLE `window_domains` (
 	`window` integer PRIMARY KEY NOT NULL,
-	`domain` integer NOT NULL
+	`domain` integer NOT NULL,
+	`key_id` text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `window_revocations` (

@@ -14,6 +14,7 @@ import {
   type StatusChangeResponse,
 } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
+import type { FeedKeys } from '../config.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
 import { loadHistory } from '../db/history.ts';
@@ -61,7 +62,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
       found = { holder: await findHolderByIdHash(db, idHash), db };
     } else {
       // The code's window domain is in the home database; its slot names the bucket, so one holder database.
-      found = await findHolderByCode(shards, config.feedKey, body.code);
+      found = await findHolderByCode(shards, config.feedKeys, body.code);
     }
     const { holder, db } = found;
     const listHash = 'idNumber' in body ? await hashIdNumber(config.idHmacKey, body.idNumber) : holder?.idHash;
@@ -114,10 +115,10 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
 /** The holder a scanned code was issued to, and the database it lives in (the home one when nobody). */
 async function findHolderByCode(
   shards: Shards,
-  feedKey: Uint8Array,
+  feedKeys: FeedKeys,
   code: CodeReference,
 ): Promise<{ holder: HolderRow | undefined; db: Db }> {
-  const slot = await slotOfCode(shards.home, feedKey, code);
+  const slot = await slotOfCode(shards.home, feedKeys, code);
   if (slot === undefined) return { holder: undefined, db: shards.home };
   const { db } = shards.ofBucket(slot % HOLDER_BUCKETS);
   return { holder: await findHolderBySlot(db, slot), db };

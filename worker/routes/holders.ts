@@ -39,7 +39,7 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
         now,
       },
       active,
-      { feedKey: config.feedKey, domainOf: (window) => state.windowDomains.domainOf(window, domains) },
+      { windowOf: (window) => state.windowDomains.windowOf(window, domains) },
     );
     c.header('Cache-Control', 'no-store');
     return c.json({

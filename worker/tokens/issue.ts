@@ -53,10 +53,9 @@ export interface IssueInput {
   now: number;
 }
 
-/** The feed key and each window's domain (worker/feed/window-domains.ts). */
+/** Each window's domain and feed key (worker/feed/window-domains.ts). */
 export interface WindowIndexing {
-  feedKey: Uint8Array;
-  domainOf(window: number): Promise<number>;
+  windowOf(window: number): Promise<{ domain: number; key: Uint8Array }>;
 }
 
 export interface IssuedToken {
@@ -96,8 +95,8 @@ export class TokenIssuer {
 
   async issue(input: IssueInput, active: ActiveSigner, indexing: WindowIndexing): Promise<IssuedToken> {
     const { iat, exp } = tokenTimes(input, active.key.validFrom);
-    // The index is a function of (feed key, slot, window, epoch, domain), and the key and each
-    // window's domain never change, so the slot, iat and epoch stand in for it in the cache key.
+    // The index is a function of (feed key, slot, window, epoch, domain), and each window's key
+    // and domain never change once fixed, so the slot, iat and epoch stand in for it in the cache key.
     const epoch = tokenEpoch(input.cuts, iat);
     const cacheKey = [
       toHex(active.key.kid),
@@ -114,7 +113,7 @@ export class TokenIssuer {
     let issued = this.#cache.get(cacheKey);
     if (issued === undefined) {
       const window = windowOf(iat);
-      const domain = await indexing.domainOf(window);
+      const { domain, key } = await indexing.windowOf(window);
       if (input.slot >= domain) {
         // Enrolled after the window's domain was fixed, beyond its headroom: the next window's
         // domain includes the holder (docs/feed-privacy.md "Domain").
@@ -125,7 +124,7 @@ export class TokenIssuer {
           retryAfter,
         );
       }
-      const reference = tokenStatusReference(indexing.feedKey, input.slot, input.cuts, iat, () => domain);
+      const reference = tokenStatusReference(key, input.slot, input.cuts, iat, () => domain);
       const claims = tokenClaims(input, iat, reference);
       issued = { token: (await signToken(claims, active.signer)).text, claims };
       this.#cache.set(cacheKey, issued);
