@@ -91,7 +91,8 @@ export function openShards(env: Bindings & { DB: D1Database; SHARD_MAP?: string 
       return map.bindings.map((_, i) => shard(i));
     },
     get home() {
-      return (home ??= openDb(env.DB));
+      home ??= openDb(env.DB);
+      return home;
     },
     ofBucket,
     ofHolderId(holderId) {
