@@ -219,10 +219,10 @@ async function enrolment(run: SeededWorker, seconds: number): Promise<Figure> {
 async function feedAt10k(run: SeededWorker, pollSeconds: number): Promise<Figure[]> {
   const { baseUrl } = run.worker;
   const figures: Figure[] = [];
+  // The poll figures need a head to poll; the snapshot's size is measured after real downgrades
+  // (the import section) and in the privacy section: the seed writes the seeded downgrades'
+  // feed rows but not their window indices, which only the Worker derives.
   const snapshot = await fetchVerifiedFeed(run, 0);
-  const live = run.seeded.plan.red + run.seeded.plan.yellow;
-  if (snapshot.entries !== live) throw new Error(`the snapshot holds ${snapshot.entries} entries, expected ${live}`);
-  figures.push(snapshotFigure(SECTION, snapshot.bytes, snapshot.entries));
 
   const etag = snapshot.etag;
   const since = etag.replace(/^"rv-(\d+)"$/, '$1');
@@ -257,6 +257,7 @@ export interface ServedFeed {
   entries: number;
   kind: string;
   etag: string;
+  fromSeq: number;
   toSeq: number;
 }
 
@@ -282,19 +283,21 @@ export async function fetchVerifiedFeed(run: SeededWorker, since: number): Promi
     entries: verified.feed.pieces.reduce((n, p) => n + p.indices.length, 0),
     kind: verified.feed.kind,
     etag: res.headers.get('etag') ?? '',
+    fromSeq: verified.feed.fromSeq,
     toSeq: verified.feed.toSeq,
   };
 }
 
-export function snapshotFigure(section: string, bytes: number, entries: number): Figure {
-  const perEntry = bytes / entries;
+/** A snapshot's size per downgraded holder (each lists one window index per live window). */
+export function snapshotFigure(section: string, bytes: number, downgraded: number, indices: number): Figure {
+  const perHolder = bytes / downgraded;
   return {
     section,
-    name: `Feed snapshot served by the Worker, ${entries.toLocaleString('en')} live entries`,
-    value: `${bytes.toLocaleString('en')} B = ${perEntry.toFixed(2)} B/entry`,
-    target: '< 10 B/entry',
-    met: perEntry < 10,
+    name: `Feed snapshot served by the Worker, ${downgraded.toLocaleString('en')} downgraded holders (${indices.toLocaleString('en')} window indices)`,
+    value: `${bytes.toLocaleString('en')} B = ${perHolder.toFixed(2)} B per downgraded holder`,
+    target: '< 10 B per downgraded holder',
+    met: perHolder < 10,
     note: 'GET /v1/revocations?since=0 built from D1 by the Worker; signature verified and snapshot applied with src/ as a verifier would',
-    raw: { bytes, entries },
+    raw: { bytes, downgraded, indices },
   };
 }

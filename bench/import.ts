@@ -57,16 +57,18 @@ export async function benchImport(quick: boolean): Promise<Figure[]> {
     raw: { ...totals, seconds, requests: plan.chunks.length, mismatches },
   });
 
+  // Each applied row is a downgrade, listed in every live window: 5 or 6 indices each. The seed's
+  // downgrades have feed rows but no window indices (only the Worker derives those).
   const snapshot = await fetchVerifiedFeed(run, 0);
-  const live = run.seeded.plan.red + run.seeded.plan.yellow + totals.applied;
-  if (snapshot.entries !== live) throw new Error(`the snapshot holds ${snapshot.entries} entries, expected ${live}`);
-  figures.push(snapshotFigure(FEED_SECTION, snapshot.bytes, snapshot.entries));
+  if (snapshot.entries < 5 * totals.applied || snapshot.entries > 6 * totals.applied)
+    throw new Error(`the snapshot holds ${snapshot.entries} window indices for ${totals.applied} downgrades`);
+  figures.push(snapshotFigure(FEED_SECTION, snapshot.bytes, totals.applied, snapshot.entries));
   const delta = await fetchVerifiedFeed(run, snapshot.toSeq - 100);
-  if (delta.kind !== 'delta' || delta.entries !== 100)
-    throw new Error(`expected a delta of 100 entries, got a ${delta.kind} of ${delta.entries}`);
+  if (delta.kind !== 'delta' || delta.toSeq - delta.fromSeq !== 100 || delta.entries < 500 || delta.entries > 600)
+    throw new Error(`expected a delta of 100 downgrades, got a ${delta.kind} of ${delta.entries} indices`);
   figures.push({
     section: FEED_SECTION,
-    name: 'Feed delta of 100 entries served by the Worker',
+    name: 'Feed delta of 100 downgrades served by the Worker',
     value: `${delta.bytes.toLocaleString('en')} B`,
     target: '< 2 KB',
     met: delta.bytes < 2048,
