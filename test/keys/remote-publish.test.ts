@@ -11,7 +11,7 @@ import { silentReporter } from '../../keys/progress.ts';
 import { type RunningDevProvider, startDevOidcProvider } from '../../scripts/lib/dev-oidc-provider.ts';
 import { signInDevIdentity } from '../../scripts/lib/dev-sign-in.ts';
 import { readDotenvValue } from '../../scripts/lib/dev-vars.ts';
-import { freeLoopbackPort } from '../../scripts/lib/local-worker.ts';
+import { d1Bindings, freeLoopbackPort } from '../../scripts/lib/local-worker.ts';
 import { runWrangler } from '../../scripts/lib/wrangler-exec.ts';
 import { fromBase64Url, type TrustList, toBase64Url, toHex, verifyToken, verifyTrustList } from '../../src/index.ts';
 import { type CliRun, REPO_ROOT, runCli, tempDir } from './helpers.ts';
@@ -68,11 +68,14 @@ describe('keys publish --remote', () => {
       },
     );
     const persistTo = join(dir, 'state');
-    await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
-      cwd: REPO_ROOT,
-      label: 'migrations',
-      reporter: silentReporter,
-    });
+    // Every database of wrangler.toml: the home one and each holder database.
+    for (const binding of d1Bindings(await readFile(join(REPO_ROOT, 'wrangler.toml'), 'utf8'))) {
+      await runWrangler(['d1', 'migrations', 'apply', binding, '--local', '--persist-to', persistTo], {
+        cwd: REPO_ROOT,
+        label: `migrations (${binding})`,
+        reporter: silentReporter,
+      });
+    }
 
     const publicOut = join(dir, 'root-public.json');
     expect((await keys('root', 'init', '--issuer', 'ZJ', '--public-out', publicOut)).code).toBe(0);
