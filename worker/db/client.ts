@@ -3,16 +3,20 @@
 
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 import { toHex } from '../../src/index.ts';
-import * as schema from './schema.ts';
 
-export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
+/**
+ * No relational schema is passed to drizzle: the Worker uses only the query builder, and a schema
+ * makes every drizzle() call walk all tables, which a request pays once per database it opens
+ * (the runtime may hand each request new binding objects, so the cache below may not hit).
+ */
+export type Db = DrizzleD1Database & { $client: D1Database };
 
 const handles = new WeakMap<D1Database, Db>();
 
 export function openDb(d1: D1Database): Db {
   let db = handles.get(d1);
   if (!db) {
-    db = drizzle(d1, { schema });
+    db = drizzle(d1);
     handles.set(d1, db);
   }
   return db;
@@ -28,7 +32,7 @@ export function openDb(d1: D1Database): Db {
 export function openReadDb(d1: D1Database): Db {
   if (typeof d1.withSession !== 'function') return openDb(d1);
   // drizzle only calls prepare() and batch(), which a session has too.
-  return drizzle(d1.withSession('first-unconstrained') as unknown as D1Database, { schema });
+  return drizzle(d1.withSession('first-unconstrained') as unknown as D1Database);
 }
 
 /** Splits values so each query stays under D1's limit of bound parameters. */
