@@ -25,6 +25,7 @@ import { registerRevocationRoutes } from './routes/revocations.ts';
 import { registerStaffAuthRoutes } from './routes/staff-auth.ts';
 import { openShards, type Shard } from './shards/shards.ts';
 import { type AppDeps, type AppState, createAppState } from './state.ts';
+import { TUNABLES } from './tunables.ts';
 
 /** `state` is passed only by tests that act on the same caches as the app (test/worker/helpers.ts). */
 export function createApp(deps: AppDeps = {}, state: AppState = createAppState(deps)): Hono<AppEnv> {
@@ -51,7 +52,8 @@ export function createApp(deps: AppDeps = {}, state: AppState = createAppState(d
     // keeps them and the cron copies them), so it never turns a committed change into an error.
     for (const shard of revoked) {
       try {
-        if ((await forwardRevocations(shards.home, shard)).forwarded > 0) state.feedHead.invalidate();
+        // Up to a whole import's worth: one request never writes more revocations than that.
+        if ((await forwardRevocations(shards.home, shard, TUNABLES.maxImportRows)).forwarded > 0) state.feedHead.invalidate();
       } catch (err) {
         console.error(`revocation forwarding from ${shard.name} deferred to the cron: ${describeForLog(err)}`);
       }

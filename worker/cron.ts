@@ -55,7 +55,7 @@ export async function runCron(shards: Shards, config: Config, now: number): Prom
       add(report, await releaseDue(shard.db, config, now, Math.ceil(TUNABLES.cronMaxHolders / count)));
       // After the releases, so a release due in this run is recorded before its check-ins could age out.
       add(report, await pruneExpired(shard.db, config, now, bounds));
-      report.forwarded += (await forwardRevocations(shards.home, shard, TUNABLES.cronForwardRows)).forwarded;
+      report.forwarded += (await forwardRevocations(shards.home, shard, Math.ceil(TUNABLES.cronForwardRows / count))).forwarded;
       report.prunedOutbox += await pruneOutbox(shards.home, shard, now - TUNABLES.outboxKeepSeconds, bounds.maxRowsPerRun.revocations);
     } catch (err) {
       failed.push(shard.name);

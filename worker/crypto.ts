@@ -2,7 +2,7 @@
 // SHA-256; ID numbers only as HMAC-SHA-256 under ID_HMAC_KEY (they are guessable, so an unkeyed
 // hash would be reversible by enumeration).
 
-import { constantTimeEqual, fromBase64Url, toBase64Url, toHex } from '../src/index.ts';
+import { constantTimeEqual, fromBase64Url, toBase64Url } from '../src/index.ts';
 import { bucketOfSecretPrefix, holderIdFor } from './shards/buckets.ts';
 
 const encoder = new TextEncoder();
@@ -10,10 +10,6 @@ const encoder = new TextEncoder();
 export async function sha256(data: Uint8Array | string): Promise<Uint8Array> {
   const bytes = typeof data === 'string' ? encoder.encode(data) : data;
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-}
-
-export async function sha256Hex(data: Uint8Array | string): Promise<string> {
-  return toHex(await sha256(data));
 }
 
 const hmacKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
@@ -27,8 +23,8 @@ async function hmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Ar
   return new Uint8Array(await crypto.subtle.sign('HMAC', await imported, message as Uint8Array<ArrayBuffer>));
 }
 
-export async function hmacSha256Hex(key: Uint8Array, message: string): Promise<string> {
-  return toHex(await hmacSha256(key, encoder.encode(message)));
+export async function hmacSha256Text(key: Uint8Array, message: string): Promise<Uint8Array> {
+  return hmacSha256(key, encoder.encode(message));
 }
 
 /** The bucket (docs/scale.md "Sharding holders"), big-endian: a token fetch finds the database from it. */

@@ -49,8 +49,13 @@ export const TUNABLES = {
    * of every holder checking in daily.
    */
   retentionMaxRowsPerRun: { checkins: 400_000, statusEvents: 50_000, auditLog: 50_000, revocations: 50_000, pending: 50_000 },
-  /** Outbox revocations the cron copies into the feed per holder database per run (worker/feed/forward.ts). */
-  cronForwardRows: 10_000,
+  /**
+   * Outbox revocations the cron copies into the feed per run, shared out over the holder
+   * databases (worker/feed/forward.ts). Normally the outboxes are empty (each change is copied
+   * by its own request); this drains a backlog at 5.8 M a day without nearing D1's 1000 queries
+   * per invocation (docs/scale.md "Imports and the cron").
+   */
+  cronForwardRows: 20_000,
   /** Outbox rows are kept this long after they were written, once copied, for an operator who checks one. */
   outboxKeepSeconds: 86_400,
   /** Red/yellow holders the cron re-derives per run, in pages. */

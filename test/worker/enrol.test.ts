@@ -49,8 +49,21 @@ describe('enrolment', () => {
     for (const secretish of ['Wang', 'Xiaoming', holder.idNumber, holder.secret]) expect(stored).not.toContain(secretish);
     expect(row!.masked_name).toBe('W* X*');
     expect(row!.birth_year).toBe(1990);
-    expect(row!.id_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(row!.secret_hash).toMatch(/^[0-9a-f]{64}$/);
+    // Hashes are 32-byte BLOBs (migration 0007), and the secret's is its SHA-256, computed here.
+    const kinds = await holderDatabase(holder.holderId)
+      .prepare(
+        'select typeof(id_hash) as a, length(id_hash) as b, typeof(secret_hash) as c, length(secret_hash) as d, hex(secret_hash) as e from holders where id = ?',
+      )
+      .bind(holder.holderId)
+      .first();
+    const expected = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(holder.secret)));
+    expect(kinds).toEqual({
+      a: 'blob',
+      b: 32,
+      c: 'blob',
+      d: 32,
+      e: [...expected].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(''),
+    });
     expect(row).not.toHaveProperty('phone_hash');
   });
 

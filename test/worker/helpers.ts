@@ -7,7 +7,6 @@ import { gb11643CheckDigit } from '../../scripts/lib/dev-identities.ts';
 import {
   applyRevocationFeed,
   fromBase64Url,
-  fromHex,
   type RevocationFeed,
   type TrustedKey,
   type VerifyResult,
@@ -130,7 +129,7 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
   const now = h.clock.t;
   const idHash = await hashIdNumber(config.idHmacKey, idNumber);
   // As the callback does: the person's bucket names the database (worker/shards/).
-  const shard = shards.ofIdHash(fromHex(idHash));
+  const shard = shards.ofIdHash(idHash);
   let active: Awaited<ReturnType<typeof activeSigner>>;
   try {
     active = await activeSigner(() => shards.home, config, h.state.trust, now);

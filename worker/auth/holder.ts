@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { mintedSecretBucket, sha256Hex } from '../crypto.ts';
+import { mintedSecretBucket, sha256 } from '../crypto.ts';
 import { findHolderByReplacedSecretHash, findHolderBySecretHash } from '../db/holders.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
@@ -36,7 +36,7 @@ export function requireHolderSecret(from: 'replica' | 'primary') {
     if (bucket === undefined) return failed(c, unauthorized());
     // The secret names its bucket, so this is the one database that can know it (docs/scale.md).
     const shard = c.var.shards.ofBucket(bucket);
-    const hash = await sha256Hex(secret!);
+    const hash = await sha256(secret!);
     let holder = from === 'replica' ? await findHolderBySecretHash(shard.readDb(), hash) : undefined;
     holder ??= await findHolderBySecretHash(shard.db, hash);
     if (!holder) {

@@ -2,6 +2,7 @@
 // argument, so tests can call them directly and the routes never build SQL themselves.
 
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
+import { toHex } from '../../src/index.ts';
 import * as schema from './schema.ts';
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
@@ -47,8 +48,14 @@ export function statementOf(db: Db, query: { toSQL(): { sql: string; params: unk
   return db.$client.prepare(sql).bind(...params);
 }
 
-export function rawStatement(db: Db, sql: string, ...params: (string | number | null)[]): D1PreparedStatement {
-  return db.$client.prepare(sql).bind(...params);
+export function rawStatement(db: Db, sql: string, ...params: (string | number | null | Uint8Array)[]): D1PreparedStatement {
+  // D1 binds an ArrayBuffer as a BLOB.
+  return db.$client.prepare(sql).bind(...params.map((p) => (p instanceof Uint8Array ? p.slice().buffer : p)));
+}
+
+/** A stored hash as an in-memory Map key (hex), for batch lookups; never logged or stored. */
+export function hashKey(hash: Uint8Array): string {
+  return toHex(hash);
 }
 
 export async function runBatch(db: Db, statements: D1PreparedStatement[]): Promise<D1Result[]> {

@@ -2,18 +2,18 @@
 // partial index on `until`.
 
 import { and, asc, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
-import { chunk, type Db } from './client.ts';
+import { chunk, type Db, hashKey } from './client.ts';
 import { type HolderRow, holders } from './schema.ts';
 
-export async function findHolderBySecretHash(db: Db, secretHash: string): Promise<HolderRow | undefined> {
+export async function findHolderBySecretHash(db: Db, secretHash: Uint8Array): Promise<HolderRow | undefined> {
   return db.select().from(holders).where(eq(holders.secretHash, secretHash)).get();
 }
 
-export async function findHolderByReplacedSecretHash(db: Db, secretHash: string): Promise<HolderRow | undefined> {
+export async function findHolderByReplacedSecretHash(db: Db, secretHash: Uint8Array): Promise<HolderRow | undefined> {
   return db.select().from(holders).where(eq(holders.replacedSecretHash, secretHash)).get();
 }
 
-export async function findHolderByIdHash(db: Db, idHash: string): Promise<HolderRow | undefined> {
+export async function findHolderByIdHash(db: Db, idHash: Uint8Array): Promise<HolderRow | undefined> {
   return db.select().from(holders).where(eq(holders.idHash, idHash)).get();
 }
 
@@ -25,10 +25,11 @@ export async function findHolderById(db: Db, id: string): Promise<HolderRow | un
   return db.select().from(holders).where(eq(holders.id, id)).get();
 }
 
-export async function findHoldersByIdHashes(db: Db, idHashes: readonly string[], perQuery: number): Promise<Map<string, HolderRow>> {
+/** Keyed by the hash in hex (hashKey), since byte arrays do not compare by value in a Map. */
+export async function findHoldersByIdHashes(db: Db, idHashes: readonly Uint8Array[], perQuery: number): Promise<Map<string, HolderRow>> {
   const found = new Map<string, HolderRow>();
   for (const part of chunk(idHashes, perQuery)) {
-    for (const row of await db.select().from(holders).where(inArray(holders.idHash, part)).all()) found.set(row.idHash, row);
+    for (const row of await db.select().from(holders).where(inArray(holders.idHash, part)).all()) found.set(hashKey(row.idHash), row);
   }
   return found;
 }

@@ -3,10 +3,10 @@
 // whose isolation is over are invisible to reads and pruned by the cron (worker/retention/prune.ts).
 
 import { and, eq, gt, inArray } from 'drizzle-orm';
-import { chunk, type Db, rawStatement } from './client.ts';
+import { chunk, type Db, hashKey, rawStatement } from './client.ts';
 import { type PendingStatusRow, pendingStatuses } from './schema.ts';
 
-export async function findPending(db: Db, idHash: string, now: number): Promise<PendingStatusRow | undefined> {
+export async function findPending(db: Db, idHash: Uint8Array, now: number): Promise<PendingStatusRow | undefined> {
   return db
     .select()
     .from(pendingStatuses)
@@ -16,7 +16,7 @@ export async function findPending(db: Db, idHash: string, now: number): Promise<
 
 export async function findPendingMany(
   db: Db,
-  idHashes: readonly string[],
+  idHashes: readonly Uint8Array[],
   now: number,
   perQuery: number,
 ): Promise<Map<string, PendingStatusRow>> {
@@ -27,7 +27,7 @@ export async function findPendingMany(
       .from(pendingStatuses)
       .where(and(inArray(pendingStatuses.idHash, part), gt(pendingStatuses.expiresAt, now)))
       .all();
-    for (const row of rows) found.set(row.idHash, row);
+    for (const row of rows) found.set(hashKey(row.idHash), row);
   }
   return found;
 }
@@ -58,6 +58,6 @@ export function upsertPending(db: Db, r: PendingStatusRow): D1PreparedStatement 
   );
 }
 
-export function deletePending(db: Db, idHash: string) {
+export function deletePending(db: Db, idHash: Uint8Array) {
   return db.delete(pendingStatuses).where(eq(pendingStatuses.idHash, idHash));
 }

@@ -25,12 +25,12 @@ export const holders = sqliteTable(
     id: text('id').primaryKey(),
     /** The token's CWT sub: 8 base32 characters, random, unique (src/sub-id.ts). */
     sub: text('sub').notNull().unique(),
-    /** HMAC-SHA-256(ID_HMAC_KEY, normalised idNumber), hex. The idNumber itself is never stored. */
-    idHash: text('id_hash').notNull().unique(),
-    /** SHA-256 of the holder's current bearer secret, hex. Replaced by every later sign-in. */
-    secretHash: text('secret_hash').notNull().unique(),
+    /** HMAC-SHA-256(ID_HMAC_KEY, normalised idNumber), 32 bytes. The idNumber itself is never stored. */
+    idHash: bytes('id_hash').notNull().unique(),
+    /** SHA-256 of the holder's current bearer secret, 32 bytes. Replaced by every later sign-in. */
+    secretHash: bytes('secret_hash').notNull().unique(),
     /** SHA-256 of the secret the latest sign-in replaced: its wallet is told why it stopped working. */
-    replacedSecretHash: text('replaced_secret_hash').unique(),
+    replacedSecretHash: bytes('replaced_secret_hash').unique(),
     maskedName: text('masked_name').notNull(),
     /** From the provider's verified birth date: the token's binding (docs/token-format.md). Null only for rows made before sign-in existed. */
     birthYear: integer('birth_year'),
@@ -195,7 +195,7 @@ export const imports = sqliteTable('imports', {
 export const pendingStatuses = sqliteTable(
   'pending_statuses',
   {
-    idHash: text('id_hash').primaryKey(),
+    idHash: bytes('id_hash').primaryKey(),
     color: text('color', { enum: ['green', 'yellow', 'red'] }).notNull(),
     reason: text('reason').notNull(),
     /** The exposure the row gave; null when none (the isolation then counts from created_at). */
@@ -214,7 +214,7 @@ export const pendingStatuses = sqliteTable(
 export const signIns = sqliteTable(
   'sign_ins',
   {
-    stateHash: text('state_hash').primaryKey(),
+    stateHash: bytes('state_hash').primaryKey(),
     nonce: text('nonce').notNull(),
     /** PKCE code_verifier (RFC 7636 §4.1): worthless without the provider's one-time code. */
     codeVerifier: text('code_verifier').notNull(),

@@ -13,8 +13,8 @@ import type { Db } from '../db/client.ts';
 import { rawStatement, runBatch } from '../db/client.ts';
 import type { Shard } from '../shards/shards.ts';
 
-/** Outbox rows read and copied per step; one D1 batch of inserts each. */
-export const FORWARD_PAGE = 100;
+/** Outbox rows read and copied per step; one D1 batch of inserts each (one statement per row). */
+export const FORWARD_PAGE = 500;
 
 export interface ForwardReport {
   /** Entries added to the feed (copies of rows already there are not counted). */
@@ -32,7 +32,7 @@ export async function forwardedUpTo(home: Db, origin: string): Promise<number> {
   return row?.seq ?? 0;
 }
 
-export async function forwardRevocations(home: Db, shard: Shard, maxRows = 10 * FORWARD_PAGE): Promise<ForwardReport> {
+export async function forwardRevocations(home: Db, shard: Shard, maxRows = 2 * FORWARD_PAGE): Promise<ForwardReport> {
   let after = await forwardedUpTo(home, shard.name);
   let forwarded = 0;
   for (let copied = 0; copied < maxRows; ) {

@@ -9,13 +9,12 @@ import {
   colorForDeclaration,
   type Declaration,
   type DerivedStatus,
-  fromHex,
   generateSubId,
   isDowngrade,
   localDate,
   type StatusPolicy,
 } from '../../src/index.ts';
-import { newHolderId, newHolderSecret, sha256Hex } from '../crypto.ts';
+import { newHolderId, newHolderSecret, sha256 } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
 import { addHolderQuery, bumpDailyQuery, transitionMetric } from '../db/counters.ts';
@@ -29,7 +28,7 @@ import { applyLatePending, startingStatus } from '../status/pending.ts';
 
 /** A person the identity provider verified, reduced to what the issuer keeps (./identity.ts). */
 export interface EnrolInput {
-  idHash: string;
+  idHash: Uint8Array;
   maskedName: string;
   birthYear: number;
   declaration: Declaration;
@@ -54,9 +53,9 @@ export async function enrol(
   input: EnrolInput,
   onRevocation: () => void,
 ): Promise<Enrolment> {
-  const bucket = bucketOfIdHash(fromHex(input.idHash));
+  const bucket = bucketOfIdHash(input.idHash);
   const secret = await newHolderSecret(secretKey, bucket);
-  const secretHash = await sha256Hex(secret);
+  const secretHash = await sha256(secret);
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
     const existing = await findHolderByIdHash(db, input.idHash);
@@ -80,7 +79,7 @@ async function createHolder(
   input: EnrolInput,
   declared: Color,
   secret: string,
-  secretHash: string,
+  secretHash: Uint8Array,
   bucket: number,
 ): Promise<Enrolment> {
   // A key-people list row kept for this ID number applies now, in the same batch.
@@ -134,7 +133,7 @@ async function reenrol(
   input: EnrolInput,
   declared: Color,
   secret: string,
-  secretHash: string,
+  secretHash: Uint8Array,
   onRevocation: () => void,
 ): Promise<Enrolment> {
   // The provider verified this person, so the name and birth year are refreshed from it (a

@@ -2,15 +2,16 @@
 // finds the same holder), a masked display name and the birth year (docs/identity.md "What is
 // kept"). Never the clear name or ID number.
 
-import { hmacSha256Hex } from '../crypto.ts';
+import { hmacSha256Text } from '../crypto.ts';
 
 /** Trim, upper-case, drop all whitespace: "  110101 19900307 123x " -> "11010119900307123X". */
 export function normaliseIdNumber(idNumber: string): string {
   return idNumber.trim().toUpperCase().replace(/\s+/g, '');
 }
 
-export function hashIdNumber(key: Uint8Array, normalisedIdNumber: string): Promise<string> {
-  return hmacSha256Hex(key, normalisedIdNumber);
+/** HMAC-SHA-256 under ID_HMAC_KEY: 32 bytes, stored as a BLOB and never logged. */
+export function hashIdNumber(key: Uint8Array, normalisedIdNumber: string): Promise<Uint8Array> {
+  return hmacSha256Text(key, normalisedIdNumber);
 }
 
 const MAX_MASKED_WORDS = 4;

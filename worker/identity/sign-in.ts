@@ -7,7 +7,7 @@
 
 import { eq, lt } from 'drizzle-orm';
 import { type Declaration, toBase64Url } from '../../src/index.ts';
-import { sha256, sha256Hex } from '../crypto.ts';
+import { sha256 } from '../crypto.ts';
 import type { Db } from '../db/client.ts';
 import { signIns } from '../db/schema.ts';
 import type { IdentityConfig } from './config.ts';
@@ -64,7 +64,7 @@ export async function startSignIn(
   await db.batch([
     db.delete(signIns).where(lt(signIns.expiresAt, now)),
     db.insert(signIns).values({
-      stateHash: await sha256Hex(state),
+      stateHash: await sha256(state),
       nonce,
       codeVerifier,
       declaration: JSON.stringify(purpose),
@@ -114,7 +114,7 @@ export async function consumeSignIn(db: Db, state: string, now: number): Promise
 async function consumeRow(db: Db, state: string, now: number): Promise<{ nonce: string; codeVerifier: string; purpose: SignInPurpose }> {
   const row = await db
     .delete(signIns)
-    .where(eq(signIns.stateHash, await sha256Hex(state)))
+    .where(eq(signIns.stateHash, await sha256(state)))
     .returning()
     .get();
   if (!row || row.expiresAt < now) throw new SignInError('sign_in_expired');

@@ -7,10 +7,10 @@
 //
 // Report: applied + unchanged + pending + rejected + notApplied = the file's non-blank data rows.
 
-import { checkExposure, EXPOSURE_REJECTION_MESSAGES, fromHex, localDate, type StatusPolicy } from '../../src/index.ts';
+import { checkExposure, EXPOSURE_REJECTION_MESSAGES, localDate, type StatusPolicy } from '../../src/index.ts';
 import { insertAudit } from '../db/audit.ts';
 import { loadCheckinsForMany, toCheckin } from '../db/checkins.ts';
-import { chunk, type Db } from '../db/client.ts';
+import { chunk, type Db, hashKey } from '../db/client.ts';
 import { bumpDailyQuery } from '../db/counters.ts';
 import { findHoldersByIdHashes } from '../db/holders.ts';
 import { findPendingMany } from '../db/pending.ts';
@@ -82,10 +82,10 @@ export async function applyImport(
     rejected,
     notApplied: [],
   };
-  const parts = new Map<Shard, { row: ImportRow; idHash: string }[]>();
+  const parts = new Map<Shard, { row: ImportRow; idHash: Uint8Array }[]>();
   for (const row of rows) {
     const idHash = await hashIdNumber(run.idHmacKey, row.idNumber);
-    const shard = shards.ofIdHash(fromHex(idHash));
+    const shard = shards.ofIdHash(idHash);
     const part = parts.get(shard) ?? [];
     part.push({ row, idHash });
     parts.set(shard, part);
@@ -95,7 +95,7 @@ export async function applyImport(
   const outcomes = await settleEach(
     targets,
     (shard) => applyPart({ ...run, db: shard.db, onRevocation: () => onRevocation(shard), done }, parts.get(shard)!, report),
-    { deadline: false },
+    { deadlineMs: false },
   );
   outcomes.forEach((outcome, i) => {
     if (outcome.ok) return;
@@ -106,14 +106,14 @@ export async function applyImport(
   return report;
 }
 
-async function applyPart(ctx: ImportContext, rows: { row: ImportRow; idHash: string }[], report: ImportReport): Promise<void> {
-  const hashes = new Map<ImportRow, string>(rows.map(({ row, idHash }) => [row, idHash]));
+async function applyPart(ctx: ImportContext, rows: { row: ImportRow; idHash: Uint8Array }[], report: ImportReport): Promise<void> {
+  const hashes = new Map<ImportRow, Uint8Array>(rows.map(({ row, idHash }) => [row, idHash]));
   const found = await findHoldersByIdHashes(ctx.db, [...hashes.values()], TUNABLES.maxBoundParameters - 1);
   const known: { row: ImportRow; holder: HolderRow }[] = [];
-  const unknown: { row: ImportRow; idHash: string }[] = [];
+  const unknown: { row: ImportRow; idHash: Uint8Array }[] = [];
   for (const { row } of rows) {
     const idHash = hashes.get(row)!;
-    const holder = found.get(idHash);
+    const holder = found.get(hashKey(idHash));
     if (holder) known.push({ row, holder });
     else unknown.push({ row, idHash });
   }
@@ -142,7 +142,7 @@ async function applyPart(ctx: ImportContext, rows: { row: ImportRow; idHash: str
       );
       await applyToHolders(
         ctx,
-        enrolled.map(({ row, idHash }) => ({ row, holder: found.get(idHash)! })),
+        enrolled.map(({ row, idHash }) => ({ row, holder: found.get(hashKey(idHash))! })),
         report,
       );
     }

@@ -5,7 +5,7 @@
 // the import looked them up is not kept but handed back, to be applied to that holder.
 
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
-import { runBatch, statementOf } from '../db/client.ts';
+import { hashKey, runBatch, statementOf } from '../db/client.ts';
 import { deletePending, upsertPending } from '../db/pending.ts';
 import type { PendingStatusRow } from '../db/schema.ts';
 import { pendingExpiry } from '../status/pending.ts';
@@ -16,7 +16,7 @@ export type PendingOutcome = 'pending' | 'unchanged' | 'enrolled';
 
 export interface UnknownRow {
   row: ImportRow;
-  idHash: string;
+  idHash: Uint8Array;
 }
 
 export async function keepPending(
@@ -30,7 +30,7 @@ export async function keepPending(
   /** Where each kept row's guarded upsert sits in the batch. */
   const upserts = new Map<number, number>();
   for (const [i, { row, idHash }] of group.entries()) {
-    const kept = existing.get(idHash);
+    const kept = existing.get(hashKey(idHash));
     const facts = (action: string, reason: string, extra: Record<string, unknown> = {}) => ({
       at: now,
       actorType: 'import' as const,

@@ -84,15 +84,17 @@ export function registerAdminAuditRoutes(app: Hono<AppEnv>): void {
     const encoder = new TextEncoder();
     let after: AuditPosition | undefined;
     let sent = 0;
-    let headerSent = false;
+    const nextPage = () => readMerged(shards, { ...filter, after, limit: Math.min(EXPORT_PAGE, AUDIT_EXPORT_MAX_ROWS - sent) });
+    // The first page is read before any byte is sent, so a database that is down answers 503,
+    // not a 200 with a cut-off file; a later failure aborts the transfer, which the client sees.
+    let page: MergedRow[] | undefined = await nextPage();
     const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(`${AUDIT_CSV_COLUMNS.join(',')}\r\n`));
+      },
       async pull(controller) {
-        if (!headerSent) {
-          headerSent = true;
-          controller.enqueue(encoder.encode(`${AUDIT_CSV_COLUMNS.join(',')}\r\n`));
-          return;
-        }
-        const rows = await readMerged(shards, { ...filter, after, limit: Math.min(EXPORT_PAGE, AUDIT_EXPORT_MAX_ROWS - sent) });
+        const rows = page ?? (await nextPage());
+        page = undefined;
         if (rows.length === 0) return controller.close();
         sent += rows.length;
         const last = rows[rows.length - 1]!;

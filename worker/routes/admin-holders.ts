@@ -8,7 +8,6 @@ import {
   type AdminHolderView,
   checkExposure,
   EXPOSURE_REJECTION_MESSAGES,
-  fromHex,
   type HolderLookupResponse,
   type StatusChangeRequest,
   type StatusChangeResponse,
@@ -54,7 +53,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
     let found: { holder: HolderRow | undefined; db: Db };
     if ('idNumber' in body) {
       const idHash = await hashIdNumber(config.idHmacKey, body.idNumber);
-      const { db } = shards.ofIdHash(fromHex(idHash));
+      const { db } = shards.ofIdHash(idHash);
       found = { holder: await findHolderByIdHash(db, idHash), db };
     } else {
       // A pseudonym names no bucket: every holder database is asked (worker/shards/fan-out.ts).

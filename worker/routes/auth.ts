@@ -7,14 +7,7 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type * as z from 'zod/mini';
-import {
-  constantTimeEqual,
-  fromHex,
-  SIGN_IN_ERROR_FRAGMENT,
-  SIGN_IN_FORM_MAX_BYTES,
-  SIGN_IN_START_PATH,
-  SIGN_OUT_PATH,
-} from '../../src/index.ts';
+import { constantTimeEqual, SIGN_IN_ERROR_FRAGMENT, SIGN_IN_FORM_MAX_BYTES, SIGN_IN_START_PATH, SIGN_OUT_PATH } from '../../src/index.ts';
 import { HOLDER_COOKIE, HOLDER_COOKIE_PATH } from '../auth/holder.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
@@ -75,7 +68,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
       await activeSigner(() => db, config, state.trust, now);
       const idHash = await hashIdNumber(config.idHmacKey, idNumber.idNumber);
       // The person's bucket, from the keyed ID hash, names the one database that can hold them.
-      const shard = c.var.shards.ofIdHash(fromHex(idHash));
+      const shard = c.var.shards.ofIdHash(idHash);
       const enrolment = await enrol(
         shard.db,
         config.policy,

@@ -8,10 +8,14 @@ import { TUNABLES } from '../tunables.ts';
 import type { Shard } from './shards.ts';
 
 /** Runs `read` on every shard and returns the results in shard order, or throws shard_unavailable. */
-export async function fanOut<T>(shards: readonly Shard[], read: (shard: Shard) => Promise<T>): Promise<T[]> {
-  const settled = await settleEach(shards, read);
+export async function fanOut<T>(
+  shards: readonly Shard[],
+  read: (shard: Shard) => Promise<T>,
+  deadlineMs: number = TUNABLES.shardDeadlineMs,
+): Promise<T[]> {
+  const settled = await settleEach(shards, read, { deadlineMs });
   const failed = settled.findIndex((r) => !r.ok);
-  if (failed >= 0) throw unavailable(shards[failed]!, (settled[failed] as { ok: false; error: unknown }).error);
+  if (failed >= 0) throw unavailable(shards[failed]!, (settled[failed] as { ok: false; error: unknown }).error, deadlineMs);
   return settled.map((r) => (r as { ok: true; value: T }).value);
 }
 
@@ -19,12 +23,12 @@ export type ShardOutcome<T> = { ok: true; value: T } | { ok: false; error: unkno
 
 /**
  * Like fanOut, but every shard's own outcome, for writers that report per shard (the import).
- * Writers pass `deadline: false`: a write cannot be called failed while it may still commit.
+ * Writers pass `deadlineMs: false`: a write cannot be called failed while it may still commit.
  */
 export async function settleEach<T>(
   shards: readonly Shard[],
   work: (shard: Shard) => Promise<T>,
-  { deadline = true }: { deadline?: boolean } = {},
+  { deadlineMs = TUNABLES.shardDeadlineMs }: { deadlineMs?: number | false } = {},
 ): Promise<ShardOutcome<T>[]> {
   const out: ShardOutcome<T>[] = new Array(shards.length);
   let next = 0;
@@ -33,7 +37,7 @@ export async function settleEach<T>(
       const i = next++;
       try {
         const running = work(shards[i]!);
-        out[i] = { ok: true, value: await (deadline ? withDeadline(running, TUNABLES.shardDeadlineMs) : running) };
+        out[i] = { ok: true, value: await (deadlineMs === false ? running : withDeadline(running, deadlineMs)) };
       } catch (error) {
         out[i] = { ok: false, error };
       }
@@ -43,8 +47,8 @@ export async function settleEach<T>(
   return out;
 }
 
-export function unavailable(shard: Shard, error: unknown): DomainError {
-  const why = error instanceof DeadlineExceeded ? `did not answer within ${TUNABLES.shardDeadlineMs / 1000} s` : 'failed';
+export function unavailable(shard: Shard, error: unknown, deadlineMs: number = TUNABLES.shardDeadlineMs): DomainError {
+  const why = error instanceof DeadlineExceeded ? `did not answer within ${deadlineMs / 1000} s` : 'failed';
   return new DomainError(
     'shard_unavailable',
     `Holder database ${shard.name} ${why}; nothing was answered from a partial set. Try again.`,

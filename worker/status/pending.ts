@@ -40,7 +40,13 @@ export interface StartingStatus {
  * The declaration sets the starting colour; a pending list row can only make it stricter (or, at
  * the same colour, count the isolation from its exposure when that ends later).
  */
-export async function startingStatus(db: Db, policy: StatusPolicy, now: number, idHash: string, declared: Color): Promise<StartingStatus> {
+export async function startingStatus(
+  db: Db,
+  policy: StatusPolicy,
+  now: number,
+  idHash: Uint8Array,
+  declared: Color,
+): Promise<StartingStatus> {
   const row = await findPending(db, idHash, now);
   const declaredStatus = { color: declared, since: now };
   const plan = planStatus(
