@@ -11,7 +11,7 @@ import type { BenchSecrets } from './secrets.ts';
 export interface SeedHolder {
   index: number;
   idNumber: string;
-  /** HMAC-SHA-256(ID_HMAC_KEY, idNumber), hex: what the Worker stores (worker/holders/identity.ts). */
+  /** HMAC-SHA-256(ID_HMAC_KEY, idNumber), hex (the Worker stores these bytes, worker/holders/identity.ts). */
   idHash: string;
   bucket: number;
   /** Public holder id: the bucket's two base32 characters, then 14 spread from i. */

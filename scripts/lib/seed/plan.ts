@@ -2,9 +2,10 @@
 // database, applied with `wrangler d1 execute <binding> --local --file`. Real means the Worker
 // accepts them: ID hashes are HMAC-SHA-256 under the Worker's ID_HMAC_KEY, each holder sits in the
 // database its bucket maps to under the config's SHARD_MAP (holders.ts, worker/shards/), secret
-// hashes are SHA-256 of v2 secrets the bench can re-derive, and every holder has the status events
-// and audit rows an enrolment (and, for red and yellow holders, a downgrade with its outbox row,
-// already forwarded into the home database's feed) would have written.
+// hashes are SHA-256 of v2 secrets the bench can re-derive (both 32-byte BLOBs, as the Worker
+// stores them), and every holder has the status events and audit rows an enrolment (and, for red
+// and yellow holders, a downgrade with its outbox row, already forwarded into the home database's
+// feed) would have written.
 
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -135,7 +136,7 @@ export async function writeSeedSql(dir: string, secrets: BenchSecrets, plan: See
     const until = color === 'red' ? since + 14 * DAY : color === 'yellow' ? since + 7 * DAY : null;
     const version = color === 'green' ? 1 : 2;
     file.holders.push(
-      `(${id}, ${q(h.sub)}, ${q(h.idHash)}, ${q(sha256Hex(holderSecret(secrets, i, h.bucket)))}, 'B* H*', 1990, ${q(color)}, ${since}, ${until ?? 'NULL'}, ${version}, ${enrolled}, ${since})`,
+      `(${id}, ${q(h.sub)}, X'${h.idHash}', X'${sha256Hex(holderSecret(secrets, i, h.bucket))}', 'B* H*', 1990, ${q(color)}, ${since}, ${until ?? 'NULL'}, ${version}, ${enrolled}, ${since})`,
     );
     file.events.push(`(${id}, ${enrolled}, 'green', 'declaration', 'holder', 'declaration: nothing to report')`);
     file.audit.push(`(${enrolled}, 'declaration', 'holder', 'holder.enrol', ${id}, NULL, 'green', 'declaration: nothing to report', NULL)`);
