@@ -3,7 +3,7 @@
 // a v2 secret naming it (worker/crypto.ts newHolderSecret), so a token fetch reaches the right
 // database. Everything is derived from i and the run's secrets, so the bench and the fault tests
 // can recompute any holder without storing a million of them.
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { fromBase64Url, toBase64Url } from '../../../src/index.ts';
 import { bucketOfIdHash, holderIdFor } from '../../../worker/shards/buckets.ts';
 import type { BenchSecrets } from './secrets.ts';
@@ -42,10 +42,22 @@ export const subOf = (i: number): string =>
     .map((d) => BASE32_UPPER[d])
     .join('');
 
+/**
+ * The two HMAC keys as key objects, made once per secrets object: a seed derives millions of
+ * values, and createHmac with raw bytes builds a key object on every call (most of the seed's time).
+ */
+const decodedKeys = new WeakMap<BenchSecrets, { idHmac: KeyObject; holderSecret: KeyObject }>();
+function keysOf(s: BenchSecrets) {
+  let keys = decodedKeys.get(s);
+  if (!keys) {
+    keys = { idHmac: createSecretKey(fromBase64Url(s.idHmacKey)), holderSecret: createSecretKey(fromBase64Url(s.holderSecretKey)) };
+    decodedKeys.set(s, keys);
+  }
+  return keys;
+}
+
 export function idHashOf(s: BenchSecrets, idNumber: string): string {
-  return createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
-    .update(idNumber, 'utf8')
-    .digest('hex');
+  return createHmac('sha256', keysOf(s).idHmac).update(idNumber, 'utf8').digest('hex');
 }
 
 export function bucketOf(s: BenchSecrets, i: number): number {
@@ -69,11 +81,8 @@ export const holderIdOf = (s: BenchSecrets, i: number): string => seedHolder(s, 
 export function holderSecret(s: BenchSecrets, i: number, bucket = bucketOf(s, i)): string {
   const body = Buffer.alloc(24);
   body.writeUInt16BE(bucket, 0);
-  createHmac('sha256', Buffer.from(fromBase64Url(s.holderSecretKey)))
-    .update(`holder:${i}`)
-    .digest()
-    .copy(body, 2, 0, 22);
-  const tag = createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
+  createHmac('sha256', keysOf(s).holderSecret).update(`holder:${i}`).digest().copy(body, 2, 0, 22);
+  const tag = createHmac('sha256', keysOf(s).idHmac)
     .update(Buffer.concat([Buffer.from('tricolor holder secret v2\0'), body]))
     .digest()
     .subarray(0, 8);
