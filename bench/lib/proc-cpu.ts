@@ -50,7 +50,7 @@ export function sampleGroup(pgid: number): GroupSample {
       const t = readOrUndefined(`/proc/${pid}/task/${tid}/stat`);
       if (!t) continue;
       const { name, fields: f } = statFields(t);
-      threads.set(`${pid}/${tid}`, { key: `${pid}/${tid}`, name: `${processName}:${name}`, ticks: Number(f[11]) + Number(f[12]) });
+      threads.set(`${pid}/${tid}`, { key: `${pid}/${tid}`, name: `${processName}[${pid}]:${name}`, ticks: Number(f[11]) + Number(f[12]) });
     }
   }
   return { at: performance.now(), threads };
@@ -60,8 +60,10 @@ export interface GroupUsage {
   seconds: number;
   /** CPU seconds over wall seconds: 1.0 is one core busy the whole time. */
   cores: number;
-  /** The busiest thread's share of one core, and its name. */
+  /** The busiest thread's share of one core, and its name (process[pid]:thread). */
   busiestThread: { name: string; cores: number };
+  /** The three busiest threads. */
+  topThreads: { name: string; cores: number }[];
   /** Threads that used at least 5 % of a core. */
   busyThreads: number;
   /** CPU cores used, by process name (wrangler's node, workerd). */
@@ -74,13 +76,16 @@ export function usageBetween(before: GroupSample, after: GroupSample): GroupUsag
   let busiest = { name: 'none', cores: 0 };
   let busyThreads = 0;
   const byProcess: Record<string, number> = {};
+  const all: { name: string; cores: number }[] = [];
   for (const [key, t] of after.threads) {
     const cores = (t.ticks - (before.threads.get(key)?.ticks ?? 0)) / TICKS_PER_SECOND / seconds;
     total += cores;
+    all.push({ name: t.name, cores });
     if (cores > busiest.cores) busiest = { name: t.name, cores };
     if (cores >= 0.05) busyThreads++;
     const processName = t.name.split(':')[0]!;
     byProcess[processName] = (byProcess[processName] ?? 0) + cores;
   }
-  return { seconds, cores: total, busiestThread: busiest, busyThreads, byProcess };
+  const topThreads = all.sort((a, b) => b.cores - a.cores).slice(0, 3);
+  return { seconds, cores: total, busiestThread: busiest, topThreads, busyThreads, byProcess };
 }
