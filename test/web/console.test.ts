@@ -255,7 +255,14 @@ test('filters the audit log by time range, and the export link carries the same 
   const from = before - (before % 60);
   await page.locator('[data-testid=audit-from]').fill(await local(from));
   await page.locator('[data-testid=audit-to]').fill(await local(from + 180));
+  // The unfiltered page may already show the change: wait for the filtered answer, not the text.
+  const filtered = page.waitForResponse((r) => r.url().includes('/v1/admin/audit?') && r.url().includes(`from=${from}`));
   await page.locator('[data-testid=audit-apply]').click();
+  await filtered;
+  await page
+    .locator('[data-testid=audit-export]')
+    .and(page.locator(`[href*="from=${from}"]`))
+    .waitFor();
   await page.locator('[data-testid=audit-table]').filter({ hasText: 'audit filter by time' }).waitFor();
   const times = await page
     .locator('[data-testid=audit-table] tbody tr')

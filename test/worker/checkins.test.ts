@@ -145,3 +145,41 @@ describe('daily check-ins', () => {
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(0);
   });
 });
+
+describe('what check-ins are kept', () => {
+  const days = async (holderId: string) =>
+    (
+      await holderDatabase(holderId)
+        .prepare('select day from checkins where holder_id = ? order by day')
+        .bind(holderId)
+        .all<{ day: string }>()
+    ).results.map((r) => r.day);
+
+  it("keeps only a green holder's latest clean check-in: no rule reads the earlier ones", async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    for (let d = 0; d < 14; d++) {
+      h.clock.t = T0 + d * DAY + 600;
+      expect((await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret })).status).toBe(201);
+    }
+    expect(await days(holder.holderId)).toEqual(['2026-03-14']);
+  });
+
+  it("keeps every check-in of a red or yellow holder's run, and of the run before a release", async () => {
+    const h = harness();
+    const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, fromHighRiskArea: true } }); // yellow: 7 days, 7 check-ins
+    for (let d = 0; d < 7; d++) {
+      h.clock.t = T0 + d * DAY + 600;
+      await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
+    }
+    const run = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07'];
+    expect(await days(holder.holderId)).toEqual(run);
+    // Released to green; a check-in as green keeps the yellow run (older than the green status).
+    h.clock.t = T0 + 8 * DAY + 600;
+    const green = await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
+    expect(green.body.status.color).toBe('green');
+    h.clock.t += DAY;
+    await h.json('POST', '/v1/holders/me/checkins', { json: { symptoms: false }, token: holder.secret });
+    expect(await days(holder.holderId)).toEqual([...run, '2026-03-10']);
+  });
+});

@@ -51,7 +51,8 @@ const TABLES = ['checkins', 'status_events', 'audit_log', 'revocations', 'pendin
 
 beforeEach(async () => {
   // Each case counts what the pass deletes, so none may see another case's rows.
-  for (const d1 of allDatabases()) await d1.batch(TABLES.map((t) => d1.prepare(`delete from ${t}`)));
+  // The outboxes too: with the feed emptied, the next copy would bring their old entries back.
+  for (const d1 of allDatabases()) await d1.batch([...TABLES, 'revocation_outbox'].map((t) => d1.prepare(`delete from ${t}`)));
 });
 
 describe('check-ins', () => {

@@ -71,7 +71,7 @@ export async function recordCheckin(
           : db.$client
               .prepare('insert into checkins (holder_id, day, at, symptoms, temperature) values (?, ?, ?, ?, ?) on conflict do nothing')
               .bind(holder.id, day, now, input.symptoms ? 1 : 0, input.temperature ?? null),
-        aloneThen: replaces ? [] : [bumpDaily(db, day, 'checkins', 1, true)],
+        aloneThen: [...(replaces ? [] : [bumpDaily(db, day, 'checkins', 1, true)]), dropObsoleteGreenCheckins(db, holder.id, day)],
       };
     },
     decide: (current) => consequenceOf(current, checkin, policy),
@@ -107,6 +107,24 @@ function replaceRow(db: Db, holderId: string, day: string, at: number, input: Ch
     holderId,
     day,
     ...(replacedAt === undefined ? [] : [replacedAt]),
+  );
+}
+
+/**
+ * A green holder's clean check-ins from before today are read by no rule: the rules count
+ * check-ins from the local day a red or yellow status began (status/plan.ts checkinWindowStart),
+ * and a green status ends only by a new event. So each check-in of a green holder deletes that
+ * holder's earlier ones from the current green period (docs/operations.md "What is kept"); those
+ * of an earlier red or yellow period (before `since`) stay for the retention window, for appeals.
+ * Decided on the holder row as it is when the batch runs, so a holder downgraded meanwhile loses
+ * nothing. At 70 M holders checking in daily this is most of the storage (docs/scale.md).
+ */
+function dropObsoleteGreenCheckins(db: Db, holderId: string, today: string): D1PreparedStatement {
+  return rawStatement(
+    db,
+    "delete from checkins where holder_id = ?1 and day < ?2 and at >= (select since from holders where id = ?1 and color = 'green')",
+    holderId,
+    today,
   );
 }
 
