@@ -14,6 +14,8 @@ export interface D1Size {
   databases: number;
   /** Rows of `holders` in each database, in file order. */
   holdersPerDatabase: number[];
+  /** Rows of `checkins` over every database. */
+  checkinRows: number;
 }
 
 export function localD1Size(persistDir: string): D1Size {
@@ -22,10 +24,12 @@ export function localD1Size(persistDir: string): D1Size {
   const byObject: Record<string, number> = {};
   let bytes = 0;
   const holdersPerDatabase: number[] = [];
+  let checkinRows = 0;
   for (const f of files) {
     const db = new DatabaseSync(join(dir, f), { readOnly: true });
     try {
       holdersPerDatabase.push((db.prepare('select count(*) as n from holders').get() as { n: number }).n);
+      checkinRows += (db.prepare('select count(*) as n from checkins').get() as { n: number }).n;
       for (const row of db.prepare('select name, sum(pgsize) as size from dbstat group by name').all() as {
         name: string;
         size: number;
@@ -37,5 +41,5 @@ export function localD1Size(persistDir: string): D1Size {
       db.close();
     }
   }
-  return { bytes, byObject, databases: files.length, holdersPerDatabase };
+  return { bytes, byObject, databases: files.length, holdersPerDatabase, checkinRows };
 }

@@ -39,10 +39,19 @@ export function colorOf(plan: SeedPlan, i: number): SeedColor {
   return i < plan.red ? 'red' : i < plan.red + plan.yellow ? 'yellow' : 'green';
 }
 
-/** Holder i's times relative to t0: enrolled within the hour before, downgraded a minute later. */
+/**
+ * Holder i's times relative to t0: enrolled within the hour before, downgraded a minute later.
+ * With check-ins, enrolled the day before the first of them (so each is in the holder's green
+ * period, as the Worker would have seen it), and red or yellow holders downgraded in the hour
+ * before t0.
+ */
 function timesOf(plan: SeedPlan, i: number) {
-  const enrolled = plan.t0 - 3600 + (i % 3000);
-  return { enrolled, changed: enrolled + 60 };
+  const days = plan.checkinDays ?? 0;
+  if (days === 0) {
+    const enrolled = plan.t0 - 3600 + (i % 3000);
+    return { enrolled, changed: enrolled + 60 };
+  }
+  return { enrolled: plan.t0 - (days + 1) * DAY + (i % 3000), changed: plan.t0 - 3600 + (i % 3000) };
 }
 
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -171,8 +180,8 @@ export async function writeSeedSql(dir: string, secrets: BenchSecrets, plan: See
 
 /**
  * Moves every stored time by `delta` seconds, so a cached seed looks freshly made. Check-ins keep
- * their local days and times: a day string cannot be shifted in SQL, and no rule reads a green
- * holder's past check-ins (they are seeded only to measure storage).
+ * their local day strings (a day cannot be shifted in SQL); their times move with the holders',
+ * so a check-in stays inside the status period it was made in.
  */
 export function rebaseSql(delta: number): string {
   const d = Math.trunc(delta);
@@ -182,5 +191,6 @@ export function rebaseSql(delta: number): string {
     `UPDATE audit_log SET at = at + ${d}`,
     `UPDATE revocation_outbox SET revoked_before = revoked_before + ${d}, created_at = created_at + ${d}`,
     `UPDATE revocations SET revoked_before = revoked_before + ${d}, created_at = created_at + ${d}`,
+    `UPDATE checkins SET at = at + ${d}`,
   ].join(';\n')};\n`;
 }
