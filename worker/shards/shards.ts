@@ -33,38 +33,67 @@ export interface Shards {
 /** The Worker's environment as a bag of bindings looked up by name. */
 type Bindings = object;
 
-const maps = new WeakMap<object, ShardMap>();
+/**
+ * Parsed maps by SHARD_MAP text: the runtime may hand each request a fresh env object, and a
+ * token fetch should not parse the map again. The bindings are still checked per env.
+ */
+const maps = new Map<string, ShardMap>();
 
-/** The shard map of this environment, parsed once per env object; a bad SHARD_MAP is named, never guessed around. */
+/** The shard map of this environment; a bad SHARD_MAP is named, never guessed around. */
 export function shardMapFor(env: Bindings & { SHARD_MAP?: string }): ShardMap {
-  let map = maps.get(env);
-  if (map) return map;
   const hasBinding = (name: string) => isD1((env as Record<string, unknown>)[name]);
-  if (env.SHARD_MAP === undefined || env.SHARD_MAP.trim() === '') {
-    const bindings = conventionalBindings(hasBinding);
-    if (bindings.length === 0) throw new DomainError('misconfigured', 'The Worker has no D1 binding named DB.');
-    map = evenShardMap(bindings);
-  } else {
-    const parsed = parseShardMap(env.SHARD_MAP, hasBinding);
-    if (!parsed.ok) throw new DomainError('misconfigured', `SHARD_MAP: ${parsed.problem}.`);
-    map = parsed.map;
+  const text = env.SHARD_MAP?.trim() ?? '';
+  let map = maps.get(text);
+  if (map === undefined) {
+    if (text === '') {
+      const bindings = conventionalBindings(hasBinding);
+      if (bindings.length === 0) throw new DomainError('misconfigured', 'The Worker has no D1 binding named DB.');
+      map = evenShardMap(bindings);
+    } else {
+      const parsed = parseShardMap(text, hasBinding);
+      if (!parsed.ok) throw new DomainError('misconfigured', `SHARD_MAP: ${parsed.problem}.`);
+      map = parsed.map;
+    }
+    // Only an explicit map is cached: the conventional one depends on which bindings exist.
+    if (text !== '') maps.set(text, map);
+  } else if (!map.bindings.every(hasBinding)) {
+    throw new DomainError(
+      'misconfigured',
+      `SHARD_MAP names a binding this Worker does not have (${map.bindings.filter((b) => !hasBinding(b)).join(', ')}).`,
+    );
   }
-  maps.set(env, map);
   return map;
 }
 
+/**
+ * The databases of one request. Shards are opened on first use, so a token fetch, which needs
+ * one database, builds one handle, not one per database.
+ */
 export function openShards(env: Bindings & { DB: D1Database; SHARD_MAP?: string }): Shards {
   const map = shardMapFor(env);
-  const all = map.bindings.map((name, index): Shard => {
-    const d1 = (env as Record<string, unknown>)[name] as D1Database;
-    let replica: Db | undefined;
-    return { index, name, db: openDb(d1), readDb: () => (replica ??= openReadDb(d1)) };
-  });
-  const ofBucket = (bucket: number) => all[map.shardOfBucket[bucket]!]!;
+  const opened: (Shard | undefined)[] = new Array(map.bindings.length);
+  const shard = (index: number): Shard => {
+    let s = opened[index];
+    if (!s) {
+      const name = map.bindings[index]!;
+      const d1 = (env as Record<string, unknown>)[name] as D1Database;
+      let replica: Db | undefined;
+      s = { index, name, db: openDb(d1), readDb: () => (replica ??= openReadDb(d1)) };
+      opened[index] = s;
+    }
+    return s;
+  };
+  const ofBucket = (bucket: number) => shard(map.shardOfBucket[bucket]!);
+  let home: Db | undefined;
   return {
     map,
-    all,
-    home: openDb(env.DB),
+    get all() {
+      return map.bindings.map((_, i) => shard(i));
+    },
+    get home() {
+      home ??= openDb(env.DB);
+      return home;
+    },
     ofBucket,
     ofHolderId(holderId) {
       const bucket = bucketOfHolderId(holderId);
