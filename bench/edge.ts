@@ -279,7 +279,8 @@ export async function fetchVerifiedFeed(run: SeededWorker, since: number): Promi
   }
   return {
     bytes: body.length,
-    entries: verified.feed.entries.length,
+    // Version 2 feeds list window indices: the count is of indices, one per live window per downgrade.
+    entries: verified.feed.pieces.reduce((n, p) => n + p.indices.length, 0),
     kind: verified.feed.kind,
     etag: res.headers.get('etag') ?? '',
     toSeq: verified.feed.toSeq,

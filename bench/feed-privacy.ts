@@ -15,32 +15,26 @@ import { deflateSync } from 'node:zlib';
 import { build } from 'vite';
 import {
   applyRevocationFeed,
-  applyStatusPieces,
-  type CborValue,
   type CodedStatusPiece,
   createSigner,
-  decodeCbor,
-  encodeCbor,
   generateSeed,
   generateSubId,
-  parseTypedDocument,
-  REVOCATION_FEED_CONTENT_TYPE,
-  type RevocationEntry,
   type Signer,
-  STATUS_SETS_LIMITS,
   StatusPieceEncoder,
   signRevocationFeed,
-  signTypedDocument,
-  statusPiecesFromCbor,
-  statusPiecesToCbor,
   verifyRevocationFeed,
-  verifySign1Signature,
   WINDOW_SECONDS,
   windowIndex,
   windowOf,
   windowPermutation,
 } from '../src/index.ts';
 import { launchChromium } from '../verifier-web/scripts/chromium.ts';
+import {
+  applyRevocationFeed as applyVersion1Feed,
+  type RevocationEntry,
+  signRevocationFeed as signVersion1Feed,
+  verifyRevocationFeed as verifyVersion1Feed,
+} from './lib/feed-v1.ts';
 import type { Figure } from './report.ts';
 
 const SECTION = 'Revocation feed privacy (window pseudonyms)';
@@ -136,18 +130,20 @@ function windowPieces(feedKey: Uint8Array, downgradedSlots: number[], domain: nu
   return pieces;
 }
 
-/** A prototype of the feed payload with the pieces as field 9 (docs/feed-privacy.md), signed. */
+/** The feed as served (docs/revocation-feed.md, version 2: the pieces in payload field 9), signed. */
 function signedFeed(pieces: CodedStatusPiece[], kind: 0 | 1, signer: Signer): Promise<Uint8Array> {
-  const payload = new Map<number, CborValue>([
-    [1, 'ZJ'],
-    [2, kind],
-    [3, kind === 0 ? 0 : 1000],
-    [4, 1100],
-    [5, NOW],
-    [6, 86400],
-    [9, statusPiecesToCbor(pieces)],
-  ]);
-  return signTypedDocument(REVOCATION_FEED_CONTENT_TYPE, encodeCbor(payload), signer);
+  return signRevocationFeed(
+    {
+      issuer: 'ZJ',
+      kind: kind === 0 ? 'snapshot' : 'delta',
+      fromSeq: kind === 0 ? 0 : 1000,
+      toSeq: 1100,
+      issuedAt: NOW,
+      maxTokenLifetime: 86400,
+      pieces,
+    },
+    signer,
+  );
 }
 
 export async function benchFeedPrivacy(quick: boolean): Promise<Figure[]> {
@@ -279,28 +275,36 @@ async function applyTime(signer: Signer, quick: boolean): Promise<Figure[]> {
     pieces.push(encoder.finish());
   }
   const bytes = await signedFeed(pieces, 0, signer);
+  // The next poll's delta: 100 more downgrades, one index in each live window, after the snapshot's toSeq (1100).
+  const deltaPieces: CodedStatusPiece[] = [];
+  for (let window = last - LIVE_WINDOWS + 1; window <= last; window++) {
+    const encoder = new StatusPieceEncoder(window, 0, domain, 100);
+    encoder.append(Uint32Array.from(sample(100, domain, rnd)).sort());
+    deltaPieces.push(encoder.finish());
+  }
+  const delta = await signRevocationFeed(
+    { issuer: 'ZJ', kind: 'delta', fromSeq: 1100, toSeq: 1200, issuedAt: NOW, maxTokenLifetime: 86400, pieces: deltaPieces },
+    signer,
+  );
   const keys = [{ kid: signer.kid, publicKey: signer.publicKey, state: 'active' as const, validFrom: NOW - 60 }];
-  const limits = { ...STATUS_SETS_LIMITS, maxItems: STATUS_SETS_LIMITS.maxItems + 16, maxDepth: 3 };
   const applyNew = async () => {
-    const doc = parseTypedDocument(bytes, limits, REVOCATION_FEED_CONTENT_TYPE);
-    if (!doc.ok || !(await verifySign1Signature(doc.parsed, keys[0]!))) throw new Error('snapshot did not verify');
-    const payload = decodeCbor(doc.parsed.payload, limits) as Map<number, CborValue>;
-    const decoded = statusPiecesFromCbor(payload.get(9)!);
-    if (!decoded.ok) throw new Error(decoded.detail);
-    return applyStatusPieces(undefined, 'snapshot', decoded.pieces, last - LIVE_WINDOWS + 1);
+    const verified = await verifyRevocationFeed(bytes, { keys, now: NOW });
+    if (!verified.ok) throw new Error(`snapshot did not verify: ${verified.reason}`);
+    const applied = applyRevocationFeed(undefined, verified.feed, NOW);
+    if (!applied.ok) throw new Error(applied.detail);
   };
   const entries: RevocationEntry[] = Array.from({ length: downgrades }, (_, i) => ({
     sub: generateSubId(),
     revokedBefore: NOW - (i % 86400),
   }));
-  const today = await signRevocationFeed(
+  const today = await signVersion1Feed(
     { issuer: 'ZJ', kind: 'snapshot', fromSeq: 0, toSeq: downgrades, issuedAt: NOW, maxTokenLifetime: 86400, entries },
     signer,
   );
   const applyToday = async () => {
-    const verified = await verifyRevocationFeed(today, { keys, now: NOW });
+    const verified = await verifyVersion1Feed(today, { keys, now: NOW });
     if (!verified.ok) throw new Error('feed did not verify');
-    const applied = applyRevocationFeed(undefined, verified.feed, NOW);
+    const applied = applyVersion1Feed(undefined, verified.feed, NOW);
     if (!applied.ok) throw new Error(applied.detail);
   };
   const rounds = quick ? 3 : 7;
@@ -317,27 +321,41 @@ async function applyTime(signer: Signer, quick: boolean): Promise<Figure[]> {
   }
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
   const ratio = median(newMs) / median(todayMs);
-  const chromiumMs = await applyTimeInChromium(bytes, signer, last - LIVE_WINDOWS + 1, rounds);
+  const chromium = await applyTimeInChromium(bytes, delta, signer, rounds);
+  const pwaRatio = median(chromium.pwaMs) / median(chromium.coreMs);
+  const deltaRatio = median(chromium.pwaDeltaMs) / median(chromium.coreDeltaMs);
   return [
     {
       section: SECTION,
       name: 'Verify + decode + apply a snapshot of 100 000 downgrades (500 000 window indices), Node',
-      value: `${median(newMs).toFixed(0)} ms (${bytes.length.toLocaleString('en')} B) vs today’s 100 000-entry feed ${median(todayMs).toFixed(0)} ms (${today.length.toLocaleString('en')} B): ratio ${ratio.toFixed(2)}`,
-      note: `median of ${rounds} interleaved rounds`,
+      value: `${median(newMs).toFixed(0)} ms (${bytes.length.toLocaleString('en')} B) vs the version 1 feed of 100 000 entries ${median(todayMs).toFixed(0)} ms (${today.length.toLocaleString('en')} B): ratio ${ratio.toFixed(2)}`,
+      note: `median of ${rounds} interleaved rounds; both through the verifier functions (verifyRevocationFeed, applyRevocationFeed), version 1 from bench/lib/feed-v1.ts`,
       raw: { newMs, todayMs, ratio, bytes: bytes.length, todayBytes: today.length },
     },
     {
       section: SECTION,
-      name: 'The same snapshot in headless Chromium (core bundled, not yet the PWA)',
-      value: `${median(chromiumMs).toFixed(0)} ms median (first ${chromiumMs[0]!.toFixed(0)} ms)`,
-      note: `median of ${rounds} runs in one page, timed with performance.now() inside the page; signature through the browser's Ed25519; the PWA's own sync (IndexedDB) follows on integration`,
-      raw: { chromiumMs },
+      name: 'The PWA syncing that snapshot in headless Chromium (its own sync code: verify + apply + store in IndexedDB) ÷ the core alone (verify + apply) in the same page',
+      value: `${pwaRatio.toFixed(2)} (PWA ${median(chromium.pwaMs).toFixed(0)} ms, core ${median(chromium.coreMs).toFixed(0)} ms; medians)`,
+      note: `${rounds} interleaved rounds in one page, timed with performance.now() inside it; PWA: syncRevocations with the real IndexedDB store (emptied before each round, untimed), ${chromium.storedIndices.toLocaleString('en')} indices read back from IndexedDB after the last round; signatures through the browser's Ed25519`,
+      raw: { coreMs: chromium.coreMs, pwaMs: chromium.pwaMs, storedIndices: chromium.storedIndices, ratio: pwaRatio },
+    },
+    {
+      section: SECTION,
+      name: 'The PWA syncing the next 100-downgrade delta onto that state (verify + merge + store the five rewritten sets) ÷ the core alone (verify + merge)',
+      value: `${deltaRatio.toFixed(2)} (PWA ${median(chromium.pwaDeltaMs).toFixed(0)} ms, core ${median(chromium.coreDeltaMs).toFixed(0)} ms; medians)`,
+      note: `the same rounds; a delta lists each downgrade in every live window, so all five sets (100 000 indices each, 2 MB as Uint32Array in all) are merged and written again; the delta itself is ${delta.length.toLocaleString('en')} B`,
+      raw: { coreDeltaMs: chromium.coreDeltaMs, pwaDeltaMs: chromium.pwaDeltaMs, ratio: deltaRatio, deltaBytes: delta.length },
     },
   ];
 }
 
-/** Bundles bench/lib/privacy-browser-entry.ts with vite and times it in headless Chromium. */
-async function applyTimeInChromium(bytes: Uint8Array, signer: Signer, oldestWindow: number, rounds: number): Promise<number[]> {
+/** Bundles bench/lib/privacy-browser-entry.ts with vite and times it in headless Chromium, on an http origin so IndexedDB works. */
+async function applyTimeInChromium(
+  bytes: Uint8Array,
+  delta: Uint8Array,
+  signer: Signer,
+  rounds: number,
+): Promise<{ coreMs: number[]; pwaMs: number[]; coreDeltaMs: number[]; pwaDeltaMs: number[]; storedIndices: number }> {
   const outDir = mkdtempSync(join(tmpdir(), 'tricolor-privacy-bench-'));
   const browser = await launchChromium();
   try {
@@ -357,24 +375,43 @@ async function applyTimeInChromium(bytes: Uint8Array, signer: Signer, oldestWind
       },
     });
     const page = await browser.newPage();
-    await page.setContent('<!doctype html><title>privacy bench</title>');
-    await page.addScriptTag({ content: readFileSync(join(outDir, 'privacy.js'), 'utf8') });
+    // A localhost origin: a secure context (WebCrypto) with its own IndexedDB, served from memory.
+    const origin = 'http://privacy-bench.localhost';
+    const script = readFileSync(join(outDir, 'privacy.js'), 'utf8');
+    await page.route(`${origin}/**`, (route) =>
+      route.request().url().endsWith('/privacy.js')
+        ? route.fulfill({ contentType: 'text/javascript', body: script })
+        : route.fulfill({
+            contentType: 'text/html',
+            body: '<!doctype html><title>privacy bench</title><script src="/privacy.js"></script>',
+          }),
+    );
+    await page.goto(`${origin}/`);
+    type Bench = {
+      load(...a: string[]): void;
+      applyWithCore(now: number): Promise<number>;
+      syncWithPwa(now: number): Promise<number>;
+      applyDeltaWithCore(now: number): Promise<number>;
+      syncDeltaWithPwa(now: number): Promise<number>;
+      storedIndexCount(): Promise<number>;
+    };
     const b64 = (x: Uint8Array) => Buffer.from(x).toString('base64');
-    const times: number[] = [];
-    for (let r = 0; r < rounds; r++)
-      times.push(
-        await page.evaluate(
-          ([doc, pub, kid, oldest]) =>
-            (globalThis as unknown as { privacyBench: { applySnapshot(...a: unknown[]): Promise<number> } }).privacyBench.applySnapshot(
-              doc,
-              pub,
-              kid,
-              oldest,
-            ),
-          [b64(bytes), b64(signer.publicKey), b64(signer.kid), oldestWindow] as const,
-        ),
-      );
-    return times;
+    await page.evaluate(
+      ([doc, next, pub, kid]) => (globalThis as unknown as { privacyBench: Bench }).privacyBench.load(doc, next, pub, kid),
+      [b64(bytes), b64(delta), b64(signer.publicKey), b64(signer.kid)] as const,
+    );
+    const run = (step: 'applyWithCore' | 'syncWithPwa' | 'applyDeltaWithCore' | 'syncDeltaWithPwa') =>
+      page.evaluate(([name, now]) => (globalThis as unknown as { privacyBench: Bench }).privacyBench[name](now), [step, NOW] as const);
+    const times = { coreMs: [] as number[], pwaMs: [] as number[], coreDeltaMs: [] as number[], pwaDeltaMs: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      // Interleaved, so load on the shared machine hits both alike; each delta follows its own snapshot.
+      times.coreMs.push(await run('applyWithCore'));
+      times.coreDeltaMs.push(await run('applyDeltaWithCore'));
+      times.pwaMs.push(await run('syncWithPwa'));
+      times.pwaDeltaMs.push(await run('syncDeltaWithPwa'));
+    }
+    const storedIndices = await page.evaluate(() => (globalThis as unknown as { privacyBench: Bench }).privacyBench.storedIndexCount());
+    return { ...times, storedIndices };
   } finally {
     await browser.close();
     rmSync(outDir, { recursive: true, force: true });

@@ -17,6 +17,7 @@ const files =
         'test/core/hostile-input.test.ts',
         'test/core/cbor-differential.test.ts',
         'test/core/status-set.test.ts',
+        'test/interop/feed-differential.test.ts',
         'test/worker/hostile-fuzz.test.ts',
       ];
 console.log(`fuzz: ${runs} runs per property over ${files.join(', ')}`);

@@ -1,7 +1,9 @@
 // Writes test/vectors/tricolor-v1.json: this project's conformance vectors for the TC1 format
-// (docs/token-format.md). Deterministic: fixed test seeds, fixed clock, and Ed25519 signatures
-// are deterministic (RFC 8032 §5.1.6), so re-running gives identical bytes. The file is checked
-// by an independent verifier (test/interop/) as well as by src/.
+// (docs/token-format.md), and test/vectors/tricolor-feed.json for the revocation feed
+// (docs/revocation-feed.md, scripts/lib/feed-vectors.ts). Deterministic: fixed test seeds, fixed
+// clock, and Ed25519 signatures are deterministic (RFC 8032 §5.1.6), so re-running gives
+// identical bytes. Both files are checked by an independent verifier (test/interop/) as well as
+// by src/.
 //
 // Usage: npm run vectors
 
@@ -23,7 +25,9 @@ import {
   TOKEN_PREFIX,
   type TokenClaims,
   toHex,
+  windowOf,
 } from '../src/index.ts';
+import { feedVectors } from './lib/feed-vectors.ts';
 
 const CLOCK = 1772323200; // 2026-03-01T00:00:00Z
 const DAY = 86400;
@@ -51,7 +55,8 @@ interface Case {
   label: string;
   description: string;
   trustedKeys: KeyJson[];
-  revocations: { sub: string; revokedBefore: number }[];
+  /** What the verifier holds from the feed: the revoked window indices of each (window, epoch). */
+  revocations: { window: number; epoch: number; indices: number[] }[];
   claims: TokenClaims | null;
   cborHex: string | null;
   coseHex: string | null;
@@ -64,7 +69,9 @@ interface Case {
 }
 
 const cases: Case[] = [];
-const base: TokenClaims = { iss: 'ZJ', sub: 'K7Q2M4XD', iat: CLOCK - 3600, exp: CLOCK - 3600 + DAY, color: 'green' };
+const base: TokenClaims = { iss: 'ZJ', iat: CLOCK - 3600, exp: CLOCK - 3600 + DAY, color: 'green', windowIndex: 314_159 };
+/** The issuance window of base.iat (docs/feed-privacy.md "Windows": floor(iat / 21600)). */
+const baseWindow = windowOf(base.iat);
 
 function header(kid: Uint8Array): Map<number, CborValue> {
   return new Map<number, CborValue>([
@@ -132,7 +139,12 @@ async function add(
 }
 
 // Positive cases.
-await add('valid-green-minimal', 'A typical green token: iss, sub, exp, iat and colour only.', { valid: true, color: 'green' }, {});
+await add(
+  'valid-green-minimal',
+  'A typical green token: iss, exp, iat, colour and window index only.',
+  { valid: true, color: 'green' },
+  {},
+);
 await add(
   'valid-yellow-with-status-end-and-name',
   'Yellow with the optional status end and a masked CJK name.',
@@ -182,11 +194,41 @@ await add(
   { clock: base.iat - 299 },
 );
 await add(
-  'valid-revoked-before-earlier-than-iat',
-  'The holder was revoked before this token was issued: the token is the new one and is valid.',
+  'valid-epoch-3',
+  'A token issued after three downgrades earlier in its window carries revocation epoch 3.',
+  { valid: true, color: 'red' },
+  { claims: { ...base, color: 'red', statusEnds: CLOCK + 13 * DAY, revocationEpoch: 3 } },
+);
+await add(
+  'valid-window-index-max',
+  'The largest window index, 2^32 - 1.',
+  { valid: true, color: 'green' },
+  { claims: { ...base, windowIndex: 2 ** 32 - 1 } },
+);
+await add(
+  'valid-other-indices-revoked',
+  "The feed revokes the indices either side of this token's in its window and epoch: not this one.",
+  { valid: true, color: 'green' },
+  { revocations: [{ window: baseWindow, epoch: 0, indices: [0, base.windowIndex - 1, base.windowIndex + 1] }] },
+);
+await add(
+  'valid-same-index-other-window',
+  "The feed revokes this token's index, but in the window before and the window after its own.",
   { valid: true, color: 'green' },
   {
-    revocations: [{ sub: base.sub, revokedBefore: base.iat - 1 }],
+    revocations: [
+      { window: baseWindow - 1, epoch: 0, indices: [base.windowIndex] },
+      { window: baseWindow + 1, epoch: 0, indices: [base.windowIndex] },
+    ],
+  },
+);
+await add(
+  'valid-same-index-earlier-epoch',
+  'Issued after a downgrade in its window (epoch 1): the downgrade revoked the same index in epoch 0 only.',
+  { valid: true, color: 'yellow' },
+  {
+    claims: { ...base, color: 'yellow', statusEnds: CLOCK + 6 * DAY, revocationEpoch: 1 },
+    revocations: [{ window: baseWindow, epoch: 0, indices: [base.windowIndex] }],
   },
 );
 
@@ -335,7 +377,7 @@ await add(
     payload: encodeCbor(
       new Map<number, CborValue>([
         [1, 'ZJ'],
-        [2, base.sub],
+        [-65541, base.windowIndex],
         [4, base.exp],
         [6, base.iat],
       ]),
@@ -351,7 +393,7 @@ await add(
     payload: encodeCbor(
       new Map<number, CborValue>([
         [1, 'ZJ'],
-        [2, base.sub],
+        [-65541, base.windowIndex],
         [4, base.exp],
         [6, base.iat],
         [-65537, 0],
@@ -369,7 +411,7 @@ await add(
     payload: encodeCbor(
       new Map<number, CborValue>([
         [1, 'ZJ'],
-        [2, base.sub],
+        [-65541, base.windowIndex],
         [4, base.exp],
         [6, base.iat],
         [-65537, 0],
@@ -387,7 +429,7 @@ await add(
     payload: encodeCbor(
       new Map<number, CborValue>([
         [1, 'ZJ'],
-        [2, base.sub],
+        [-65541, base.windowIndex],
         [4, base.exp],
         [6, base.iat],
         [-65537, 0],
@@ -395,6 +437,64 @@ await add(
       ]),
     ),
   },
+);
+const claimsWith = (extra: [number, CborValue][], without: number[] = []) =>
+  encodeCbor(
+    new Map<number, CborValue>(
+      (
+        [
+          [1, 'ZJ'],
+          [4, base.exp],
+          [6, base.iat],
+          [-65537, 0],
+          [-65541, base.windowIndex],
+        ] as [number, CborValue][]
+      )
+        .filter(([label]) => !without.includes(label))
+        .concat(extra),
+    ),
+  );
+await add(
+  'claims-version-1-sub',
+  'A version 1 token: the permanent sub (label 2) and no window index. sub is no longer a known label.',
+  { valid: false, reason: 'bad_claims' },
+  { claims: null, payload: claimsWith([[2, 'K7Q2M4XD']], [-65541]) },
+);
+await add(
+  'claims-sub-beside-window-index',
+  'A window index and a sub (label 2) as well: an unknown label is refused.',
+  { valid: false, reason: 'bad_claims' },
+  { claims: null, payload: claimsWith([[2, 'K7Q2M4XD']]) },
+);
+await add(
+  'claims-missing-window-index',
+  'Properly signed claims without the window index (-65541).',
+  { valid: false, reason: 'bad_claims' },
+  { claims: null, payload: claimsWith([], [-65541]) },
+);
+await add(
+  'claims-window-index-2-32',
+  'A window index of 2^32: beyond the uint32 range.',
+  { valid: false, reason: 'bad_claims' },
+  { claims: null, payload: claimsWith([[-65541, 2 ** 32]], [-65541]) },
+);
+await add(
+  'claims-window-index-text',
+  'The window index as text.',
+  { valid: false, reason: 'bad_claims' },
+  { claims: null, payload: claimsWith([[-65541, '314159']], [-65541]) },
+);
+await add(
+  'claims-epoch-zero-explicit',
+  'Revocation epoch 0 written out: epoch 0 must be left out, so this encoding is refused.',
+  { valid: false, reason: 'bad_claims' },
+  { claims: null, payload: claimsWith([[-65542, 0]]) },
+);
+await add(
+  'claims-epoch-16',
+  'Revocation epoch 16: above the cap of 15.',
+  { valid: false, reason: 'bad_claims' },
+  { claims: null, payload: claimsWith([[-65542, 16]]) },
 );
 const claimsHex = toHex(encodeClaims(base));
 // A second iss (label 1) appended: same map, one more pair, head a5 -> a6.
@@ -414,7 +514,8 @@ await add(
     payload: fromHex(
       'a5' +
         '01625a4a' +
-        '02684b3751324d345844' +
+        // -65541: 314159
+        '3a000100041a0004cb2f' +
         '04fb41da6a7a3a000000' +
         '061a' +
         base.iat.toString(16).padStart(8, '0') +
@@ -492,10 +593,20 @@ await add('not-yet-valid', 'The verifier clock is 301 s behind iat.', { valid: f
 await add('expired', 'Validated 300 s after exp (skew exhausted).', { valid: false, reason: 'expired' }, { clock: base.exp + 300 });
 await add(
   'revoked-holder',
-  'The holder was downgraded at iat: this token is revoked.',
+  "The feed lists this token's index in its window's epoch-0 set: the holder was downgraded after it was issued.",
+  { valid: false, reason: 'token_revoked' },
+  { revocations: [{ window: baseWindow, epoch: 0, indices: [7, base.windowIndex, 4_000_000] }] },
+);
+await add(
+  'revoked-epoch-2',
+  'An epoch-2 token whose index the feed lists in the (window, 2) set.',
   { valid: false, reason: 'token_revoked' },
   {
-    revocations: [{ sub: base.sub, revokedBefore: base.iat }],
+    claims: { ...base, revocationEpoch: 2 },
+    revocations: [
+      { window: baseWindow, epoch: 0, indices: [1] },
+      { window: baseWindow, epoch: 2, indices: [base.windowIndex] },
+    ],
   },
 );
 await add(
@@ -539,3 +650,7 @@ const out = {
 };
 writeFileSync(new URL('../test/vectors/tricolor-v1.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 console.log(`wrote ${cases.length} cases to test/vectors/tricolor-v1.json`);
+
+const feeds = await feedVectors({ clock: CLOCK, keyA, stranger, trustA, describeKey });
+writeFileSync(new URL('../test/vectors/tricolor-feed.json', import.meta.url), `${JSON.stringify(feeds, null, 2)}\n`);
+console.log(`wrote ${feeds.cases.length} feed cases and ${feeds.sync.length} sync sequences to test/vectors/tricolor-feed.json`);

@@ -137,8 +137,20 @@ export interface SequenceJumpResponse {
   head: number;
 }
 
-/** POST /v1/admin/holders/lookup: exactly one of the two. */
-export type HolderLookupRequest = { idNumber: string } | { sub: string };
+/**
+ * What a scanned code names its holder by (docs/feed-privacy.md "Window index"): the window of
+ * its iat (windowOf), its revocation epoch (0 when the claim is absent) and its window index.
+ * Only the issuer, with its feed key, can turn it back into a holder, and only while the window's
+ * domain is kept (until the window leaves the feed).
+ */
+export interface CodeReference {
+  window: number;
+  epoch: number;
+  windowIndex: number;
+}
+
+/** POST /v1/admin/holders/lookup: exactly one of an ID number or a scanned code's reference. */
+export type HolderLookupRequest = { idNumber: string } | { code: CodeReference };
 
 /** A key-people row kept for a person not enrolled yet. */
 export interface PendingEntry {

@@ -10,6 +10,12 @@ import { MAX_REVOCATION_EPOCH } from './window-pseudonym.ts';
 
 /** Live windows (about 5) times epochs in use, with room to spare. */
 export const MAX_PIECES = 256;
+/**
+ * All pieces together: six live windows of the fullest piece (MAX_PIECE_ENTRIES). Checked over
+ * the claimed counts before any piece is decoded, so a signed but hostile feed cannot make a
+ * verifier hold more than 96 MB of indices, whatever the bytes allow.
+ */
+export const MAX_FEED_INDICES = 6 * MAX_PIECE_ENTRIES;
 const FIELDS = 6;
 export const STATUS_SETS_LIMITS: CborLimits = {
   maxDepth: 2,
@@ -33,6 +39,9 @@ export function statusPiecesFromCbor(value: CborValue): StatusSetsResult {
   const bad = (detail: string) => ({ ok: false as const, reason: 'bad_status_set' as const, detail });
   if (!Array.isArray(value)) return bad('pieces must be an array');
   if (value.length > MAX_PIECES) return bad(`more than ${MAX_PIECES} pieces`);
+  let claimed = 0;
+  for (const item of value) if (Array.isArray(item) && typeof item[3] === 'number') claimed += item[3];
+  if (claimed > MAX_FEED_INDICES) return bad(`more than ${MAX_FEED_INDICES} indices in all`);
   const pieces: StatusPiece[] = [];
   let previousKey = -1;
   for (const item of value) {

@@ -10,7 +10,9 @@ import type { Ed25519Backend } from './ed25519.ts';
 import type { ReasonCode } from './reasons.ts';
 import { checkSign1Header, keyWindowContains, lookupKey, verifySign1Signature } from './sign1.ts';
 import type { TrustedKey } from './signing-keys.ts';
+import { isWindowIndexRevoked, type WindowStatusSets } from './status-sets.ts';
 import { TOKEN_PREFIX } from './token.ts';
+import { windowOf } from './window-pseudonym.ts';
 
 /** Longest QR text accepted; a real token is about 200 characters. Checked before any decoding. */
 export const MAX_TOKEN_TEXT_LENGTH = 1000;
@@ -20,12 +22,10 @@ export const DEFAULT_SKEW_SECONDS = 300;
 // (forbidden) unprotected header to be reported by the header checks rather than as bad CBOR.
 const TOKEN_CBOR_LIMITS: CborLimits = { maxDepth: 3, maxItems: 16, maxStringBytes: MAX_TOKEN_TEXT_LENGTH };
 
-/** sub -> revokedBefore: every token of that holder with iat <= revokedBefore is revoked. */
-export type RevocationLookup = ReadonlyMap<string, number>;
-
 export interface VerifyContext {
   keys: readonly TrustedKey[];
-  revocations?: RevocationLookup;
+  /** The revoked window indices the verifier holds (RevocationState.sets, docs/revocation-feed.md). */
+  revocations?: WindowStatusSets;
   /** The verifier's clock, NumericDate seconds (not milliseconds). */
   now: number;
   skewSeconds?: number;
@@ -113,10 +113,12 @@ async function verifyTokenUnchecked(text: string, context: VerifyContext): Promi
   const notBefore = Math.max(claims.iat, claims.nbf ?? 0);
   if (context.now + skew < notBefore) return { ok: false, reason: 'not_yet_valid', detail: `valid from ${notBefore}`, claims };
   if (context.now - skew >= claims.exp) return { ok: false, reason: 'expired', detail: `expired at ${claims.exp}`, claims };
-  // 15
-  const revokedBefore = context.revocations?.get(claims.sub);
-  if (revokedBefore !== undefined && claims.iat <= revokedBefore) {
-    return { ok: false, reason: 'token_revoked', detail: `tokens issued at or before ${revokedBefore} are revoked`, claims };
+  // 15: the token's index in the feed's set for its window and epoch (docs/feed-privacy.md).
+  const window = windowOf(claims.iat);
+  const epoch = claims.revocationEpoch ?? 0;
+  if (context.revocations && isWindowIndexRevoked(context.revocations, window, epoch, claims.windowIndex)) {
+    const detail = `index ${claims.windowIndex} of window ${window}, epoch ${epoch} is in the revocation feed`;
+    return { ok: false, reason: 'token_revoked', detail, claims };
   }
   return { ok: true, claims, key };
 }

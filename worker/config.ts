@@ -3,14 +3,23 @@
 // lifetime, key material and operator token hashes. Operational tunables are in ./tunables.ts.
 // A malformed variable is reported by name, never by value.
 
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import * as z from 'zod/mini';
-import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy } from '../src/index.ts';
+import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url, fromHex, type StatusPolicy, toHex } from '../src/index.ts';
 import { DomainError } from './domain-errors.ts';
 import type { Env } from './env.ts';
 import { type IdentityConfig, parseIdentityConfig } from './identity/config.ts';
 import { plainMessage } from './issue-text.ts';
 
 export type Role = 'operator' | 'auditor';
+
+export interface FeedKeys {
+  /** The key id a window fixed now records (window_domains.key_id). */
+  activeId: string;
+  /** Key id → key, the active one included. */
+  byId: ReadonlyMap<string, Uint8Array>;
+}
 
 export interface OperatorEntry {
   name: string;
@@ -27,6 +36,16 @@ export interface Config {
   /** kid hex -> 32-byte seed, for the next and active signing keys. */
   signingSeeds: ReadonlyMap<string, Uint8Array>;
   idHmacKey: Uint8Array;
+  /**
+   * The keys of the window-index permutations (docs/feed-privacy.md): FEED_KEY is the one new
+   * windows take; FEED_KEYS_RETIRED holds the ones windows still in the feed were fixed with.
+   */
+  feedKeys: FeedKeys;
+  /**
+   * Dense numbers per bucket a window's domain leaves for holders enrolled during the window
+   * (worker/feed/window-domains.ts); WINDOW_HEADROOM_PER_BUCKET, default WINDOW_HEADROOM.default.
+   */
+  windowHeadroomPerBucket: number;
   operators: readonly OperatorEntry[];
   /** The trusted OpenID provider; undefined when sign-in is not configured. */
   identity: IdentityConfig | undefined;
@@ -40,6 +59,16 @@ export interface Config {
  * people.
  */
 export const AUDIT_RETENTION_DAYS = { default: 365, min: 90, max: 3650 } as const;
+
+/**
+ * WINDOW_HEADROOM_PER_BUCKET bounds. The default, 1024 per bucket, leaves a window room for about
+ * a million enrolments (1024 × 1024 buckets); 2.3 million a day (docs/scale.md) are 575 000 per
+ * 6-hour window, 562 per bucket on average and about 640 in the fullest of 1024 buckets (the mean
+ * plus 3.3 standard deviations), so a day of enrolments at 1.6 times the seed's pace still gets
+ * codes in the window it enrols in. At 70 M holders the headroom is 1.5 % of the domain
+ * (0.02 bits per listed index).
+ */
+export const WINDOW_HEADROOM = { default: 1024, min: 1, max: 65_536 } as const;
 
 const color = z.enum(['green', 'yellow', 'red']);
 const days = z.int().check(z.gte(0), z.lte(60));
@@ -90,6 +119,8 @@ export function parseConfig(env: Env): Config {
     rootPublicKey: bytesOf('TRUST_ROOT_PUBLIC_KEY', required(env, 'TRUST_ROOT_PUBLIC_KEY'), 32),
     signingSeeds: parseSigningKeys(env.SIGNING_KEYS),
     idHmacKey: parseHmacKey(required(env, 'ID_HMAC_KEY')),
+    feedKeys: parseFeedKeys(required(env, 'FEED_KEY'), env.FEED_KEYS_RETIRED),
+    windowHeadroomPerBucket: parseHeadroom(env.WINDOW_HEADROOM_PER_BUCKET),
     operators: parseOperators(env.OPERATOR_TOKENS),
     identity: parseIdentityConfig(env, misconfigured),
     auditRetentionDays: parseAuditRetentionDays(env.AUDIT_RETENTION_DAYS),
@@ -166,14 +197,51 @@ function decodeSeed(seed: string): Uint8Array {
 }
 
 function parseHmacKey(raw: string): Uint8Array {
+  return parseKey('ID_HMAC_KEY', raw);
+}
+
+/** A secret key of at least 32 bytes, base64url (HMAC-SHA-256 keys: ID_HMAC_KEY, FEED_KEY). */
+function parseKey(name: string, raw: string): Uint8Array {
   let key: Uint8Array | undefined;
   try {
     key = fromBase64Url(raw);
   } catch {
     key = undefined;
   }
-  if (!key || key.length < 32) throw misconfigured('ID_HMAC_KEY', 'must be base64url of at least 32 bytes');
+  if (!key || key.length < 32) throw misconfigured(name, 'must be base64url of at least 32 bytes');
   return key;
+}
+
+/**
+ * A feed key's id: the first 8 bytes of HMAC-SHA-256(key, "tricolor/feed-key-id"), hex. Stored
+ * with each window's domain so a window keeps its key across a rotation; it reveals nothing of
+ * the key.
+ */
+export function feedKeyId(key: Uint8Array): string {
+  return toHex(hmac(sha256, key, new TextEncoder().encode('tricolor/feed-key-id')).slice(0, 8));
+}
+
+function parseFeedKeys(active: string, retired: string | undefined): FeedKeys {
+  const key = parseKey('FEED_KEY', active);
+  const byId = new Map([[feedKeyId(key), key]]);
+  if (retired) {
+    const list = parseJson(retired, 'FEED_KEYS_RETIRED');
+    if (!Array.isArray(list) || !list.every((k) => typeof k === 'string'))
+      throw misconfigured('FEED_KEYS_RETIRED', 'must be a JSON array of base64url keys');
+    for (const k of list) {
+      const old = parseKey('FEED_KEYS_RETIRED', k);
+      byId.set(feedKeyId(old), old);
+    }
+  }
+  return { activeId: feedKeyId(key), byId };
+}
+
+function parseHeadroom(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return WINDOW_HEADROOM.default;
+  const value = /^[0-9]{1,6}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= WINDOW_HEADROOM.min && value <= WINDOW_HEADROOM.max))
+    throw misconfigured('WINDOW_HEADROOM_PER_BUCKET', `must be a whole number from ${WINDOW_HEADROOM.min} to ${WINDOW_HEADROOM.max}`);
+  return value;
 }
 
 function parseOperators(raw: string | undefined): OperatorEntry[] {

@@ -3,6 +3,7 @@
 // expired rows (worker/retention/). The clock is the trigger's scheduledTime. Bounded per run:
 // at most TUNABLES.cronMaxHolders holders, in pages, so a backlog drains over successive runs.
 
+import { windowOf } from '../src/index.ts';
 import type { Config } from './config.ts';
 import { loadCheckinsForMany, toCheckin } from './db/checkins.ts';
 import type { Db } from './db/client.ts';
@@ -10,6 +11,8 @@ import { findDueHolders } from './db/holders.ts';
 import type { HolderRow } from './db/schema.ts';
 import { DomainError } from './domain-errors.ts';
 import { forwardRevocations, pruneOutbox } from './feed/forward.ts';
+import { type DomainSources, WindowDomainCache } from './feed/window-domains.ts';
+import { domainSources, type FeedWriter, feedWriterFor } from './feed/writer.ts';
 import { describeForLog } from './log-safe.ts';
 import { emptyRetentionReport, pruneExpired, pruneFeed, type RetentionReport, shareOfBounds } from './retention/prune.ts';
 import type { Shards } from './shards/shards.ts';
@@ -50,9 +53,19 @@ export async function runCron(shards: Shards, config: Config, now: number): Prom
     ...emptyRetentionReport(),
   };
   const failed: string[] = [];
+  const domains = new WindowDomainCache();
+  // Releases revoke nothing, but the writer takes a feed like every other; its rows are copied
+  // into the feed below, database by database.
+  const feed = feedWriterFor({
+    config,
+    domains,
+    homeDb: shards.home,
+    holderDbs: () => shards.all.map((s) => s.db),
+    onRevocation: () => {},
+  });
   for (const shard of shards.all) {
     try {
-      add(report, await releaseDue(shard.db, config, now, Math.ceil(TUNABLES.cronMaxHolders / count)));
+      add(report, await releaseDue(shard.db, config, now, Math.ceil(TUNABLES.cronMaxHolders / count), feed));
       // After the releases, so a release due in this run is recorded before its check-ins could age out.
       add(report, await pruneExpired(shard.db, config, now, bounds));
       report.forwarded += (await forwardRevocations(shards.home, shard, Math.ceil(TUNABLES.cronForwardRows / count))).forwarded;
@@ -62,7 +75,8 @@ export async function runCron(shards: Shards, config: Config, now: number): Prom
       console.error(`cron: holder database ${shard.name} failed: ${describeForLog(err)}`);
     }
   }
-  report.pruned = await pruneFeed(shards.home, config, now);
+  Object.assign(report, await pruneFeed(shards.home, config, now));
+  await fixWindowDomains(domains, domainSources(config, shards), now);
   if (failed.length > 0) throw new DomainError('shard_unavailable', `Holder database ${failed.join(', ')} failed in this cron run.`);
   return report;
 }
@@ -71,7 +85,7 @@ function add<T extends object>(into: T, part: Partial<T>): void {
   for (const [key, value] of Object.entries(part)) (into as Record<string, number>)[key]! += value as number;
 }
 
-async function releaseDue(db: Db, config: Config, now: number, maxHolders: number): Promise<ReleaseReport> {
+async function releaseDue(db: Db, config: Config, now: number, maxHolders: number, feed: FeedWriter): Promise<ReleaseReport> {
   const report: ReleaseReport = { examined: 0, released: 0, rescheduled: 0, skipped: 0 };
   let cursor: { until: number; id: string } | undefined;
   while (report.examined < maxHolders) {
@@ -80,12 +94,26 @@ async function releaseDue(db: Db, config: Config, now: number, maxHolders: numbe
     report.examined += page.length;
     const last = page[page.length - 1]!;
     cursor = { until: last.until!, id: last.id };
-    await settlePage(db, config, now, page, report);
+    await settlePage(db, config, now, page, report, feed);
   }
   return report;
 }
 
-async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: ReleaseReport): Promise<void> {
+/**
+ * Fixes the current window's domain, and the next one's in the last DOMAIN_LEAD_SECONDS before
+ * it starts, so the first token fetch of a window finds it and writes nothing. Not earlier: a
+ * domain counts the holders enrolled when it is fixed, and its headroom is sized for one window
+ * of enrolments (worker/config.ts WINDOW_HEADROOM).
+ */
+async function fixWindowDomains(domains: WindowDomainCache, sources: DomainSources, now: number): Promise<void> {
+  await domains.domainOf(windowOf(now), sources);
+  if (windowOf(now + DOMAIN_LEAD_SECONDS) > windowOf(now)) await domains.domainOf(windowOf(now + DOMAIN_LEAD_SECONDS), sources);
+}
+
+/** Two cron intervals (every 5 minutes, wrangler.toml), so one missed run still fixes the next window in time. */
+export const DOMAIN_LEAD_SECONDS = 600;
+
+async function settlePage(db: Db, config: Config, now: number, page: HolderRow[], report: ReleaseReport, feed: FeedWriter): Promise<void> {
   const fromDay = page.map((h) => checkinWindowStart(h, config.policy)).sort()[0]!;
   const rows = await loadCheckinsForMany(
     db,
@@ -96,7 +124,7 @@ async function settlePage(db: Db, config: Config, now: number, page: HolderRow[]
   const checkins = new Map([...rows].map(([id, list]) => [id, list.map(toCheckin)]));
   // No request: the writer records any rule release that came due, or else moves `until` to the
   // new projection (a missed check-in) so the index does not hand this holder back before then.
-  const options = { now, policy: config.policy, ruleActor: 'cron', audit: { action: 'status.release' } };
+  const options = { now, policy: config.policy, ruleActor: 'cron', audit: { action: 'status.release' }, feed };
   let results: Awaited<ReturnType<typeof applyStatusMany>>;
   try {
     results = await applyStatusMany(

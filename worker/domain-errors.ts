@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | 'validation_failed'
   | 'payload_too_large'
   | 'signing_unavailable'
+  | 'code_not_yet_available'
   | 'signing_key_missing'
   | 'trust_list_invalid'
   | 'trust_list_not_newer'

@@ -25,6 +25,12 @@ export interface Env {
   SIGNING_KEYS: string;
   /** Secret. base64url, at least 32 bytes: HMAC-SHA-256 key for ID numbers and holder secret tags. */
   ID_HMAC_KEY: string;
+  /** Secret. base64url, at least 32 bytes: keys the tokens' window indices (docs/feed-privacy.md). */
+  FEED_KEY: string;
+  /** Secret. JSON array of earlier FEED_KEYs, kept while windows fixed with them are in the feed (about 30 h). */
+  FEED_KEYS_RETIRED?: string;
+  /** Room per bucket for enrolments during a window (default 1024; worker/config.ts WINDOW_HEADROOM). */
+  WINDOW_HEADROOM_PER_BUCKET?: string;
   /** Secret. JSON [{name, role: "operator" | "auditor", sha256: "<hex>"}]. */
   OPERATOR_TOKENS: string;
   /** The trusted OpenID provider's issuer URL (docs/identity.md "Configuration"); unset: no sign-in. */

@@ -44,6 +44,7 @@ const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   validation_failed: 400,
   payload_too_large: 413,
   signing_unavailable: 503,
+  code_not_yet_available: 503,
   signing_key_missing: 409,
   trust_list_invalid: 422,
   trust_list_not_newer: 409,

@@ -3,6 +3,7 @@
 // only a re-read.
 
 import { FeedHeadCache } from './feed/head-cache.ts';
+import { WindowDomainCache } from './feed/window-domains.ts';
 import { ProviderMetadataCache } from './identity/provider.ts';
 import { TokenIssuer } from './tokens/issue.ts';
 import { TrustListCache } from './trust/trust-list.ts';
@@ -20,6 +21,8 @@ export interface AppState {
   edgeCache: Cache | undefined;
   trust: TrustListCache;
   feedHead: FeedHeadCache;
+  /** Each issuance window's domain, as fixed in D1 (worker/feed/window-domains.ts). */
+  windowDomains: WindowDomainCache;
   tokens: TokenIssuer;
   /** The identity provider's discovery document and keys. */
   provider: ProviderMetadataCache;
@@ -35,6 +38,7 @@ export function createAppState(deps: AppDeps = {}): AppState {
     edgeCache: deps.edgeCache,
     trust: new TrustListCache(),
     feedHead: new FeedHeadCache(),
+    windowDomains: new WindowDomainCache(),
     tokens: new TokenIssuer(TUNABLES.tokenCacheEntries),
     provider: new ProviderMetadataCache(),
   };

@@ -19,8 +19,10 @@ export const TUNABLES = {
   feedHeadCacheSeconds: 5,
   feedMaxAgeSeconds: 30,
   feedStaleWhileRevalidateSeconds: 60,
-  /** A delta carries at most this many entries; the verifier asks again from its toSeq. */
+  /** A delta carries at most this many window indices; the verifier asks again from its toSeq. */
   feedMaxDeltaEntries: 50_000,
+  /** Indices one snapshot query reads at most (docs/feed-privacy.md "Building a snapshot in bounded pieces"). */
+  feedSnapshotPageRows: 5_000,
   /** Revocation rows are pruned once their revokedBefore is this many token lifetimes old. */
   revocationRetentionLifetimes: 2,
   tokenCacheEntries: 10_000,
@@ -48,7 +50,17 @@ export const TUNABLES = {
    * run every 5 minutes (288 a day) check-ins drain at up to 115 M a day, 1.6x the 70 M a day
    * of every holder checking in daily.
    */
-  retentionMaxRowsPerRun: { checkins: 400_000, statusEvents: 50_000, auditLog: 50_000, revocations: 50_000, pending: 50_000 },
+  retentionMaxRowsPerRun: {
+    checkins: 400_000,
+    statusEvents: 50_000,
+    auditLog: 50_000,
+    revocations: 50_000,
+    pending: 50_000,
+    // Downgrades of 1 % of 70 M holders a day list 0.7 M × 6 indices: 15 000 a run, here 6.8x that.
+    windowRevocations: 100_000,
+    // Four windows a day leave the feed; a run that finds more has a backlog of idle days.
+    windowDomains: 100,
+  },
   /**
    * Outbox revocations the cron copies into the feed per run, shared out over the holder
    * databases (worker/feed/forward.ts). Normally the outboxes are empty (each change is copied

@@ -1,6 +1,6 @@
 // First-run material for `npm run dev` (README quick start), all under the git-ignored .dev/ directory and
 // .dev.vars: a dev keystore with a random passphrase, its root (public JSON for the PWA build)
-// and an active signing key, ID_HMAC_KEY, and operator/auditor tokens (only their SHA-256 goes
+// and an active signing key, ID_HMAC_KEY, FEED_KEY, and operator/auditor tokens (only their SHA-256 goes
 // into .dev.vars, as OPERATOR_TOKENS). Every step is skipped when its result already exists.
 
 import { createHash, randomBytes } from 'node:crypto';
@@ -67,6 +67,8 @@ export async function ensureDevMaterial(paths: DevPaths, now: number, reporter: 
   };
   // Never replace an existing HMAC key: every stored ID hash depends on it.
   if (!readDotenvValue(vars, 'ID_HMAC_KEY')) set.ID_HMAC_KEY = toBase64Url(randomBytes(32));
+  // Nor the feed key: the indices in live tokens and in the feed depend on it.
+  if (!readDotenvValue(vars, 'FEED_KEY')) set.FEED_KEY = toBase64Url(randomBytes(32));
   await updateDotenvFile(paths.devVars, set);
   return { access, rootPublicFile: files.rootPublic, operatorTokenFile: files.operatorToken, auditorTokenFile: files.auditorToken };
 }

@@ -24,7 +24,7 @@ export function trusted(signer: Signer, overrides: Partial<TrustedKey> = {}): Tr
 }
 
 export function greenClaims(overrides: Partial<TokenClaims> = {}): TokenClaims {
-  return { iss: 'ZJ', sub: 'ABCDEFGH', iat: T0, exp: T0 + 86400, color: 'green', ...overrides };
+  return { iss: 'ZJ', iat: T0, exp: T0 + 86400, color: 'green', windowIndex: 4242, ...overrides };
 }
 
 /** QR text for arbitrary COSE-shaped CBOR, to build structurally hostile tokens. */

@@ -13,6 +13,8 @@ import {
   encodeStatusPiece,
   encodeStatusSets,
   isWindowIndexRevoked,
+  MAX_FEED_INDICES,
+  MAX_PIECE_ENTRIES,
   StatusPieceEncoder,
 } from '../../src/index.ts';
 import vectors from '../vectors/tricolor-feed-privacy.json' with { type: 'json' };
@@ -220,6 +222,19 @@ describe('status sets under hostile input', () => {
       expect(decoded.ok, label).toBe(false);
       if (!decoded.ok) expect(decoded.reason, label).toBe('bad_status_set');
     }
+  });
+
+  it('refuses more than MAX_FEED_INDICES claimed over all pieces before decoding any of them', () => {
+    // Seven pieces of 4 M indices (r = 0, all gaps 0): each alone is well formed.
+    const zeros = new Uint8Array(MAX_PIECE_ENTRIES / 8);
+    const pieces = Array.from({ length: 7 }, (_, i) => [i, 0, MAX_PIECE_ENTRIES, MAX_PIECE_ENTRIES, 0, zeros]);
+    const decoded = decodeStatusSets(encodeCbor(pieces));
+    expect(decoded).toMatchObject({ ok: false, reason: 'bad_status_set' });
+    expect(decoded.ok || decoded.detail).toMatch(/indices in all/);
+    expect(MAX_FEED_INDICES).toBe(6 * MAX_PIECE_ENTRIES);
+    // One such piece alone decodes.
+    const one = decodeStatusSets(encodeCbor(pieces.slice(0, 1)));
+    expect(one.ok && one.pieces[0]!.indices.length).toBe(MAX_PIECE_ENTRIES);
   });
 
   it('stops a unary run where the domain ends, not where the bytes end', () => {

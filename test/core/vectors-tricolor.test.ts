@@ -1,7 +1,7 @@
 // This project's TC1 conformance vectors through src/. The same file is checked by the
 // independent verifier in test/interop/, which is what keeps these expectations honest.
 import { describe, expect, it } from 'vitest';
-import { decodeClaims, fromHex, type KeyState, type TrustedKey, toHex, verifyToken } from '../../src/index.ts';
+import { decodeClaims, fromHex, type KeyState, type TrustedKey, toHex, verifyToken, type WindowStatusSets } from '../../src/index.ts';
 import vectors from '../vectors/tricolor-v1.json' with { type: 'json' };
 
 type VectorKey = { kidHex: string; publicKeyHex: string; state: string; validFrom: number; validUntil?: number };
@@ -14,6 +14,17 @@ function toTrusted(k: VectorKey): TrustedKey {
     validFrom: k.validFrom,
     ...(k.validUntil !== undefined ? { validUntil: k.validUntil } : {}),
   };
+}
+
+/** The vector's revoked (window, epoch, indices) as the sets a verifier holds. */
+function heldSets(revocations: readonly { window: number; epoch: number; indices: number[] }[]): WindowStatusSets {
+  const sets = new Map<number, Map<number, Uint32Array>>();
+  for (const r of revocations) {
+    const epochs = sets.get(r.window) ?? new Map<number, Uint32Array>();
+    epochs.set(r.epoch, Uint32Array.from(r.indices));
+    sets.set(r.window, epochs);
+  }
+  return sets;
 }
 
 describe('TC1 conformance vectors (test/vectors/tricolor-v1.json)', () => {
@@ -45,7 +56,7 @@ describe('TC1 conformance vectors (test/vectors/tricolor-v1.json)', () => {
   it.each(vectors.cases.map((c) => [c.label, c] as const))('%s', async (_label, c) => {
     const result = await verifyToken(c.qr, {
       keys: c.trustedKeys.map(toTrusted),
-      revocations: new Map(c.revocations.map((r) => [r.sub, r.revokedBefore])),
+      revocations: heldSets(c.revocations),
       now: c.validationClock,
       skewSeconds: c.skewSeconds,
       ...(c.maxTokenLifetime === undefined ? {} : { maxTokenLifetime: c.maxTokenLifetime }),

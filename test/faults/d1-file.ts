@@ -59,20 +59,20 @@ export function feedDisagreementsIn(persistDir: string): string[] {
 }
 
 /**
- * What the feed lacks or has twice, compared with the outboxes: each outbox row (sub,
- * revokedBefore) of any database must be in the home database's feed exactly once
+ * What the feed lacks or has twice, compared with the outboxes: each outbox row (its cut and
+ * time; entries name no holder) of any database must be in the home database's feed exactly once
  * (worker/feed/forward.ts). Empty when the feed and the outboxes agree.
  */
 export function feedDisagreements(dbs: DatabaseSync[]): string[] {
-  type Row = { sub: string; revoked_before: number };
+  type Row = { revoked_before: number; created_at: number };
   const count = (into: Map<string, number>, rows: Row[]) => {
-    for (const r of rows) into.set(`${r.sub}@${r.revoked_before}`, (into.get(`${r.sub}@${r.revoked_before}`) ?? 0) + 1);
+    for (const r of rows) into.set(`${r.revoked_before}@${r.created_at}`, (into.get(`${r.revoked_before}@${r.created_at}`) ?? 0) + 1);
   };
   const outbox = new Map<string, number>();
   const feed = new Map<string, number>();
   for (const db of dbs) {
-    count(outbox, db.prepare('select sub, revoked_before from revocation_outbox').all() as Row[]);
-    count(feed, db.prepare('select sub, revoked_before from revocations where origin is not null').all() as Row[]);
+    count(outbox, db.prepare('select revoked_before, created_at from revocation_outbox').all() as Row[]);
+    count(feed, db.prepare('select revoked_before, created_at from revocations where origin is not null').all() as Row[]);
   }
   const out: string[] = [];
   for (const [k, n] of outbox) if (feed.get(k) !== n) out.push(`${k}: ${n} in the outboxes, ${feed.get(k) ?? 0} in the feed`);
@@ -92,25 +92,37 @@ export interface HolderStory {
   revokedBefore: number[];
 }
 
-/** One database's holders: row, events, status audit rows and outbox revocations, keyed by holder id. */
+/**
+ * One database's holders: row, events, status audit rows and revocation cuts, keyed by holder id.
+ * A holder's cuts have their entries in its own database's outbox (written in the status batch).
+ */
 export function readStories(db: DatabaseSync): Map<string, HolderStory> {
-  const stories = new Map<string, HolderStory & { sub: string; since: number }>();
-  for (const h of db.prepare('select id, sub, color, since, status_version from holders').all() as {
+  const stories = new Map<string, HolderStory & { since: number }>();
+  // A feed entry names no holder: the holder row keeps its cuts (written with the status), and each
+  // cut must have its entry in the outbox or, once copied, in the feed.
+  const entries = new Set(
+    (
+      db.prepare('select revoked_before from revocation_outbox union all select revoked_before from revocations').all() as {
+        revoked_before: number;
+      }[]
+    ).map((r) => r.revoked_before),
+  );
+  for (const h of db.prepare('select id, color, since, status_version, revocation_cuts from holders').all() as {
     id: string;
-    sub: string;
     color: Color;
     since: number;
     status_version: number;
+    revocation_cuts: string | null;
   }[]) {
+    const cuts = JSON.parse(h.revocation_cuts ?? '[]') as number[];
     stories.set(h.id, {
       id: h.id,
-      sub: h.sub,
       color: h.color,
       since: h.since,
       version: h.status_version,
       events: [],
       audit: [],
-      revokedBefore: [],
+      revokedBefore: cuts.filter((cut) => entries.has(cut)),
     });
   }
   for (const e of db.prepare('select holder_id, at, color, source, reason from status_events order by id').all() as {
@@ -128,13 +140,6 @@ export function readStories(db: DatabaseSync): Map<string, HolderStory> {
     )
     .all() as { holder_id: string; action: string; from_color: Color | null; to_color: Color; reason: string }[]) {
     stories.get(a.holder_id)?.audit.push({ action: a.action, from: a.from_color, to: a.to_color, reason: a.reason });
-  }
-  const bySub = new Map([...stories.values()].map((s) => [s.sub, s]));
-  for (const r of db.prepare('select sub, revoked_before from revocation_outbox order by seq').all() as {
-    sub: string;
-    revoked_before: number;
-  }[]) {
-    bySub.get(r.sub)?.revokedBefore.push(r.revoked_before);
   }
   for (const s of stories.values()) {
     const problem = inconsistency(s);

@@ -1,10 +1,12 @@
-// Runs test/vectors/tricolor-v1.json through the independent verifier: if a vector and a
+// Runs test/vectors/tricolor-v1.json through the independent verifier (and tricolor-feed.json
+// through the independent feed reader, at the end): if a vector and a
 // reading of docs/token-format.md that shares no code with src/ disagree, one of them is wrong.
 // The last block pins this reading of rules the vectors do not exercise, on tokens signed here
 // with the vector file's test key A.
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { applyIndependently, type Held, type HeldSet, isRevokedIndependently, verifyFeedIndependently } from './independent-feed.ts';
 import {
   base45Decode,
   CLAIMS_LIMITS,
@@ -152,8 +154,8 @@ const claimsMap = (extra: [unknown, unknown][] = [], drop: unknown[] = []): Map<
     ...(
       [
         [1, 'ZJ'],
-        [2, 'K7Q2M4XD'],
         [4, IAT + 86400],
+        [-65541, 31337],
         [6, IAT],
         [-65537, 0],
       ] as [unknown, unknown][]
@@ -235,11 +237,13 @@ describe('spec rules the vectors do not exercise (this reading of docs/token-for
     expect(reason(token(claimsMap(), { unprotected: pairs(6) }))).toBe('bad_cbor');
   });
 
-  it('claims: every label present is 17 items and verifies; CBOR errors are bad_cbor', () => {
+  it('claims: every label present is 21 items and verifies; CBOR errors are bad_cbor', () => {
     const full = claimsMap([
       [5, IAT],
       [-65538, IAT + 7 * 86400],
       [-65539, '张*'],
+      [-65540, 1990],
+      [-65542, 15],
     ]);
     full.set(-65537, 1);
     expect(reason(token(full))).toBe('valid:yellow');
@@ -298,4 +302,79 @@ describe('spec rules the vectors do not exercise (this reading of docs/token-for
     const twice = { ...ctx, trustedKeys: [ctx.trustedKeys[0]!, ctx.trustedKeys[0]!] };
     expect(() => verifyIndependently(token(claimsMap()), twice)).toThrow(/trust list refused/);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The revocation feed vectors, through the independent reading of docs/revocation-feed.md.
+type FeedVectorFile = {
+  cases: {
+    label: string;
+    description: string;
+    trustedKeys: TrustedKey[];
+    feedHex: string;
+    validationClock: number;
+    skewSeconds: number;
+    expected: { valid: true; sets: HeldSet[] } | { valid: false; reason: string };
+  }[];
+  sync: {
+    label: string;
+    description: string;
+    trustedKeys: TrustedKey[];
+    skewSeconds: number;
+    steps: { feedHex: string; now: number; outcome: string; restored?: boolean; seq: number | null }[];
+    held: { window: number; epoch: number; indices: number[] }[];
+    lookups: { window: number; epoch: number; index: number; revoked: boolean }[];
+  }[];
+};
+const feedVectors = JSON.parse(readFileSync(new URL('../vectors/tricolor-feed.json', import.meta.url), 'utf8')) as FeedVectorFile;
+
+describe('tricolor-feed vectors, checked by the independent feed reader', () => {
+  it('has accepted and refused feeds and sync sequences', () => {
+    expect(feedVectors.cases.some((c) => c.expected.valid)).toBe(true);
+    expect(feedVectors.cases.some((c) => !c.expected.valid)).toBe(true);
+    expect(feedVectors.sync.length).toBeGreaterThan(0);
+  });
+
+  for (const c of feedVectors.cases) {
+    it(`${c.label}: ${c.description}`, () => {
+      const verdict = verifyFeedIndependently(fromHex(c.feedHex), c.trustedKeys, c.validationClock, c.skewSeconds);
+      if (!c.expected.valid) {
+        expect(verdict).toEqual({ valid: false, reason: c.expected.reason });
+        return;
+      }
+      if (!verdict.valid) throw new Error(verdict.reason);
+      const { valid: _, ...expected } = c.expected;
+      expect(verdict.feed).toEqual(expected);
+    });
+  }
+
+  it('delta-100-downgrades is under 2 KB signed', () => {
+    const delta = feedVectors.cases.find((c) => c.label === 'delta-100-downgrades')!;
+    expect(delta.feedHex.length / 2).toBeLessThan(2048);
+  });
+
+  for (const s of feedVectors.sync) {
+    it(`sync ${s.label}: ${s.description}`, () => {
+      let held: Held | undefined;
+      for (const [i, step] of s.steps.entries()) {
+        const verdict = verifyFeedIndependently(fromHex(step.feedHex), s.trustedKeys, step.now, s.skewSeconds);
+        if (!verdict.valid) throw new Error(`step ${i}: ${verdict.reason}`);
+        const result = applyIndependently(held, verdict.feed, step.now, s.skewSeconds);
+        expect(result.outcome, `step ${i}`).toBe(step.outcome);
+        if ('held' in result) {
+          expect(result.restored, `step ${i}`).toBe(step.restored ?? false);
+          held = result.held;
+        }
+        expect(held?.seq ?? null, `step ${i}`).toBe(step.seq);
+      }
+      const got = [...(held?.sets ?? [])].map(([key, indices]) => {
+        const [window, epoch] = key.split('/').map(Number) as [number, number];
+        return { window, epoch, indices };
+      });
+      const order = (a: { window: number; epoch: number }, b: { window: number; epoch: number }) =>
+        a.window - b.window || a.epoch - b.epoch;
+      expect(got.sort(order)).toEqual([...s.held].sort(order));
+      for (const l of s.lookups) expect(isRevokedIndependently(held!, l.window, l.epoch, l.index), JSON.stringify(l)).toBe(l.revoked);
+    });
+  }
 });

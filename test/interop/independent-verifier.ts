@@ -12,7 +12,8 @@ export type TrustedKey = {
   // The vector file writes an unset window end as null or leaves it out.
   validUntil?: number | null;
 };
-export type Revocation = { sub: string; revokedBefore: number };
+/** What a verifier holds from the feed (docs/revocation-feed.md): revoked window indices of one (window, epoch). */
+export type Revocation = { window: number; epoch: number; indices: number[] };
 export type VerifyContext = {
   trustedKeys: TrustedKey[];
   revocations: Revocation[];
@@ -24,7 +25,6 @@ export type VerifyContext = {
 export type Color = 'green' | 'yellow' | 'red';
 export type Claims = {
   iss: string;
-  sub: string;
   exp: number;
   iat: number;
   color: Color;
@@ -32,6 +32,8 @@ export type Claims = {
   statusEnds?: number;
   maskedName?: string;
   birthYear?: number;
+  windowIndex: number;
+  revocationEpoch?: number;
 };
 export type Verdict = { valid: true; claims: Claims } | { valid: false; reason: string };
 
@@ -92,7 +94,7 @@ export type Limits = { maxDepth: number; maxItems: number };
 // "deepest container nesting | data items", one row per decode.
 export const OUTER_LIMITS: Limits = { maxDepth: 3, maxItems: 16 };
 export const PROTECTED_LIMITS: Limits = { maxDepth: 3, maxItems: 16 };
-export const CLAIMS_LIMITS: Limits = { maxDepth: 1, maxItems: 19 };
+export const CLAIMS_LIMITS: Limits = { maxDepth: 1, maxItems: 21 };
 
 const MAX_ARGUMENT = 2n ** 53n - 1n; // "integer arguments above 2^53 − 1 (also for tag numbers)"
 const MAX_STRING = 1000; // "strings longer than the input or than 1000 bytes"
@@ -197,7 +199,8 @@ const tryDecode = (bytes: Uint8Array, limits: Limits): { value: unknown } | null
 
 // ---------------------------------------------------------------------------------------------
 // Claims (CWT, RFC 8392, integer labels), per the spec's claims table.
-const KNOWN_LABELS = new Set<number | string>([1, 2, 4, 5, 6, -65537, -65538, -65539, -65540]);
+// Label 2 (sub) is not among them: version 2 tokens carry a window index instead (docs/token-format.md "Claims").
+const KNOWN_LABELS = new Set<number | string>([1, 4, 5, 6, -65537, -65538, -65539, -65540, -65541, -65542]);
 const COLORS: readonly Color[] = ['green', 'yellow', 'red'];
 
 // A tagged value is a Tagged object, so it fails every one of these checks.
@@ -214,14 +217,16 @@ export function decodeClaims(payload: Uint8Array): Claims | 'bad_cbor' | 'bad_cl
   if (!(map instanceof Map)) return 'bad_claims';
   for (const key of map.keys()) if (!KNOWN_LABELS.has(key)) return 'bad_claims';
   const iss: unknown = map.get(1);
-  const sub: unknown = map.get(2);
   const exp: unknown = map.get(4);
   const iat: unknown = map.get(6);
   const colour: unknown = map.get(-65537);
-  if (!isText(iss, 1, 16) || !isText(sub, 1, 64) || !isUint(exp) || !isUint(iat)) return 'bad_claims';
+  const windowIndex: unknown = map.get(-65541);
+  if (!isText(iss, 1, 16) || !isUint(exp) || !isUint(iat)) return 'bad_claims';
+  // "window index: uint < 2^32, required".
+  if (!isUint(windowIndex) || windowIndex >= 2 ** 32) return 'bad_claims';
   if (!isUint(colour) || colour > 2) return 'bad_claims';
   if (!(exp > iat)) return 'bad_claims';
-  const claims: Claims = { iss, sub, exp, iat, color: COLORS[colour]! };
+  const claims: Claims = { iss, exp, iat, color: COLORS[colour]!, windowIndex };
   if (map.has(5)) {
     const nbf: unknown = map.get(5);
     if (!isUint(nbf)) return 'bad_claims';
@@ -242,6 +247,12 @@ export function decodeClaims(payload: Uint8Array): Claims | 'bad_cbor' | 'bad_cl
     const year: unknown = map.get(-65540);
     if (!isUint(year) || year < 1900 || year > 2999) return 'bad_claims';
     claims.birthYear = year;
+  }
+  if (map.has(-65542)) {
+    // "revocation epoch: uint 1-15; 0 is never written" (absent means 0).
+    const epoch: unknown = map.get(-65542);
+    if (!isUint(epoch) || epoch < 1 || epoch > 15) return 'bad_claims';
+    claims.revocationEpoch = epoch;
   }
   return claims;
 }
@@ -385,8 +396,11 @@ export function verifyIndependently(qrText: string, ctx: VerifyContext): Verdict
   if (!(ctx.now + skew >= Math.max(claims.iat, claims.nbf ?? claims.iat))) return fail('not_yet_valid');
   if (!(ctx.now - skew < claims.exp)) return fail('expired');
 
-  // 15. Holder revocation: an entry for sub with revokedBefore ≥ iat (inclusive) revokes it.
-  if (ctx.revocations.some((r) => r.sub === claims.sub && r.revokedBefore >= claims.iat)) {
+  // 15. Revocation: the token's window is floor(iat / 21600); it is revoked when the feed's set
+  // for (that window, its epoch, 0 when absent) holds its window index.
+  const window = Math.floor(claims.iat / 21600);
+  const epoch = claims.revocationEpoch ?? 0;
+  if (ctx.revocations.some((r) => r.window === window && r.epoch === epoch && r.indices.includes(claims.windowIndex))) {
     return fail('token_revoked');
   }
   return { valid: true, claims };

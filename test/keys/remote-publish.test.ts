@@ -39,7 +39,7 @@ describe('keys publish --remote', () => {
       return run;
     };
 
-    // The operator's deploy-time secrets, set once by hand: ID_HMAC_KEY and OPERATOR_TOKENS.
+    // The operator's deploy-time secrets, set once by hand: ID_HMAC_KEY, FEED_KEY and OPERATOR_TOKENS.
     const operatorToken = toBase64Url(randomBytes(32));
     const tokenFile = join(dir, 'operator-token');
     await writeFile(tokenFile, `${operatorToken}\n`, { mode: 0o600 });
@@ -60,9 +60,13 @@ describe('keys publish --remote', () => {
       `OIDC_REDIRECT_URI='${client.redirectUris[0]}'`,
       `OIDC_ID_TOKEN_ALG='ES256'`,
     ].join('\n');
-    await writeFile(envFile, `ID_HMAC_KEY='${toBase64Url(randomBytes(32))}'\nOPERATOR_TOKENS='${JSON.stringify(tokens)}'\n${identity}\n`, {
-      mode: 0o600,
-    });
+    await writeFile(
+      envFile,
+      `ID_HMAC_KEY='${toBase64Url(randomBytes(32))}'\nFEED_KEY='${toBase64Url(randomBytes(32))}'\nOPERATOR_TOKENS='${JSON.stringify(tokens)}'\n${identity}\n`,
+      {
+        mode: 0o600,
+      },
+    );
     const persistTo = join(dir, 'state');
     await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], {
       cwd: REPO_ROOT,

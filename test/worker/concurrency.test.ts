@@ -9,7 +9,7 @@ import { recordCheckin } from '../../worker/holders/checkin.ts';
 import { applyStatus, writePlan } from '../../worker/status/apply.ts';
 import { planStatus } from '../../worker/status/plan.ts';
 import { T0 } from './fixtures.ts';
-import { count, countingEnv, enrol, harness, holderDatabase, holderDb, setStatus } from './helpers.ts';
+import { count, countingEnv, enrol, harness, holderDatabase, holderDb, setStatus, testFeedWriter } from './helpers.ts';
 
 const policy = () => configFor(env).policy;
 const tables = ['status_events', 'audit_log', 'revocations', 'checkins'];
@@ -32,7 +32,9 @@ describe('lost races', () => {
       () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale decision' }),
       'test',
     );
-    expect(await writePlan(db, stale, plan, { now: T0 + 20, policy: policy(), audit: { action: 'status.set' } })).toBeUndefined();
+    expect(
+      await writePlan(db, stale, plan, { now: T0 + 20, policy: policy(), audit: { action: 'status.set' }, feed: testFeedWriter(h) }),
+    ).toBeUndefined();
     expect(await counts()).toEqual(before);
     expect((await findHolderById(db, holder.holderId))!).toMatchObject({ color: 'yellow', statusVersion: 2 });
   });
@@ -51,6 +53,7 @@ describe('lost races', () => {
       audit: { action: 'status.set' },
       decide: (current) =>
         current.color === 'red' ? undefined : { to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'retry' },
+      feed: testFeedWriter(h),
     });
     expect(result.written).toBe(true);
     expect(result.plan.steps.map((s) => [s.from, s.to])).toEqual([['yellow', 'red']]);
@@ -67,7 +70,7 @@ describe('lost races', () => {
       .prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-03-01', ?, 1)")
       .bind(holder.holderId, T0 + 5)
       .run();
-    const outcome = await recordCheckin(db, policy(), T0 + 10, stale, { symptoms: true }, () => {});
+    const outcome = await recordCheckin(db, policy(), T0 + 10, stale, { symptoms: true }, testFeedWriter(h));
     expect(outcome).toMatchObject({ day: '2026-03-01', counted: false, notCounted: 'already_checked_in', status: { color: 'green' } });
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
     expect(await count('checkins', 'holder_id = ?', holder.holderId)).toBe(1);

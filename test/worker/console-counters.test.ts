@@ -13,7 +13,18 @@ import { openShards } from '../../worker/shards/shards.ts';
 import { writePlan } from '../../worker/status/apply.ts';
 import { planStatus } from '../../worker/status/plan.ts';
 import { DAY, T0 } from './fixtures.ts';
-import { count, enrol, everyDatabase, type Harness, harness, holderDb, NO_SYMPTOMS, operatorToken, setStatus } from './helpers.ts';
+import {
+  count,
+  enrol,
+  everyDatabase,
+  type Harness,
+  harness,
+  holderDb,
+  NO_SYMPTOMS,
+  operatorToken,
+  setStatus,
+  testFeedWriter,
+} from './helpers.ts';
 
 const ZONE = 'Asia/Shanghai'; // wrangler.toml [vars] TIME_ZONE, written out on purpose
 
@@ -113,7 +124,9 @@ describe('dashboard counters', () => {
       () => ({ to: 'red', source: 'operator', actorType: 'operator', actor: 'late', reason: 'stale' }),
       'test',
     );
-    expect(await writePlan(db, stale, plan, { now: h.clock.t, policy, audit: { action: 'status.set' } })).toBeUndefined();
+    expect(
+      await writePlan(db, stale, plan, { now: h.clock.t, policy, audit: { action: 'status.set' }, feed: testFeedWriter(h) }),
+    ).toBeUndefined();
     expect(await dashboard(h)).toEqual(before);
   });
 

@@ -12,6 +12,8 @@ import { openShards } from '../../worker/shards/shards.ts';
 import { DAY, T0 } from './fixtures.ts';
 import { count, enrol, harness, holderDatabase, NO_SYMPTOMS } from './helpers.ts';
 
+const WINDOW = 6 * 3600;
+
 async function runCronAt(seconds: number): Promise<void> {
   const ctx = createExecutionContext();
   await worker.scheduled(createScheduledController({ scheduledTime: seconds * 1000, cron: '*/15 * * * *' }), env);
@@ -70,19 +72,27 @@ describe('the cron', () => {
     expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
   });
 
+  it('fixes the current window’s domain, and the next one’s only in the last ten minutes before it starts', async () => {
+    const start = T0 + 40 * DAY; // a window boundary
+    const domains = () => count('window_domains', '"window" in (?, ?)', start / WINDOW - 1, start / WINDOW);
+    await runCronAt(start - 601);
+    expect(await domains()).toBe(1);
+    await runCronAt(start - 600);
+    expect(await domains()).toBe(2);
+  });
+
   it('prunes revocations older than two token lifetimes but always keeps the newest row', async () => {
     const now = T0 + 30 * DAY;
+    const older = now - 3 * DAY;
+    const newer = now - DAY;
     await env.DB.batch([
-      env.DB.prepare("insert into revocations (sub, revoked_before, created_at) values ('AAAAAAAA', ?, ?)").bind(
-        now - 3 * DAY,
-        now - 3 * DAY,
-      ),
-      env.DB.prepare("insert into revocations (sub, revoked_before, created_at) values ('BBBBBBBB', ?, ?)").bind(now - DAY, now - DAY),
+      env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(older, older),
+      env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(newer, newer),
     ]);
     await runCronAt(now);
-    expect(await count('revocations', "sub = 'AAAAAAAA'")).toBe(0);
-    expect(await count('revocations', "sub = 'BBBBBBBB'")).toBe(1);
+    expect(await count('revocations', 'revoked_before = ?', older)).toBe(0);
+    expect(await count('revocations', 'revoked_before = ?', newer)).toBe(1);
     await runCronAt(now + 10 * DAY);
-    expect(await count('revocations', "sub = 'BBBBBBBB'")).toBe(1); // the newest row keeps the head sequence
+    expect(await count('revocations', 'revoked_before = ?', newer)).toBe(1); // the newest row keeps the head sequence
   });
 });

@@ -32,7 +32,7 @@ async function rotatedSetup() {
 describe('drill 4: clock', () => {
   it('rejects a token whose iat is outside its key window (key_not_valid_at_iat)', async () => {
     const { h, operator, a, b, verifier, keyOf } = await rotatedSetup();
-    const claims = (iat: number) => ({ iss: 'ZJ', sub: 'CLOCKSUB', iat, exp: iat + DAY, color: 'green' as const });
+    const claims = (iat: number) => ({ iss: 'ZJ', iat, exp: iat + DAY, color: 'green' as const, windowIndex: 7 });
     const signerA = await createSigner(operator.seeds.get(a)!);
     const signerB = await createSigner(operator.seeds.get(b)!);
     const windowA = keyOf(a);

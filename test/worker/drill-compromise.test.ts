@@ -25,7 +25,7 @@ describe('drill 2: compromise', () => {
     expect(verdict(await verifier.verify(holder.token, h.clock.t))).toBe(`ok:${a}`);
     // What an attacker with A's seed can mint: any claims, any iat inside A's window.
     const stolen = await createSigner(operator.seeds.get(a)!);
-    const forged = (await signToken({ iss: 'ZJ', sub: 'FORGED22', iat: h.clock.t, exp: h.clock.t + 86400, color: 'green' }, stolen)).text;
+    const forged = (await signToken({ iss: 'ZJ', iat: h.clock.t, exp: h.clock.t + 86400, color: 'green', windowIndex: 22 }, stolen)).text;
     expect(verdict(await verifier.verify(forged, h.clock.t))).toBe(`ok:${a}`);
     const offline = verifier.snapshot();
 
@@ -58,7 +58,7 @@ describe('drill 2: compromise', () => {
       [b, 'active'],
     ]);
     for (const token of [holder.token, forged]) expect(verdict(await verifier.verify(token, h.clock.t))).toBe('key_revoked');
-    const mintedLater = (await signToken({ iss: 'ZJ', sub: 'FORGED22', iat: h.clock.t, exp: h.clock.t + 86400, color: 'green' }, stolen))
+    const mintedLater = (await signToken({ iss: 'ZJ', iat: h.clock.t, exp: h.clock.t + 86400, color: 'green', windowIndex: 22 }, stolen))
       .text;
     expect(verdict(await verifier.verify(mintedLater, h.clock.t))).toBe('key_revoked');
     expect(verdict(await verifier.verify(fresh.body.token, h.clock.t))).toBe(`ok:${b}`);

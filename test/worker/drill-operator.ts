@@ -23,6 +23,7 @@ import {
   verifyRevocationFeed,
   verifyToken,
   verifyTrustList,
+  type WindowStatusSets,
 } from '../../src/index.ts';
 import { DAY } from './fixtures.ts';
 import { enrol, type Harness, operatorToken, type TestEnv } from './helpers.ts';
@@ -120,7 +121,7 @@ export class DrillOperator {
 export class DrillVerifier {
   readonly rootPublicKey: Uint8Array;
   list: TrustList | undefined;
-  revocations = new Map<string, number>();
+  revocations: WindowStatusSets = new Map();
 
   constructor(rootPublicKey: Uint8Array) {
     this.rootPublicKey = rootPublicKey;
@@ -148,7 +149,7 @@ export class DrillVerifier {
     if (!verified.ok) throw new Error(`feed: ${verified.reason}`);
     const applied = applyRevocationFeed(undefined, verified.feed, h.clock.t);
     if (!applied.ok) throw new Error(applied.reason);
-    this.revocations = applied.state.revoked;
+    this.revocations = applied.state.sets;
   }
 
   verify(token: string, now: number): Promise<VerifyResult> {
@@ -159,7 +160,7 @@ export class DrillVerifier {
   snapshot(): DrillVerifier {
     const copy = new DrillVerifier(this.rootPublicKey);
     copy.list = this.list;
-    copy.revocations = new Map(this.revocations);
+    copy.revocations = this.revocations;
     return copy;
   }
 }

@@ -13,13 +13,17 @@ import {
   verifyRevocationFeed,
   verifyToken,
   verifyTrustList,
+  type WindowStatusSets,
 } from '../../src/index.ts';
 import { createApp } from '../../worker/app.ts';
 import { configFor } from '../../worker/config.ts';
 import type { Db } from '../../worker/db/client.ts';
 import { DomainError } from '../../worker/domain-errors.ts';
 import { ApiError, apiErrorOf } from '../../worker/errors.ts';
+import { parseCuts } from '../../worker/feed/entries.ts';
 import { forwardRevocations } from '../../worker/feed/forward.ts';
+import type { DomainSources } from '../../worker/feed/window-domains.ts';
+import { domainSources, type FeedWriter, requestFeedWriter } from '../../worker/feed/writer.ts';
 import { enrol as enrolVerifiedPerson } from '../../worker/holders/enrol.ts';
 import { hashIdNumber, maskName } from '../../worker/holders/identity.ts';
 import { openShards, shardMapFor } from '../../worker/shards/shards.ts';
@@ -50,6 +54,26 @@ export interface CallOptions {
   token?: string;
   headers?: Record<string, string>;
   env?: TestEnv;
+}
+
+/** Where window domains are read and fixed, as a request of the app would: the home database and every holder database. */
+export function testDomainSources(deployment: TestEnv = env): DomainSources {
+  return domainSources(configFor(deployment), openShards(deployment));
+}
+
+/**
+ * The feed writer a request of this harness's app would use. Its entries land in the holder
+ * database's outbox; `forwardAll` (or a request through the app) copies them into the feed.
+ */
+export function testFeedWriter(h: Pick<Harness, 'state'>, onRevocation: () => void = () => {}, deployment: TestEnv = env): FeedWriter {
+  return requestFeedWriter(configFor(deployment), h.state, openShards(deployment), onRevocation);
+}
+
+/** Copies every holder database's outbox into the feed, as the app does after a request that revoked. */
+export async function forwardAll(h: Pick<Harness, 'state'>, deployment: TestEnv = env): Promise<void> {
+  const shards = openShards(deployment);
+  for (const shard of shards.all) await forwardRevocations(shards.home, shard);
+  h.state.feedHead.invalidate();
 }
 
 export function harness(start = T0, deps: Omit<AppDeps, 'now'> = {}): Harness {
@@ -151,9 +175,9 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
       birthYear: (overrides.birthYear as number | undefined) ?? 1990,
       declaration: (overrides.declaration as typeof NO_SYMPTOMS | undefined) ?? NO_SYMPTOMS,
     },
-    () => {
+    testFeedWriter(h, () => {
       revoked = true;
-    },
+    }),
   );
   // As the app's middleware does after a request that revoked: copy the outbox into the feed.
   if (revoked && (await forwardRevocations(shards.home, shard)).forwarded > 0) h.state.feedHead.invalidate();
@@ -161,14 +185,16 @@ export async function enrol(h: Harness, overrides: Record<string, unknown> = {})
   const issued = await h.state.tokens.issue(
     {
       issuer: config.issuer,
-      sub: holder.sub,
       maskedName: holder.maskedName,
       birthYear: holder.birthYear,
       status,
+      slot: holder.slot!,
+      cuts: parseCuts(holder.revocationCuts),
       lifetimeSeconds: config.tokenLifetimeSeconds,
       now,
     },
     active,
+    { windowOf: (window) => h.state.windowDomains.windowOf(window, testDomainSources(deployment)) },
   );
   return { holderId: holder.id, secret: enrolment.secret, token: issued.token, status: statusView(status), idNumber };
 }
@@ -198,15 +224,15 @@ export async function fetchFeed(h: Harness, since = 0): Promise<{ feed: Revocati
   return { feed: verified.feed, bytes, res };
 }
 
-/** What a verifier that synced from scratch holds: sub -> revokedBefore. */
-export async function syncedRevocations(h: Harness): Promise<ReadonlyMap<string, number>> {
+/** What a verifier that synced from scratch holds: window → epoch → revoked indices. */
+export async function syncedRevocations(h: Harness): Promise<WindowStatusSets> {
   const { feed } = await fetchFeed(h, 0);
   const applied = applyRevocationFeed(undefined, feed, h.clock.t);
   if (!applied.ok) throw new Error(applied.reason);
-  return applied.state.revoked;
+  return applied.state.sets;
 }
 
-export async function verifyAt(h: Harness, token: string, revocations?: ReadonlyMap<string, number>): Promise<VerifyResult> {
+export async function verifyAt(h: Harness, token: string, revocations?: WindowStatusSets): Promise<VerifyResult> {
   return verifyToken(token, { keys: await trustedKeys(h), revocations, now: h.clock.t });
 }
 

@@ -31,7 +31,8 @@ function concrete(path: string): string {
 function plausibleBody(path: string): { body: BodyInit; contentType: string } {
   if (path.endsWith('/import')) return { body: 'idNumber,color,reason\n1234,red,x\n', contentType: 'text/csv' };
   if (path.endsWith('/trust-list')) return { body: new Uint8Array([0xd2, 0x84]), contentType: 'application/cose' };
-  if (path.endsWith('/lookup')) return { body: JSON.stringify({ sub: 'AAAAAAAA' }), contentType: 'application/json' };
+  if (path.endsWith('/lookup'))
+    return { body: JSON.stringify({ code: { window: 1, epoch: 0, windowIndex: 5 } }), contentType: 'application/json' };
   return { body: JSON.stringify({ color: 'red', reason: 'x' }), contentType: 'application/json' };
 }
 

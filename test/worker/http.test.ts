@@ -10,6 +10,7 @@ import {
   verifyRevocationFeed,
   verifyToken,
   verifyTrustList,
+  type WindowStatusSets,
 } from '../../src/index.ts';
 import { NO_SYMPTOMS } from './helpers.ts';
 
@@ -46,13 +47,13 @@ async function verifierKeys(): Promise<readonly TrustedKey[]> {
   return verified.list.keys;
 }
 
-async function verifierRevocations(keys: readonly TrustedKey[]): Promise<ReadonlyMap<string, number>> {
+async function verifierRevocations(keys: readonly TrustedKey[]): Promise<WindowStatusSets> {
   const bytes = new Uint8Array(await (await send('GET', '/v1/revocations?since=0')).arrayBuffer());
   const verified = await verifyRevocationFeed(bytes, { keys, now: now() });
   if (!verified.ok) throw new Error(verified.reason);
   const applied = applyRevocationFeed(undefined, verified.feed, now());
   if (!applied.ok) throw new Error(applied.reason);
-  return applied.state.revoked;
+  return applied.state.sets;
 }
 
 describe('the holder flow end to end, over the Worker entry point', () => {

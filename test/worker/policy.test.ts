@@ -48,6 +48,12 @@ describe('status policy from configuration', () => {
     ['STATUS_POLICY', '{"quarantine": 3}', 'STATUS_POLICY'],
     ['TOKEN_LIFETIME_SECONDS', '0.5', 'TOKEN_LIFETIME_SECONDS must be an integer from 600 to 2592000'],
     ['ID_HMAC_KEY', 'c2hvcnQ', 'ID_HMAC_KEY must be base64url of at least 32 bytes'],
+    ['FEED_KEY', 'c2hvcnQ', 'FEED_KEY must be base64url of at least 32 bytes'],
+    // 31 bytes: one short of what an HMAC-SHA-256 key for the window permutations needs.
+    ['FEED_KEY', 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'FEED_KEY must be base64url of at least 32 bytes'],
+    ['FEED_KEYS_RETIRED', '["c2hvcnQ"]', 'FEED_KEYS_RETIRED must be base64url of at least 32 bytes'],
+    ['FEED_KEYS_RETIRED', '{"a": 1}', 'FEED_KEYS_RETIRED must be a JSON array of base64url keys'],
+    ['WINDOW_HEADROOM_PER_BUCKET', '0', 'WINDOW_HEADROOM_PER_BUCKET must be a whole number from 1 to 65536'],
     ['SIGNING_KEYS', '{"not-a-kid": "x"}', 'SIGNING_KEYS keys must be 16 hex digits'],
     ['OPERATOR_TOKENS', '[{"name": "x", "role": "root", "sha256": "00"}]', 'OPERATOR_TOKENS'],
   ])('reports a malformed %s by name (500 misconfigured), never by value', async (name, value, message) => {
@@ -56,5 +62,13 @@ describe('status policy from configuration', () => {
     expect([status, body.error.code]).toEqual([500, 'misconfigured']);
     expect(body.error.message).toContain(message);
     expect(body.error.message).not.toContain(value);
+  });
+
+  it('refuses to run without FEED_KEY (500 misconfigured): tokens cannot be indexed without it', async () => {
+    const h = harness();
+    const { FEED_KEY: _, ...withoutFeedKey } = env;
+    const { status, body } = await h.json('GET', '/healthz', { env: withoutFeedKey as TestEnv });
+    expect([status, body.error.code]).toEqual([500, 'misconfigured']);
+    expect(body.error.message).toContain('FEED_KEY is not set');
   });
 });

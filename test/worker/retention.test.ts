@@ -34,7 +34,7 @@ const db = () => openDb(env.DB);
 /** One cron's retention work for a holder's database and the feed, as worker/cron.ts runs it. */
 async function prune(holderDatabaseOf: string | undefined, config: Config, now: number, bounds?: RetentionBounds) {
   const shard = holderDatabaseOf === undefined ? db() : holderDb(holderDatabaseOf);
-  return { ...(await pruneExpired(shard, config, now, bounds)), pruned: await pruneFeed(db(), config, now, bounds) };
+  return { ...(await pruneExpired(shard, config, now, bounds)), ...(await pruneFeed(db(), config, now, bounds)) };
 }
 const checkIn = (h: Harness, secret: string, symptoms: boolean) =>
   h.json('POST', '/v1/holders/me/checkins', { json: { symptoms }, token: secret });
@@ -48,11 +48,13 @@ async function derived(holderId: string, now: number) {
 }
 
 const TABLES = ['checkins', 'status_events', 'audit_log', 'revocations', 'pending_statuses'];
+const FEED_TABLES = ['window_revocations', 'window_domains', 'revocation_outbox'];
+const WINDOW = 6 * 3600;
 
 beforeEach(async () => {
   // Each case counts what the pass deletes, so none may see another case's rows.
   // The outboxes too: with the feed emptied, the next copy would bring their old entries back.
-  for (const d1 of allDatabases()) await d1.batch([...TABLES, 'revocation_outbox'].map((t) => d1.prepare(`delete from ${t}`)));
+  for (const d1 of allDatabases()) await d1.batch([...TABLES, ...FEED_TABLES].map((t) => d1.prepare(`delete from ${t}`)));
 });
 
 describe('check-ins', () => {
@@ -134,7 +136,6 @@ describe('revocations', () => {
     const h = harness();
     const holder = await enrol(h);
     const lifetime = configFor(env).tokenLifetimeSeconds;
-    const { sub } = (await findHolderById(holderDb(holder.holderId), holder.holderId))!;
     // The latest token the downgrade revokes: issued at a window start (T0 + 6 h; windows are
     // reckoned from now - 60 s), one second before the downgrade, so it lives as long as any can.
     h.clock.t = T0 + 6 * 3600 + REPLICA_LAG_ALLOWANCE;
@@ -144,6 +145,7 @@ describe('revocations', () => {
     expect(iat).toBe(T0 + 6 * 3600);
     h.clock.t += 1;
     expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
+    const { seq } = (await env.DB.prepare('select max(seq) as seq from revocations').first<{ seq: number }>())!;
     // A later downgrade, so the first entry is not the newest row (which is always kept).
     const other = await enrol(h);
     h.clock.t += 3600;
@@ -155,13 +157,80 @@ describe('revocations', () => {
     expect((await prune(holder.holderId, configFor(env), h.clock.t)).pruned).toBe(0);
     expect(await verifyAt(h, token, await syncedRevocations(h))).toMatchObject({ ok: false, reason: 'token_revoked' });
 
-    const revokedBefore = (await env.DB.prepare('select revoked_before as r from revocations where sub = ?')
-      .bind(sub)
+    const revokedBefore = (await env.DB.prepare('select revoked_before as r from revocations where seq = ?')
+      .bind(seq)
       .first<{ r: number }>())!.r;
     expect((await prune(holder.holderId, configFor(env), revokedBefore + 2 * lifetime)).pruned).toBe(0);
     expect((await prune(holder.holderId, configFor(env), revokedBefore + 2 * lifetime + 1)).pruned).toBe(1);
-    expect(await count('revocations', 'sub = ?', sub)).toBe(0);
+    expect(await count('revocations', 'seq = ?', seq)).toBe(0);
     expect(await count('revocations')).toBe(1);
+  });
+});
+
+describe('window indices and domains', () => {
+  it('keep a window while a token issued in it can still be accepted, then drop its indices and its domain', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    h.clock.t += 1;
+    expect((await setStatus(h, holder.holderId, 'red')).status).toBe(200);
+    const windows = (await env.DB.prepare('select "window" as w from window_revocations order by 1').all<{ w: number }>()).results.map(
+      (r) => r.w,
+    );
+    const newest = windows[windows.length - 1]!;
+    expect(windows.length).toBeGreaterThanOrEqual(5);
+    // The newest window's last token is accepted until its end + lifetime + 300 s skew.
+    const lastAccepted = (newest + 1) * WINDOW + configFor(env).tokenLifetimeSeconds + 300;
+    const before = await pruneFeed(db(), configFor(env), lastAccepted - 1);
+    expect(await count('window_revocations', '"window" = ?', newest)).toBe(1);
+    expect(await count('window_domains', '"window" = ?', newest)).toBe(1);
+    expect(before.prunedWindowIndices).toBe(windows.length - 1);
+    // A verifier syncing now still gets that window's index.
+    h.clock.t = lastAccepted - 1;
+    expect([...(await syncedRevocations(h)).keys()]).toEqual([newest]);
+    const after = await pruneFeed(db(), configFor(env), lastAccepted + 1);
+    expect([after.prunedWindowIndices, await count('window_revocations'), await count('window_domains', '"window" <= ?', newest)]).toEqual([
+      1, 0, 0,
+    ]);
+  });
+
+  it('deletes at most its bound of indices per run and continues on the next, domains only once their indices are gone', async () => {
+    const rows = Array.from({ length: 9 }, (_, i) =>
+      env.DB.prepare('insert into window_revocations ("window", epoch, idx, seq) values (1, 0, ?, 1)').bind(i),
+    );
+    await env.DB.batch([
+      ...rows,
+      env.DB.prepare(`insert into window_domains ("window", domain, key_id) values (1, 1000000, 'retention-test')`),
+    ]);
+    const bounds = {
+      maxRowsPerRun: {
+        checkins: 10,
+        statusEvents: 10,
+        auditLog: 10,
+        revocations: 10,
+        pending: 10,
+        windowRevocations: 4,
+        windowDomains: 10,
+      },
+      chunkRows: 3,
+    };
+    const run = async () => {
+      const r = await pruneFeed(db(), configFor(env), T0, bounds);
+      return [r.prunedWindowIndices, r.prunedWindowDomains];
+    };
+    expect(await run()).toEqual([4, 0]);
+    expect(await run()).toEqual([4, 0]);
+    expect(await run()).toEqual([1, 1]);
+    expect([await count('window_revocations'), await count('window_domains')]).toEqual([0, 0]);
+  });
+
+  it('deletes old windows by a primary-key range, never a scan of the table', async () => {
+    const plan = await env.DB.prepare(
+      'explain query plan delete from window_revocations where ("window", epoch, idx) in (select "window", epoch, idx from window_revocations where "window" < ? order by "window", epoch, idx limit ?)',
+    )
+      .bind(10, 10)
+      .all<{ detail: string }>();
+    const details = plan.results.map((r) => r.detail);
+    expect(details.filter((d) => d.startsWith('SCAN'))).toEqual([]);
   });
 });
 
@@ -205,9 +274,7 @@ async function seedOldRows(holderId: string): Promise<void> {
         .bind(holderId, at),
       shard.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(at),
     );
-    feed.push(
-      env.DB.prepare('insert into revocations (sub, revoked_before, created_at) values (?, ?, ?)').bind(`OLD${i}`.padEnd(8, 'A'), at, at),
-    );
+    feed.push(env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(at, at));
   }
   statements.push(
     shard.prepare("insert into checkins (holder_id, day, at, symptoms) values (?, '2026-02-28', ?, 0)").bind(holderId, T0 - 3600),
@@ -216,9 +283,7 @@ async function seedOldRows(holderId: string): Promise<void> {
       .bind(holderId, T0 - 3600),
     shard.prepare("insert into audit_log (at, actor_type, actor, action) values (?, 'operator', 'op', 'holder.view')").bind(T0 - 3600),
   );
-  feed.push(
-    env.DB.prepare("insert into revocations (sub, revoked_before, created_at) values ('YOUNGAAA', ?, ?)").bind(T0 - 3600, T0 - 3600),
-  );
+  feed.push(env.DB.prepare('insert into revocations (revoked_before, created_at) values (?, ?)').bind(T0 - 3600, T0 - 3600));
   await shard.batch(statements);
   await env.DB.batch(feed);
   await insertPending(
@@ -236,7 +301,15 @@ describe('the bound per run', () => {
     for (const d1 of allDatabases()) await d1.batch(TABLES.map((t) => d1.prepare(`delete from ${t}`)));
     await seedOldRows(holder.holderId);
     const bounds = {
-      maxRowsPerRun: { checkins: 10, statusEvents: 10, auditLog: 10, revocations: 10, pending: 10 },
+      maxRowsPerRun: {
+        checkins: 10,
+        statusEvents: 10,
+        auditLog: 10,
+        revocations: 10,
+        pending: 10,
+        windowRevocations: 10,
+        windowDomains: 10,
+      },
       chunkRows: 4,
     };
     const run = async () => {
@@ -251,7 +324,7 @@ describe('the bound per run', () => {
     // Only the young row of each kind is left.
     expect(await Promise.all(TABLES.map((t) => count(t)))).toEqual([1, 1, 1, 1, 1]);
     expect(await count('checkins', "day = '2026-02-28'")).toBe(1);
-    expect(await count('revocations', "sub = 'YOUNGAAA'")).toBe(1);
+    expect(await count('revocations', 'revoked_before = ?', T0 - 3600)).toBe(1);
     expect(await count('pending_statuses', 'expires_at = ?', T0 + DAY)).toBe(1);
   });
 

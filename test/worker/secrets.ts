@@ -23,6 +23,7 @@ export async function workerTestSecrets(): Promise<Record<string, string>> {
     TRUST_ROOT_PUBLIC_KEY: toBase64Url(root.publicKey),
     SIGNING_KEYS: JSON.stringify({ [toHex(signing.kid)]: toBase64Url(signingSeed) }),
     ID_HMAC_KEY: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+    FEED_KEY: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
     OPERATOR_TOKENS: JSON.stringify([
       { name: 'test-operator', role: 'operator', sha256: await sha256Hex(operatorToken) },
       { name: 'test-auditor', role: 'auditor', sha256: await sha256Hex(auditorToken) },

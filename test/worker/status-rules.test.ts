@@ -25,6 +25,7 @@ import {
   newIdNumber,
   operatorToken,
   syncedRevocations,
+  testFeedWriter,
   verifyAt,
 } from './helpers.ts';
 
@@ -312,7 +313,7 @@ describe('key-people rows for people not enrolled yet', () => {
 });
 
 describe('operators find a holder', () => {
-  it('by ID number and by the pseudonym shown at the checkpoint; an auditor may, and each lookup is audited without the ID number', async () => {
+  it('by ID number and by a scanned code’s window index; an auditor may, and each lookup is audited without the ID number', async () => {
     const h = harness();
     const holder = await enrol(h, { declaration: { ...NO_SYMPTOMS, symptoms: true } });
     h.clock.t += 12 * 3600;
@@ -328,9 +329,23 @@ describe('operators find a holder', () => {
       pending: [],
     });
     expect(byId.body.holder.run).toEqual([{ day: '2026-03-01', at: T0 + 12 * 3600, counted: true, note: 'clean' }]);
-    const sub = byId.body.holder.sub as string;
-    const bySub = await h.json('POST', '/v1/admin/holders/lookup', { json: { sub: sub.toLowerCase() }, token: operatorToken() });
-    expect(bySub.body.holder.holderId).toBe(holder.holderId);
+    // The code the holder showed at enrolment, read as a checkpoint reads it (the verifier's decoder).
+    const claims = (await verifyAt(h, holder.token)).claims!;
+    const code = { window: Math.floor(claims.iat / 21600), epoch: claims.revocationEpoch ?? 0, windowIndex: claims.windowIndex };
+    const byCode = await h.json('POST', '/v1/admin/holders/lookup', { json: { code }, token: operatorToken() });
+    expect(byCode.body.holder.holderId).toBe(holder.holderId);
+    // Another index of the same window names someone else or nobody, never this holder.
+    const other = await h.json('POST', '/v1/admin/holders/lookup', {
+      json: { code: { ...code, windowIndex: (code.windowIndex + 1) % 1_000_000 } },
+      token: operatorToken(),
+    });
+    expect(other.body.holder?.holderId).not.toBe(holder.holderId);
+    // A window whose domain is gone (never fixed, or pruned) names nobody, even to the issuer.
+    const unknown = await h.json('POST', '/v1/admin/holders/lookup', {
+      json: { code: { ...code, window: code.window - 100 } },
+      token: operatorToken(),
+    });
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, 'not_found']);
     const lookups = await holderDatabase(holder.holderId)
       .prepare("select actor, holder_id, detail from audit_log where action = 'holder.lookup' and holder_id = ? order by id")
       .bind(holder.holderId)
@@ -341,7 +356,7 @@ describe('operators find a holder', () => {
       }>();
     expect(lookups.results.map((r) => [r.actor, r.holder_id, JSON.parse(r.detail).by])).toEqual([
       ['test-auditor', holder.holderId, 'idNumber'],
-      ['test-operator', holder.holderId, 'sub'],
+      ['test-operator', holder.holderId, 'code'],
     ]);
     const everything = JSON.stringify(await everyDatabase('select * from audit_log'));
     expect(everything).not.toContain(holder.idNumber);
@@ -359,7 +374,16 @@ describe('operators find a holder', () => {
       holder: null,
       pending: [{ color: 'red', reason: 'list C', importId: imported.body.importId, line: 2 }],
     });
-    for (const json of [{}, { sub: 'AAAA' }, { idNumber, sub: 'AAAAAAAA' }]) {
+    const code = { window: 1, epoch: 0, windowIndex: 5 };
+    for (const json of [
+      {},
+      { sub: 'AAAAAAAA' },
+      { idNumber, code },
+      { code: { ...code, epoch: 16 } },
+      { code: { ...code, windowIndex: 2 ** 32 } },
+      { code: { ...code, window: -1 } },
+      { code: { window: 1, windowIndex: 5 } },
+    ]) {
       expect((await h.json('POST', '/v1/admin/holders/lookup', { json, token: auditorToken() })).status).toBe(400);
     }
   });
@@ -414,6 +438,7 @@ describe('an import racing an enrolment never leaves a row pending for someone e
       now: h.clock.t,
       operator: 'test-operator',
       importId: 'raceraceraceracx',
+      feed: testFeedWriter(h),
       onRevocation: () => {},
     };
     const outcomes = await keepPending(
@@ -438,7 +463,7 @@ describe('an import racing an enrolment never leaves a row pending for someone e
       .bind(row.idHash, h.clock.t, h.clock.t + 14 * DAY)
       .run();
     h.clock.t += 1;
-    const late = await applyLatePending(holderDb(holder.holderId), policy(), h.clock.t, row);
+    const late = await applyLatePending(holderDb(holder.holderId), policy(), h.clock.t, row, testFeedWriter(h));
     expect(late?.status.color).toBe('red');
     expect((await holderRow(holder.holderId)).color).toBe('red');
     expect(await count('pending_statuses', 'id_hash = ?', row.idHash)).toBe(0);

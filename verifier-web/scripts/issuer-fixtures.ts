@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import {
   createSigner,
   generateSeed,
-  type RevocationEntry,
   type Signer,
+  type StatusPiece,
   signRevocationFeed,
   signToken,
   signTrustList,
@@ -60,9 +60,10 @@ export function signTestTrustList(issuer: TestIssuer, now: number, version = 1):
   );
 }
 
-export function signTestFeed(issuer: TestIssuer, now: number, entries: RevocationEntry[], toSeq = entries.length): Promise<Uint8Array> {
+/** A snapshot of the given pieces (sorted indices per (window, epoch), in that order). */
+export function signTestFeed(issuer: TestIssuer, now: number, pieces: StatusPiece[], toSeq = pieces.length): Promise<Uint8Array> {
   return signRevocationFeed(
-    { issuer: issuer.issuer, kind: 'snapshot', fromSeq: 0, toSeq, issuedAt: now, maxTokenLifetime: 86400, entries },
+    { issuer: issuer.issuer, kind: 'snapshot', fromSeq: 0, toSeq, issuedAt: now, maxTokenLifetime: 86400, pieces },
     issuer.signing,
   );
 }
@@ -70,7 +71,7 @@ export function signTestFeed(issuer: TestIssuer, now: number, entries: Revocatio
 export async function signTestToken(issuer: TestIssuer, now: number, overrides: Partial<TokenClaims> = {}): Promise<string> {
   const claims: TokenClaims = {
     iss: issuer.issuer,
-    sub: 'ABCDEFGH',
+    windowIndex: 4242,
     iat: now - 60,
     exp: now + 86400,
     color: 'green',

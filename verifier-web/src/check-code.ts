@@ -2,16 +2,17 @@
 import {
   defaultEd25519Backend,
   preparedKey,
-  type RevocationLookup,
   type TrustList,
   verifyToken,
+  type WindowStatusSets,
   withRevokedKids,
 } from '../../src/index.ts';
 import { decideVerdict, type TemperatureCheck, type Verdict } from './verdict.ts';
 
 export interface HeldData {
   list?: TrustList;
-  revoked?: RevocationLookup;
+  /** The revoked window indices per (window, epoch) from the synced feed. */
+  revoked?: WindowStatusSets;
   /** Kids this device has ever seen revoked (trust-list-sync.ts): revoked whatever the list says. */
   revokedKids?: ReadonlySet<string>;
 }

@@ -15,7 +15,6 @@ export interface Verdict {
   maskedName?: string;
   /** The token's binding: staff compare it with the ID card (docs/token-format.md "Binding"). */
   birthYear?: number;
-  sub?: string;
   exp?: number;
   statusEnds?: number;
   /** °C, when the checkpoint takes temperatures. */
@@ -40,7 +39,6 @@ export function decideVerdict(result: VerifyResult | undefined, temperature?: Te
         color: claims.color,
         maskedName: claims.maskedName,
         birthYear: claims.birthYear,
-        sub: claims.sub,
         exp: claims.exp,
         statusEnds: claims.statusEnds,
       }

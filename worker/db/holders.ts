@@ -1,4 +1,4 @@
-// Reads of the holders table, each on a unique index (secret_hash, replaced_secret_hash, id_hash, id) or the cron's
+// Reads of the holders table, each on a unique index (secret_hash, replaced_secret_hash, id_hash, id, slot) or the cron's
 // partial index on `until`.
 
 import { and, asc, eq, gt, inArray, isNotNull, lte, or } from 'drizzle-orm';
@@ -17,8 +17,9 @@ export async function findHolderByIdHash(db: Db, idHash: Uint8Array): Promise<Ho
   return db.select().from(holders).where(eq(holders.idHash, idHash)).get();
 }
 
-export async function findHolderBySub(db: Db, sub: string): Promise<HolderRow | undefined> {
-  return db.select().from(holders).where(eq(holders.sub, sub)).get();
+/** By slot (holders_slot_unique); the slot names its bucket (slot mod HOLDER_BUCKETS), so one holder database. */
+export async function findHolderBySlot(holderDb: Db, slot: number): Promise<HolderRow | undefined> {
+  return holderDb.select().from(holders).where(eq(holders.slot, slot)).get();
 }
 
 export async function findHolderById(db: Db, id: string): Promise<HolderRow | undefined> {

@@ -1,10 +1,11 @@
-// Reads behind the revocation feed (docs/revocation-feed.md), each an index range scan: the
-// primary key for the head and deltas, revocations_revoked_before_idx for snapshots and pruning.
+// The feed tables (docs/revocation-feed.md, docs/feed-privacy.md "Worker storage"), each read an
+// index range: revocations' primary key for the head, revocations_revoked_before_idx for the
+// first live entry and pruning; window_revocations' primary key for snapshot pages and its seq
+// index for deltas. All of them live in the feed database.
 
-import { and, asc, desc, gt, lt, lte, max, sql } from 'drizzle-orm';
-import type { RevocationEntry } from '../../src/index.ts';
+import { and, asc, desc, eq, gt, gte, lt, lte, max, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { revocations } from './schema.ts';
+import { revocations, windowRevocations } from './schema.ts';
 
 /** The newest sequence number, 0 when nothing was ever revoked. */
 export async function readHeadSeq(db: Db): Promise<number> {
@@ -15,32 +16,83 @@ export async function readHeadSeq(db: Db): Promise<number> {
   return row?.seq ?? 0;
 }
 
-/** Entries with since < seq <= upTo, oldest first, at most `limit`. */
-export async function readDelta(db: Db, since: number, upTo: number, limit: number): Promise<{ seq: number; entry: RevocationEntry }[]> {
-  const rows = await db
-    .select({ seq: revocations.seq, sub: revocations.sub, revokedBefore: revocations.revokedBefore })
-    .from(revocations)
-    .where(and(gt(revocations.seq, since), lte(revocations.seq, upTo)))
-    .orderBy(asc(revocations.seq))
-    .limit(limit)
-    .all();
-  return rows.map((r) => ({ seq: r.seq, entry: { sub: r.sub, revokedBefore: r.revokedBefore } }));
+export interface DeltaRow {
+  seq: number;
+  window: number;
+  epoch: number;
+  idx: number;
+}
+
+/** Window indices with since < seq <= upTo, by seq (window_revocations_seq_idx), at most `limit`. */
+export async function readDeltaRows(feedDb: Db, since: number, upTo: number, limit: number): Promise<DeltaRow[]> {
+  return deltaRowsQuery(feedDb, since, upTo, limit).all();
+}
+
+/** The delta's query, exposed so a test can check SQLite's plan for it. */
+export function deltaRowsQuery(feedDb: Db, since: number, upTo: number, limit: number) {
+  return feedDb
+    .select({ seq: windowRevocations.seq, window: windowRevocations.window, epoch: windowRevocations.epoch, idx: windowRevocations.idx })
+    .from(windowRevocations)
+    .where(and(gt(windowRevocations.seq, since), lte(windowRevocations.seq, upTo)))
+    .orderBy(asc(windowRevocations.seq))
+    .limit(limit);
+}
+
+/** The lowest epoch of `window` at or above `from` that has rows: one seek on the primary key. */
+export async function readNextEpoch(feedDb: Db, window: number, from: number): Promise<number | undefined> {
+  const row = await feedDb
+    .select({ epoch: windowRevocations.epoch })
+    .from(windowRevocations)
+    .where(and(eq(windowRevocations.window, window), gte(windowRevocations.epoch, from)))
+    .orderBy(asc(windowRevocations.epoch))
+    .limit(1)
+    .get();
+  return row?.epoch;
 }
 
 /**
- * Every sub with an entry that can still revoke a live token (revokedBefore > horizon), at its
- * latest revokedBefore, among entries up to `upTo`.
+ * One page of a snapshot piece: the indices of (window, epoch) above `afterIdx` written up to
+ * `upTo`, ascending, at most `limit`. A range of the primary key, so a page costs `limit` rows
+ * however large the table (docs/feed-privacy.md "Building a snapshot in bounded pieces").
  */
-export async function readSnapshot(db: Db, horizon: number, upTo: number): Promise<RevocationEntry[]> {
-  const latest = max(revocations.revokedBefore);
-  const rows = await db
-    .select({ sub: revocations.sub, revokedBefore: latest })
-    .from(revocations)
-    .where(and(gt(revocations.revokedBefore, horizon), lte(revocations.seq, upTo)))
-    .groupBy(revocations.sub)
-    .orderBy(asc(revocations.sub))
-    .all();
-  return rows.map((r) => ({ sub: r.sub, revokedBefore: r.revokedBefore! }));
+export async function readPiecePage(
+  feedDb: Db,
+  window: number,
+  epoch: number,
+  afterIdx: number,
+  upTo: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await piecePageQuery(feedDb, window, epoch, afterIdx, upTo, limit).all();
+  return rows.map((r) => r.idx);
+}
+
+/** A snapshot page's query, exposed so a test can check SQLite's plan for it. */
+export function piecePageQuery(feedDb: Db, window: number, epoch: number, afterIdx: number, upTo: number, limit: number) {
+  return feedDb
+    .select({ idx: windowRevocations.idx })
+    .from(windowRevocations)
+    .where(
+      and(
+        eq(windowRevocations.window, window),
+        eq(windowRevocations.epoch, epoch),
+        gt(windowRevocations.idx, afterIdx),
+        lte(windowRevocations.seq, upTo),
+      ),
+    )
+    .orderBy(asc(windowRevocations.idx))
+    .limit(limit);
+}
+
+/** Deletes up to `limit` index rows of windows before `oldestLiveWindow`: a primary-key range. */
+export async function pruneWindowRevocations(feedDb: Db, oldestLiveWindow: number, limit: number): Promise<number> {
+  const result = await feedDb.$client
+    .prepare(
+      'delete from window_revocations where ("window", epoch, idx) in (select "window", epoch, idx from window_revocations where "window" < ? order by "window", epoch, idx limit ?)',
+    )
+    .bind(oldestLiveWindow, limit)
+    .run();
+  return result.meta.changes ?? 0;
 }
 
 /** The first sequence number whose entry is still live; undefined when none is. */
@@ -80,10 +132,8 @@ export const RESTORE_SEQUENCE_JUMP = 1_000_000_000;
 
 /**
  * The marker row behind a sequence jump: an entry with an explicit seq (AUTOINCREMENT continues
- * above it) for a fresh random sub. It revokes nothing (a 40-bit random sub names an enrolled
- * holder with odds of about one in 16 000 at 70 million holders, and even then only makes that
- * holder's wallet fetch a new token), and verifiers drop it after a token lifetime.
+ * above it) and no window indices, so it revokes nothing; pruned like any other entry.
  */
-export function insertSequenceJump(db: Db, seq: number, sub: string, now: number) {
-  return db.insert(revocations).values({ seq, sub, revokedBefore: now, createdAt: now });
+export function insertSequenceJump(feedDb: Db, seq: number, now: number) {
+  return feedDb.insert(revocations).values({ seq, revokedBefore: now, createdAt: now });
 }

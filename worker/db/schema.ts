@@ -23,7 +23,10 @@ export const holders = sqliteTable(
   {
     /** Public holder id (16 base32 characters, random): what operators and the holder refer to. */
     id: text('id').primaryKey(),
-    /** The token's CWT sub: 8 base32 characters, random, unique (src/sub-id.ts). */
+    /**
+     * A random 8-character pseudonym (src/sub-id.ts), unique. Tokens no longer carry it (their
+     * window index replaces it, docs/feed-privacy.md); operators still see it in the console.
+     */
     sub: text('sub').notNull().unique(),
     /** HMAC-SHA-256(ID_HMAC_KEY, normalised idNumber), 32 bytes. The idNumber itself is never stored. */
     idHash: bytes('id_hash').notNull().unique(),
@@ -47,6 +50,18 @@ export const holders = sqliteTable(
      * (docs/status-rules.md); null otherwise. Materialises the latest event's exposed_at.
      */
     isolationFrom: integer('isolation_from'),
+    /**
+     * The holder's slot, `n · HOLDER_BUCKETS + bucket` with `n` from its bucket's counter
+     * (bucketCounters), assigned in the enrolment batch (src/window-pseudonym.ts holderSlot).
+     * Every holder has one (migration 0006 numbered the rows already there).
+     */
+    slot: integer('slot').unique(),
+    /**
+     * JSON array of the holder's revocation cuts (revokedBefore) recent enough to matter: a
+     * token's revocation epoch counts those in its window (src/revocation-epoch.ts). Written with
+     * the status in the same guarded update, so issuing a token reads it with the status.
+     */
+    revocationCuts: text('revocation_cuts'),
     /** Bumped by every status change; writes are guarded by it (optimistic concurrency). */
     statusVersion: integer('status_version').notNull().default(1),
     createdAt: integer('created_at').notNull(),
@@ -100,7 +115,7 @@ export const revocations = sqliteTable(
      *  deliberate jump after a database restore, which a restore would otherwise reuse
      *  (worker/routes/admin-revocations.ts). */
     seq: integer('seq').primaryKey({ autoIncrement: true }),
-    sub: text('sub').notNull(),
+    /** The downgrade's cut: planFeed uses it to tell a delta that is still useful from a stale one. */
     revokedBefore: integer('revoked_before').notNull(),
     createdAt: integer('created_at').notNull(),
     /** The holder database whose outbox the entry came from (binding name); null for sequence jumps. */
@@ -112,15 +127,46 @@ export const revocations = sqliteTable(
 );
 
 /**
- * Each holder database's revocations, written in the status change's batch and copied into the
- * home database's `revocations` by worker/feed/forward.ts (docs/scale.md "One feed over many
- * databases"). Pruned once copied and past use.
+ * The window indices a downgrade revokes (docs/feed-privacy.md "Building a snapshot in bounded
+ * pieces"), each row carrying its revocations.seq: the primary key is the snapshot's keyset, the
+ * seq index the delta's range. Rows of windows that left the feed are pruned (worker/retention/).
+ */
+export const windowRevocations = sqliteTable(
+  'window_revocations',
+  {
+    window: integer('window').notNull(),
+    epoch: integer('epoch').notNull(),
+    idx: integer('idx').notNull(),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.window, t.epoch, t.idx] }), index('window_revocations_seq_idx').on(t.seq)],
+);
+
+/** Each issuance window's permutation domain and feed key, fixed the first time the window is needed (worker/feed/window-domains.ts). */
+export const windowDomains = sqliteTable('window_domains', {
+  window: integer('window').primaryKey(),
+  domain: integer('domain').notNull(),
+  /** The feed key the window's permutations are keyed with (worker/config.ts feedKeyId). */
+  keyId: text('key_id').notNull(),
+});
+
+/** The next dense number of each virtual bucket (worker/shards/buckets.ts), in the bucket's database. */
+export const bucketCounters = sqliteTable('bucket_counters', {
+  bucket: integer('bucket').primaryKey(),
+  nextNumber: integer('next_number').notNull(),
+});
+
+/**
+ * Each holder database's feed entries, written in the status change's batch and copied into the
+ * home database's `revocations` and `window_revocations` by worker/feed/forward.ts (docs/scale.md
+ * "One feed over many databases"). Pruned once copied and past use.
  */
 export const revocationOutbox = sqliteTable('revocation_outbox', {
   seq: integer('seq').primaryKey({ autoIncrement: true }),
-  sub: text('sub').notNull(),
   revokedBefore: integer('revoked_before').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** JSON `[[window, epoch, index], …]`: the window indices the entry revokes (worker/feed/entries.ts). */
+  refs: text('refs').notNull(),
 });
 
 export const auditLog = sqliteTable(

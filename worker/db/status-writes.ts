@@ -1,6 +1,7 @@
-// The one way a status changes: a single D1 batch holding the guarded holders update, then for
-// every step its status_events row and its audit_log row, then the revocation rows the plan says
-// the change needs (worker/status/plan.ts). This module only writes what the plan decided.
+// The one way a status changes: a single D1 batch holding the guarded holders update (with the
+// holder's revocation cuts), then for every step its status_events row and its audit_log row, the
+// outbox row of the window indices the plan's revocations need (worker/status/plan.ts,
+// worker/feed/entries.ts), then the console's counters. This module only writes what the plan decided.
 //
 // Optimistic concurrency: the update matches only `status_version = <the version we read>` (plus
 // any extra guard), and every later statement is `INSERT ... SELECT ... WHERE changes() = 1`, so
@@ -11,9 +12,11 @@
 
 import { and, eq, type SQL } from 'drizzle-orm';
 import { localDate } from '../../src/index.ts';
+import type { FeedEntries } from '../feed/entries.ts';
 import type { StatusPlan, StatusStep } from '../status/plan.ts';
 import { type Db, rawStatement, runBatch, statementOf } from './client.ts';
 import { bumpDaily, moveColorCount, transitionMetric } from './counters.ts';
+import { outboxEntryStatement } from './feed-entries.ts';
 import { type HolderRow, holders } from './schema.ts';
 
 export interface AuditFacts {
@@ -37,6 +40,8 @@ export interface StatusWrite {
   guard?: SQL;
   /** Single-row inserts that must happen only with the update (each must end in `where changes() = 1`). */
   gated?: D1PreparedStatement[];
+  /** The feed entry and new cuts of a plan that revokes (worker/feed/writer.ts prepareFeedEntries). */
+  feed?: FeedEntries;
 }
 
 export interface PreparedWrite {
@@ -47,6 +52,8 @@ export interface PreparedWrite {
 
 export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
   const { holder, plan, now } = w;
+  // A revocation that reached no feed would leave the holder's old tokens valid everywhere.
+  if (plan.revocations.length > 0 && !w.feed) throw new Error('a status write that revokes needs its feed entries');
   const version = and(eq(holders.id, holder.id), eq(holders.statusVersion, holder.statusVersion));
   const update = statementOf(
     db,
@@ -60,6 +67,8 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
         isolationFrom: isolationFromOf(plan),
         statusVersion: holder.statusVersion + 1,
         updatedAt: now,
+        // The cuts a token's revocation epoch is computed from, changed with the status they belong to.
+        ...(w.feed ? { revocationCuts: w.feed.storedCuts } : {}),
       })
       .where(w.guard ? and(version, w.guard) : version),
   );
@@ -68,18 +77,9 @@ export function prepareStatusWrite(db: Db, w: StatusWrite): PreparedWrite {
     statements.push(insertEvent(db, holder.id, step), insertAudit(db, now, holder.id, step, w.audit));
     statements.push(bumpDaily(db, localDate(step.at, w.timeZone), transitionMetric(step.to), 1, true));
   }
-  for (const revocation of plan.revocations) {
-    statements.push(
-      rawStatement(
-        db,
-        // The holder's own database's outbox: worker/feed/forward.ts copies it into the feed.
-        'insert into revocation_outbox (sub, revoked_before, created_at) select ?, ?, ? where changes() = 1',
-        holder.sub,
-        revocation.revokedBefore,
-        now,
-      ),
-    );
-  }
+  // The feed entry: one row in the holder's own database's outbox, in the same chain, which
+  // worker/feed/forward.ts copies into the feed (revocations and window_revocations).
+  if (w.feed) statements.push(outboxEntryStatement(db, w.feed, now));
   // The console's counts per colour move with the row, in the same chain, as its last link
   // (counters.ts moveColorCount).
   statements.push(...moveColorCount(db, holder.color, plan.after.color, true));

@@ -1,7 +1,8 @@
 // One feed over many holder databases (docs/scale.md "One feed over many databases"). A status
-// change writes its revocation into its own database's outbox, in the batch that changes the
-// status, so the two commit together. This copies outbox rows into the home database's
-// `revocations`, whose AUTOINCREMENT gives every verifier one gap-free sequence.
+// change writes its feed entry (its cut and the window indices it revokes) into its own
+// database's outbox, in the batch that changes the status, so the two commit together. This
+// copies outbox rows into the home database's `revocations`, whose AUTOINCREMENT gives every
+// verifier one gap-free sequence, and their indices into `window_revocations` under that seq.
 //
 // Copying is idempotent: each copied row carries (origin, origin_seq), unique in the feed, and is
 // inserted OR IGNORE, so two isolates copying at once, or a copy retried after a failure, add each
@@ -10,10 +11,11 @@
 // revokedBefore is fixed when the status changes, so it revokes the same tokens whenever it lands.
 
 import type { Db } from '../db/client.ts';
-import { rawStatement, runBatch } from '../db/client.ts';
+import { runBatch } from '../db/client.ts';
+import { feedEntryStatements, parseOutboxRefs } from '../db/feed-entries.ts';
 import type { Shard } from '../shards/shards.ts';
 
-/** Outbox rows read and copied per step; one D1 batch of inserts each (one statement per row). */
+/** Outbox rows read and copied per step; one D1 batch of inserts each (25 entries or 24 indices per statement). */
 export const FORWARD_PAGE = 500;
 
 export interface ForwardReport {
@@ -37,25 +39,18 @@ export async function forwardRevocations(home: Db, shard: Shard, maxRows = 2 * F
   let forwarded = 0;
   for (let copied = 0; copied < maxRows; ) {
     const { results } = await shard.db.$client
-      .prepare('select seq, sub, revoked_before, created_at from revocation_outbox where seq > ? order by seq limit ?')
+      .prepare('select seq, revoked_before, created_at, refs from revocation_outbox where seq > ? order by seq limit ?')
       .bind(after, Math.min(FORWARD_PAGE, maxRows - copied))
-      .all<{ seq: number; sub: string; revoked_before: number; created_at: number }>();
+      .all<{ seq: number; revoked_before: number; created_at: number; refs: string }>();
     if (results.length === 0) return { forwarded, more: false };
-    const outcome = await runBatch(
+    // One batch: the entries' revocations rows, then their window indices under those rows' seqs.
+    const { statements, entries } = feedEntryStatements(
       home,
-      results.map((r) =>
-        rawStatement(
-          home,
-          'insert or ignore into revocations (sub, revoked_before, created_at, origin, origin_seq) values (?, ?, ?, ?, ?)',
-          r.sub,
-          r.revoked_before,
-          r.created_at,
-          shard.name,
-          r.seq,
-        ),
-      ),
+      shard.name,
+      results.map((r) => ({ seq: r.seq, revokedBefore: r.revoked_before, createdAt: r.created_at, references: parseOutboxRefs(r.refs) })),
     );
-    forwarded += outcome.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+    const outcome = await runBatch(home, statements);
+    forwarded += entries.reduce((n, i) => n + (outcome[i]!.meta.changes ?? 0), 0);
     copied += results.length;
     after = results[results.length - 1]!.seq;
     if (results.length < FORWARD_PAGE) return { forwarded, more: false };

@@ -13,6 +13,7 @@ import { type Checkin, checkinConsequence, type DerivedStatus, isSymptomatic, lo
 import { type Db, rawStatement } from '../db/client.ts';
 import { bumpDaily } from '../db/counters.ts';
 import { checkins, type HolderRow } from '../db/schema.ts';
+import type { FeedWriter } from '../feed/writer.ts';
 import { applyStatus } from '../status/apply.ts';
 import type { Request } from '../status/plan.ts';
 
@@ -41,7 +42,7 @@ export async function recordCheckin(
   now: number,
   holder: HolderRow,
   input: CheckinInput,
-  onRevocation: () => void,
+  feed: FeedWriter,
 ): Promise<CheckinOutcome> {
   const day = localDate(now, policy.timeZone);
   const checkin: Checkin = { at: now, symptoms: input.symptoms, temperature: input.temperature };
@@ -75,7 +76,7 @@ export async function recordCheckin(
       };
     },
     decide: (current) => consequenceOf(current, checkin, policy),
-    onRevocation,
+    feed,
   });
   if (result.stopped) {
     return { day, counted: false, notCounted: 'already_checked_in', clean: false, replacedEarlier: false, status: result.plan.after };

@@ -16,13 +16,15 @@ import {
 } from '../../src/index.ts';
 import { newHolderId, newHolderSecret, sha256 } from '../crypto.ts';
 import { insertAudit, insertAuditIfChanged } from '../db/audit.ts';
+import { takeNumberQuery, takenSlotSql } from '../db/bucket-counters.ts';
 import type { Db } from '../db/client.ts';
 import { addHolderQuery, bumpDailyQuery, transitionMetric } from '../db/counters.ts';
 import { uniqueViolation } from '../db/errors.ts';
 import { findHolderByIdHash } from '../db/holders.ts';
 import { type HolderRow, holders, statusEvents } from '../db/schema.ts';
 import { DomainError } from '../domain-errors.ts';
-import { bucketOfIdHash } from '../shards/buckets.ts';
+import type { FeedWriter } from '../feed/writer.ts';
+import { bucketOfIdHash, HOLDER_BUCKETS } from '../shards/buckets.ts';
 import { applyStatus } from '../status/apply.ts';
 import { applyLatePending, startingStatus } from '../status/pending.ts';
 
@@ -51,7 +53,7 @@ export async function enrol(
   now: number,
   secretKey: Uint8Array,
   input: EnrolInput,
-  onRevocation: () => void,
+  feed: FeedWriter,
 ): Promise<Enrolment> {
   const bucket = bucketOfIdHash(input.idHash);
   const secret = await newHolderSecret(secretKey, bucket);
@@ -59,9 +61,9 @@ export async function enrol(
   const declared = colorForDeclaration(input.declaration, policy);
   for (let attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
     const existing = await findHolderByIdHash(db, input.idHash);
-    if (existing) return reenrol(db, policy, now, existing, input, declared, secret, secretHash, onRevocation);
+    if (existing) return reenrol(db, policy, now, existing, input, declared, secret, secretHash, feed);
     try {
-      return await createHolder(db, policy, now, input, declared, secret, secretHash, bucket);
+      return await createHolder(db, policy, now, input, declared, secret, secretHash, bucket, feed);
     } catch (err) {
       const column = uniqueViolation(err);
       // holders.id_hash: a concurrent enrolment of the same person won; loop to re-enrol.
@@ -81,6 +83,7 @@ async function createHolder(
   secret: string,
   secretHash: Uint8Array,
   bucket: number,
+  feed: FeedWriter,
 ): Promise<Enrolment> {
   // A key-people list row kept for this ID number applies now, in the same batch.
   const start = await startingStatus(db, policy, now, input.idHash, declared);
@@ -98,13 +101,21 @@ async function createHolder(
     until: status.until ?? null,
     isolationFrom: status.isolationFrom !== undefined && status.isolationFrom < status.since ? status.isolationFrom : null,
     statusVersion: 1,
+    // Set below, from the bucket's counter, in the same batch.
+    slot: null,
+    revocationCuts: null,
     createdAt: now,
     updatedAt: now,
   };
   const reason = declarationReason(input.declaration);
-  // One batch: the holder, its first status event and the audit row, any list row applied, or nothing.
-  await db.batch([
-    db.insert(holders).values(holder),
+  // One batch: the bucket's next number, the holder with the slot it gives, its first status
+  // event and the audit row, any list row applied, or nothing (a lost race takes no number).
+  const [, inserted] = await db.batch([
+    takeNumberQuery(db, bucket),
+    db
+      .insert(holders)
+      .values({ ...holder, slot: takenSlotSql(db, bucket, HOLDER_BUCKETS) })
+      .returning({ slot: holders.slot }),
     db.insert(statusEvents).values({ holderId: holder.id, at: now, color: declared, source: 'declaration', actor: 'holder', reason }),
     insertAudit(db, {
       at: now,
@@ -120,7 +131,8 @@ async function createHolder(
     addHolderQuery(db, holder.color),
     bumpDailyQuery(db, localDate(now, policy.timeZone), transitionMetric(declared)),
   ]);
-  const late = await applyLatePending(db, policy, now, holder);
+  holder.slot = inserted[0]!.slot;
+  const late = await applyLatePending(db, policy, now, holder, feed);
   if (late) return { created: true, holder: late.holder, status: late.status, secret };
   return { created: true, holder, status, secret };
 }
@@ -134,7 +146,7 @@ async function reenrol(
   declared: Color,
   secret: string,
   secretHash: Uint8Array,
-  onRevocation: () => void,
+  feed: FeedWriter,
 ): Promise<Enrolment> {
   // The provider verified this person, so the name and birth year are refreshed from it (a
   // registered name change reaches the token), and the replaced secret's hash is kept to tell
@@ -170,7 +182,7 @@ async function reenrol(
             exposureNow: true,
           }
         : undefined,
-    onRevocation,
+    feed,
   });
   return { created: false, holder: result.holder, status: result.plan.after, secret };
 }

@@ -7,7 +7,8 @@ import {
   type CheckinRequest,
   type Declaration,
   type HolderLookupRequest,
-  isSubId,
+  MAX_DOMAIN,
+  MAX_REVOCATION_EPOCH,
   SIGN_IN_CALLBACK_PARAM_MAX,
 } from '../../src/index.ts';
 import { normaliseIdNumber } from './identity.ts';
@@ -57,16 +58,14 @@ export const checkinBody: z.ZodMiniType<CheckinRequest, unknown> = z.strictObjec
   ),
 });
 
-/** POST /v1/admin/holders/lookup: exactly one of an ID number or the pseudonym a checkpoint shows. */
+/** POST /v1/admin/holders/lookup: exactly one of an ID number or a scanned code's (window, epoch, index). */
 export const holderLookupBody: z.ZodMiniType<HolderLookupRequest, unknown> = z.union([
   z.strictObject({ idNumber: idNumberSchema }),
   z.strictObject({
-    sub: z.pipe(
-      z.string().check(z.maxLength(16, 'must be at most 16 characters')),
-      z.pipe(
-        z.transform((v: string) => v.trim().toUpperCase()),
-        z.string().check(z.refine(isSubId, 'must be the 8-character code shown at the checkpoint')),
-      ),
-    ),
+    code: z.strictObject({
+      window: z.int().check(z.gte(0, 'must be a window number'), z.lt(2 ** 32, 'must be a window number')),
+      epoch: z.int().check(z.gte(0, 'must be 0 or more'), z.lte(MAX_REVOCATION_EPOCH, `must be at most ${MAX_REVOCATION_EPOCH}`)),
+      windowIndex: z.int().check(z.gte(0, 'must be 0 or more'), z.lt(MAX_DOMAIN, 'must be below 2^32')),
+    }),
   }),
 ]);

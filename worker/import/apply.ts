@@ -15,6 +15,7 @@ import { bumpDailyQuery } from '../db/counters.ts';
 import { findHoldersByIdHashes } from '../db/holders.ts';
 import { findPendingMany } from '../db/pending.ts';
 import { type HolderRow, imports } from '../db/schema.ts';
+import type { FeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { settleEach } from '../shards/fan-out.ts';
 import type { Shard, Shards } from '../shards/shards.ts';
@@ -49,6 +50,8 @@ export interface ImportRun {
   now: number;
   operator: string;
   importId: string;
+  /** The feed key and window domains for downgrades' window indices (worker/feed/writer.ts). */
+  feed: FeedWriter;
 }
 
 /** One holder database's part of an import. */
@@ -187,7 +190,8 @@ function optionsFor(ctx: ImportContext, row: ImportRow): ApplyOptions {
       reason: row.reason,
       exposedAt: row.exposedAt,
     }),
-    onRevocation: ctx.onRevocation,
+    // The entry lands in this part's database outbox: tell the run which database that is.
+    feed: { ...ctx.feed, onRevocation: () => ctx.onRevocation() },
   };
 }
 

@@ -7,7 +7,8 @@
 
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { pruneRevocations } from '../db/revocations.ts';
+import { pruneRevocations, pruneWindowRevocations } from '../db/revocations.ts';
+import { pruneWindowDomains } from '../db/window-domains.ts';
 import { TUNABLES } from '../tunables.ts';
 import { OLDEST_FIRST, type PrunedTable } from './statements.ts';
 import { retentionCutoffs } from './windows.ts';
@@ -20,11 +21,15 @@ export interface RetentionReport {
   prunedCheckins: number;
   prunedEvents: number;
   prunedAudit: number;
+  /** Window indices of windows that have left the feed (no verifier keeps them). */
+  prunedWindowIndices: number;
+  /** Domains of those windows, once their indices are gone. */
+  prunedWindowDomains: number;
 }
 
 export interface RetentionBounds {
   /** Rows deleted per table per run at most. */
-  maxRowsPerRun: Readonly<Record<PrunedTable | 'revocations', number>>;
+  maxRowsPerRun: Readonly<Record<PrunedTable | 'revocations' | 'windowRevocations' | 'windowDomains', number>>;
   /** Rows one statement deletes at most. */
   chunkRows: number;
 }
@@ -39,11 +44,27 @@ export function shareOfBounds(databases: number, bounds = DEFAULT_BOUNDS): Reten
 }
 
 export function emptyRetentionReport(): RetentionReport {
-  return { pruned: 0, prunedPending: 0, prunedCheckins: 0, prunedEvents: 0, prunedAudit: 0 };
+  return {
+    pruned: 0,
+    prunedPending: 0,
+    prunedCheckins: 0,
+    prunedEvents: 0,
+    prunedAudit: 0,
+    prunedWindowIndices: 0,
+    prunedWindowDomains: 0,
+  };
 }
 
+/** The parts of a report the feed's own pass fills (pruneFeed). */
+export type FeedRetentionReport = Pick<RetentionReport, 'pruned' | 'prunedWindowIndices' | 'prunedWindowDomains'>;
+
 /** One holder database's rows that no rule needs any more. The feed is pruned by pruneFeed. */
-export async function pruneExpired(db: Db, config: Config, now: number, bounds = DEFAULT_BOUNDS): Promise<Omit<RetentionReport, 'pruned'>> {
+export async function pruneExpired(
+  db: Db,
+  config: Config,
+  now: number,
+  bounds = DEFAULT_BOUNDS,
+): Promise<Omit<RetentionReport, keyof FeedRetentionReport>> {
   const cut = retentionCutoffs(config, now);
   const table = (name: PrunedTable, cutoff: string | number) => pruneTable(db, name, cutoff, bounds.maxRowsPerRun[name], bounds.chunkRows);
   return {
@@ -54,10 +75,34 @@ export async function pruneExpired(db: Db, config: Config, now: number, bounds =
   };
 }
 
-/** The home database's feed entries too old to revoke any live token. */
-export async function pruneFeed(home: Db, config: Config, now: number, bounds = DEFAULT_BOUNDS): Promise<number> {
+/**
+ * The home database's feed: entries too old to revoke any live token, then the window indices of
+ * every window no verifier keeps, then those windows' domains.
+ */
+export async function pruneFeed(home: Db, config: Config, now: number, bounds = DEFAULT_BOUNDS): Promise<FeedRetentionReport> {
   const cut = retentionCutoffs(config, now);
-  return inChunks(bounds.maxRowsPerRun.revocations, bounds.chunkRows, (n) => pruneRevocations(home, cut.revokedBefore, n));
+  const pruned = await inChunks(bounds.maxRowsPerRun.revocations, bounds.chunkRows, (n) => pruneRevocations(home, cut.revokedBefore, n));
+  return { pruned, ...(await pruneWindows(home, cut.oldestLiveWindow, bounds)) };
+}
+
+/**
+ * The feed's per-window rows, oldest windows first (primary-key ranges): the indices of every
+ * window before the oldest a verifier keeps, then, if they are all gone, those windows' domains.
+ */
+async function pruneWindows(
+  feedDb: Db,
+  oldestLiveWindow: number,
+  bounds: RetentionBounds,
+): Promise<Pick<RetentionReport, 'prunedWindowIndices' | 'prunedWindowDomains'>> {
+  const max = bounds.maxRowsPerRun.windowRevocations;
+  const prunedWindowIndices = await inChunks(max, bounds.chunkRows, (n) => pruneWindowRevocations(feedDb, oldestLiveWindow, n));
+  // A domain is read only with its window's indices, so it goes once they have (a run that hit its
+  // bound leaves the domains for the next).
+  const prunedWindowDomains =
+    prunedWindowIndices < max
+      ? await inChunks(bounds.maxRowsPerRun.windowDomains, bounds.chunkRows, (n) => pruneWindowDomains(feedDb, oldestLiveWindow, n))
+      : 0;
+  return { prunedWindowIndices, prunedWindowDomains };
 }
 
 export async function pruneTable(

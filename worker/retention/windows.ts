@@ -2,7 +2,7 @@
 // the policy, the token lifetime and the audit retention in, the cutoffs for `now` out. Every
 // window is derived from what reads the rows, so a policy change moves the windows with it.
 
-import { DEFAULT_SKEW_SECONDS, localDate, type StatusPolicy, shiftDate } from '../../src/index.ts';
+import { DEFAULT_SKEW_SECONDS, localDate, oldestLiveWindow, type StatusPolicy, shiftDate } from '../../src/index.ts';
 import type { Config } from '../config.ts';
 import { TUNABLES } from '../tunables.ts';
 
@@ -44,6 +44,11 @@ export interface RetentionCutoffs {
   pendingExpiredBy: number;
   /** Audit rows and status events recorded before this are deleted. */
   auditBefore: number;
+  /**
+   * Window indices and domains of windows before this one are deleted: every token issued in
+   * them expired more than the verifiers' 300 s skew ago (src/revocation-epoch.ts oldestLiveWindow).
+   */
+  oldestLiveWindow: number;
 }
 
 export function retentionCutoffs(config: Config, now: number): RetentionCutoffs {
@@ -53,5 +58,6 @@ export function retentionCutoffs(config: Config, now: number): RetentionCutoffs 
     revokedBefore: now - revocationRetentionSeconds(config.tokenLifetimeSeconds),
     pendingExpiredBy: now,
     auditBefore: now - config.auditRetentionDays * DAY_SECONDS,
+    oldestLiveWindow: oldestLiveWindow(now, config.tokenLifetimeSeconds, DEFAULT_SKEW_SECONDS),
   };
 }

@@ -6,6 +6,7 @@ import type { Hono } from 'hono';
 import * as z from 'zod/mini';
 import {
   type AdminHolderView,
+  type CodeReference,
   checkExposure,
   EXPOSURE_REJECTION_MESSAGES,
   type HolderLookupResponse,
@@ -13,18 +14,22 @@ import {
   type StatusChangeResponse,
 } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
+import type { FeedKeys } from '../config.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { Db } from '../db/client.ts';
 import { loadHistory } from '../db/history.ts';
-import { findHolderById, findHolderByIdHash, findHolderBySub } from '../db/holders.ts';
+import { findHolderById, findHolderByIdHash, findHolderBySlot } from '../db/holders.ts';
 import { findPending } from '../db/pending.ts';
 import type { HolderRow } from '../db/schema.ts';
 import type { AppEnv, AppVariables } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { slotOfCode } from '../feed/code-lookup.ts';
+import { requestFeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { holderLookupBody } from '../holders/schemas.ts';
 import { colorSchema, exposedAtSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
-import { fanOut } from '../shards/fan-out.ts';
+import { HOLDER_BUCKETS } from '../shards/buckets.ts';
+import type { Shards } from '../shards/shards.ts';
 import { applyStatus } from '../status/apply.ts';
 import { holderView, pendingView, statusView } from '../status/view.ts';
 import { jsonBody, pathParams } from '../validate.ts';
@@ -56,15 +61,14 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
       const { db } = shards.ofIdHash(idHash);
       found = { holder: await findHolderByIdHash(db, idHash), db };
     } else {
-      // A pseudonym names no bucket: every holder database is asked (worker/shards/fan-out.ts).
-      const hits = await fanOut(shards.all, async (shard) => ({ holder: await findHolderBySub(shard.db, body.sub), db: shard.db }));
-      found = hits.find((h) => h.holder) ?? { holder: undefined, db: shards.home };
+      // The code's window domain is in the home database; its slot names the bucket, so one holder database.
+      found = await findHolderByCode(shards, config.feedKeys, body.code);
     }
     const { holder, db } = found;
     const listHash = 'idNumber' in body ? await hashIdNumber(config.idHmacKey, body.idNumber) : holder?.idHash;
     const kept = listHash === undefined ? undefined : await findPending(db, listHash, now);
     const entries = kept ? [kept] : [];
-    await auditLookup(c.var, db, 'idNumber' in body ? 'idNumber' : 'sub', holder, entries.length);
+    await auditLookup(c.var, db, 'idNumber' in body ? 'idNumber' : 'code', holder, entries.length);
     c.header('Cache-Control', 'no-store');
     if (!holder && entries.length === 0) throw new ApiError(404, 'not_found', 'No holder and no pending list entry for this person.');
     return c.json({
@@ -74,7 +78,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
   });
 
   app.put('/v1/admin/holders/:holderId/status', requireWriteRole, pathParams(holderParams), jsonBody(statusBody), async (c) => {
-    const { config, now, operator, body } = c.var;
+    const { config, now, operator, state, body } = c.var;
     const shard = c.var.shards.ofHolderId(c.var.params.holderId);
     const db = shard.db;
     const refused = checkExposure(body.color, body.exposedAt, now, config.policy);
@@ -95,7 +99,7 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
         reason: body.reason,
         exposedAt: body.exposedAt,
       }),
-      onRevocation: () => c.var.noteRevocation(shard),
+      feed: requestFeedWriter(config, state, c.var.shards, c.var.noteRevocation),
     });
     const decision = result.plan.decision;
     return c.json({
@@ -106,6 +110,18 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
       status: statusView(result.plan.after),
     } satisfies StatusChangeResponse);
   });
+}
+
+/** The holder a scanned code was issued to, and the database it lives in (the home one when nobody). */
+async function findHolderByCode(
+  shards: Shards,
+  feedKeys: FeedKeys,
+  code: CodeReference,
+): Promise<{ holder: HolderRow | undefined; db: Db }> {
+  const slot = await slotOfCode(shards.home, feedKeys, code);
+  if (slot === undefined) return { holder: undefined, db: shards.home };
+  const { db } = shards.ofBucket(slot % HOLDER_BUCKETS);
+  return { holder: await findHolderBySlot(db, slot), db };
 }
 
 type LookupVars = Pick<AppVariables, 'now' | 'config' | 'operator'>;
@@ -121,7 +137,7 @@ async function viewOf({ now, config }: LookupVars, db: Db, holder: HolderRow): P
 async function auditLookup(
   { now, operator }: LookupVars,
   db: Db,
-  by: 'holderId' | 'idNumber' | 'sub',
+  by: 'holderId' | 'idNumber' | 'code',
   holder: HolderRow | undefined,
   pending = 0,
 ) {

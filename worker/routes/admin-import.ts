@@ -7,6 +7,7 @@ import { requireWriteRole } from '../auth/operator.ts';
 import { newRecordId } from '../crypto.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { requestFeedWriter } from '../feed/writer.ts';
 import { mediaType, readBodyLimited } from '../http/body.ts';
 import { applyImport, recordImport } from '../import/apply.ts';
 import { formatFor, parseImport } from '../import/parse.ts';
@@ -14,7 +15,7 @@ import { TUNABLES } from '../tunables.ts';
 
 export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
   app.post('/v1/admin/holders/import', requireWriteRole, async (c) => {
-    const { db, config, now, operator, shards } = c.var;
+    const { db, config, now, operator, shards, state } = c.var;
     const format = formatFor(mediaType(c.req.raw));
     if (!format) throw new ApiError(415, 'unsupported_media_type', 'Send the import as text/csv or application/x-ndjson.');
     const bytes = await readBodyLimited(c.req.raw, TUNABLES.maxImportBytes);
@@ -27,7 +28,15 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
     const parsed = parseImport(text, format, TUNABLES.maxImportRows);
     // An id for this run, so its audit rows can be found together.
     const importId = newRecordId();
-    const run = { home: db, policy: config.policy, idHmacKey: config.idHmacKey, now, operator: operator.name, importId };
+    const run = {
+      home: db,
+      policy: config.policy,
+      idHmacKey: config.idHmacKey,
+      now,
+      operator: operator.name,
+      importId,
+      feed: requestFeedWriter(config, state, shards, c.var.noteRevocation),
+    };
     const report = await applyImport(run, shards, parsed, c.var.noteRevocation);
     await recordImport(run, format, report);
     c.header('Cache-Control', 'no-store');

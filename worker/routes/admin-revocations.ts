@@ -6,7 +6,7 @@
 
 import type { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { generateSubId, type SequenceJumpRequest, type SequenceJumpResponse } from '../../src/index.ts';
+import type { SequenceJumpRequest, SequenceJumpResponse } from '../../src/index.ts';
 import { requireWriteRole } from '../auth/operator.ts';
 import { insertAudit } from '../db/audit.ts';
 import { insertSequenceJump, RESTORE_SEQUENCE_JUMP, readHeadSeq } from '../db/revocations.ts';
@@ -22,7 +22,7 @@ export function registerAdminRevocationRoutes(app: Hono<AppEnv>): void {
     const previousHead = await readHeadSeq(db);
     const head = previousHead + RESTORE_SEQUENCE_JUMP;
     await db.batch([
-      insertSequenceJump(db, head, generateSubId(), now),
+      insertSequenceJump(db, head, now),
       insertAudit(db, {
         at: now,
         actorType: 'operator',

@@ -12,6 +12,7 @@ import { HOLDER_COOKIE, HOLDER_COOKIE_PATH } from '../auth/holder.ts';
 import { insertAudit } from '../db/audit.ts';
 import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
+import { requestFeedWriter } from '../feed/writer.ts';
 import { enrol } from '../holders/enrol.ts';
 import { hashIdNumber, maskName } from '../holders/identity.ts';
 import { signInCallbackQuery, signInStartForm } from '../holders/schemas.ts';
@@ -80,7 +81,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
           birthYear: person.birthYear,
           declaration: pending.declaration,
         },
-        () => c.var.noteRevocation(shard),
+        requestFeedWriter(config, state, c.var.shards, c.var.noteRevocation),
       );
       setCookie(c, HOLDER_COOKIE, enrolment.secret, {
         path: HOLDER_COOKIE_PATH,

@@ -5,6 +5,8 @@ import type { Hono } from 'hono';
 import type { CheckinResponse, TokenResponse } from '../../src/index.ts';
 import { requireHolderSecret } from '../auth/holder.ts';
 import type { AppEnv } from '../env.ts';
+import { parseCuts } from '../feed/entries.ts';
+import { domainSources, requestFeedWriter } from '../feed/writer.ts';
 import { recordCheckin } from '../holders/checkin.ts';
 import { checkinBody } from '../holders/schemas.ts';
 import { limitCheckinByHolder, limitTokenByHolder } from '../rate-limit.ts';
@@ -22,17 +24,22 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
     const readDb = holderShard.readDb();
     // Lazy evaluation: a holder sees green the moment the rules allow it, before the cron runs.
     const status = currentStatus(holder, await loadStatusInputs(readDb, holder, config.policy, now, 'read'), now, config.policy);
+    if (holder.slot === null) throw new Error('holder without a slot');
+    // A window's domain is read from the home database (a replica will do: it never changes once fixed).
+    const domains = domainSources(config, c.var.shards, c.var.readDb);
     const issued = await state.tokens.issue(
       {
         issuer: config.issuer,
-        sub: holder.sub,
         maskedName: holder.maskedName,
         birthYear: holder.birthYear,
         status,
+        slot: holder.slot,
+        cuts: parseCuts(holder.revocationCuts),
         lifetimeSeconds: config.tokenLifetimeSeconds,
         now,
       },
       active,
+      { windowOf: (window) => state.windowDomains.windowOf(window, domains) },
     );
     c.header('Cache-Control', 'no-store');
     return c.json({
@@ -48,8 +55,15 @@ export function registerHolderRoutes(app: Hono<AppEnv>): void {
   });
 
   app.post('/v1/holders/me/checkins', requireHolderSecret('primary'), limitCheckinByHolder, jsonBody(checkinBody), async (c) => {
-    const { config, now, holder, holderShard, body } = c.var;
-    const outcome = await recordCheckin(holderShard.db, config.policy, now, holder, body, () => c.var.noteRevocation(holderShard));
+    const { config, now, state, holder, holderShard, body } = c.var;
+    const outcome = await recordCheckin(
+      holderShard.db,
+      config.policy,
+      now,
+      holder,
+      body,
+      requestFeedWriter(config, state, c.var.shards, c.var.noteRevocation),
+    );
     c.header('Cache-Control', 'no-store');
     return c.json(
       {

@@ -55,6 +55,7 @@ export function registerRevocationRoutes(app: Hono<AppEnv>): void {
       maxTokenLifetime: config.tokenLifetimeSeconds,
       now,
       maxDeltaEntries: TUNABLES.feedMaxDeltaEntries,
+      snapshotPageRows: TUNABLES.feedSnapshotPageRows,
     };
     const plan = await planFeed(readDb, request);
     // Keyed under this Worker's own origin: the Cache API stores per zone (and does nothing on

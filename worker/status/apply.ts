@@ -12,6 +12,7 @@ import { findHolderById } from '../db/holders.ts';
 import type { HolderRow } from '../db/schema.ts';
 import { type AuditFacts, prepareStatusWrite, runStatusWrite } from '../db/status-writes.ts';
 import { DomainError } from '../domain-errors.ts';
+import { type FeedWriter, prepareFeedEntries } from '../feed/writer.ts';
 import { checkinWindowStart, planStatus, type Request, type StatusPlan } from './plan.ts';
 
 const ATTEMPTS = 3;
@@ -38,8 +39,8 @@ export interface ApplyOptions {
    * retry, with a fresh read.
    */
   withCheckins?: (stored: Checkin[]) => AttemptInputs | undefined;
-  /** Called after a write that added revocations (the feed's head cache). */
-  onRevocation?: () => void;
+  /** Where a downgrade's window indices go (worker/feed/writer.ts); told after a write that added some. */
+  feed: FeedWriter;
 }
 
 export interface AttemptInputs {
@@ -121,8 +122,9 @@ export async function writePlan(
   db: Db,
   holder: HolderRow,
   plan: StatusPlan,
-  o: Pick<ApplyOptions, 'now' | 'policy' | 'audit' | 'patch' | 'guard' | 'gated' | 'onRevocation'>,
+  o: Pick<ApplyOptions, 'now' | 'policy' | 'audit' | 'patch' | 'guard' | 'gated' | 'feed'>,
 ): Promise<HolderRow | undefined> {
+  const entries = await prepareFeedEntries(o.feed, holder, plan.revocations, o.now);
   const prepared = prepareStatusWrite(db, {
     holder,
     plan,
@@ -132,10 +134,11 @@ export async function writePlan(
     patch: o.patch,
     guard: o.guard,
     gated: o.gated,
+    feed: entries,
   });
   if (!(await runStatusWrite(db, prepared)).applied) return undefined;
-  if (prepared.revocations > 0) o.onRevocation?.();
-  return afterWrite(holder, plan, o);
+  if (prepared.revocations > 0) o.feed.onRevocation(db);
+  return afterWrite(holder, plan, o, entries?.storedCuts);
 }
 
 export interface ManyItem {
@@ -152,6 +155,7 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
   const results: (ApplyResult | undefined)[] = [];
   const statements: D1PreparedStatement[] = [];
   const guards = new Map<number, { at: number; plan: StatusPlan }>();
+  const cuts = new Map<number, string | undefined>();
   for (const [i, { holder, options: o }] of items.entries()) {
     const plan = planFor(holder, checkins.get(holder.id) ?? [], o);
     if (!needsWrite(holder, plan, o)) {
@@ -161,6 +165,8 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
       continue;
     }
     guards.set(i, { at: statements.length, plan });
+    const entries = await prepareFeedEntries(o.feed, holder, plan.revocations, o.now);
+    cuts.set(i, entries?.storedCuts);
     statements.push(
       ...prepareStatusWrite(db, {
         holder,
@@ -171,6 +177,7 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
         patch: o.patch,
         guard: o.guard,
         gated: o.gated,
+        feed: entries,
       }).statements,
     );
   }
@@ -178,8 +185,8 @@ export async function applyStatusMany(db: Db, items: ManyItem[], checkins: Reado
   for (const [i, { at, plan }] of guards) {
     const { holder, options: o } = items[i]!;
     if (written[at]!.meta.changes === 1) {
-      if (plan.revocations.length > 0) o.onRevocation?.();
-      results[i] = { holder: afterWrite(holder, plan, o), plan, written: true, stopped: false };
+      if (plan.revocations.length > 0) o.feed.onRevocation(db);
+      results[i] = { holder: afterWrite(holder, plan, o, cuts.get(i)), plan, written: true, stopped: false };
       continue;
     }
     const fresh = await findHolderById(db, holder.id);
@@ -225,11 +232,17 @@ function recordLapsed(db: Db, holder: HolderRow, plan: StatusPlan, o: ApplyOptio
   );
 }
 
-function afterWrite(holder: HolderRow, plan: StatusPlan, o: Pick<ApplyOptions, 'now' | 'patch'>): HolderRow {
+function afterWrite(
+  holder: HolderRow,
+  plan: StatusPlan,
+  o: Pick<ApplyOptions, 'now' | 'patch'>,
+  storedCuts: string | undefined,
+): HolderRow {
   const { isolationFrom, since } = plan.after;
   return {
     ...holder,
     ...o.patch,
+    revocationCuts: storedCuts ?? holder.revocationCuts,
     color: plan.after.color,
     since,
     until: plan.after.until ?? null,

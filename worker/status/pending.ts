@@ -9,6 +9,7 @@ import type { Db } from '../db/client.ts';
 import { bumpDailyQuery, transitionMetric } from '../db/counters.ts';
 import { deletePending, findPending } from '../db/pending.ts';
 import { type HolderRow, type PendingStatusRow, statusEvents } from '../db/schema.ts';
+import type { FeedWriter } from '../feed/writer.ts';
 import { applyStatus } from './apply.ts';
 import { planStatus, type Request } from './plan.ts';
 
@@ -106,6 +107,7 @@ export async function applyLatePending(
   policy: StatusPolicy,
   now: number,
   holder: HolderRow,
+  feed: FeedWriter,
 ): Promise<{ holder: HolderRow; status: DerivedStatus } | undefined> {
   const row = await findPending(db, holder.idHash, now);
   if (!row) return undefined;
@@ -116,6 +118,7 @@ export async function applyLatePending(
     audit: { action: 'import.pending_applied', detail: { importId: row.importId, line: row.line }, importId: row.importId },
     onlyWithRequest: true,
     decide: (current) => (row.color !== 'green' && !isDowngrade(row.color, current.color) ? pendingRequest(row) : undefined),
+    feed,
   });
   await deletePending(db, holder.idHash).run();
   return { holder: result.holder, status: result.plan.after };

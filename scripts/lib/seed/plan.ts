@@ -4,11 +4,11 @@
 // database its bucket maps to under the config's SHARD_MAP (holders.ts, worker/shards/), secret
 // hashes are SHA-256 of v2 secrets the bench can re-derive (both 32-byte BLOBs, as the Worker
 // stores them), and every holder has the status events and audit rows an enrolment (and, for red
-// and yellow holders, a downgrade with its outbox row, already forwarded into the home database's
-// feed) would have written.
+// and yellow holders, a downgrade with its feed entry in the home database; no window indices)
+// would have written.
 
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { localDate, signTrustList, toHex } from '../../../src/index.ts';
 import type { ShardMap } from '../../../worker/shards/shard-map.ts';
@@ -62,10 +62,7 @@ class SqlFile {
   holders: string[] = [];
   events: string[] = [];
   audit: string[] = [];
-  outbox: string[] = [];
   checkins: string[] = [];
-  /** The outbox seq of this database's next revocation (written explicitly, so the feed can name it). */
-  nextOutboxSeq = 1;
   readonly binding: string;
   readonly path: string;
   constructor(binding: string, path: string) {
@@ -84,7 +81,6 @@ class SqlFile {
       ],
       ['status_events (holder_id, at, color, source, actor, reason)', this.events],
       ['audit_log (at, actor_type, actor, action, holder_id, from_color, to_color, reason, detail)', this.audit],
-      ['revocation_outbox (seq, sub, revoked_before, created_at)', this.outbox],
       ['checkins (holder_id, day, at, symptoms, temperature)', this.checkins],
     ] as const;
     let text = '';
@@ -92,7 +88,6 @@ class SqlFile {
     this.holders = [];
     this.events = [];
     this.audit = [];
-    this.outbox = [];
     this.checkins = [];
     if (text) await this.write(text);
   }
@@ -104,7 +99,7 @@ class SqlFile {
 
 /**
  * Writes `<dir>/seed-<binding>.sql` for every database of `map` and returns binding -> file. The
- * home database's file also installs the trust list and holds the feed's copy of every outbox row.
+ * home database's file also installs the trust list and holds the feed entry of every downgrade.
  */
 export async function writeSeedSql(dir: string, secrets: BenchSecrets, plan: SeedPlan, map: ShardMap): Promise<Map<string, string>> {
   if (!map.bindings.includes(HOME_BINDING)) throw new Error(`the shard map has no ${HOME_BINDING} (the home database)`);
@@ -130,8 +125,7 @@ export async function writeSeedSql(dir: string, secrets: BenchSecrets, plan: See
   });
   const feed: string[] = [];
   const flushFeed = async () => {
-    if (feed.length)
-      await home.write(`INSERT INTO revocations (sub, revoked_before, created_at, origin, origin_seq) VALUES ${feed.join(',')};\n`);
+    if (feed.length) await home.write(`INSERT INTO revocations (revoked_before, created_at) VALUES ${feed.join(',')};\n`);
     feed.length = 0;
   };
 
@@ -153,9 +147,9 @@ export async function writeSeedSql(dir: string, secrets: BenchSecrets, plan: See
       const reason = q(`bench seed: ${color}`);
       file.events.push(`(${id}, ${changed}, ${q(color)}, 'operator', 'bench', ${reason})`);
       file.audit.push(`(${changed}, 'operator', 'bench', 'status.set', ${id}, 'green', ${q(color)}, ${reason}, NULL)`);
-      const seq = file.nextOutboxSeq++;
-      file.outbox.push(`(${seq}, ${q(h.sub)}, ${changed + 5}, ${changed})`);
-      feed.push(`(${q(h.sub)}, ${changed + 5}, ${changed}, ${q(file.binding)}, ${seq})`);
+      // The feed entry only (its sequence number and cut), in the home database: the seed writes
+      // no window indices, so there is no outbox row to forward.
+      feed.push(`(${changed + 5}, ${changed})`);
     }
     for (const c of checkinDays) file.checkins.push(`(${id}, '${c.day}', ${c.at + (i % 3000)}, 0, 36.6)`);
     if (file.full) await file.flush();
@@ -172,6 +166,9 @@ export async function writeSeedSql(dir: string, secrets: BenchSecrets, plan: See
       const rows = checkinDays.map((c) => `('${c.day}', 'checkins', ${count})`).join(',');
       await file.write(`INSERT INTO daily_counts (day, metric, count) VALUES ${rows};\n`);
     }
+    // Slots and bucket counters as enrolment assigns them (worker/holders/enrol.ts): the backfill
+    // statements of migration 0006, which number holders per bucket in enrolment order.
+    await file.write(`${slotBackfillSql()}\n`);
     file.out.end();
     await once(file.out, 'finish');
   }
@@ -193,4 +190,15 @@ export function rebaseSql(delta: number): string {
     `UPDATE revocations SET revoked_before = revoked_before + ${d}, created_at = created_at + ${d}`,
     `UPDATE checkins SET at = at + ${d}`,
   ].join(';\n')};\n`;
+}
+
+/** The two backfill statements of worker/migrations/0006_window_feed.sql, read from the file. */
+function slotBackfillSql(): string {
+  const migration = readFileSync(new URL('../../../worker/migrations/0006_window_feed.sql', import.meta.url), 'utf8');
+  const statements = migration
+    .split('--> statement-breakpoint')
+    .map((s) => s.trim())
+    .filter((s) => /(UPDATE `holders` SET `slot`|INSERT INTO `bucket_counters`)/.test(s));
+  if (statements.length !== 2) throw new Error('migration 0006 no longer has its two backfill statements');
+  return statements.map((s) => `${s.replace(/^(--[^\n]*\n)+/, '')};`).join('\n');
 }

@@ -1,8 +1,8 @@
-// Throwaway secrets for a bench or fault-test Worker: a root and a signing key, the ID HMAC key,
+// Throwaway secrets for a bench or fault-test Worker: a root and a signing key, the ID HMAC key, the feed key,
 // an operator token, and a key from which every seeded holder's bearer secret is derived (so the
 // load generator can present real secrets without storing 100 000 of them). Kept next to the
 // seeded D1 they belong to, in a git-ignored cache, mode 0600; never used outside local runs.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createSigner, fromBase64Url, generateSeed, type Signer, toBase64Url, toHex } from '../../../src/index.ts';
 
@@ -10,6 +10,8 @@ export interface BenchSecrets {
   rootSeed: string;
   signingSeed: string;
   idHmacKey: string;
+  /** FEED_KEY: keys the tokens' window indices. Absent in caches written before it existed. */
+  feedKey?: string;
   operatorToken: string;
   holderSecretKey: string;
 }
@@ -20,6 +22,7 @@ export function newBenchSecrets(): BenchSecrets {
     rootSeed: toBase64Url(generateSeed()),
     signingSeed: toBase64Url(generateSeed()),
     idHmacKey: random(),
+    feedKey: random(),
     operatorToken: random(),
     holderSecretKey: random(),
   };
@@ -30,7 +33,14 @@ export function saveBenchSecrets(file: string, s: BenchSecrets): void {
 }
 
 export function loadBenchSecrets(file: string): BenchSecrets {
-  return JSON.parse(readFileSync(file, 'utf8')) as BenchSecrets;
+  const s = JSON.parse(readFileSync(file, 'utf8')) as BenchSecrets;
+  // A cache from before FEED_KEY: any fixed key works for a throwaway Worker, derived so it is stable.
+  s.feedKey ??= toBase64Url(
+    createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
+      .update('feed-key')
+      .digest(),
+  );
+  return s;
 }
 
 export interface BenchKeys {
@@ -49,6 +59,7 @@ export async function workerVars(s: BenchSecrets): Promise<Record<string, string
     TRUST_ROOT_PUBLIC_KEY: toBase64Url(root.publicKey),
     SIGNING_KEYS: JSON.stringify({ [toHex(signing.kid)]: s.signingSeed }),
     ID_HMAC_KEY: s.idHmacKey,
+    FEED_KEY: s.feedKey!,
     OPERATOR_TOKENS: JSON.stringify([{ name: 'bench-operator', role: 'operator', sha256: sha256Hex(s.operatorToken) }]),
   };
 }

@@ -20,7 +20,7 @@ import { rebaseSql, type SeedPlan, writeSeedSql } from './plan.ts';
 import { type BenchSecrets, loadBenchSecrets, newBenchSecrets, saveBenchSecrets, workerVars } from './secrets.ts';
 
 /** Bump when the seed's content changes, so old caches are not reused. */
-const SEED_FORMAT = 6;
+const SEED_FORMAT = 7;
 const CACHE_ROOT = join(REPO_ROOT, 'bench', '.cache');
 
 export interface SeededD1 {

@@ -17,7 +17,14 @@ export async function openPage(
   browser: Browser,
   baseUrl: string,
   path = '/',
-  options: { viewport?: { width: number; height: number }; locale?: string; fakeClock?: boolean; alsoAllow?: string[] } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    locale?: string;
+    fakeClock?: boolean;
+    alsoAllow?: string[];
+    /** Runs before the first navigation, e.g. to route the feed to a test's own signed answers. */
+    beforeLoad?: (context: BrowserContext) => Promise<void>;
+  } = {},
 ): Promise<OpenedPage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 412, height: 860 },
@@ -33,6 +40,7 @@ export async function openPage(
     problems.push(`request to another origin: ${url}`);
     return route.abort();
   });
+  await options.beforeLoad?.(context);
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // A Content-Security-Policy violation is a failure wherever it happens (docs/operations.md

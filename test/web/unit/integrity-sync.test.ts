@@ -2,7 +2,15 @@
 // "Issuer restore" and "Freshness", docs/trust-list.md "Revocation is one-way"): with real
 // signatures, a memory store and a scripted server.
 import { beforeEach, describe, expect, test } from 'vitest';
-import { type RevocationFeed, signRevocationFeed, signTrustList, type TrustList } from '../../../src/index.ts';
+import {
+  isWindowIndexRevoked,
+  type RevocationFeed,
+  type StatusPiece,
+  signRevocationFeed,
+  signTrustList,
+  type TrustList,
+  windowOf,
+} from '../../../src/index.ts';
 import { createTestIssuer, signTestToken, type TestIssuer } from '../../../verifier-web/scripts/issuer-fixtures.ts';
 import { checkCode } from '../../../verifier-web/src/check-code.ts';
 import { assessFreshness } from '../../../verifier-web/src/freshness.ts';
@@ -14,6 +22,9 @@ import { loadTrustList, syncTrustList } from '../../../verifier-web/src/sync/tru
 const NOW = 1_800_000_000;
 const BASE = 'http://127.0.0.1:1';
 const DAY = 86400;
+/** The issuance window of tokens issued two hours before NOW, and a piece of it. */
+const W = windowOf(NOW - 7200);
+const piece = (indices: number[]): StatusPiece => ({ window: W, epoch: 0, domain: 1_000_000, indices: Uint32Array.from(indices) });
 
 /** One scripted answer per request, in order; records each request's URL and If-None-Match. */
 function server(...answers: { status: number; body?: Uint8Array; etag?: string }[]) {
@@ -59,7 +70,7 @@ function feed(overrides: Partial<RevocationFeed>): Promise<Uint8Array> {
     toSeq: 1,
     issuedAt: NOW,
     maxTokenLifetime: DAY,
-    entries: [],
+    pieces: [],
     ...overrides,
   };
   return signRevocationFeed(f, issuer.signing);
@@ -76,27 +87,29 @@ async function hold(f: Uint8Array, now = NOW): Promise<StoredRevocations> {
 }
 
 describe('an issuer restore is noticed, and never un-revokes a holder', () => {
-  test('a snapshot ending below the held sequence replaces the state, keeps live held entries and warns', async () => {
-    // The verifier is at sequence 10 and knows holder A was downgraded an hour ago.
-    const held = await hold(await feed({ toSeq: 10, issuedAt: NOW - 60, entries: [{ sub: 'AAAAAAAA', revokedBefore: NOW - 3600 }] }));
-    // The issuer was restored to sequence 6 and has since downgraded holder B (new sequence 7...).
-    const restoredSnapshot = await feed({ toSeq: 6, issuedAt: NOW, entries: [{ sub: 'BBBBBBBB', revokedBefore: NOW - 30 }] });
+  test('a snapshot ending below the held sequence continues from it, keeps live held indices and warns', async () => {
+    // The verifier is at sequence 10 and holds holder A's index (1111), downgraded an hour ago.
+    const held = await hold(await feed({ toSeq: 10, issuedAt: NOW - 60, pieces: [piece([1111])] }));
+    // The issuer was restored to sequence 6 and has since downgraded holder B (index 2222).
+    const restoredSnapshot = await feed({ toSeq: 6, issuedAt: NOW, pieces: [piece([2222])] });
     const s = server({ status: 200, body: restoredSnapshot, etag: '"rv-6"' });
     const result = await syncRevocations({ fetcher: s.fetcher, store, now: NOW, baseUrl: BASE }, list, held);
     if (!result.ok) throw new Error(result.error);
     expect(result.stored.state.seq).toBe(6);
-    expect(result.stored.state.revoked.get('BBBBBBBB')).toBe(NOW - 30);
-    expect(result.stored.state.revoked.get('AAAAAAAA')).toBe(NOW - 3600);
+    expect(isWindowIndexRevoked(result.stored.state.sets, W, 0, 2222)).toBe(true);
+    expect(isWindowIndexRevoked(result.stored.state.sets, W, 0, 1111)).toBe(true);
     expect(result.stored.restoredAt).toBe(NOW);
-    expect((await loadRevocations(store))?.state.revoked.has('BBBBBBBB')).toBe(true);
+    const reloaded = await loadRevocations(store);
+    expect(reloaded && [...reloaded.state.sets.get(W)!.get(0)!]).toEqual([1111, 2222]);
 
     // A's green token from before the downgrade stays revoked; so does B's.
-    const verdictFor = async (sub: string) => {
-      const token = await signTestToken(issuer, NOW, { sub, iat: NOW - 7200, exp: NOW + DAY - 7200 });
-      return checkCode(token, { list, revoked: result.stored.state.revoked }, NOW);
+    const verdictFor = async (windowIndex: number) => {
+      const token = await signTestToken(issuer, NOW, { windowIndex, iat: NOW - 7200, exp: NOW + DAY - 7200 });
+      return checkCode(token, { list, revoked: result.stored.state.sets }, NOW);
     };
-    expect(await verdictFor('AAAAAAAA')).toMatchObject({ result: 'invalid', reason: 'token_revoked' });
-    expect(await verdictFor('BBBBBBBB')).toMatchObject({ result: 'invalid', reason: 'token_revoked' });
+    expect(await verdictFor(1111)).toMatchObject({ result: 'invalid', reason: 'token_revoked' });
+    expect(await verdictFor(2222)).toMatchObject({ result: 'invalid', reason: 'token_revoked' });
+    expect(await verdictFor(3333)).toMatchObject({ result: 'valid' });
 
     const freshness = assessFreshness({
       now: NOW + 60,

@@ -4,7 +4,7 @@ import { decideVerdict, parseTemperature, tallyBucketOf } from '../../../verifie
 
 const claims: TokenClaims = {
   iss: 'ZJ',
-  sub: 'ABCDEFGH',
+  windowIndex: 4242,
   iat: 1_800_000_000,
   exp: 1_800_086_400,
   color: 'yellow',
@@ -15,12 +15,11 @@ const key = { kid: new Uint8Array(8), publicKey: new Uint8Array(32), state: 'act
 const valid: VerifyResult = { ok: true, claims, key };
 
 describe('decideVerdict', () => {
-  test('a verified code is valid with its colour, name, pseudonym and times', () => {
+  test('a verified code is valid with its colour, name and times', () => {
     expect(decideVerdict(valid)).toEqual({
       result: 'valid',
       color: 'yellow',
       maskedName: '张*',
-      sub: 'ABCDEFGH',
       exp: 1_800_086_400,
       statusEnds: 1_800_500_000,
     });

@@ -18,14 +18,15 @@ export class TcStatusBar extends LitElement {
     trustListVersion: { type: Number },
     syncing: { type: Boolean },
     online: { type: Boolean },
-    syncFailed: { type: Boolean },
+    syncError: { type: String },
   };
 
   declare freshness: Freshness | undefined;
   declare trustListVersion: number | undefined;
   declare syncing: boolean;
   declare online: boolean;
-  declare syncFailed: boolean;
+  /** Why the last sync failed (a stable reason, e.g. 'revocation feed refused: bad_status_set'), if it did. */
+  declare syncError: string | undefined;
 
   constructor() {
     super();
@@ -34,7 +35,7 @@ export class TcStatusBar extends LitElement {
     this.trustListVersion = undefined;
     this.syncing = false;
     this.online = true;
-    this.syncFailed = false;
+    this.syncError = undefined;
   }
 
   static override styles = [
@@ -61,7 +62,7 @@ export class TcStatusBar extends LitElement {
         ${this.trustListVersion ? this.renderTrustList(this.trustListVersion, warnings) : nothing}
         ${this.online ? nothing : html`<span class="offline">${t('status.offline')}</span>`}
         ${this.syncing ? html`<span class="muted" role="status">${t('status.syncing')}</span>` : nothing}
-        ${this.syncFailed && !this.syncing && this.online ? html`<span class="muted">${t('status.syncFailed')}</span>` : nothing}
+        ${this.syncError && !this.syncing && this.online ? html`<span class="muted" data-testid="sync-failed" data-error=${this.syncError}>${t('status.syncFailed')}</span>` : nothing}
         <button class="secondary" ?disabled=${this.syncing || !this.online} @click=${this.requestSync}>${t('status.syncNow')}</button>
       </div>
       ${warnings.length ? html`<ul data-testid="data-warnings">${warnings.map((w) => html`<li data-kind=${w.kind}>${describeWarning(w)}</li>`)}</ul>` : nothing}

@@ -1,5 +1,5 @@
 // The verdict screen: the whole screen in the result's colour, with an icon and a word, the
-// holder's masked name and pseudonym, the times that matter, the reason for a refusal in plain
+// holder's masked name, the times that matter, the reason for a refusal in plain
 // words, and any data warning. Tap, Escape or the button dismisses it; so does a timer.
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Warning } from '../freshness.ts';
@@ -172,7 +172,6 @@ export class TcVerdict extends LitElement {
 
   private renderDetails(v: Verdict, lang: ReturnType<typeof currentLanguage>) {
     const rows: [string, string][] = [];
-    if (v.sub) rows.push([t('verdict.pseudonym'), v.sub]);
     // Refer keeps the colour the code had; a refused code's colour is not shown, so a revoked
     // "green" can never be read as a pass at a glance.
     if (v.result === 'refer' && v.color) rows.push([t('verdict.colour'), t(`verdict.${v.color}` as MessageKey)]);

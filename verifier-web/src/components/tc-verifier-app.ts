@@ -175,7 +175,7 @@ export class TcVerifierApp extends LitElement {
     const temperature = celsius === undefined ? undefined : { celsius, threshold: this.settings.feverThreshold };
     const verdict = await checkCode(
       text,
-      { list: snap?.list, revoked: snap?.revocations?.state.revoked, revokedKids: snap?.revokedKids },
+      { list: snap?.list, revoked: snap?.revocations?.state.sets, revokedKids: snap?.revokedKids },
       this.now,
       temperature,
     );
@@ -249,7 +249,7 @@ export class TcVerifierApp extends LitElement {
         .trustListVersion=${snap?.list?.version}
         .syncing=${snap?.syncing ?? false}
         .online=${this.online}
-        .syncFailed=${Boolean(snap?.lastError)}
+        .syncError=${snap?.lastError}
         @tc-sync-request=${() => void this.sync?.syncNow()}
       ></tc-status-bar>
       <main @tc-code=${this.onCode} @tc-next=${this.dismissVerdict}>

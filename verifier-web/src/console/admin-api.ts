@@ -2,25 +2,30 @@
 // on the HttpOnly session cookie (same origin, never readable here); the operator token typed at
 // sign-in is sent once, to POST /v1/admin/session, and then forgotten. Failures come back typed.
 //
-// lookupHolder is the one place that finds a holder: by holder id (GET), or by ID number or
-// pseudonym through POST /v1/admin/holders/lookup, so an ID number never sits in a URL.
+// lookupHolder is the one place that finds a holder: by holder id (GET), or by ID number or a
+// scanned code through POST /v1/admin/holders/lookup, so an ID number never sits in a URL.
 
 import { HOLDER_ID_PATTERN } from '../../../src/api.ts';
-import type {
-  AdminHolderView,
-  AuditFilter,
-  AuditPage,
-  Color,
-  DashboardView,
-  HolderLookupRequest,
-  HolderLookupResponse,
-  ImportReport,
-  KeysView,
-  StaffSession,
-  StatusChangeRequest,
-  StatusChangeResponse,
+import {
+  type AdminHolderView,
+  type AuditFilter,
+  type AuditPage,
+  type CodeReference,
+  type Color,
+  type DashboardView,
+  decodeBase45,
+  decodeClaims,
+  type HolderLookupRequest,
+  type HolderLookupResponse,
+  type ImportReport,
+  type KeysView,
+  parseSign1,
+  type StaffSession,
+  type StatusChangeRequest,
+  type StatusChangeResponse,
+  TOKEN_PREFIX,
+  windowOf,
 } from '../../../src/index.ts';
-import { isSubId } from '../../../src/sub-id.ts';
 import { type ApiResult, OFFLINE, readApiResult } from '../api-result.ts';
 
 export type { AuditEntry, AuditFilter, Color, DashboardView, KeysView, PendingEntry } from '../../../src/index.ts';
@@ -56,15 +61,32 @@ export const signOut = () => call<void>('/v1/admin/session', { method: 'DELETE' 
 export const fetchDashboard = () => call<DashboardView>('/v1/admin/dashboard');
 export const fetchKeys = () => call<KeysView>('/v1/admin/keys');
 
-/** What the console searches by: the holder id, the pseudonym a checkpoint shows, or an ID number. */
-export type LookupKind = 'holderId' | 'sub' | 'idNumber';
+/** What the console searches by: the holder id, a scanned code (its QR text), or an ID number. */
+export type LookupKind = 'holderId' | 'code' | 'idNumber';
 
-/** A 16-character holder id, an 8-character base32 pseudonym, else an ID number. */
+/** A 16-character holder id, a code's QR text (TC1:…), else an ID number. */
 export function lookupKind(query: string): LookupKind {
   const q = query.trim();
   if (HOLDER_ID_PATTERN.test(q.toLowerCase())) return 'holderId';
-  if (isSubId(q.toUpperCase())) return 'sub';
+  if (q.toUpperCase().startsWith(TOKEN_PREFIX)) return 'code';
   return 'idNumber';
+}
+
+/**
+ * What a code's QR text names its holder by (docs/feed-privacy.md): the window of its iat, its
+ * epoch and its window index. Read, not verified: the issuer only looks the reference up, and an
+ * altered code finds someone else or nobody, which the audit log records like any lookup.
+ * Undefined for text that is no readable code.
+ */
+export function codeReference(query: string): CodeReference | undefined {
+  try {
+    const q = query.trim();
+    const claims = decodeClaims(parseSign1(decodeBase45(q.slice(TOKEN_PREFIX.length))).payload);
+    if (!claims.ok) return undefined;
+    return { window: windowOf(claims.claims.iat), epoch: claims.claims.revocationEpoch ?? 0, windowIndex: claims.claims.windowIndex };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Finds a holder and any pending key-people entries; `holder` is null for a person listed but not enrolled. */
@@ -75,7 +97,13 @@ export async function lookupHolder(query: string): Promise<ApiResult<HolderLooku
     const found = await call<HolderView>(`/v1/admin/holders/${encodeURIComponent(q.toLowerCase())}`);
     return found.ok ? { ok: true, value: { holder: found.value, pending: found.value.pending } } : found;
   }
-  const body: HolderLookupRequest = kind === 'sub' ? { sub: q.toUpperCase() } : { idNumber: q };
+  let body: HolderLookupRequest = { idNumber: q };
+  if (kind === 'code') {
+    const code = codeReference(q);
+    if (!code)
+      return { ok: false, offline: false, status: 400, code: 'validation_failed', message: 'this is not a readable Tricolor code' };
+    body = { code };
+  }
   return call<HolderLookupResponse>('/v1/admin/holders/lookup', jsonInit('POST', body));
 }
 

@@ -38,7 +38,6 @@ export const EN = {
   'verdict.name': 'Name',
   'verdict.born': 'Born {year}',
   'verdict.compareId': 'Compare with the ID card',
-  'verdict.pseudonym': 'Code ID',
   'verdict.expires': 'Code valid until',
   'verdict.statusEnds': 'Status due to end',
   'verdict.temperature': 'Temperature',

@@ -37,7 +37,6 @@ export const ZH_CN: Record<MessageKey, string> = {
   'verdict.name': '姓名',
   'verdict.born': '{year}年生',
   'verdict.compareId': '请核对身份证',
-  'verdict.pseudonym': '码编号',
   'verdict.expires': '有效期至',
   'verdict.statusEnds': '预计解除时间',
   'verdict.temperature': '体温',

@@ -20,13 +20,13 @@ function openDatabase(): Promise<IDBDatabase> {
   return opened;
 }
 
-function run<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) => IDBRequest): Promise<T> {
+function run<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) => IDBRequest | undefined): Promise<T> {
   return openDatabase().then(
     (db) =>
       new Promise<T>((resolve, reject) => {
         const tx = db.transaction(STORE, mode);
         const request = action(tx.objectStore(STORE));
-        tx.oncomplete = () => resolve(request.result as T);
+        tx.oncomplete = () => resolve(request?.result as T);
         tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
         tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
       }),
@@ -37,6 +37,13 @@ export const indexedDbStore: KeyValueStore = {
   get: (key) => run('readonly', (s) => s.get(key)),
   set: (key, value) => run('readwrite', (s) => s.put(value, key)),
   delete: (key) => run('readwrite', (s) => s.delete(key)),
+  // One transaction: IndexedDB commits every request in it or none.
+  write: (batch) =>
+    run('readwrite', (s) => {
+      for (const key of batch.delete ?? []) s.delete(key);
+      for (const [key, value] of batch.set ?? []) s.put(value, key);
+      return undefined;
+    }),
 };
 
 /** IndexedDB when the browser allows it; otherwise memory, so the app still verifies this session. */

@@ -1,4 +1,5 @@
 // One guarded GET for the sync: bounded time, conditional, and the server's clock read from Date.
+import { MAX_FEED_BYTES } from '../../../src/index.ts';
 
 export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -14,8 +15,8 @@ export class SyncHttpError extends Error {
   override readonly name = 'SyncHttpError';
 }
 
-/** Feeds are small; anything bigger than this is refused before it is read into memory twice. */
-const MAX_BODY_BYTES = 9 * 1024 * 1024;
+/** The largest feed the core reads; anything bigger is refused before it is read into memory twice. */
+const MAX_BODY_BYTES = MAX_FEED_BYTES;
 const TIMEOUT_MS = 20_000;
 
 export async function fetchBytes(fetcher: Fetcher, url: string, etag: string | undefined): Promise<FetchedBytes> {

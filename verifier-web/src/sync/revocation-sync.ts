@@ -1,32 +1,21 @@
 // The revocation state on this device, kept current by delta sync (docs/revocation-feed.md "Sync
 // protocol"): ask `since=<toSeq>` with the last ETag; a gap or an issuer change falls back to a
-// snapshot; only a feed signed by a key of the verified trust list is ever applied.
+// snapshot; only a feed signed by a key of the verified trust list is ever applied. The sets per
+// (window, epoch) are stored by storage/revocation-store.ts.
 //
 // Freshness is the feed's signed issuedAt, never the time a response arrived: an old but
 // authentic feed, or an unsigned 304, proves nothing about now. A 304 only confirms the version
 // we hold, so If-None-Match is sent only while that version's signed time is recent
 // (REVALIDATE_WITHIN_SECONDS); past it the verifier asks for a freshly signed feed.
-import { applyRevocationFeed, type RevocationState, type TrustList, verifyRevocationFeed } from '../../../src/index.ts';
+import { applyRevocationFeed, type TrustList, verifyRevocationFeed } from '../../../src/index.ts';
 import type { KeyValueStore } from '../storage/kv.ts';
+import { type StoredRevocations, saveRevocations } from '../storage/revocation-store.ts';
 import { type Fetcher, fetchBytes } from './http.ts';
 
-export const REVOCATIONS_KEY = 'revocations';
+export { loadRevocations, REVOCATIONS_KEY, type StoredRevocations } from '../storage/revocation-store.ts';
 
 /** How long a held feed's signed time may be old before a 304 stops being enough. */
 export const REVALIDATE_WITHIN_SECONDS = 15 * 60;
-
-export interface StoredRevocations {
-  state: RevocationState;
-  /** The last ETag, sent back as If-None-Match: an unchanged feed then costs a 304. */
-  etag?: string;
-  /** The signed issuedAt of the newest feed that confirmed this state (issuer clock, seconds). */
-  signedAt: number;
-  /**
-   * The signed issuedAt of a snapshot that ended below the sequence held: the issuer was
-   * restored, and revocations it lost may be missing (docs/revocation-feed.md "Issuer restore").
-   */
-  restoredAt?: number;
-}
 
 export type RevocationSync =
   | { ok: true; stored: StoredRevocations; changed: boolean; serverDate?: number }
@@ -37,14 +26,6 @@ interface Deps {
   store: KeyValueStore;
   now: number;
   baseUrl: string;
-}
-
-export async function loadRevocations(store: KeyValueStore): Promise<StoredRevocations | undefined> {
-  const stored = await store.get<StoredRevocations & { checkedAt?: number }>(REVOCATIONS_KEY);
-  if (!(stored?.state?.revoked instanceof Map)) return undefined;
-  // Saved before signedAt existed: the state's own signed time is all that is known.
-  if (typeof stored.signedAt !== 'number') return { state: stored.state, etag: stored.etag, signedAt: stored.state.issuedAt };
-  return stored;
 }
 
 export async function syncRevocations(deps: Deps, list: TrustList, current: StoredRevocations | undefined): Promise<RevocationSync> {
@@ -83,6 +64,6 @@ async function fetchAndApply(deps: Deps, list: TrustList, current: StoredRevocat
     signedAt,
     ...(restoredAt === undefined ? {} : { restoredAt }),
   };
-  await deps.store.set(REVOCATIONS_KEY, stored);
+  await saveRevocations(deps.store, stored, current?.state.sets);
   return { ok: true, stored, changed: applied.changed, serverDate };
 }
