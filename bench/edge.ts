@@ -4,7 +4,8 @@
 // 10 000 live entries. Load comes from autocannon on loopback, bounded in time and connections.
 import os from 'node:os';
 import { signInDevIdentity } from '../scripts/lib/dev-sign-in.ts';
-import { benchKeys, holderSecret } from '../scripts/lib/seed/secrets.ts';
+import { holderSecret } from '../scripts/lib/seed/holders.ts';
+import { benchKeys } from '../scripts/lib/seed/secrets.ts';
 import type { SeededWorker } from '../scripts/lib/seed/seeded-d1.ts';
 import { applyRevocationFeed, verifyRevocationFeed } from '../src/index.ts';
 import { describeStatuses, interleaveLoads, type LoadResult, type LoadSpec, roundRatio, runLoad, summarise } from './lib/load.ts';

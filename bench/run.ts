@@ -9,6 +9,7 @@ import { benchFeedPrivacy } from './feed-privacy.ts';
 import { benchImport } from './import.ts';
 import { stopSharedWorker } from './lib/shared-worker.ts';
 import { type Figure, printTable, writeResults } from './report.ts';
+import { benchScale } from './scale.ts';
 import { benchWeb } from './web.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
@@ -20,6 +21,8 @@ const sections: Record<string, (quick: boolean) => Promise<Figure[]>> = {
   edge: benchEdge,
   import: benchImport,
   web: benchWeb,
+  // Its own two Workers and seeds (1 M holders on 4 databases and on 1): minutes, so last.
+  scale: benchScale,
 };
 const only = values.only?.split(',');
 for (const name of only ?? []) if (!sections[name]) throw new Error(`unknown section ${name}; have ${Object.keys(sections).join(', ')}`);

@@ -8,6 +8,8 @@ export interface LoadSpec {
   baseUrl: string;
   connections: number;
   seconds: number;
+  /** Stop after this many requests instead (`seconds` is then ignored). */
+  amount?: number;
   /** One request template; setupRequest can vary each request (holder, body). */
   request: RequestSpec;
 }
@@ -28,7 +30,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const result = await autocannon({
     url: spec.baseUrl,
     connections: spec.connections,
-    duration: spec.seconds,
+    ...(spec.amount === undefined ? { duration: spec.seconds } : { amount: spec.amount }),
     timeout: 10,
     requests: [spec.request],
   });

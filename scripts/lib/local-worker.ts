@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { conventionalBindings, evenShardMap, parseShardMap, type ShardMap } from '../../worker/shards/shard-map.ts';
 import { applyOfflineEnv } from './offline-env.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -45,6 +46,8 @@ export interface WorkerConfigOptions {
   main?: string;
   /** Replaces the `simple.limit` of each named [[ratelimits]] binding. */
   rateLimits?: Record<string, number>;
+  /** Replaces [vars] SHARD_MAP (worker/shards/shard-map.ts), e.g. "DB:0-1023" for one database. */
+  shardMap?: string;
 }
 
 /** Copies the repository's wrangler.toml into `dir` with absolute paths and the overrides; returns its path. */
@@ -63,6 +66,11 @@ export function writeWorkerConfig(o: WorkerConfigOptions): string {
     const block = new RegExp(`(name = "${name}"[\\s\\S]*?simple = \\{ limit = )\\d+`);
     if (!block.test(toml)) throw new Error(`wrangler.toml has no [[ratelimits]] binding ${name}`);
     toml = toml.replace(block, `$1${limit}`);
+  }
+  if (o.shardMap !== undefined) {
+    const line = /^SHARD_MAP\s*=\s*"[^"]*"/m;
+    if (!line.test(toml)) throw new Error('wrangler.toml has no SHARD_MAP in [vars]');
+    toml = toml.replace(line, `SHARD_MAP = ${JSON.stringify(o.shardMap)}`);
   }
   const config = join(o.dir, 'wrangler.toml');
   writeFileSync(config, toml);
@@ -99,6 +107,8 @@ export function wranglerD1(config: string, persistDir: string, args: string[], t
 
 /** Every database gets every migration (worker/migrations/0005_shards.sql): the home one and each holder database. */
 export function applyMigrations(config: string, persistDir: string): void {
+  // One after another: every wrangler's local runtime opens the persist directory's shared
+  // metadata.sqlite, and two starting at once fail with SQLITE_BUSY.
   for (const binding of d1Bindings(readFileSync(config, 'utf8'))) wranglerD1(config, persistDir, ['migrations', 'apply', binding]);
 }
 
@@ -110,6 +120,21 @@ export function d1Bindings(toml: string): string[] {
     if (binding) out.push(binding[1]!);
   }
   return out;
+}
+
+/**
+ * Which database of a wrangler.toml holds which buckets: its [vars] SHARD_MAP checked against its
+ * D1 bindings, exactly as the Worker reads it (worker/shards/shards.ts shardMapFor).
+ */
+export function shardMapOfConfig(config: string): ShardMap {
+  const toml = readFileSync(config, 'utf8');
+  const bindings = d1Bindings(toml);
+  const hasBinding = (name: string) => bindings.includes(name);
+  const text = /^SHARD_MAP\s*=\s*"([^"]*)"/m.exec(toml)?.[1];
+  if (text === undefined || text.trim() === '') return evenShardMap(conventionalBindings(hasBinding));
+  const parsed = parseShardMap(text, hasBinding);
+  if (!parsed.ok) throw new Error(`${config}: SHARD_MAP: ${parsed.problem}`);
+  return parsed.map;
 }
 
 export interface StartOptions {

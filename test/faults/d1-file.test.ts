@@ -4,16 +4,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import { readStories } from './d1-file.ts';
+import { feedDisagreements, readStories } from './d1-file.ts';
 
 const MIGRATIONS = join(import.meta.dirname, '../../worker/migrations');
 
-function databaseWithOneDowngrade(): DatabaseSync {
+function databaseWithSchema(): DatabaseSync {
   const db = new DatabaseSync(':memory:');
   for (const f of readdirSync(MIGRATIONS)
     .filter((f) => f.endsWith('.sql'))
     .sort())
     db.exec(readFileSync(join(MIGRATIONS, f), 'utf8').replaceAll('--> statement-breakpoint', ''));
+  return db;
+}
+
+function databaseWithOneDowngrade(): DatabaseSync {
+  const db = databaseWithSchema();
   db.exec(`
     insert into holders (id, sub, id_hash, secret_hash, masked_name, color, since, until, status_version, created_at, updated_at, slot, revocation_cuts)
       values ('h1', 'AAAAAAAA', 'i', 's', 'Z*', 'red', 200, 1400, 2, 100, 200, 7, '[205]');
@@ -41,5 +46,26 @@ describe('the half-changed holder check', () => {
     const db = databaseWithOneDowngrade();
     db.prepare(sql).run(param);
     expect(() => readStories(db)).toThrow(/half-changed/);
+  });
+});
+
+describe('the feed check over several databases', () => {
+  // A holder database with one downgrade in its outbox, and a home database with the feed.
+  const pair = (feedRows: string) => {
+    const home = databaseWithSchema();
+    if (feedRows) home.exec(`insert into revocations (revoked_before, created_at, origin, origin_seq) values ${feedRows}`);
+    return [databaseWithOneDowngrade(), home];
+  };
+
+  it('accepts a feed holding each outbox row once', () => {
+    expect(feedDisagreements(pair("(205, 200, 'DB_1', 1)"))).toEqual([]);
+  });
+
+  it.each([
+    ['the row was never forwarded', ''],
+    ['the row was forwarded twice', "(205, 200, 'DB_1', 1), (205, 200, 'DB_2', 1)"],
+    ['the feed has a row no outbox wrote', "(205, 200, 'DB_1', 1), (300, 295, 'DB_1', 2)"],
+  ])('finds a disagreement when %s', (_what, feedRows) => {
+    expect(feedDisagreements(pair(feedRows))).not.toEqual([]);
   });
 });

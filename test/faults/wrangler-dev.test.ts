@@ -4,9 +4,10 @@
 // holder must be whole at every point (row, events, audit and revocations telling one story), and
 // the end state must equal a clean run of the same file for other people.
 //
-// One seeded D1 holds two identical populations of green holders, A and B. A's file is killed
-// mid-way and re-run; B's file (the same rows for B's people) runs once, cleanly, on the restarted
-// Worker. Then holder k of A must look exactly like holder k of B.
+// The seeded databases (the four wrangler.toml binds) hold two identical populations of green
+// holders, A and B, each spread over every database by bucket. A's file is killed mid-way and
+// re-run; B's file (the same rows for B's people) runs once, cleanly, on the restarted Worker.
+// Then holder k of A must look exactly like holder k of B.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDevProvider, startDevOidcProvider } from '../../scripts/lib/dev-oidc-provider.ts';
-import { freeLoopbackPort, type RunningWorker, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
+import { freeLoopbackPort, type RunningWorker, shardMapOfConfig, startWorker, writeWorkerConfig } from '../../scripts/lib/local-worker.ts';
+import { bucketOf, holderIdOf, holderSecret } from '../../scripts/lib/seed/holders.ts';
 import { buildImportPlan, type ImportChunk } from '../../scripts/lib/seed/import-plan.ts';
-import { holderIdOf } from '../../scripts/lib/seed/plan.ts';
-import { holderSecret, newBenchSecrets, workerVars } from '../../scripts/lib/seed/secrets.ts';
+import { newBenchSecrets, workerVars } from '../../scripts/lib/seed/secrets.ts';
 import { type SeededD1, seedD1 } from '../../scripts/lib/seed/seeded-d1.ts';
-import { openLocalD1, shapeOf, storiesIn } from './d1-file.ts';
+import { eachLocalD1, feedDisagreementsIn, localD1Files, shapeOf, storiesIn, sumOverD1 } from './d1-file.ts';
 
 // Three requests per file, so one can be cut off in the middle with one done before it.
 const POPULATION = 4_000;
@@ -74,12 +75,7 @@ async function postImport(w: RunningWorker, chunk: ImportChunk) {
 }
 
 function importedEvents(persist: string): number {
-  const db = openLocalD1(persist);
-  try {
-    return (db.prepare("select count(*) as n from status_events where source = 'import'").get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+  return sumOverD1(persist, "select count(*) as n from status_events where source = 'import'");
 }
 
 /** Miniflare counts in fixed windows aligned to the wall clock: keep a burst inside one. */
@@ -87,6 +83,25 @@ async function awayFromMinuteEdge(): Promise<void> {
   const into = Date.now() % 60_000;
   if (into > 55_000) await new Promise((r) => setTimeout(r, 60_000 - into + 200));
 }
+
+describe('the seeded holders, on the four databases of wrangler.toml', () => {
+  it('are spread over every database, and the Worker finds a holder of each by its secret alone', async () => {
+    const holdersPer = eachLocalD1(seeded.persist, (db) => (db.prepare('select count(*) as n from holders').get() as { n: number }).n);
+    expect(localD1Files(seeded.persist)).toHaveLength(4);
+    expect(holdersPer.every((n) => n > POPULATION / 4)).toBe(true);
+    expect(holdersPer.reduce((a, b) => a + b, 0)).toBe(2 * POPULATION);
+    // wrangler.toml maps buckets 0-255, 256-511, 512-767, 768-1023 to its four databases.
+    const map = shardMapOfConfig(config);
+    for (const shard of [0, 1, 2, 3]) {
+      const i = Array.from({ length: 100 }, (_, k) => 100 + k).find((k) => map.shardOfBucket[bucketOf(seeded.secrets, k)] === shard)!;
+      const res = await fetch(`${worker!.baseUrl}/v1/holders/me/token`, {
+        headers: { authorization: `Bearer ${holderSecret(seeded.secrets, i)}` },
+      });
+      expect([shard, res.status]).toEqual([shard, 200]);
+      await res.body?.cancel();
+    }
+  });
+});
 
 describe('the rate limits of wrangler.toml, in local dev', () => {
   it('answer the 61st sign-in start from one address within a minute with 429 and Retry-After, and serve another address', async () => {
@@ -160,7 +175,8 @@ describe('a Worker killed mid-import', () => {
     // Whatever committed is whole: readStories throws on any half-changed holder. Nothing runs
     // now, so this connection may recover the WAL, as the restarted Worker would.
     const afterKill = storiesIn(seeded.persist, { readOnly: false });
-    const killedChunk = planA.chunks[1]!.downgrades.map((d) => holderIdOf(d.holder));
+    const idOf = (i: number) => holderIdOf(seeded.secrets, i);
+    const killedChunk = planA.chunks[1]!.downgrades.map((d) => idOf(d.holder));
     const doneInKilledChunk = killedChunk.filter((id) => afterKill.get(id)!.events.length > 1).length;
     // Really mid-import: some of the second request's holders were changed, not all.
     if (process.env.FAULTS_VERBOSE)
@@ -168,7 +184,7 @@ describe('a Worker killed mid-import', () => {
     expect(doneInKilledChunk).toBeGreaterThan(0);
     expect(doneInKilledChunk).toBeLessThan(killedChunk.length);
     // The console's colour counters committed with the very writes they count, so the kill left
-    // them agreeing with the holders table (worker/db/counters.ts).
+    // each database's agreeing with its holders table (worker/db/counters.ts).
     expect(colorCounters(seeded.persist)).toEqual(colorsInTable(seeded.persist));
 
     // Restart on the same persisted D1 and re-run the whole file; then B's file, once, cleanly.
@@ -195,37 +211,36 @@ describe('a Worker killed mid-import', () => {
     const stories = storiesIn(seeded.persist, { readOnly: false });
     const mismatched: number[] = [];
     for (let k = 0; k < POPULATION; k++) {
-      const [a, b] = [stories.get(holderIdOf(k))!, stories.get(holderIdOf(POPULATION + k))!];
+      const [a, b] = [stories.get(idOf(k))!, stories.get(idOf(POPULATION + k))!];
       if (JSON.stringify(shapeOf(a)) !== JSON.stringify(shapeOf(b))) mismatched.push(k);
     }
     expect(mismatched).toEqual([]);
     // And the file did what it says: every downgraded holder changed once, nobody else did.
-    const downgraded = new Set(planA.chunks.flatMap((c) => c.downgrades.map((d) => holderIdOf(d.holder))));
+    const downgraded = new Set(planA.chunks.flatMap((c) => c.downgrades.map((d) => idOf(d.holder))));
     for (let k = 0; k < POPULATION; k++) {
-      const a = stories.get(holderIdOf(k))!;
+      const a = stories.get(idOf(k))!;
       expect(a.events.length).toBe(downgraded.has(a.id) ? 2 : 1);
     }
+    // Every downgrade, the killed run's included, reached the one feed exactly once: the outbox
+    // rows the kill left behind were forwarded by the restarted Worker (worker/feed/forward.ts).
+    expect(feedDisagreementsIn(seeded.persist)).toEqual([]);
   });
 });
 
-function colorCounters(persist: string): Record<string, number> {
-  const db = openLocalD1(persist);
-  try {
-    const rows = db.prepare('select color, holders as n from color_counts order by color').all() as { color: string; n: number }[];
-    return Object.fromEntries(rows.map((r) => [r.color, r.n]));
-  } finally {
-    db.close();
-  }
+/** Per database, its own colour counters (each database counts its own holders). */
+function colorCounters(persist: string): Record<string, number>[] {
+  return eachLocalD1(persist, (db) => {
+    const out: Record<string, number> = { green: 0, red: 0, yellow: 0 };
+    for (const r of db.prepare('select color, holders as n from color_counts').all() as { color: string; n: number }[]) out[r.color] = r.n;
+    return out;
+  });
 }
 
-function colorsInTable(persist: string): Record<string, number> {
-  const db = openLocalD1(persist);
-  try {
+function colorsInTable(persist: string): Record<string, number>[] {
+  return eachLocalD1(persist, (db) => {
     const out: Record<string, number> = { green: 0, red: 0, yellow: 0 };
     for (const r of db.prepare('select color, count(*) as n from holders group by color').all() as { color: string; n: number }[])
       out[r.color] = r.n;
     return out;
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -4,7 +4,8 @@
 // the seed's holders, so two files over disjoint ranges are the same import for different people. Shuffled with a fixed seed and
 // split into requests of at most 5000 rows (the route's limit, worker/tunables.ts), each with the
 // counts its report must show.
-import { colorOf, idNumberOf, type SeedPlan } from './plan.ts';
+import { idNumberOf } from './holders.ts';
+import { colorOf, type SeedPlan } from './plan.ts';
 
 export type Fate = 'applied' | 'unchanged' | 'pending' | 'rejected';
 

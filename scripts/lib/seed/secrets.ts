@@ -67,27 +67,3 @@ export async function workerVars(s: BenchSecrets): Promise<Record<string, string
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
-
-/** HMAC-SHA-256(ID_HMAC_KEY, normalised ID number), hex: what the Worker stores (worker/holders/identity.ts). */
-export function idHashOf(s: BenchSecrets, idNumber: string): string {
-  return createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
-    .update(idNumber, 'utf8')
-    .digest('hex');
-}
-
-/**
- * Holder i's bearer secret as worker/crypto.ts newHolderSecret mints one: 24 random-looking bytes
- * (here derived from i, so the bench can recompute them) and an 8-byte HMAC-SHA-256 tag under
- * ID_HMAC_KEY over the same context string, so the Worker accepts it as its own.
- */
-export function holderSecret(s: BenchSecrets, i: number): string {
-  const random = createHmac('sha256', Buffer.from(fromBase64Url(s.holderSecretKey)))
-    .update(`holder:${i}`)
-    .digest()
-    .subarray(0, 24);
-  const tag = createHmac('sha256', Buffer.from(fromBase64Url(s.idHmacKey)))
-    .update(Buffer.concat([Buffer.from('tricolor holder secret v1\0'), random]))
-    .digest()
-    .subarray(0, 8);
-  return toBase64Url(new Uint8Array(Buffer.concat([random, tag])));
-}
