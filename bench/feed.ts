@@ -2,6 +2,8 @@
 // version 2): bytes per downgraded holder in a snapshot at 10 k and 100 k downgrades of a
 // 10 M-holder domain (each listed in five live windows), and the size of a 100-downgrade delta.
 // The indices are drawn uniformly: the keyed permutation makes them so (docs/feed-privacy.md).
+
+import { indicesFrom } from '../scripts/lib/feed-vectors.ts';
 import {
   createSigner,
   generateSeed,
@@ -17,19 +19,6 @@ const SECTION = 'Revocation feed (encoder)';
 const DOMAIN = 10_000_000;
 const LIVE_WINDOWS = 5;
 
-/** xorshift32: the same sets every run. */
-function uniformIndices(seed: number, count: number): Uint32Array {
-  let s = seed >>> 0 || 1;
-  const set = new Set<number>();
-  while (set.size < count) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    set.add((s >>> 0) % DOMAIN);
-  }
-  return Uint32Array.from(set).sort();
-}
-
 export async function benchFeed(): Promise<Figure[]> {
   const signer = await createSigner(generateSeed());
   const now = Math.floor(Date.now() / 1000);
@@ -40,7 +29,7 @@ export async function benchFeed(): Promise<Figure[]> {
       window: last - LIVE_WINDOWS + 1 + i,
       epoch: 0,
       domain: DOMAIN,
-      indices: uniformIndices(seed + i, downgrades),
+      indices: Uint32Array.from(indicesFrom(seed + i, downgrades, DOMAIN)),
     }));
   const figures: Figure[] = [];
   for (const n of [10_000, 100_000]) {

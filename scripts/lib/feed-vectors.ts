@@ -70,7 +70,7 @@ const LIFETIME = 86_400;
 const SKEW = 300;
 
 /** xorshift32, so the larger sets are fixed without being typed out. */
-function indicesFrom(seed: number, count: number, domain: number): number[] {
+export function indicesFrom(seed: number, count: number, domain: number): number[] {
   let s = seed >>> 0 || 1;
   const set = new Set<number>();
   while (set.size < count) {
