@@ -10,6 +10,7 @@ import { assertTimeZone, DEFAULT_POLICY, FEVER_THRESHOLD_CELSIUS, fromBase64Url,
 import { DomainError } from './domain-errors.ts';
 import type { Env } from './env.ts';
 import { type IdentityConfig, parseIdentityConfig } from './identity/config.ts';
+import { type IdNumberRule, parseIdNumberRule } from './identity/id-number.ts';
 import { plainMessage } from './issue-text.ts';
 
 export type Role = 'operator' | 'auditor';
@@ -47,6 +48,11 @@ export interface Config {
    */
   windowHeadroomPerBucket: number;
   operators: readonly OperatorEntry[];
+  /**
+   * What a valid ID number is (ID_NUMBER_FORMAT, docs/identity.md "ID numbers"): sign-in and the
+   * import of key people both apply it, so a listed number can be one a person could sign in with.
+   */
+  idNumberRule: IdNumberRule;
   /** The trusted OpenID provider; undefined when sign-in is not configured. */
   identity: IdentityConfig | undefined;
   /** Days audit rows and status events are kept (docs/operations.md "What is kept, and for how long"). */
@@ -122,9 +128,16 @@ export function parseConfig(env: Env): Config {
     feedKeys: parseFeedKeys(required(env, 'FEED_KEY'), env.FEED_KEYS_RETIRED),
     windowHeadroomPerBucket: parseHeadroom(env.WINDOW_HEADROOM_PER_BUCKET),
     operators: parseOperators(env.OPERATOR_TOKENS),
+    idNumberRule: parseIdNumberFormat(env.ID_NUMBER_FORMAT),
     identity: parseIdentityConfig(env, misconfigured),
     auditRetentionDays: parseAuditRetentionDays(env.AUDIT_RETENTION_DAYS),
   };
+}
+
+function parseIdNumberFormat(raw: string | undefined): IdNumberRule {
+  const rule = parseIdNumberRule(raw);
+  if (!rule) throw misconfigured('ID_NUMBER_FORMAT', 'must be "gb11643" or "pattern:^...$"');
+  return rule;
 }
 
 const retentionDays = z.pipe(

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
-import { DEV_PASSWORD, devIdentity } from '../../scripts/lib/dev-identities.ts';
+import { DEV_PASSWORD, devIdentity, gb11643CheckDigit } from '../../scripts/lib/dev-identities.ts';
 import { signInDevIdentity } from '../../scripts/lib/dev-sign-in.ts';
 import { applyRevocationFeed, createSigner, fromBase64Url, isWindowIndexRevoked, verifyRevocationFeed, windowOf } from '../../src/index.ts';
 import { isFocused, launchChromium, openPage, tabTo } from './support/browser.ts';
@@ -77,10 +77,21 @@ async function enrolDevIdentity(login: string): Promise<{ holderId: string; idNu
 }
 
 let rowCounter = 0;
-/** An ID number nobody enrolled (the dev provider's generated ones start 330106). */
+const runRegion = `99${String(Math.floor(Date.now() / 1000) % 10_000).padStart(4, '0')}`;
+/**
+ * A valid GB 11643 number nobody enrolled (the dev provider's generated ones start 330106): region
+ * 99xxxx for this run, one birth day per call from 1930 on, check digit from scripts/lib.
+ */
 function unenrolledIdNumber(): string {
-  rowCounter++;
-  return `990000${String(Date.now() % 1e6).padStart(6, '0')}${String(rowCounter).padStart(6, '0')}`;
+  const born = new Date(Date.UTC(1930, 0, 1) + rowCounter++ * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const first17 = `${runRegion}${born}000`;
+  return first17 + gb11643CheckDigit(first17);
+}
+
+/** The same number with its check digit changed: the typo an import must name, not keep. */
+function mistypedIdNumber(): string {
+  const valid = unenrolledIdNumber();
+  return valid.slice(0, 17) + (valid[17] === '0' ? '1' : '0');
 }
 
 async function runImport(page: Page, file: string): Promise<Record<string, string | undefined>> {
@@ -108,6 +119,9 @@ test('imports a 20,000-row file in chunks, reaches 100 %, reports every row with
     else if (line === 7_777) {
       lines.push(`${unenrolledIdNumber()},purple,bad colour`);
       expectedRejected.push([line, /color/]);
+    } else if (line === 12_345) {
+      lines.push(`${mistypedIdNumber()},red,typo in the list`);
+      expectedRejected.push([line, /check digit/]);
     } else if (line === 15_001) {
       lines.push('only,two');
       expectedRejected.push([line, /expected 3 fields/]);
@@ -534,6 +548,9 @@ test('a person on a key-people list who has not enrolled: the lookup by ID numbe
   // Someone on no list and not enrolled: not found, and audited as such.
   await lookUp(page, unenrolledIdNumber());
   await page.getByRole('alert').filter({ hasText: 'No holder and no pending list entry' }).waitFor();
+  // A mistyped number is named as a typo, not answered "not found".
+  await lookUp(page, mistypedIdNumber());
+  await page.getByRole('alert').filter({ hasText: 'check digit does not match' }).waitFor();
   const audits = await lookupAudits(started);
   expect(audits.map((a) => [a.holderId, a.detail])).toEqual(
     expect.arrayContaining([

@@ -1,8 +1,9 @@
 // POST /v1/admin/holders/import: CSV and NDJSON, the report, idempotency, limits.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { parseImport } from '../../worker/import/parse.ts';
 import { REVOCATION_MARGIN, T0 } from './fixtures.ts';
-import { count, enrol, type Harness, harness, holderDatabase, NO_SYMPTOMS, operatorToken } from './helpers.ts';
+import { count, enrol, type Harness, harness, holderDatabase, NO_SYMPTOMS, newIdNumber, operatorToken } from './helpers.ts';
 
 async function importFile(h: Harness, body: string, contentType = 'text/csv') {
   return h.json('POST', '/v1/admin/holders/import', { body, contentType, token: operatorToken() });
@@ -18,7 +19,7 @@ describe('importing key people', () => {
       `${a.idNumber},red,"close contact, train G123"`,
       `${b.idNumber.toLowerCase()},yellow,from high-risk area`, // normalised like enrolment
       `${c.idNumber},red,already red`,
-      '99999999999999999X,red,nobody enrolled',
+      `${newIdNumber()},red,nobody enrolled`,
       `${a.idNumber.slice(0, 5)};,red,bad id`,
       `${a.idNumber},purple,bad colour`,
       '',
@@ -50,6 +51,47 @@ describe('importing key people', () => {
       .bind(`%${body.importId}%`)
       .first<{ detail: string }>();
     expect(JSON.parse(summary!.detail)).toMatchObject({ format: 'csv', rows: 8, applied: 2, unchanged: 1, pending: 1, rejected: 4 });
+  });
+
+  it('names a mistyped ID number by line and keeps nothing for it, where before it waited forever as a pending row', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    // One digit of a real holder's number changed, so the GB 11643 check digit no longer matches:
+    // the typo a list compiled by hand brings, and a number no one could ever sign in with.
+    const typoDigit = holder.idNumber[16] === '0' ? '1' : '0';
+    const typo = holder.idNumber.slice(0, 16) + typoDigit + holder.idNumber.slice(17);
+    const notADate = `${holder.idNumber.slice(0, 10)}13${holder.idNumber.slice(12)}`;
+    const pendingBefore = await count('pending_statuses');
+    h.clock.t += 60;
+    const csv = ['idNumber,color,reason', `${typo},red,close contact`, `${notADate},red,close contact`, 'ZZZZ-0001,red,x'].join('\n');
+    const { status, body } = await importFile(h, csv);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ applied: 0, unchanged: 0, pending: 0 });
+    expect(body.rejected).toEqual([
+      { line: 2, error: 'idNumber: the check digit does not match the first 17 digits (GB 11643 §6.2); look for a typo.' },
+      { line: 3, error: 'idNumber: not a resident ID number (GB 11643: 17 digits with a real birth date, then a digit or X).' },
+      { line: 4, error: 'idNumber: not a resident ID number (GB 11643: 17 digits with a real birth date, then a digit or X).' },
+    ]);
+    expect(await count('pending_statuses')).toBe(pendingBefore);
+    expect(await count('status_events', 'holder_id = ?', holder.holderId)).toBe(1);
+  });
+
+  it('applies the deployment pattern rule instead when ID_NUMBER_FORMAT sets one', () => {
+    const rule = { kind: 'pattern', pattern: /^P[0-9]{7}$/u } as const;
+    const parsed = parseImport('idNumber,color,reason\np1234567,red,x\nP123,red,x\n', 'csv', 10, rule);
+    expect(parsed.rows.map((r) => [r.line, r.idNumber])).toEqual([[2, 'P1234567']]);
+    expect(parsed.rejected).toEqual([{ line: 3, error: 'idNumber: not an ID number this deployment accepts (ID_NUMBER_FORMAT).' }]);
+  });
+
+  it('answers a lookup of a mistyped ID number with 400 naming the typo, not "not found"', async () => {
+    const h = harness();
+    const holder = await enrol(h);
+    const typo = holder.idNumber.slice(0, 17) + (holder.idNumber[17] === '0' ? '1' : '0');
+    const auditsBefore = await count('audit_log');
+    const res = await h.json('POST', '/v1/admin/holders/lookup', { json: { idNumber: typo }, token: operatorToken() });
+    expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);
+    expect(res.body.error.message).toMatch(/check digit does not match/);
+    expect(await count('audit_log')).toBe(auditsBefore);
   });
 
   it('changes nothing when the same file is imported again', async () => {

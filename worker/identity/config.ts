@@ -4,7 +4,6 @@
 
 import { STAFF_SIGN_IN_CALLBACK_PATH } from '../../src/index.ts';
 import type { Env } from '../env.ts';
-import { type IdNumberRule, parseIdNumberRule } from './id-number.ts';
 
 export interface IdentityConfig {
   issuer: string;
@@ -16,7 +15,6 @@ export interface IdentityConfig {
   alg: string;
   scope: string;
   claims: { idNumber: string; name: string; birthdate: string };
-  idNumberRule: IdNumberRule;
   /** Staff sign-in to the console with the same provider and client (docs/console.md "Signing in"). */
   staff: StaffIdentityConfig;
 }
@@ -57,8 +55,6 @@ export function parseIdentityConfig(env: Env, misconfigured: (name: string, prob
   };
   for (const [key, value] of Object.entries(claims))
     if (!CLAIM_NAME.test(value)) throw misconfigured(`OIDC_CLAIM_${key}`, 'is not a claim name');
-  const idNumberRule = parseIdNumberRule(env.ID_NUMBER_FORMAT);
-  if (!idNumberRule) throw misconfigured('ID_NUMBER_FORMAT', 'must be "gb11643" or "pattern:^...$"');
   const clientSecret = need('OIDC_CLIENT_SECRET');
   // Same origin as the holders' callback unless set: one client registration covers both.
   const staffRedirectUri = env.OIDC_STAFF_REDIRECT_URI ?? new URL(STAFF_SIGN_IN_CALLBACK_PATH, redirectUri).toString();
@@ -73,7 +69,6 @@ export function parseIdentityConfig(env: Env, misconfigured: (name: string, prob
     alg,
     scope: env.OIDC_SCOPE ?? 'openid profile identity',
     claims,
-    idNumberRule,
     staff: { redirectUri: staffRedirectUri, scope: env.OIDC_STAFF_SCOPE ?? 'openid profile staff', roleClaim },
   };
 }

@@ -6,7 +6,8 @@ import { normaliseIdNumber } from '../holders/identity.ts';
 
 export type IdNumberRule = { kind: 'gb11643' } | { kind: 'pattern'; pattern: RegExp };
 
-export type IdNumberCheck = { ok: true; idNumber: string } | { ok: false; reason: 'id_number_malformed' | 'id_number_check_digit' };
+export type IdNumberProblem = 'id_number_malformed' | 'id_number_check_digit';
+export type IdNumberCheck = { ok: true; idNumber: string } | { ok: false; reason: IdNumberProblem };
 
 /** The longest ID number any rule may accept (a bound before any regex runs). */
 export const ID_NUMBER_MAX_LENGTH = 32;
@@ -35,6 +36,14 @@ export function checkIdNumber(raw: string, rule: IdNumberRule): IdNumberCheck {
   return idNumber[17] === gb11643CheckDigit(idNumber.slice(0, 17))
     ? { ok: true, idNumber }
     : { ok: false, reason: 'id_number_check_digit' };
+}
+
+/** A plain sentence for an operator who typed or imported the number (the reason codes are for sign-in). */
+export function idNumberProblem(rule: IdNumberRule, reason: IdNumberProblem): string {
+  if (rule.kind === 'pattern') return 'not an ID number this deployment accepts (ID_NUMBER_FORMAT).';
+  return reason === 'id_number_check_digit'
+    ? 'the check digit does not match the first 17 digits (GB 11643 §6.2); look for a typo.'
+    : 'not a resident ID number (GB 11643: 17 digits with a real birth date, then a digit or X).';
 }
 
 export function gb11643CheckDigit(first17: string): string {

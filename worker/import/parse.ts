@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import type { Color } from '../../src/index.ts';
 import { DomainError } from '../domain-errors.ts';
 import { idNumberSchema } from '../holders/schemas.ts';
+import { checkIdNumber, type IdNumberRule, idNumberProblem } from '../identity/id-number.ts';
 import { describeIssues } from '../issue-text.ts';
 import { colorSchema, exposedAtSchema, reasonSchema } from '../schemas.ts';
 
@@ -49,7 +50,12 @@ export function formatFor(mediaType: string): ImportFormat | undefined {
   return undefined;
 }
 
-export function parseImport(text: string, format: ImportFormat, maxRows: number): ParsedImport {
+/**
+ * `idNumberRule` is the one sign-in applies (config.ts): a listed number that fails it could never
+ * match a person, so a typo in an official's list is named by line instead of waiting forever as a
+ * pending row.
+ */
+export function parseImport(text: string, format: ImportFormat, maxRows: number, idNumberRule: IdNumberRule): ParsedImport {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const out: ParsedImport = { rows: [], rejected: [] };
   let columns: ColumnIndex | undefined;
@@ -69,8 +75,13 @@ export function parseImport(text: string, format: ImportFormat, maxRows: number)
       continue;
     }
     const parsed = z.safeParse(rowSchema, record, { reportInput: true });
-    if (parsed.success) out.rows.push({ line, ...parsed.data });
-    else out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
+    if (!parsed.success) {
+      out.rejected.push({ line, error: describeIssues(parsed.error, 'row') });
+      continue;
+    }
+    const idNumber = checkIdNumber(parsed.data.idNumber, idNumberRule);
+    if (idNumber.ok) out.rows.push({ line, ...parsed.data, idNumber: idNumber.idNumber });
+    else out.rejected.push({ line, error: `idNumber: ${idNumberProblem(idNumberRule, idNumber.reason)}` });
   }
   if (format === 'csv' && columns === undefined)
     throw new DomainError('validation_failed', 'The CSV is empty: it needs the header idNumber,color,reason.');

@@ -27,6 +27,7 @@ import { slotOfCode } from '../feed/code-lookup.ts';
 import { requestFeedWriter } from '../feed/writer.ts';
 import { hashIdNumber } from '../holders/identity.ts';
 import { holderLookupBody } from '../holders/schemas.ts';
+import { checkIdNumber, idNumberProblem } from '../identity/id-number.ts';
 import { colorSchema, exposedAtSchema, holderIdSchema, reasonSchema } from '../schemas.ts';
 import { HOLDER_BUCKETS } from '../shards/buckets.ts';
 import type { Shards } from '../shards/shards.ts';
@@ -57,6 +58,9 @@ export function registerAdminHolderRoutes(app: Hono<AppEnv>): void {
     const { shards, config, now, body } = c.var;
     let found: { holder: HolderRow | undefined; db: Db };
     if ('idNumber' in body) {
+      // A number no one could sign in with is a typo, not a person: say so instead of "not found".
+      const checked = checkIdNumber(body.idNumber, config.idNumberRule);
+      if (!checked.ok) throw new ApiError(400, 'validation_failed', `idNumber: ${idNumberProblem(config.idNumberRule, checked.reason)}`);
       const idHash = await hashIdNumber(config.idHmacKey, body.idNumber);
       const { db } = shards.ofIdHash(idHash);
       found = { holder: await findHolderByIdHash(db, idHash), db };

@@ -25,7 +25,7 @@ export function registerAdminImportRoutes(app: Hono<AppEnv>): void {
     } catch {
       throw new ApiError(400, 'validation_failed', 'The import is not valid UTF-8.');
     }
-    const parsed = parseImport(text, format, TUNABLES.maxImportRows);
+    const parsed = parseImport(text, format, TUNABLES.maxImportRows, config.idNumberRule);
     // An id for this run, so its audit rows can be found together.
     const importId = newRecordId();
     const run = {

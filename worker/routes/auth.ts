@@ -63,7 +63,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>): void {
       const { code, pending } = await checkCallback(callback, idc, (s) => consumeSignIn(db, s, now));
       const provider = await state.provider.get(idc.issuer, now);
       const person = await redeemCode(idc, provider, code, pending, now);
-      const idNumber = checkIdNumber(person.idNumber, idc.idNumberRule);
+      const idNumber = checkIdNumber(person.idNumber, config.idNumberRule);
       if (!idNumber.ok) throw new SignInError('id_number_invalid');
       // Refuse before writing anything if no token could be signed (docs/architecture.md).
       await activeSigner(() => db, config, state.trust, now);

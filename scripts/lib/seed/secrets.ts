@@ -52,6 +52,8 @@ export async function benchKeys(s: BenchSecrets): Promise<BenchKeys> {
   return { root: await createSigner(fromBase64Url(s.rootSeed)), signing: await createSigner(fromBase64Url(s.signingSeed)) };
 }
 
+const SEEDED_ID_NUMBER_FORMAT = 'pattern:^(?:[A-Z][A-Z0-9]{0,14}X|[0-9]{17}[0-9X])$';
+
 /** What the Worker gets in .dev.vars: the public root, the signing seed, hashes only. */
 export async function workerVars(s: BenchSecrets): Promise<Record<string, string>> {
   const { root, signing } = await benchKeys(s);
@@ -61,6 +63,11 @@ export async function workerVars(s: BenchSecrets): Promise<Record<string, string
     ID_HMAC_KEY: s.idHmacKey,
     FEED_KEY: s.feedKey!,
     OPERATOR_TOKENS: JSON.stringify([{ name: 'bench-operator', role: 'operator', sha256: sha256Hex(s.operatorToken) }]),
+    // Seeded ID numbers are synthetic (holders.ts idNumberOf, import-plan.ts), not GB 11643
+    // numbers, and the import applies the deployment's rule. This pattern admits their shape and,
+    // for the dev identities the enrolment bench signs in, 18-character resident numbers (without
+    // the check digit test, which only the default rule applies).
+    ID_NUMBER_FORMAT: SEEDED_ID_NUMBER_FORMAT,
   };
 }
 
