@@ -2,8 +2,9 @@
 // on the seeded local Worker, as the 20 requests of 5 000 rows the route allows, one after the
 // other as a single operator's client would send them. Every row's fate is known in advance
 // (import-plan.ts), so each response is checked category by category, not just summed. Then the
-// feed the Worker serves: a snapshot of every live entry (the seed's 10 000 plus one per applied
-// downgrade) and a delta of 100.
+// feed the Worker serves: a snapshot of every downgrade the import applied, in the window indices
+// the Worker derived for them (the seed's own downgrades have none: only the Worker derives
+// indices), and a delta of 100 downgrades.
 
 import { buildImportPlan, type ImportChunk } from '../scripts/lib/seed/import-plan.ts';
 import type { SeededWorker } from '../scripts/lib/seed/seeded-d1.ts';

@@ -17,7 +17,7 @@ const sections: Record<string, (quick: boolean) => Promise<Figure[]>> = {
   core: benchCore,
   feed: benchFeed,
   privacy: benchFeedPrivacy,
-  // edge before import: edge measures the feed at 10 k entries, import then adds 90 k.
+  // edge before import: edge polls the feed as seeded, import then grows it with 90 k downgrades.
   edge: benchEdge,
   import: benchImport,
   web: benchWeb,

@@ -1,6 +1,7 @@
 // Bench-only Worker entry (bench/lib/shared-worker.ts points wrangler's `main` here): the production
-// Worker, worker/index.ts, unchanged, with its D1 binding wrapped so that every response carries
-// `Tricolor-Bench-D1-Calls`: how many calls that request made on the binding or its sessions
+// Worker, worker/index.ts, unchanged, with every D1 binding (the home database and each holder
+// database of SHARD_MAP) wrapped so that every response carries
+// `Tricolor-Bench-D1-Calls`: how many calls that request made on the bindings or their sessions
 // (prepare, batch, withSession, ...; test/worker/helpers.ts countingEnv counts the same way), and
 // `Tricolor-Bench-D1-Statements`: how many statements it prepared. That is how the bench shows a
 // 304 feed poll touching D1 or not. The wrapper is created once per env object, so the
@@ -42,6 +43,12 @@ function counting<T extends object>(target: T): T {
   });
 }
 
+function isD1Database(value: unknown): value is D1Database {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<D1Database>;
+  return typeof candidate.prepare === 'function' && typeof candidate.batch === 'function' && typeof candidate.withSession === 'function';
+}
+
 function countingEnv(env: Env, variant: string | null): Env {
   if (variant === 'no-rate-limit') {
     let bare = withoutLimits.get(env);
@@ -59,7 +66,9 @@ function countingEnv(env: Env, variant: string | null): Env {
   }
   let out = wrapped.get(env);
   if (!out) {
-    out = { ...env, DB: counting(env.DB) };
+    // Every database, not only DB: a token fetch reads the holder's own database, which is DB
+    // for only a quarter of holders with four.
+    out = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, isD1Database(value) ? counting(value) : value])) as Env;
     wrapped.set(env, out);
     wraps++;
   }
