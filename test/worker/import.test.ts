@@ -83,6 +83,14 @@ describe('importing key people', () => {
     expect(parsed.rejected).toEqual([{ line: 3, error: 'idNumber: not an ID number this deployment accepts (ID_NUMBER_FORMAT).' }]);
   });
 
+  it('refuses a malformed ID_NUMBER_FORMAT by name even with no identity provider, since imports apply it too', async () => {
+    const h = harness();
+    const broken = { ...env, OIDC_ISSUER: undefined, ID_NUMBER_FORMAT: '^[0-9]+$' };
+    const { status, body } = await h.json('GET', '/healthz', { env: broken });
+    expect([status, body.error.code]).toEqual([500, 'misconfigured']);
+    expect(body.error.message).toContain('ID_NUMBER_FORMAT must be "gb11643" or "pattern:^...$"');
+  });
+
   it('answers a lookup of a mistyped ID number with 400 naming the typo, not "not found"', async () => {
     const h = harness();
     const holder = await enrol(h);
